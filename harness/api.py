@@ -1,0 +1,120 @@
+"""The Python API. Everything the ``harness`` command does is one call here.
+
+>>> from harness import api
+>>> run = api.grade(["question_bank"], "submissions/sample-cohort", "reports/demo")
+>>> run.cohort.students[0].score
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from harness.bank.loader import Bank, load_banks
+from harness.errors import HarnessError
+from harness.grading.runner import GradingPlan, grade_cohort, grade_student
+from harness.plugins import GROUPS, PluginInfo, registry
+from harness.results import CohortResult, StudentResult, read_cohort
+from harness.submissions import collect_cohort, read_answers_file
+
+PathLike = str | Path
+DEFAULT_FORMATS = ("json", "html", "csv")
+
+
+@dataclass(frozen=True)
+class GradeRun:
+    cohort: CohortResult
+    reports: dict[str, Path]  # format -> its main file
+
+
+def bank_files(paths: Sequence[PathLike]) -> list[Path]:
+    """Expand folders into their bank files (``*.yaml``; files starting with ``_`` are parts
+    meant to be included, not banks of their own).
+
+    Raises:
+        HarnessError: a path does not exist, or a folder holds no bank.
+    """
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(
+                p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith("_")
+            )
+            if not found:
+                raise HarnessError(f"{path}: no question bank (*.yaml) in this folder")
+            files += found
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise HarnessError(f"{path}: no such file or folder")
+    return files
+
+
+def load(paths: Sequence[PathLike]) -> list[Bank]:
+    """Load and validate banks (files or folders). Raises BankErrors listing every problem."""
+    return load_banks(bank_files(paths))
+
+
+def grade(
+    banks: Sequence[PathLike],
+    submissions: PathLike,
+    out: PathLike,
+    formats: Sequence[str] = DEFAULT_FORMATS,
+    today: dt.date | None = None,
+) -> GradeRun:
+    """Grade a cohort (a folder of student folders, or a zip export) and write reports.
+
+    Returns:
+        The cohort result and the main file of each report written under ``out``.
+    Raises:
+        BankErrors: a bank is invalid (nothing is graded).
+        SubmissionError: the cohort cannot be read at all.
+        UnknownPluginError: an unknown report format.
+    """
+    loaded = load(banks)
+    reporters = [registry("reporters").get(name) for name in formats]  # fail before grading
+    plan = GradingPlan(loaded, "grade", today or dt.date.today())
+    with tempfile.TemporaryDirectory(prefix="harness-") as workdir:
+        cohort = grade_cohort(plan, collect_cohort(Path(submissions), Path(workdir)))
+    out_dir = Path(out)
+    return GradeRun(cohort, {r.name: r.write(cohort, out_dir) for r in reporters})
+
+
+def check(
+    banks: Sequence[PathLike],
+    answers: PathLike,
+    student_id: str = "me",
+    today: dt.date | None = None,
+) -> StudentResult:
+    """A student's self-check: grade only the questions public today, reveal their answers.
+
+    Hidden questions are not graded at all, so nothing about their answers reaches the result.
+    """
+    path = Path(answers)
+    if not path.is_file():
+        raise HarnessError(f"{path}: no such answers file")
+    plan = GradingPlan(load(banks), "check", today or dt.date.today())
+    return grade_student(plan, read_answers_file(path, student_id))
+
+
+def render(results: PathLike, out: PathLike, formats: Sequence[str] = ("html", "csv")) -> dict[str, Path]:
+    """Re-render reports from a ``results.json`` written by :func:`grade`."""
+    cohort = read_cohort(Path(results))
+    return {name: registry("reporters").get(name).write(cohort, Path(out)) for name in formats}
+
+
+def bank_json_schema() -> dict[str, Any]:
+    """The JSON Schema of a bank file, with one branch per installed question kind."""
+    from harness.bank.json_schema import bank_schema
+
+    return bank_schema()
+
+
+def plugins() -> list[PluginInfo]:
+    """Every installed plugin of every group."""
+    return [info for group in GROUPS for info in registry(group).info()]

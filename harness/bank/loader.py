@@ -1,0 +1,270 @@
+"""Loading a bank: YAML with positions -> header -> includes -> questions validated per kind.
+
+All problems in a bank are collected in one pass and raised together as :class:`BankErrors`,
+each located at ``file:line:column``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from harness.bank.expressions import ExpressionError
+from harness.bank.schema import BankHeader, BankPart, Question
+from harness.bank.variants import Variant, VariantError, sample_values
+from harness.bank.yaml_source import PathKey, Positions, load_yaml
+from harness.errors import BankError, BankErrors, UnknownPluginError
+from harness.kinds import QuestionKind, kind_registry
+from harness.kinds.text import synonym_table
+
+MAX_INCLUDE_DEPTH = 8
+
+
+@dataclass(frozen=True)
+class BankQuestion:
+    """A validated question with the kind that grades it and where it was written."""
+
+    question: Question
+    kind: QuestionKind[Any]
+    location: str  # file:line:col of the question
+
+
+@dataclass(frozen=True)
+class Bank:
+    id: str
+    title: str
+    version: str
+    path: Path
+    questions: list[BankQuestion]
+    synonyms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    content_hash: str = ""
+
+    def question(self, question_id: str) -> BankQuestion | None:
+        return next((q for q in self.questions if q.question.id == question_id), None)
+
+
+@dataclass
+class _Part:
+    header: BankPart
+    positions: Positions
+    defaults: dict[str, Any]
+
+
+def load_bank(path: Path) -> Bank:
+    """Load and validate the bank at ``path`` with its includes.
+
+    Raises:
+        BankErrors: every problem found, each with its file:line:column.
+        BankError: the top file cannot be read or parsed at all.
+    """
+    data, positions = load_yaml(path)
+    header = _validate(BankHeader, data, positions, ())
+    errors: list[BankError] = []
+    parts = _collect_parts(path, header, positions, {}, errors, seen=(path.resolve(),))
+    questions = _questions(header.id, parts, errors)
+    if errors:
+        raise BankErrors(errors)
+    synonyms: dict[str, list[str]] = {}
+    for part in parts:
+        synonyms.update(part.header.synonyms)
+    return Bank(
+        id=header.id,
+        title=header.title,
+        version=header.version,
+        path=path,
+        questions=questions,
+        synonyms=synonym_table(synonyms),
+        content_hash=_content_hash(header, questions),
+    )
+
+
+def load_banks(paths: list[Path]) -> list[Bank]:
+    """Load several banks; question ids must be unique across them, as must bank ids.
+
+    Raises:
+        BankErrors: all the problems of all the banks.
+    """
+    banks, errors = [], []
+    for path in paths:
+        try:
+            banks.append(load_bank(path))
+        except BankErrors as exc:
+            errors.extend(exc.errors)
+        except BankError as exc:
+            errors.append(exc)
+    errors.extend(_cross_bank_errors(banks))
+    if errors:
+        raise BankErrors(errors)
+    return banks
+
+
+def _cross_bank_errors(banks: list[Bank]) -> list[BankError]:
+    errors, bank_ids, question_ids = [], {}, {}
+    for bank in banks:
+        if bank.id in bank_ids:
+            errors.append(BankError(f"bank id {bank.id!r} also used by {bank_ids[bank.id]}", str(bank.path)))
+        bank_ids.setdefault(bank.id, str(bank.path))
+        for q in bank.questions:
+            first = question_ids.setdefault(q.question.id, q.location)
+            if first != q.location:
+                errors.append(
+                    BankError(f"duplicate question id {q.question.id!r} (first at {first})", q.location)
+                )
+    return errors
+
+
+def _collect_parts(
+    path: Path,
+    header: BankPart,
+    positions: Positions,
+    inherited: dict[str, Any],
+    errors: list[BankError],
+    seen: tuple[Path, ...],
+) -> list[_Part]:
+    defaults = _merge(inherited, header.defaults)
+    parts = [_Part(header, positions, defaults)]
+    for i, name in enumerate(header.include):
+        where = positions.at(("include", i))
+        target = (path.parent / name).resolve()
+        if target in seen:
+            errors.append(BankError(f"include cycle: {name!r} is already being loaded", where))
+        elif len(seen) > MAX_INCLUDE_DEPTH:
+            errors.append(BankError(f"includes nested deeper than {MAX_INCLUDE_DEPTH}", where))
+        elif not target.is_file():
+            errors.append(BankError(f"included file {name!r} not found", where))
+        else:
+            try:
+                data, sub_positions = load_yaml(target)
+                part = _validate(BankPart, data, sub_positions, ())
+                parts += _collect_parts(target, part, sub_positions, defaults, errors, (*seen, target))
+            except BankErrors as exc:
+                errors.extend(exc.errors)
+            except BankError as exc:
+                errors.append(exc)
+    return parts
+
+
+def _questions(bank_id: str, parts: list[_Part], errors: list[BankError]) -> list[BankQuestion]:
+    result: list[BankQuestion] = []
+    first_seen: dict[str, str] = {}
+    for part in parts:
+        for i, raw in enumerate(part.header.questions):
+            prefix: PathKey = ("questions", i)
+            try:
+                bq = _question(bank_id, raw, part, prefix)
+            except BankErrors as exc:
+                errors.extend(exc.errors)
+                continue
+            except BankError as exc:
+                errors.append(exc)
+                continue
+            qid = bq.question.id
+            if qid in first_seen:
+                errors.append(
+                    BankError(f"duplicate question id {qid!r} (first at {first_seen[qid]})", bq.location)
+                )
+                continue
+            first_seen[qid] = bq.location
+            result.append(bq)
+    return result
+
+
+def _question(bank_id: str, raw: Any, part: _Part, prefix: PathKey) -> BankQuestion:
+    where = part.positions.at(prefix)
+    if not isinstance(raw, dict):
+        raise BankError("a question must be a mapping of fields", where)
+    kind_name = raw.get("kind")
+    if not isinstance(kind_name, str):
+        raise BankError("question has no kind (for example `kind: choice`)", where)
+    try:
+        kind: QuestionKind[Any] = kind_registry().get(kind_name)
+    except UnknownPluginError as exc:
+        known = ", ".join(kind_registry().names())
+        raise BankError(
+            f"unknown kind {kind_name!r} (known kinds: {known})", part.positions.at((*prefix, "kind"))
+        ) from exc
+    question = _validate(kind.model, _merge(part.defaults, raw), part.positions, prefix)
+    _check_variants(bank_id, question, where)
+    return BankQuestion(question, kind, where)
+
+
+def _check_variants(bank_id: str, question: Question, where: str) -> None:
+    """Draw a few variants now, so a formula that fails for some values fails at load time."""
+    try:
+        probes = sample_values(question, bank_id) if question.parameters else [{}]
+    except VariantError as exc:
+        raise BankError(f"question {question.id!r}: {exc}", where) from None
+    for values in probes:
+        _evaluate_probe(Variant("probe", dict(values)), question, where)
+
+
+def _evaluate_probe(variant: Variant, question: Question, where: str) -> None:
+    try:
+        for text in question.templated_texts():
+            variant.render(text)
+        answer = getattr(question, "answer", None)
+        if isinstance(answer, str):
+            value = variant.evaluate(answer)
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise ExpressionError(f"answer formula gives {value!r}, not a number")
+    except ExpressionError as exc:
+        raise BankError(f"question {question.id!r}: {exc} (with {variant.values})", where) from None
+
+
+def _validate(model: type[BaseModel], data: Any, positions: Positions, prefix: PathKey) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise BankErrors([_located(error, model, positions, prefix) for error in exc.errors()]) from None
+
+
+def _located(error: Any, model: type[BaseModel], positions: Positions, prefix: PathKey) -> BankError:
+    loc = tuple(error["loc"])
+    field_path = ".".join(str(part) for part in loc if not _is_union_tag(part))
+    if error["type"] == "extra_forbidden":
+        message = f"unknown field {loc[-1]!r}"
+        if len(loc) == 1:
+            message += f" (fields of {_kind_label(model)}: {', '.join(model.model_fields)})"
+    elif error["type"] == "missing":
+        message = f"missing required field {field_path!r}"
+    else:
+        text = error["msg"].removeprefix("Value error, ")
+        message = f"{field_path}: {text}" if field_path else text
+    return BankError(message, positions.at((*prefix, *loc)))
+
+
+def _is_union_tag(part: Any) -> bool:
+    # pydantic names union members in locations ("literal['public','hidden']", "AfterDate")
+    return isinstance(part, str) and ("[" in part or part[:1].isupper())
+
+
+def _kind_label(model: type[BaseModel]) -> str:
+    kind = model.model_fields.get("kind")
+    return f"kind {kind.default!r}" if kind is not None and kind.default else model.__name__
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """Defaults under a question: mappings merge one level deep, everything else overrides."""
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = {**merged[key], **value}
+        else:
+            merged[key] = value
+    return merged
+
+
+def _content_hash(header: BankHeader, questions: list[BankQuestion]) -> str:
+    payload = {
+        "id": header.id,
+        "version": header.version,
+        "questions": [q.question.model_dump(mode="json") for q in questions],
+    }
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()

@@ -1,0 +1,133 @@
+"""YAML loading that remembers where every value came from.
+
+PyYAML's node graph carries line and column marks; plain ``safe_load`` throws them away.
+:func:`load_yaml` builds ordinary Python data *and* a :class:`Positions` map from each value's
+path (``("questions", 3, "answer")``) to its ``file:line:column``, so a pydantic error on
+``questions.3.answer`` can be reported at the right place.
+
+It also defends against hostile input: only YAML's safe tags are constructed, duplicate keys
+are an error (PyYAML silently keeps the last one), and alias expansion is capped so that a
+"billion laughs" document fails fast instead of eating memory.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from harness.errors import BankError
+
+MAX_FILE_BYTES = 2_000_000
+MAX_NODES = 200_000  # values built, counting every alias expansion
+
+PathKey = tuple[str | int, ...]
+
+
+@dataclass
+class Positions:
+    """Where each value of one YAML document sits in its file."""
+
+    file: str
+    marks: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+
+    def at(self, path: PathKey) -> str:
+        """``file:line:col`` of ``path``, or of its nearest ancestor that has a mark."""
+        for end in range(len(path), -1, -1):
+            mark = self.marks.get(path[:end])
+            if mark is not None:
+                return f"{self.file}:{mark[0]}:{mark[1]}"
+        return self.file
+
+    def child(self, prefix: PathKey) -> Positions:
+        """The marks under ``prefix``, re-rooted so that ``prefix`` becomes ``()``."""
+        n = len(prefix)
+        marks = {k[n:]: v for k, v in self.marks.items() if k[:n] == prefix}
+        return Positions(self.file, marks)
+
+
+class _Builder:
+    def __init__(self, loader: yaml.SafeLoader, positions: Positions) -> None:
+        self.loader = loader
+        self.positions = positions
+        self.count = 0
+
+    def build(self, node: yaml.Node, path: PathKey) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise BankError(
+                f"document expands to more than {MAX_NODES} values (an alias bomb?)",
+                self._where(node),
+            )
+        self.positions.marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        return self.loader.construct_object(node, deep=True)
+
+    def _mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[Any, Any]:
+        self.loader.flatten_mapping(node)  # resolves `<<` merge keys
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise BankError("mapping keys must be plain values", self._where(key_node))
+            key = self.loader.construct_object(key_node)
+            if not isinstance(key, (str, int, bool)) and key is not None:
+                key = str(key)
+            if key in result:
+                raise BankError(f"duplicate key {key!r}", self._where(key_node))
+            result[key] = self.build(value_node, (*path, key if isinstance(key, (str, int)) else str(key)))
+        return result
+
+    def _where(self, node: yaml.Node) -> str:
+        return f"{self.positions.file}:{node.start_mark.line + 1}:{node.start_mark.column + 1}"
+
+
+def load_yaml_text(text: str, file: str) -> tuple[Any, Positions]:
+    """Parse one YAML document from ``text``; ``file`` names it in errors.
+
+    Returns:
+        The data (dicts, lists, scalars) and the positions of its values.
+    Raises:
+        BankError: a syntax error, an unsafe tag, a duplicate key or an alias bomb,
+            located at file:line:column.
+    """
+    positions = Positions(file)
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, positions
+        return _Builder(loader, positions).build(node, ()), positions
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"{file}:{mark.line + 1}:{mark.column + 1}" if mark else file
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise BankError(f"invalid YAML: {problem}", where) from None
+    except yaml.YAMLError as exc:
+        raise BankError(f"invalid YAML: {exc}", file) from None
+    except RecursionError:
+        raise BankError("document nested too deeply", file) from None
+    finally:
+        loader.dispose()
+
+
+def load_yaml(path: Path) -> tuple[Any, Positions]:
+    """Read and parse the YAML file at ``path`` (see :func:`load_yaml_text`).
+
+    Raises:
+        BankError: the file is unreadable, too large, not UTF-8 or not valid YAML.
+    """
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise BankError(f"file is {size} bytes; the limit is {MAX_FILE_BYTES}", str(path))
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise BankError(f"not UTF-8 text (byte {exc.start})", str(path)) from None
+    except OSError as exc:
+        raise BankError(f"cannot read: {exc.strerror or exc}", str(path)) from None
+    return load_yaml_text(text, str(path))

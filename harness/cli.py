@@ -1,0 +1,169 @@
+"""The ``harness`` command: a thin layer over :mod:`harness.api`.
+
+Every user-facing error is a :class:`~harness.errors.HarnessError`: the command prints its
+one-line message (``file:line:col: what is wrong``) and exits with its code, no traceback.
+Heavy libraries are never imported here; each command imports what it needs when it runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from harness import __version__
+from harness.errors import HarnessError
+
+F = TypeVar("F", bound=Callable[..., Any])
+DEMO_BANKS = Path("question_bank")
+DEMO_COHORT = Path("submissions/sample-cohort")
+
+
+def user_errors(func: F) -> F:
+    """Turn HarnessError into one line on stderr and its exit code."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except HarnessError as exc:
+            click.echo(f"error: {exc}" if "\n" not in str(exc) else str(exc), err=True)
+            sys.exit(exc.exit_code)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+today_option = click.option(
+    "--today", callback=_date, metavar="YYYY-MM-DD", help="Grade as if on this date (visibility 'after')."
+)
+
+
+@click.group()
+@click.version_option(__version__, prog_name="harness")
+def main() -> None:
+    """genai-harness: grade quizzes, code and generated outputs for a Generative-AI course."""
+
+
+@main.command()
+@click.argument("banks", nargs=-1, required=True, type=click.Path())
+@click.option("--submissions", "-s", required=True, type=click.Path(), help="Cohort folder or zip export.")
+@click.option("--out", "-o", required=True, type=click.Path(), help="Folder for results and reports.")
+@click.option(
+    "--format", "formats", default="json,html,csv", show_default=True, help="Comma-separated reporters."
+)
+@today_option
+@user_errors
+def grade(banks: tuple[str, ...], submissions: str, out: str, formats: str, today: dt.date | None) -> None:
+    """Grade a cohort against BANKS (files or folders) and write reports to --out."""
+    from harness import api
+
+    run = api.grade(banks, submissions, out, [f.strip() for f in formats.split(",") if f.strip()], today)
+    _print_cohort_summary(run)
+
+
+@main.command()
+@click.argument("banks", nargs=-1, required=True, type=click.Path())
+@click.option("--answers", "-a", required=True, type=click.Path(), help="Your answers.yaml.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@today_option
+@user_errors
+def check(banks: tuple[str, ...], answers: str, as_json: bool, today: dt.date | None) -> None:
+    """Self-check your answers against the public questions of BANKS."""
+    from harness import api
+    from harness.results import dump_json
+
+    result = api.check(banks, answers, today=today)
+    if as_json:
+        click.echo(dump_json(result), nl=False)
+        return
+    for q in result.questions:
+        click.echo(f"{q.status.value:>9}  {q.score:g}/{q.max_score:g}  {q.question_id}")
+        for line in q.feedback:
+            click.echo(f"           {line}")
+    for problem in result.problems:
+        click.echo(f"  problem: {problem.location + ': ' if problem.location else ''}{problem.message}")
+    click.echo(f"total: {result.score:g}/{result.max_score:g} ({result.percent:.0f}%) on public questions")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@user_errors
+def validate(paths: tuple[str, ...]) -> None:
+    """Validate question banks; exit non-zero on any error."""
+    from harness import api
+
+    for bank in api.load(paths):
+        click.echo(f"ok  {bank.path}: bank {bank.id!r} v{bank.version}, {len(bank.questions)} questions")
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema of a bank file (for editor completion)."""
+    from harness import api
+
+    click.echo(json.dumps(api.bank_json_schema(), indent=2, sort_keys=True))
+
+
+@main.command()
+@user_errors
+def plugins() -> None:
+    """List installed plugins."""
+    from harness import api
+
+    for info in api.plugins():
+        click.echo(f"{info.group:<20} {info.name:<12} {info.target}  [{info.distribution or 'in-process'}]")
+
+
+@main.command()
+@click.argument("results", type=click.Path())
+@click.option("--out", "-o", required=True, type=click.Path())
+@click.option("--format", "formats", default="html,csv", show_default=True)
+@user_errors
+def report(results: str, out: str, formats: str) -> None:
+    """Re-render reports from a results.json."""
+    from harness import api
+
+    for name, path in api.render(results, out, formats.split(",")).items():
+        click.echo(f"{name}: {path}")
+
+
+@main.command()
+@click.option("--out", "-o", default="reports/demo", show_default=True, type=click.Path())
+@user_errors
+def demo(out: str) -> None:
+    """Grade the sample cohort with the course's banks into --out."""
+    from harness import api
+
+    if not DEMO_BANKS.is_dir() or not DEMO_COHORT.is_dir():
+        raise HarnessError("run `harness demo` from the repository root (question_bank/ and submissions/)")
+    _print_cohort_summary(api.grade([DEMO_BANKS], DEMO_COHORT, out))
+
+
+def _print_cohort_summary(run: Any) -> None:
+    cohort = run.cohort
+    for student in cohort.students:
+        flag = f"  ({len(student.problems)} problem(s))" if student.problems else ""
+        click.echo(
+            f"{student.student_id:<28} {student.score:7.2f}/{student.max_score:g}  {student.percent:5.1f}%{flag}"
+        )
+    click.echo(f"graded {len(cohort.students)} students on {len(cohort.questions)} questions")
+    for name, path in sorted(run.reports.items()):
+        if name != "html":
+            click.echo(f"{name}: {path}")
+    if "html" in run.reports:
+        click.echo(f"cohort report: {run.reports['html']}")

@@ -1,0 +1,50 @@
+"""Exceptions that carry a user-facing message and an exit code.
+
+The CLI prints ``str(error)`` as one line (``file:line:col: what is wrong``) and exits with
+``error.exit_code``; nobody sees a traceback for a mistake in their input.
+"""
+
+from __future__ import annotations
+
+
+class HarnessError(Exception):
+    """An error the user can fix. ``str()`` is the one line to show."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, location: str | None = None) -> None:
+        self.message = message
+        self.location = location
+        super().__init__(f"{location}: {message}" if location else message)
+
+
+class BankError(HarnessError):
+    """A question bank is invalid. One error per problem; see :class:`BankErrors`."""
+
+    exit_code = 2
+
+
+class BankErrors(HarnessError):
+    """Several bank errors found in one pass, so the author can fix them all at once."""
+
+    exit_code = 2
+
+    def __init__(self, errors: list[BankError]) -> None:
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors))
+
+
+class AnswerError(HarnessError):
+    """A student's answer has the wrong type or shape. Recorded as status `invalid`."""
+
+
+class UnknownPluginError(HarnessError):
+    """A name that no installed plugin answers to."""
+
+    exit_code = 2
+
+
+class SubmissionError(HarnessError):
+    """A cohort or archive cannot be read at all (a single bad student is recorded instead)."""
+
+    exit_code = 3

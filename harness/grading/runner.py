@@ -1,0 +1,139 @@
+"""Grading: every question of every bank against every submission.
+
+Two modes share one path: ``grade`` (an instructor grades a cohort: every question, hidden
+ones included, but hidden answers are not revealed) and ``check`` (a student's self-check:
+only questions public today, everything revealed).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from harness.bank.loader import Bank, BankQuestion
+from harness.bank.variants import Variant, VariantError, draw_variant
+from harness.kinds.base import MISSING, GradeContext
+from harness.results import (
+    BankRef,
+    CohortResult,
+    Problem,
+    QuestionInfo,
+    QuestionResult,
+    Status,
+    StudentResult,
+    round_score,
+)
+from harness.submissions import Cohort, Submission
+
+Mode = Literal["grade", "check"]
+
+
+@dataclass(frozen=True)
+class GradingPlan:
+    """Which questions a run grades, fixed once for the whole cohort."""
+
+    banks: list[Bank]
+    mode: Mode
+    today: dt.date
+
+    def questions(self) -> Iterable[tuple[Bank, BankQuestion]]:
+        for bank in self.banks:
+            for bq in bank.questions:
+                if self.mode == "grade" or bq.question.is_public_on(self.today):
+                    yield bank, bq
+
+    def bank_refs(self) -> list[BankRef]:
+        return [
+            BankRef(id=b.id, title=b.title, version=b.version, content_hash=b.content_hash)
+            for b in self.banks
+        ]
+
+    def question_infos(self) -> list[QuestionInfo]:
+        return [_question_info(bank, bq) for bank, bq in self.questions()]
+
+
+def grade_student(plan: GradingPlan, submission: Submission) -> StudentResult:
+    """Grade one submission. Never raises: problems are recorded in the result."""
+    problems = list(submission.problems)
+    results = [_grade_question(plan, bank, bq, submission) for bank, bq in plan.questions()]
+    problems += _unknown_answers(plan, submission)
+    return StudentResult(
+        student_id=submission.student_id,
+        banks=plan.bank_refs(),
+        score=round_score(sum(r.score for r in results)),
+        max_score=round_score(sum(r.max_score for r in results)),
+        questions=results,
+        problems=problems,
+    )
+
+
+def grade_cohort(plan: GradingPlan, cohort: Cohort) -> CohortResult:
+    """Grade every submission of ``cohort``; students come out sorted by id."""
+    students = [grade_student(plan, s) for s in sorted(cohort.submissions, key=lambda s: s.student_id)]
+    return CohortResult(
+        cohort=cohort.name,
+        mode=plan.mode,
+        banks=plan.bank_refs(),
+        questions=plan.question_infos(),
+        students=students,
+        problems=cohort.problems,
+    )
+
+
+def _grade_question(
+    plan: GradingPlan, bank: Bank, bq: BankQuestion, submission: Submission
+) -> QuestionResult:
+    question = bq.question
+    try:
+        variant = draw_variant(question, bank.id, submission.student_id)
+    except VariantError as exc:  # constraints that held at load time but not for this student
+        variant = Variant(f"{bank.id}/{question.id}/{submission.student_id}")
+        return QuestionResult(
+            question_id=question.id,
+            kind=bq.kind.name,
+            topic=question.tags.topic,
+            score=0.0,
+            max_score=question.max_points,
+            status=Status.ERROR,
+            feedback=[f"could not build your variant: {exc}"],
+        )
+    ctx = GradeContext(
+        student_id=submission.student_id,
+        bank_id=bank.id,
+        variant=variant,
+        reveal=question.is_public_on(plan.today),
+        synonyms=bank.synonyms,
+    )
+    return bq.kind.grade(question, submission.answers.get(question.id, MISSING), ctx)
+
+
+def _unknown_answers(plan: GradingPlan, submission: Submission) -> list[Problem]:
+    known = {bq.question.id for bank in plan.banks for bq in bank.questions}
+    return [
+        Problem(
+            code="unknown-question",
+            message=f"answer to unknown question {qid!r} ignored (check the id)",
+            location=submission.answer_location(qid),
+        )
+        for qid in submission.answers
+        if qid not in known
+    ]
+
+
+def _question_info(bank: Bank, bq: BankQuestion) -> QuestionInfo:
+    q = bq.question
+    return QuestionInfo(
+        id=q.id,
+        bank_id=bank.id,
+        kind=bq.kind.name,
+        prompt=q.prompt,
+        points=q.max_points,
+        topic=q.tags.topic,
+        difficulty=q.tags.difficulty,
+        objective=q.tags.objective,
+        visibility=q.visibility_label(),
+        options=bq.kind.options(q),
+        parameterized=q.parameterized,
+    )

@@ -1,0 +1,157 @@
+"""The question-kind plugin contract.
+
+A kind is a class registered in the ``harness.kinds`` entry-point group. It declares the
+pydantic model of its questions (``model``) and fills in two small methods:
+``parse_answer`` (turn the raw YAML value into a typed answer, or raise ``AnswerError``) and
+``_grade`` (score a typed answer). The public :meth:`QuestionKind.grade` is the template
+around them: it handles missing answers, invalid answers and unexpected failures, composes the
+feedback and builds the :class:`~harness.results.QuestionResult`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Generic, TypeVar
+
+from harness.bank.schema import Question
+from harness.bank.variants import Variant
+from harness.errors import AnswerError
+from harness.results import OptionInfo, QuestionResult, Status, round_score
+
+Q = TypeVar("Q", bound=Question)
+
+MAX_ECHO_CHARS = 5_000
+MISSING = object()  # the student gave no answer at all (distinct from an explicit null)
+
+
+@dataclass(frozen=True)
+class GradeContext:
+    """What a kind may know while grading one answer."""
+
+    student_id: str
+    bank_id: str
+    variant: Variant
+    reveal: bool = True  # False: feedback must not give the expected answer away
+    synonyms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass
+class Outcome:
+    """A kind's verdict on one answer: the fraction of the points earned, and why."""
+
+    fraction: float
+    feedback: list[str] = field(default_factory=list)
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+
+class QuestionKind(ABC, Generic[Q]):
+    """Base class of every question kind (see the module docstring)."""
+
+    name: ClassVar[str]
+    model: ClassVar[type[Question]]
+    description: ClassVar[str] = ""
+
+    def grade(self, question: Q, raw: Any, ctx: GradeContext) -> QuestionResult:
+        """Grade ``raw`` (the student's answer, or :data:`MISSING`). Never raises."""
+        if raw is MISSING or raw is None or raw == "":
+            return self._result(question, ctx, raw, Outcome(0.0, ["No answer given."]), Status.MISSING)
+        try:
+            answer = self.parse_answer(question, raw, ctx)
+        except AnswerError as exc:
+            return self._result(question, ctx, raw, Outcome(0.0, [exc.message]), Status.INVALID)
+        try:
+            outcome = self._grade(question, answer, ctx)
+        except Exception as exc:  # a grader bug must not end the run: record it on this answer
+            message = f"the grader failed on this answer ({type(exc).__name__}: {exc})"
+            return self._result(question, ctx, raw, Outcome(0.0, [message]), Status.ERROR)
+        return self._result(question, ctx, raw, outcome, _status(outcome.fraction))
+
+    @abstractmethod
+    def parse_answer(self, question: Q, raw: Any, ctx: GradeContext) -> Any:
+        """Check the raw answer's type and shape; return it in the form ``_grade`` takes.
+
+        Raises:
+            AnswerError: with a message the student can act on.
+        """
+
+    @abstractmethod
+    def _grade(self, question: Q, answer: Any, ctx: GradeContext) -> Outcome:
+        """Score a parsed answer. ``Outcome.evidence`` should say what decided it."""
+
+    @abstractmethod
+    def expected(self, question: Q, ctx: GradeContext) -> Any:
+        """The expected answer for this student's variant, JSON-safe (shown when revealed)."""
+
+    def options(self, question: Q) -> list[OptionInfo]:
+        """Choice-like kinds list their options for the reports."""
+        return []
+
+    def option_order(self, question: Q, ctx: GradeContext) -> list[str] | None:
+        """The order in which this student was shown the options, if the kind shuffles."""
+        return None
+
+    def _result(
+        self, question: Q, ctx: GradeContext, raw: Any, outcome: Outcome, status: Status
+    ) -> QuestionResult:
+        points = question.max_points
+        fraction = min(1.0, max(0.0, outcome.fraction))
+        evidence = dict(outcome.evidence)
+        if status is not Status.ERROR:
+            evidence["expected"] = _json_safe(self.expected(question, ctx))
+        variant = ctx.variant
+        return QuestionResult(
+            question_id=question.id,
+            kind=self.name,
+            topic=question.tags.topic,
+            score=round_score(points * fraction),
+            max_score=points,
+            status=status,
+            feedback=outcome.feedback + _bank_feedback(question, status, ctx.reveal),
+            answer=None if raw is MISSING else _json_safe(raw),
+            evidence=evidence,
+            variant=dict(variant.values) if variant.values else None,
+            prompt=variant.render(question.prompt) if variant.values else None,
+            option_order=self.option_order(question, ctx),
+            reveal=ctx.reveal,
+        )
+
+
+def _status(fraction: float) -> Status:
+    if fraction >= 1.0 - 1e-9:
+        return Status.CORRECT
+    if fraction <= 1e-9:
+        return Status.INCORRECT
+    return Status.PARTIAL
+
+
+def _bank_feedback(question: Question, status: Status, reveal: bool) -> list[str]:
+    fb = question.feedback
+    by_status = {
+        Status.CORRECT: fb.correct,
+        Status.PARTIAL: fb.partial or fb.incorrect,
+        Status.INCORRECT: fb.incorrect,
+    }.get(status)
+    lines = [by_status] if by_status else []
+    if reveal and fb.explanation:
+        lines.append(fb.explanation)
+    return lines
+
+
+def _json_safe(value: Any) -> Any:
+    """Answers come from YAML: make dates, odd keys and huge strings safe for the JSON log."""
+    if isinstance(value, str):
+        return value if len(value) <= MAX_ECHO_CHARS else value[:MAX_ECHO_CHARS] + "…"
+    if value is None or isinstance(value, (bool, int)):
+        return value
+    if isinstance(value, float):
+        return value if value == value and abs(value) != float("inf") else str(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    return str(value)

@@ -1,0 +1,62 @@
+"""``matching``: pair each left item with a right item; partial credit per pair."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field, model_validator
+
+from harness.bank.schema import Question
+from harness.errors import AnswerError
+from harness.kinds.base import GradeContext, Outcome, QuestionKind
+from harness.kinds.labels import normalize_label, resolve_label, type_name
+
+
+class MatchingQuestion(Question):
+    kind: Literal["matching"] = "matching"
+    pairs: dict[str, str] = Field(min_length=2)
+    distractors: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _distinct(self) -> MatchingQuestion:
+        lefts = [normalize_label(k) for k in self.pairs]
+        if len(set(lefts)) != len(lefts):
+            raise ValueError("left items must differ (ignoring case)")
+        rights = {normalize_label(v) for v in self.pairs.values()}
+        clash = sorted(d for d in self.distractors if normalize_label(d) in rights)
+        if clash:
+            raise ValueError(f"distractor {clash[0]!r} is also a correct right-hand item")
+        return self
+
+    @property
+    def right_items(self) -> list[str]:
+        return sorted({*self.pairs.values(), *self.distractors})
+
+
+class MatchingKind(QuestionKind[MatchingQuestion]):
+    name = "matching"
+    model = MatchingQuestion
+    description = "match left items to right items, with partial credit"
+
+    def parse_answer(self, question: MatchingQuestion, raw: Any, ctx: GradeContext) -> dict[str, str]:
+        if not isinstance(raw, dict):
+            raise AnswerError(f"expected a mapping of left item to right item, got {type_name(raw)}")
+        lefts, rights = list(question.pairs), question.right_items
+        answer = {}
+        for key, value in raw.items():
+            left = resolve_label(key, lefts, what="left item")
+            answer[left] = resolve_label(value, rights, what=f"match for {left!r}")
+        return answer
+
+    def _grade(self, question: MatchingQuestion, answer: dict[str, str], ctx: GradeContext) -> Outcome:
+        right = sorted(left for left, target in question.pairs.items() if answer.get(left) == target)
+        wrong = sorted(left for left in answer if left not in right)
+        unanswered = len(question.pairs) - len(answer)
+        feedback = [f"{len(right)} of {len(question.pairs)} matched correctly."]
+        if unanswered:
+            feedback.append(f"{unanswered} item(s) left unmatched.")
+        evidence = {"right": right, "wrong": wrong}
+        return Outcome(len(right) / len(question.pairs), feedback, evidence)
+
+    def expected(self, question: MatchingQuestion, ctx: GradeContext) -> Any:
+        return dict(question.pairs)

@@ -1,0 +1,147 @@
+"""The result log: versioned, typed records that every report is rendered from.
+
+A grading run writes one :class:`StudentResult` per student and one :class:`CohortResult`
+that holds them all. Reports never look at live objects, only at these records, so a report
+can be re-rendered from the JSON alone. Serialisation is deterministic: the same inputs give
+byte-identical JSON (no timestamps, sorted keys, rounded floats).
+"""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = 1
+SCORE_DECIMALS = 6
+
+
+class Status(str, Enum):
+    """How one question went for one student."""
+
+    CORRECT = "correct"
+    PARTIAL = "partial"
+    INCORRECT = "incorrect"
+    MISSING = "missing"  # no answer given
+    INVALID = "invalid"  # an answer of the wrong type or shape
+    ERROR = "error"  # the grader itself failed on this answer (recorded, never raised)
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Problem(Record):
+    """Something that went wrong for a student and did not stop the run."""
+
+    code: str  # machine-readable: answers-unreadable, unknown-question, ...
+    message: str  # one clear line for a person
+    location: str | None = None  # file:line where it applies
+
+
+class QuestionResult(Record):
+    question_id: str
+    kind: str
+    topic: str | None = None
+    score: float
+    max_score: float
+    status: Status
+    feedback: list[str] = Field(default_factory=list)
+    answer: Any = None  # the student's answer, as given (JSON-safe)
+    evidence: dict[str, Any] = Field(default_factory=dict)  # what the grader used to decide
+    variant: dict[str, Any] | None = None  # parameter values of this student's variant
+    prompt: str | None = None  # this student's rendered prompt, for parameterised questions
+    option_order: list[str] | None = None  # choice: the order this student was shown
+    reveal: bool = True  # False: the expected answer must not be shown to the student
+
+
+class OptionInfo(Record):
+    id: str
+    text: str
+    correct: bool
+
+
+class QuestionInfo(Record):
+    """What a report needs to show a question, taken from the bank at grading time."""
+
+    id: str
+    bank_id: str
+    kind: str
+    prompt: str  # Markdown; for a parameterised question, the template (students get theirs)
+    points: float
+    topic: str | None = None
+    difficulty: str | None = None
+    objective: str | None = None
+    visibility: str  # "public", "hidden" or "after YYYY-MM-DD"
+    options: list[OptionInfo] = Field(default_factory=list)  # choice questions
+    parameterized: bool = False
+
+
+class BankRef(Record):
+    id: str
+    title: str
+    version: str
+    content_hash: str  # sha256 of the canonical question data: ties a result to a bank
+
+
+class StudentResult(Record):
+    schema_version: int = SCHEMA_VERSION
+    student_id: str
+    banks: list[BankRef]
+    score: float
+    max_score: float
+    questions: list[QuestionResult]
+    problems: list[Problem] = Field(default_factory=list)
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.score / self.max_score if self.max_score else 0.0
+
+
+class CohortResult(Record):
+    schema_version: int = SCHEMA_VERSION
+    cohort: str
+    mode: str  # "grade" (instructor) or "check" (student self-check)
+    banks: list[BankRef]
+    questions: list[QuestionInfo]
+    sandbox: str | None = None  # which sandbox backend ran code questions (later issues)
+    students: list[StudentResult]
+    problems: list[Problem] = Field(default_factory=list)  # cohort-level: unreadable folders...
+
+
+def round_score(value: float) -> float:
+    """Round a score so that float noise never changes the JSON bytes."""
+    rounded = round(value, SCORE_DECIMALS)
+    return 0.0 if rounded == 0 else rounded
+
+
+def dump_json(record: BaseModel) -> str:
+    """Deterministic JSON: sorted keys, two-space indent, trailing newline."""
+    data = record.model_dump(mode="json")
+    return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+
+
+def write_json(record: BaseModel, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(dump_json(record), encoding="utf-8")
+
+
+def read_cohort(path: Path) -> CohortResult:
+    """Load a cohort result written by :func:`write_json`.
+
+    Raises:
+        HarnessError: the file is missing, not JSON, or of another schema version.
+    """
+    from harness.errors import HarnessError
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise HarnessError(f"{path}: cannot read results: {exc}") from None
+    version = data.get("schema_version") if isinstance(data, dict) else None
+    if version != SCHEMA_VERSION:
+        raise HarnessError(f"{path}: results schema_version {version!r}, this harness reads {SCHEMA_VERSION}")
+    return CohortResult.model_validate(data)
