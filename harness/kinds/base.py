@@ -47,12 +47,26 @@ class Outcome:
     evidence: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class KindExample:
+    """A small question of a kind with a right and a wrong answer.
+
+    The common contract test (tests/test_kind_contract.py) runs every registered kind on
+    its example, so a third-party kind is checked the same way as a built-in one.
+    """
+
+    question: dict[str, Any]
+    right: Any
+    wrong: Any
+
+
 class QuestionKind(ABC, Generic[Q]):
     """Base class of every question kind (see the module docstring)."""
 
     name: ClassVar[str]
     model: ClassVar[type[Question]]
     description: ClassVar[str] = ""
+    example: ClassVar[KindExample]
 
     def grade(self, question: Q, raw: Any, ctx: GradeContext) -> QuestionResult:
         """Grade ``raw`` (the student's answer, or :data:`MISSING`). Never raises."""

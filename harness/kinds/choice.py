@@ -8,7 +8,7 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from harness.bank.schema import ID_PATTERN, Model, Question, check_templates, parameter_names
 from harness.errors import AnswerError
-from harness.kinds.base import GradeContext, Outcome, QuestionKind
+from harness.kinds.base import GradeContext, KindExample, Outcome, QuestionKind
 from harness.kinds.labels import as_label_list, resolve_label
 from harness.results import OptionInfo
 
@@ -59,6 +59,21 @@ class ChoiceKind(QuestionKind[ChoiceQuestion]):
     name = "choice"
     model = ChoiceQuestion
     description = "multiple choice: one answer or several, with partial credit and shuffling"
+    example = KindExample(
+        question={
+            "id": "ex-choice",
+            "kind": "choice",
+            "prompt": "Which models are generative?",
+            "select": "many",
+            "options": [
+                {"id": "gan", "text": "GAN", "correct": True},
+                {"id": "vae", "text": "VAE", "correct": True},
+                {"id": "svm", "text": "SVM"},
+            ],
+        },
+        right=["gan", "vae"],
+        wrong=["svm"],
+    )
 
     def parse_answer(self, question: ChoiceQuestion, raw: Any, ctx: GradeContext) -> set[str]:
         ids = [o.id for o in question.options]

@@ -8,7 +8,7 @@ from pydantic import Field, model_validator
 
 from harness.bank.schema import Question
 from harness.errors import AnswerError
-from harness.kinds.base import GradeContext, Outcome, QuestionKind
+from harness.kinds.base import GradeContext, KindExample, Outcome, QuestionKind
 from harness.kinds.labels import normalize_label, resolve_label, type_name
 
 
@@ -37,6 +37,17 @@ class MatchingKind(QuestionKind[MatchingQuestion]):
     name = "matching"
     model = MatchingQuestion
     description = "match left items to right items, with partial credit"
+    example = KindExample(
+        question={
+            "id": "ex-matching",
+            "kind": "matching",
+            "prompt": "Match each model to its idea.",
+            "pairs": {"GAN": "adversarial training", "VAE": "latent variables"},
+            "distractors": ["decision trees"],
+        },
+        right={"GAN": "adversarial training", "VAE": "latent variables"},
+        wrong={"GAN": "latent variables", "VAE": "decision trees"},
+    )
 
     def parse_answer(self, question: MatchingQuestion, raw: Any, ctx: GradeContext) -> dict[str, str]:
         if not isinstance(raw, dict):

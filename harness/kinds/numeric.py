@@ -10,7 +10,7 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from harness.bank.schema import Model, Question, parameter_names, parse_formula
 from harness.errors import AnswerError
-from harness.kinds.base import GradeContext, Outcome, QuestionKind
+from harness.kinds.base import GradeContext, KindExample, Outcome, QuestionKind
 from harness.kinds.labels import type_name
 
 _FRACTION = re.compile(r"^\s*([-+]?[\d.]+(?:e[-+]?\d+)?)\s*/\s*([-+]?[\d.]+(?:e[-+]?\d+)?)\s*$", re.I)
@@ -44,6 +44,18 @@ class NumericKind(QuestionKind[NumericQuestion]):
     name = "numeric"
     model = NumericQuestion
     description = "a number, with absolute, relative or significant-figure tolerance"
+    example = KindExample(
+        question={
+            "id": "ex-numeric",
+            "kind": "numeric",
+            "prompt": "MLE of p after {{ k }} heads in {{ n }}?",
+            "parameters": {"n": {"int": [10, 10]}, "k": {"int": [3, 3]}},
+            "answer": "k / n",
+            "tolerance": {"abs": 0.001},
+        },
+        right="3/10",
+        wrong=0.5,
+    )
 
     def parse_answer(self, question: NumericQuestion, raw: Any, ctx: GradeContext) -> float:
         return parse_number(raw)

@@ -9,7 +9,7 @@ from pydantic import Field, model_validator
 
 from harness.bank.schema import Question
 from harness.errors import AnswerError
-from harness.kinds.base import GradeContext, Outcome, QuestionKind
+from harness.kinds.base import GradeContext, KindExample, Outcome, QuestionKind
 from harness.kinds.labels import normalize_label, resolve_label, type_name
 
 
@@ -29,6 +29,17 @@ class OrderingKind(QuestionKind[OrderingQuestion]):
     name = "ordering"
     model = OrderingQuestion
     description = "put items in the right order, with exact, positional or pairwise credit"
+    example = KindExample(
+        question={
+            "id": "ex-ordering",
+            "kind": "ordering",
+            "prompt": "Order the steps.",
+            "items": ["tokenize", "embed", "attend", "predict"],
+            "scoring": "exact",
+        },
+        right=["tokenize", "embed", "attend", "predict"],
+        wrong=["predict", "embed", "attend", "tokenize"],
+    )
 
     def parse_answer(self, question: OrderingQuestion, raw: Any, ctx: GradeContext) -> list[str]:
         if not isinstance(raw, list):

@@ -20,7 +20,7 @@ from pydantic import Field, field_validator, model_validator
 
 from harness.bank.schema import ID_PATTERN, Model, Question
 from harness.errors import AnswerError
-from harness.kinds.base import GradeContext, Outcome, QuestionKind
+from harness.kinds.base import GradeContext, KindExample, Outcome, QuestionKind
 from harness.kinds.labels import type_name
 
 MAX_ANSWER_CHARS = 5_000
@@ -158,6 +158,22 @@ class TextKind(QuestionKind[TextQuestion]):
     name = "text"
     model = TextQuestion
     description = "short free text graded by a rubric of keywords, regexes and similarity"
+    example = KindExample(
+        question={
+            "id": "ex-text",
+            "kind": "text",
+            "prompt": "What does a GAN's generator try to do?",
+            "rubric": {
+                "design": "One point for naming the adversary, one for the goal.",
+                "criteria": [
+                    {"id": "adversary", "points": 1, "any_of": ["discriminator"]},
+                    {"id": "goal", "points": 1, "any_of": ["fool", "trick"], "must_not": ["not fool"]},
+                ],
+            },
+        },
+        right="It tries to fool the discriminator.",
+        wrong="It classifies images.",
+    )
 
     def parse_answer(self, question: TextQuestion, raw: Any, ctx: GradeContext) -> str:
         if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):

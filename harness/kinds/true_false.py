@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from harness.bank.schema import Question
 from harness.errors import AnswerError
-from harness.kinds.base import GradeContext, Outcome, QuestionKind
+from harness.kinds.base import GradeContext, KindExample, Outcome, QuestionKind
 from harness.kinds.labels import type_name
 
 _WORDS = {"true": True, "t": True, "yes": True, "false": False, "f": False, "no": False}
@@ -21,6 +21,11 @@ class TrueFalseKind(QuestionKind[TrueFalseQuestion]):
     name = "true_false"
     model = TrueFalseQuestion
     description = "true or false"
+    example = KindExample(
+        question={"id": "ex-tf", "kind": "true_false", "prompt": "GANs are discriminative.", "answer": False},
+        right="false",
+        wrong=True,
+    )
 
     def parse_answer(self, question: TrueFalseQuestion, raw: Any, ctx: GradeContext) -> bool:
         if isinstance(raw, bool):

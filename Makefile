@@ -1,0 +1,38 @@
+# Two entry points for a fresh Debian 12 machine with Python 3.11:
+#   make demo   set up .venv and grade the sample cohort into reports/demo
+#   make test   set up .venv with the test tools and run the whole test suite
+# Installs go through constraints.txt, which pins torch==2.13.0 (the CPU build on disk):
+# an unpinned torch would pull several GB of CUDA packages.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt
+
+.PHONY: demo test lint bench clean
+
+demo: $(VENV)/.core
+	$(BIN)/harness demo --out reports/demo
+
+test: $(VENV)/.dev
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check harness tests bench
+	$(BIN)/ruff format --check harness tests bench
+	$(BIN)/mypy
+
+bench: $(VENV)/.dev
+	$(BIN)/python bench/bench_quiz.py
+
+$(VENV)/.core: pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP) -e .
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.core
+	$(PIP) -e '.[dev]'
+	touch $@
+
+clean:
+	rm -rf $(VENV) reports/demo .pytest_cache .mypy_cache .ruff_cache

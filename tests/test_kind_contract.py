@@ -1,0 +1,84 @@
+"""The common contract: every registered question kind, built-in or third-party, must pass."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from harness.bank.variants import draw_variant
+from harness.kinds import MISSING, GradeContext, QuestionKind, kind_registry
+from harness.results import Status
+
+KINDS = kind_registry().names()
+NOT_AN_ANSWER = {"__not_an_answer__": [[1]]}
+
+
+def _setup(name: str) -> tuple[QuestionKind[Any], Any, GradeContext]:
+    kind = kind_registry().get(name)
+    question = kind.model.model_validate(kind.example.question)
+    ctx = GradeContext("student-1", "bank", draw_variant(question, "bank", "student-1"))
+    return kind, question, ctx
+
+
+def test_all_builtin_kinds_are_registered() -> None:
+    assert {"choice", "true_false", "numeric", "text", "matching", "ordering"} <= set(KINDS)
+
+
+@pytest.mark.parametrize("name", KINDS)
+def test_model_declares_its_kind_name(name: str) -> None:
+    kind = kind_registry().get(name)
+    assert kind.name == name
+    assert kind.model.model_fields["kind"].default == name
+    assert kind.model.model_json_schema()["properties"]["kind"]
+
+
+@pytest.mark.parametrize("name", KINDS)
+def test_right_answer_earns_full_points(name: str) -> None:
+    kind, question, ctx = _setup(name)
+    result = kind.grade(question, kind.example.right, ctx)
+    assert result.status is Status.CORRECT, result.feedback
+    assert result.score == result.max_score == question.max_points
+
+
+@pytest.mark.parametrize("name", KINDS)
+def test_wrong_answer_earns_less(name: str) -> None:
+    kind, question, ctx = _setup(name)
+    result = kind.grade(question, kind.example.wrong, ctx)
+    assert result.status in (Status.INCORRECT, Status.PARTIAL)
+    assert 0 <= result.score < result.max_score
+
+
+@pytest.mark.parametrize("name", KINDS)
+@pytest.mark.parametrize("raw", [MISSING, None, ""])
+def test_missing_answer(name: str, raw: Any) -> None:
+    kind, question, ctx = _setup(name)
+    result = kind.grade(question, raw, ctx)
+    assert result.status is Status.MISSING
+    assert result.score == 0
+
+
+@pytest.mark.parametrize("name", KINDS)
+def test_wrong_shape_is_invalid_with_a_message(name: str) -> None:
+    kind, question, ctx = _setup(name)
+    result = kind.grade(question, NOT_AN_ANSWER, ctx)
+    assert result.status is Status.INVALID
+    assert result.score == 0
+    assert result.feedback and result.feedback[0]
+
+
+@pytest.mark.parametrize("name", KINDS)
+def test_grading_is_deterministic_and_json_safe(name: str) -> None:
+    kind, question, ctx = _setup(name)
+    first = kind.grade(question, kind.example.wrong, ctx).model_dump(mode="json")
+    second = kind.grade(question, kind.example.wrong, ctx).model_dump(mode="json")
+    assert json.dumps(first, sort_keys=True) == json.dumps(second, sort_keys=True)
+    assert "expected" in first["evidence"]
+
+
+@pytest.mark.parametrize("name", KINDS)
+def test_unknown_fields_are_rejected(name: str) -> None:
+    kind = kind_registry().get(name)
+    with pytest.raises(ValueError, match="colour"):
+        kind.model.model_validate({**kind.example.question, "colour": "red"})
