@@ -42,9 +42,7 @@ def bank_files(paths: Sequence[PathLike]) -> list[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = sorted(
-                p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith("_")
-            )
+            found = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith("_"))
             if not found:
                 raise HarnessError(f"{path}: no question bank (*.yaml) in this folder")
             files += found

@@ -63,9 +63,7 @@ def main() -> None:
 @click.argument("banks", nargs=-1, required=True, type=click.Path())
 @click.option("--submissions", "-s", required=True, type=click.Path(), help="Cohort folder or zip export.")
 @click.option("--out", "-o", required=True, type=click.Path(), help="Folder for results and reports.")
-@click.option(
-    "--format", "formats", default="json,html,csv", show_default=True, help="Comma-separated reporters."
-)
+@click.option("--format", "formats", default="json,html,csv", show_default=True, help="Comma-separated reporters.")
 @today_option
 @user_errors
 def grade(banks: tuple[str, ...], submissions: str, out: str, formats: str, today: dt.date | None) -> None:

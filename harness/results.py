@@ -9,7 +9,7 @@ byte-identical JSON (no timestamps, sorted keys, rounded floats).
 from __future__ import annotations
 
 import json
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,7 @@ SCHEMA_VERSION = 1
 SCORE_DECIMALS = 6
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     """How one question went for one student."""
 
     CORRECT = "correct"

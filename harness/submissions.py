@@ -87,17 +87,13 @@ def _read_answers(path: Path, submission: Submission) -> None:
     try:
         data, positions = load_yaml(path)
     except BankError as exc:
-        submission.problems.append(
-            Problem(code="answers-unreadable", message=exc.message, location=exc.location)
-        )
+        submission.problems.append(Problem(code="answers-unreadable", message=exc.message, location=exc.location))
         return
     if data is None:
         data = {}
     if not isinstance(data, dict):
         message = "answers file must be a mapping of question id to answer"
-        submission.problems.append(
-            Problem(code="answers-unreadable", message=message, location=f"{path}:1:1")
-        )
+        submission.problems.append(Problem(code="answers-unreadable", message=message, location=f"{path}:1:1"))
         return
     submission.answers = {str(k): v for k, v in data.items()}
     submission.positions = positions
@@ -126,9 +122,7 @@ def collect_cohort(source: Path, workdir: Path | None = None) -> Cohort:
             continue
         if entry.is_symlink():
             problems.append(
-                Problem(
-                    code="skipped-link", message=f"{entry.name}: symbolic link skipped", location=str(entry)
-                )
+                Problem(code="skipped-link", message=f"{entry.name}: symbolic link skipped", location=str(entry))
             )
         elif entry.is_dir():
             submissions.append(read_submission(entry))
@@ -173,9 +167,7 @@ def _extract_member(
     where = f"{archive}!{info.filename}"
     relative = _safe_member_path(info.filename)
     if relative is None:
-        problems.append(
-            Problem(code="zip-unsafe-entry", message="path leaves the archive; skipped", location=where)
-        )
+        problems.append(Problem(code="zip-unsafe-entry", message="path leaves the archive; skipped", location=where))
         return 0
     if stat.S_ISLNK(info.external_attr >> 16):
         problems.append(Problem(code="zip-unsafe-entry", message="symbolic link; skipped", location=where))

@@ -17,7 +17,9 @@ from harness.results import Status
 def grade(question: dict[str, Any], answer: Any, synonyms: dict[str, list[str]] | None = None, **ctx: Any):  # type: ignore[no-untyped-def]
     kind = kind_registry().get(question["kind"])
     q = kind.model.model_validate({"id": "q", "prompt": "?", **question})
-    context = GradeContext("s1", "b", ctx.pop("variant", Variant("b/q/s1")), synonyms=synonym_table(synonyms or {}), **ctx)
+    context = GradeContext(
+        "s1", "b", ctx.pop("variant", Variant("b/q/s1")), synonyms=synonym_table(synonyms or {}), **ctx
+    )
     return kind.grade(q, answer, context)
 
 
@@ -130,7 +132,12 @@ RUBRIC = {
             {"id": "names", "points": 1, "all_of": ["generator", "discriminator"], "description": "names both"},
             {"id": "goal", "points": 1, "any_of": ["fool", ["realistic", "real looking"]], "must_not": ["not fool"]},
             {"id": "formula", "points": 1, "regex": r"min\s*max|minimax"},
-            {"id": "myth", "points": -1, "any_of": ["discriminative model"], "description": "calls a GAN discriminative"},
+            {
+                "id": "myth",
+                "points": -1,
+                "any_of": ["discriminative model"],
+                "description": "calls a GAN discriminative",
+            },
         ],
     },
 }
@@ -155,7 +162,9 @@ def test_text_rubric(answer: str, score: float, met: list[str]) -> None:
 
 
 def test_text_bank_synonyms_are_symmetric() -> None:
-    result = grade(RUBRIC, "The generator tries to deceive the critic", synonyms={"fool": ["deceive"], "discriminator": ["critic"]})
+    result = grade(
+        RUBRIC, "The generator tries to deceive the critic", synonyms={"fool": ["deceive"], "discriminator": ["critic"]}
+    )
     assert result.evidence["criteria_met"] == ["names", "goal"]
 
 
@@ -178,7 +187,11 @@ def test_normalize_and_similarity() -> None:
     assert cosine_similarity("", "anything") == 0.0
 
 
-MATCHING = {"kind": "matching", "pairs": {"GAN": "adversarial", "VAE": "latent", "Transformer": "attention"}, "distractors": ["trees"]}
+MATCHING = {
+    "kind": "matching",
+    "pairs": {"GAN": "adversarial", "VAE": "latent", "Transformer": "attention"},
+    "distractors": ["trees"],
+}
 
 
 def test_matching_partial_credit() -> None:
@@ -210,7 +223,9 @@ def test_ordering_requires_a_permutation() -> None:
     assert grade(question, ["A", "b", "c"]).status is Status.CORRECT
 
 
-@pytest.mark.parametrize(("raw", "status"), [(True, Status.CORRECT), ("yes", Status.CORRECT), ("F", Status.INCORRECT), (1, Status.INVALID)])
+@pytest.mark.parametrize(
+    ("raw", "status"), [(True, Status.CORRECT), ("yes", Status.CORRECT), ("F", Status.INCORRECT), (1, Status.INVALID)]
+)
 def test_true_false_answers(raw: Any, status: Status) -> None:
     assert grade({"kind": "true_false", "answer": True}, raw).status is status
 

@@ -21,8 +21,7 @@ def errors_of(path: Path) -> list[str]:
 
 def test_loads_defaults_and_includes(write_bank) -> None:  # type: ignore[no-untyped-def]
     write_bank(
-        "defaults: {tags: {difficulty: hard}}\nquestions:\n"
-        "  - {id: inc, kind: true_false, prompt: P, answer: true}\n",
+        "defaults: {tags: {difficulty: hard}}\nquestions:\n  - {id: inc, kind: true_false, prompt: P, answer: true}\n",
         "_part.yaml",
     )
     path = write_bank(
@@ -40,34 +39,77 @@ def test_loads_defaults_and_includes(write_bank) -> None:  # type: ignore[no-unt
 
 def test_content_hash_changes_with_content(write_bank) -> None:  # type: ignore[no-untyped-def]
     a = load_bank(write_bank(HEADER + "questions:\n  - {id: q, kind: true_false, prompt: P, answer: true}\n"))
-    b = load_bank(write_bank(HEADER + "questions:\n  - {id: q, kind: true_false, prompt: P, answer: false}\n", "b.yaml"))
+    b = load_bank(
+        write_bank(HEADER + "questions:\n  - {id: q, kind: true_false, prompt: P, answer: false}\n", "b.yaml")
+    )
     assert a.content_hash != b.content_hash
 
 
 @pytest.mark.parametrize(
     ("questions", "expected"),
     [
-        ("  - id: q\n    kind: nosuch\n    prompt: P\n", ":6:11: unknown kind 'nosuch' (known kinds: choice, matching, numeric"),
+        (
+            "  - id: q\n    kind: nosuch\n    prompt: P\n",
+            ":6:11: unknown kind 'nosuch' (known kinds: choice, matching, numeric",
+        ),
         ("  - id: q\n    prompt: P\n", ":5:5: question has no kind"),
-        ("  - {id: q, kind: true_false, prompt: P, answer: true}\n  - {id: q, kind: true_false, prompt: P, answer: 1}\n",
-         ":6:5: duplicate question id 'q' (first at"),
-        ("  - id: q\n    kind: numeric\n    prompt: P\n    answer: 1\n    tolerance: {rel: 2}\n", ":9:22: tolerance.rel: Input should be less than 1"),
-        ("  - id: q\n    kind: numeric\n    prompt: P\n    answer: 1\n    tolerance: {}\n", ":9:16: tolerance: a tolerance needs abs, rel or sig_figs"),
-        ("  - id: q\n    kind: numeric\n    prompt: P\n    parameters: {n: {int: [1, 5]}}\n    answer: 'k / n'\n",
-         ":9:13: answer: unknown name 'k' in formula 'k / n' (parameters: n)"),
-        ("  - id: q\n    kind: numeric\n    prompt: 'x is {{ y }}'\n    answer: 1\n", ":7:13: prompt: unknown name 'y'"),
-        ("  - id: q\n    kind: true_false\n    prompt: P\n    answer: yes please\n", ":8:13: answer: Input should be a valid boolean"),
-        ("  - id: q\n    kind: true_false\n    prompt: P\n    answer: true\n    points: -1\n", ":9:13: points: Input should be greater than 0"),
-        ("  - id: q\n    kind: true_false\n    prompt: P\n    answer: true\n    colour: red\n", ":9:13: unknown field 'colour' (fields of kind 'true_false'"),
+        (
+            "  - {id: q, kind: true_false, prompt: P, answer: true}\n  - {id: q, kind: true_false, prompt: P, answer: 1}\n",
+            ":6:5: duplicate question id 'q' (first at",
+        ),
+        (
+            "  - id: q\n    kind: numeric\n    prompt: P\n    answer: 1\n    tolerance: {rel: 2}\n",
+            ":9:22: tolerance.rel: Input should be less than 1",
+        ),
+        (
+            "  - id: q\n    kind: numeric\n    prompt: P\n    answer: 1\n    tolerance: {}\n",
+            ":9:16: tolerance: a tolerance needs abs, rel or sig_figs",
+        ),
+        (
+            "  - id: q\n    kind: numeric\n    prompt: P\n    parameters: {n: {int: [1, 5]}}\n    answer: 'k / n'\n",
+            ":9:13: answer: unknown name 'k' in formula 'k / n' (parameters: n)",
+        ),
+        (
+            "  - id: q\n    kind: numeric\n    prompt: 'x is {{ y }}'\n    answer: 1\n",
+            ":7:13: prompt: unknown name 'y'",
+        ),
+        (
+            "  - id: q\n    kind: true_false\n    prompt: P\n    answer: yes please\n",
+            ":8:13: answer: Input should be a valid boolean",
+        ),
+        (
+            "  - id: q\n    kind: true_false\n    prompt: P\n    answer: true\n    points: -1\n",
+            ":9:13: points: Input should be greater than 0",
+        ),
+        (
+            "  - id: q\n    kind: true_false\n    prompt: P\n    answer: true\n    colour: red\n",
+            ":9:13: unknown field 'colour' (fields of kind 'true_false'",
+        ),
         ("  - id: q\n    kind: true_false\n    answer: true\n", ":5:5: missing required field 'prompt'"),
-        ("  - id: 'bad id!'\n    kind: true_false\n    prompt: P\n    answer: true\n", ":5:9: id: String should match pattern"),
-        ("  - id: q\n    kind: numeric\n    prompt: P\n    parameters: {n: {int: [1, 5]}}\n    constraints: ['n > 10']\n    answer: n\n",
-         "no values satisfying"),
-        ("  - id: q\n    kind: numeric\n    prompt: P\n    parameters: {n: {int: [0, 3]}}\n    answer: '1 / n'\n", "cannot evaluate"),
-        ("  - id: q\n    kind: text\n    prompt: P\n    rubric: {design: 'a rubric design', criteria: [{id: c, points: 1, regex: '(('}]}\n",
-         "invalid regex"),
-        ("  - id: q\n    kind: matching\n    prompt: P\n    pairs: {a: x, b: y}\n    distractors: [x]\n", "distractor 'x' is also"),
-        ("  - id: q\n    kind: true_false\n    prompt: P\n    answer: true\n    visibility: secret\n", ":9:17: visibility"),
+        (
+            "  - id: 'bad id!'\n    kind: true_false\n    prompt: P\n    answer: true\n",
+            ":5:9: id: String should match pattern",
+        ),
+        (
+            "  - id: q\n    kind: numeric\n    prompt: P\n    parameters: {n: {int: [1, 5]}}\n    constraints: ['n > 10']\n    answer: n\n",
+            "no values satisfying",
+        ),
+        (
+            "  - id: q\n    kind: numeric\n    prompt: P\n    parameters: {n: {int: [0, 3]}}\n    answer: '1 / n'\n",
+            "cannot evaluate",
+        ),
+        (
+            "  - id: q\n    kind: text\n    prompt: P\n    rubric: {design: 'a rubric design', criteria: [{id: c, points: 1, regex: '(('}]}\n",
+            "invalid regex",
+        ),
+        (
+            "  - id: q\n    kind: matching\n    prompt: P\n    pairs: {a: x, b: y}\n    distractors: [x]\n",
+            "distractor 'x' is also",
+        ),
+        (
+            "  - id: q\n    kind: true_false\n    prompt: P\n    answer: true\n    visibility: secret\n",
+            ":9:17: visibility",
+        ),
     ],
 )
 def test_errors_are_located(write_bank, questions: str, expected: str) -> None:  # type: ignore[no-untyped-def]

@@ -105,7 +105,9 @@ def load_banks(paths: list[Path]) -> list[Bank]:
 
 
 def _cross_bank_errors(banks: list[Bank]) -> list[BankError]:
-    errors, bank_ids, question_ids = [], {}, {}
+    errors: list[BankError] = []
+    bank_ids: dict[str, str] = {}
+    question_ids: dict[str, str] = {}
     for bank in banks:
         if bank.id in bank_ids:
             errors.append(BankError(f"bank id {bank.id!r} also used by {bank_ids[bank.id]}", str(bank.path)))
@@ -113,9 +115,7 @@ def _cross_bank_errors(banks: list[Bank]) -> list[BankError]:
         for q in bank.questions:
             first = question_ids.setdefault(q.question.id, q.location)
             if first != q.location:
-                errors.append(
-                    BankError(f"duplicate question id {q.question.id!r} (first at {first})", q.location)
-                )
+                errors.append(BankError(f"duplicate question id {q.question.id!r} (first at {first})", q.location))
     return errors
 
 
@@ -166,9 +166,7 @@ def _questions(bank_id: str, parts: list[_Part], errors: list[BankError]) -> lis
                 continue
             qid = bq.question.id
             if qid in first_seen:
-                errors.append(
-                    BankError(f"duplicate question id {qid!r} (first at {first_seen[qid]})", bq.location)
-                )
+                errors.append(BankError(f"duplicate question id {qid!r} (first at {first_seen[qid]})", bq.location))
                 continue
             first_seen[qid] = bq.location
             result.append(bq)

@@ -45,10 +45,7 @@ class GradingPlan:
                     yield bank, bq
 
     def bank_refs(self) -> list[BankRef]:
-        return [
-            BankRef(id=b.id, title=b.title, version=b.version, content_hash=b.content_hash)
-            for b in self.banks
-        ]
+        return [BankRef(id=b.id, title=b.title, version=b.version, content_hash=b.content_hash) for b in self.banks]
 
     def question_infos(self) -> list[QuestionInfo]:
         return [_question_info(bank, bq) for bank, bq in self.questions()]
@@ -82,9 +79,7 @@ def grade_cohort(plan: GradingPlan, cohort: Cohort) -> CohortResult:
     )
 
 
-def _grade_question(
-    plan: GradingPlan, bank: Bank, bq: BankQuestion, submission: Submission
-) -> QuestionResult:
+def _grade_question(plan: GradingPlan, bank: Bank, bq: BankQuestion, submission: Submission) -> QuestionResult:
     question = bq.question
     try:
         variant = draw_variant(question, bank.id, submission.student_id)

@@ -107,9 +107,7 @@ class QuestionKind(ABC, Generic[Q]):
         """The order in which this student was shown the options, if the kind shuffles."""
         return None
 
-    def _result(
-        self, question: Q, ctx: GradeContext, raw: Any, outcome: Outcome, status: Status
-    ) -> QuestionResult:
+    def _result(self, question: Q, ctx: GradeContext, raw: Any, outcome: Outcome, status: Status) -> QuestionResult:
         points = question.max_points
         fraction = min(1.0, max(0.0, outcome.fraction))
         evidence = dict(outcome.evidence)

@@ -37,7 +37,8 @@ class NumericQuestion(Question):
     @field_validator("answer")
     @classmethod
     def _formula(cls, value: float | str, info: ValidationInfo) -> float | str:
-        return parse_formula(value, parameter_names(info))  # constant formulas are fine too
+        parse_formula(value, parameter_names(info))  # constant formulas are fine too
+        return value
 
 
 class NumericKind(QuestionKind[NumericQuestion]):

@@ -48,8 +48,7 @@ class OrderingKind(QuestionKind[OrderingQuestion]):
         missing = [i for i in question.items if i not in order]
         if missing or len(order) != len(question.items):
             raise AnswerError(
-                f"list every item exactly once ({len(question.items)} items; "
-                f"missing: {', '.join(missing) or 'none'})"
+                f"list every item exactly once ({len(question.items)} items; missing: {', '.join(missing) or 'none'})"
             )
         return order
 
@@ -66,7 +65,7 @@ def order_credit(correct: list[str], given: list[str], scoring: str) -> float:
     if scoring == "exact":
         return 1.0 if given == correct else 0.0
     if scoring == "position":
-        return sum(a == b for a, b in zip(correct, given)) / len(correct)
+        return sum(a == b for a, b in zip(correct, given, strict=True)) / len(correct)
     rank = {item: i for i, item in enumerate(given)}
     pairs = list(combinations(correct, 2))  # (a, b) with a before b in the right order
     return sum(rank[a] < rank[b] for a, b in pairs) / len(pairs)
