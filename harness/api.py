@@ -86,18 +86,30 @@ def grade(
 def check(
     banks: Sequence[PathLike],
     answers: PathLike,
-    student_id: str = "me",
+    student_id: str | None = None,
     today: dt.date | None = None,
 ) -> StudentResult:
     """A student's self-check: grade only the questions public today, reveal their answers.
 
-    Hidden questions are not graded at all, so nothing about their answers reaches the result.
+    ``student_id`` picks the student's variants of parameterised questions; by default it is
+    the name of the folder holding the answers file, as in a cohort. Hidden questions are not
+    graded at all, so nothing about their answers reaches the result.
     """
     path = Path(answers)
     if not path.is_file():
         raise HarnessError(f"{path}: no such answers file")
     plan = GradingPlan(load(banks), "check", today or dt.date.today())
-    return grade_student(plan, read_answers_file(path, student_id))
+    return grade_student(plan, read_answers_file(path, student_id or path.resolve().parent.name))
+
+
+def paper(banks: Sequence[PathLike], student_id: str, today: dt.date | None = None) -> str:
+    """A student's own quiz paper as Markdown: their numbers, their option order.
+
+    Only questions public on ``today`` are included, as in :func:`check`.
+    """
+    from harness.grading.paper import render_paper
+
+    return render_paper(GradingPlan(load(banks), "check", today or dt.date.today()), student_id)
 
 
 def render(results: PathLike, out: PathLike, formats: Sequence[str] = ("html", "csv")) -> dict[str, Path]:

@@ -77,15 +77,16 @@ def grade(banks: tuple[str, ...], submissions: str, out: str, formats: str, toda
 @main.command()
 @click.argument("banks", nargs=-1, required=True, type=click.Path())
 @click.option("--answers", "-a", required=True, type=click.Path(), help="Your answers.yaml.")
+@click.option("--student", help="Your student id (default: the answers file's folder name).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @today_option
 @user_errors
-def check(banks: tuple[str, ...], answers: str, as_json: bool, today: dt.date | None) -> None:
+def check(banks: tuple[str, ...], answers: str, student: str | None, as_json: bool, today: dt.date | None) -> None:
     """Self-check your answers against the public questions of BANKS."""
     from harness import api
     from harness.results import dump_json
 
-    result = api.check(banks, answers, today=today)
+    result = api.check(banks, answers, student, today=today)
     if as_json:
         click.echo(dump_json(result), nl=False)
         return
@@ -96,6 +97,18 @@ def check(banks: tuple[str, ...], answers: str, as_json: bool, today: dt.date | 
     for problem in result.problems:
         click.echo(f"  problem: {problem.location + ': ' if problem.location else ''}{problem.message}")
     click.echo(f"total: {result.score:g}/{result.max_score:g} ({result.percent:.0f}%) on public questions")
+
+
+@main.command()
+@click.argument("banks", nargs=-1, required=True, type=click.Path())
+@click.option("--student", required=True, help="Whose variant to print.")
+@today_option
+@user_errors
+def paper(banks: tuple[str, ...], student: str, today: dt.date | None) -> None:
+    """Print a student's quiz (their numbers and option order) as Markdown."""
+    from harness import api
+
+    click.echo(api.paper(banks, student, today), nl=False)
 
 
 @main.command()

@@ -107,6 +107,10 @@ class QuestionKind(ABC, Generic[Q]):
         """The order in which this student was shown the options, if the kind shuffles."""
         return None
 
+    def paper_lines(self, question: Q, ctx: GradeContext) -> list[str]:
+        """Markdown lines a student needs besides the prompt (options, items), in their order."""
+        return []
+
     def _result(self, question: Q, ctx: GradeContext, raw: Any, outcome: Outcome, status: Status) -> QuestionResult:
         points = question.max_points
         fraction = min(1.0, max(0.0, outcome.fraction))

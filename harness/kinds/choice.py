@@ -100,6 +100,13 @@ class ChoiceKind(QuestionKind[ChoiceQuestion]):
     def options(self, question: ChoiceQuestion) -> list[OptionInfo]:
         return [OptionInfo(id=o.id, text=o.text, correct=o.correct) for o in question.options]
 
+    def paper_lines(self, question: ChoiceQuestion, ctx: GradeContext) -> list[str]:
+        texts = {o.id: ctx.variant.render(o.text) for o in question.options}
+        hint = "choose one" if question.select == "one" else "choose all that apply"
+        return [f"_({hint}; answer with the option ids)_", ""] + [
+            f"- `{i}`: {texts[i]}" for i in self.option_order(question, ctx) or []
+        ]
+
     def option_order(self, question: ChoiceQuestion, ctx: GradeContext) -> list[str] | None:
         ids = [o.id for o in question.options]
         if question.shuffle:

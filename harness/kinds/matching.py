@@ -69,5 +69,16 @@ class MatchingKind(QuestionKind[MatchingQuestion]):
         evidence = {"right": right, "wrong": wrong}
         return Outcome(len(right) / len(question.pairs), feedback, evidence)
 
+    def paper_lines(self, question: MatchingQuestion, ctx: GradeContext) -> list[str]:
+        rights = question.right_items
+        ctx.variant.rng("shuffle").shuffle(rights)
+        return [
+            "_(answer with a mapping `left: right`)_",
+            "",
+            "Left: " + ", ".join(f"`{left}`" for left in question.pairs),
+            "",
+            "Right: " + ", ".join(f"`{right}`" for right in rights),
+        ]
+
     def expected(self, question: MatchingQuestion, ctx: GradeContext) -> Any:
         return dict(question.pairs)

@@ -56,6 +56,11 @@ class OrderingKind(QuestionKind[OrderingQuestion]):
         fraction = order_credit(question.items, answer, question.scoring)
         return Outcome(fraction, [], {"scoring": question.scoring, "given": answer})
 
+    def paper_lines(self, question: OrderingQuestion, ctx: GradeContext) -> list[str]:
+        items = list(question.items)
+        ctx.variant.rng("shuffle").shuffle(items)
+        return ["_(answer with the list of items in order)_", "", *(f"- `{item}`" for item in items)]
+
     def expected(self, question: OrderingQuestion, ctx: GradeContext) -> Any:
         return list(question.items)
 

@@ -1,0 +1,30 @@
+"""A student's quiz paper: the questions as that student sees them.
+
+Parameterised prompts are rendered with the student's values and choice options appear in
+the student's shuffled order, so the paper and the grading agree by construction (both use
+:func:`~harness.bank.variants.draw_variant` and the kind's ``option_order``).
+"""
+
+from __future__ import annotations
+
+from harness.bank.variants import draw_variant
+from harness.grading.runner import GradingPlan
+from harness.kinds import GradeContext
+
+
+def render_paper(plan: GradingPlan, student_id: str) -> str:
+    """Markdown with one section per question of ``plan``; no answers, no feedback."""
+    lines = [f"# Quiz for {student_id}", ""]
+    for bank, bq in plan.questions():
+        question = bq.question
+        variant = draw_variant(question, bank.id, student_id)
+        ctx = GradeContext(student_id, bank.id, variant)
+        lines += [
+            f"## {question.id} ({question.max_points:g} pt, {bq.kind.name})",
+            "",
+            variant.render(question.prompt),
+            "",
+        ]
+        extra = bq.kind.paper_lines(question, ctx)
+        lines += [*extra, ""] if extra else []
+    return "\n".join(lines)
