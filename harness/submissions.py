@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 import stat
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -50,42 +51,47 @@ class Cohort:
     problems: list[Problem] = field(default_factory=list)  # entries skipped while collecting
 
 
-def read_submission(folder: Path, student_id: str | None = None) -> Submission:
-    """Read one student's folder; problems are recorded on the result, never raised."""
-    submission = Submission(student_id or folder.name, folder)
+def read_submission(folder: Path, display: str | None = None) -> Submission:
+    """Read one student's folder; problems are recorded on the result, never raised.
+
+    ``display`` names the folder in problem locations (``cohort/student``), so results do
+    not depend on where the cohort was unpacked.
+    """
+    submission = Submission(folder.name, folder)
+    shown = display or str(folder)
     answers_path = next((folder / n for n in ANSWER_FILES if (folder / n).is_file()), None)
     if answers_path is None:
         submission.problems.append(
             Problem(
                 code="no-answers",
                 message=f"no {ANSWER_FILES[0]} in the submission folder",
-                location=str(folder),
+                location=shown,
             )
         )
         return submission
-    _read_answers(answers_path, submission)
+    _read_answers(answers_path, submission, f"{shown}/{answers_path.name}")
     return submission
 
 
 def read_answers_file(path: Path, student_id: str) -> Submission:
     """Read a single answers file (the student's self-check)."""
     submission = Submission(student_id, path.parent)
-    _read_answers(path, submission)
+    _read_answers(path, submission, str(path))
     return submission
 
 
-def _read_answers(path: Path, submission: Submission) -> None:
+def _read_answers(path: Path, submission: Submission, shown: str) -> None:
     if path.is_symlink():
         submission.problems.append(
-            Problem(code="answers-unreadable", message="answers file is a symbolic link", location=str(path))
+            Problem(code="answers-unreadable", message="answers file is a symbolic link", location=shown)
         )
         return
     if path.stat().st_size > MAX_ANSWERS_BYTES:
         message = f"answers file is larger than {MAX_ANSWERS_BYTES} bytes"
-        submission.problems.append(Problem(code="answers-unreadable", message=message, location=str(path)))
+        submission.problems.append(Problem(code="answers-unreadable", message=message, location=shown))
         return
     try:
-        data, positions = load_yaml(path)
+        data, positions = load_yaml(path, shown)
     except BankError as exc:
         submission.problems.append(Problem(code="answers-unreadable", message=exc.message, location=exc.location))
         return
@@ -93,7 +99,7 @@ def _read_answers(path: Path, submission: Submission) -> None:
         data = {}
     if not isinstance(data, dict):
         message = "answers file must be a mapping of question id to answer"
-        submission.problems.append(Problem(code="answers-unreadable", message=message, location=f"{path}:1:1"))
+        submission.problems.append(Problem(code="answers-unreadable", message=message, location=f"{shown}:1:1"))
         return
     submission.answers = {str(k): v for k, v in data.items()}
     submission.positions = positions
@@ -122,10 +128,12 @@ def collect_cohort(source: Path, workdir: Path | None = None) -> Cohort:
             continue
         if entry.is_symlink():
             problems.append(
-                Problem(code="skipped-link", message=f"{entry.name}: symbolic link skipped", location=str(entry))
+                Problem(
+                    code="skipped-link", message=f"{entry.name}: symbolic link skipped", location=f"{name}/{entry.name}"
+                )
             )
         elif entry.is_dir():
-            submissions.append(read_submission(entry))
+            submissions.append(read_submission(entry, f"{name}/{entry.name}"))
     return Cohort(name, submissions, problems)
 
 
@@ -164,7 +172,7 @@ def _extract_member(
     archive: Path,
     total_so_far: int,
 ) -> int:
-    where = f"{archive}!{info.filename}"
+    where = f"{archive.name}!{info.filename}"
     relative = _safe_member_path(info.filename)
     if relative is None:
         problems.append(Problem(code="zip-unsafe-entry", message="path leaves the archive; skipped", location=where))
@@ -177,6 +185,24 @@ def _extract_member(
         target.mkdir(parents=True, exist_ok=True)
         return 0
     target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        written = _copy_member(zf, info, target, limits, archive, total_so_far)
+    except (RuntimeError, NotImplementedError, zlib.error, zipfile.BadZipFile) as exc:
+        # encrypted, an unsupported compression method, or corrupt data: skip this entry only
+        target.unlink(missing_ok=True)
+        problems.append(Problem(code="zip-unreadable-entry", message=f"cannot extract: {exc}; skipped", location=where))
+        return 0
+    if written > limits.max_file_bytes:
+        target.unlink()
+        message = f"larger than {limits.max_file_bytes} bytes; skipped"
+        problems.append(Problem(code="zip-oversized-entry", message=message, location=where))
+        return 0
+    return written
+
+
+def _copy_member(
+    zf: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, limits: ZipLimits, archive: Path, total_so_far: int
+) -> int:
     written = 0
     with zf.open(info) as src, target.open("wb") as out:
         while chunk := src.read(1 << 16):
@@ -184,13 +210,8 @@ def _extract_member(
             if written > limits.max_file_bytes:
                 break
             if total_so_far + written > limits.max_total_bytes:
-                raise SubmissionError(f"{archive}: unpacks to more than {limits.max_total_bytes} bytes")
+                raise SubmissionError(f"{archive.name}: unpacks to more than {limits.max_total_bytes} bytes")
             out.write(chunk)
-    if written > limits.max_file_bytes:
-        target.unlink()
-        message = f"larger than {limits.max_file_bytes} bytes; skipped"
-        problems.append(Problem(code="zip-oversized-entry", message=message, location=where))
-        return 0
     return written
 
 

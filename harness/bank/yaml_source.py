@@ -22,6 +22,11 @@ from harness.errors import BankError
 
 MAX_FILE_BYTES = 2_000_000
 MAX_NODES = 200_000  # values built, counting every alias expansion
+MAX_ALIAS_VALUES = 10_000  # values built again because an alias points at them
+_PLAIN_TAGS = {
+    yaml.MappingNode: "tag:yaml.org,2002:map",
+    yaml.SequenceNode: "tag:yaml.org,2002:seq",
+}
 
 PathKey = tuple[str | int, ...]
 
@@ -53,32 +58,49 @@ class _Builder:
         self.loader = loader
         self.positions = positions
         self.count = 0
+        self.aliased = 0
+        self.sizes: dict[int, int] = {}  # id(node) -> values built for it, to spot alias reuse
 
     def build(self, node: yaml.Node, path: PathKey) -> Any:
+        known = self.sizes.get(id(node))
+        if known is not None:  # reached again through an alias: charge its whole size up front
+            self.aliased += known
+            if self.aliased > MAX_ALIAS_VALUES:
+                raise BankError(
+                    f"aliases expand to more than {MAX_ALIAS_VALUES} values (an alias bomb?)", self._where(node)
+                )
+        start = self.count
         self.count += 1
         if self.count > MAX_NODES:
-            raise BankError(
-                f"document expands to more than {MAX_NODES} values (an alias bomb?)",
-                self._where(node),
-            )
+            raise BankError(f"document expands to more than {MAX_NODES} values", self._where(node))
         self.positions.marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if type(node) in _PLAIN_TAGS and node.tag != _PLAIN_TAGS[type(node)]:
+            raise BankError(f"tag {node.tag!r} is not allowed: only plain YAML data", self._where(node))
         if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
-        return self.loader.construct_object(node, deep=True)
+            value: Any = self._mapping(node, path)
+        elif isinstance(node, yaml.SequenceNode):
+            value = [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        else:
+            value = self.loader.construct_object(node, deep=True)
+        self.sizes[id(node)] = self.count - start
+        return value
 
     def _mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[Any, Any]:
-        self.loader.flatten_mapping(node)  # resolves `<<` merge keys
+        explicit = sum(1 for key, _ in node.value if key.tag != "tag:yaml.org,2002:merge")
+        self.loader.flatten_mapping(node)  # resolves `<<` merge keys: merged entries come first
+        n_merged = len(node.value) - explicit
+        explicit_keys: set[Any] = set()  # a key written twice is an error; overriding a merge is not
         result: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
+        for i, (key_node, value_node) in enumerate(node.value):
             if not isinstance(key_node, yaml.ScalarNode):
                 raise BankError("mapping keys must be plain values", self._where(key_node))
             key = self.loader.construct_object(key_node)
             if not isinstance(key, (str, int, bool)) and key is not None:
                 key = str(key)
-            if key in result:
+            if key in explicit_keys:
                 raise BankError(f"duplicate key {key!r}", self._where(key_node))
+            if i >= n_merged:
+                explicit_keys.add(key)
             result[key] = self.build(value_node, (*path, key if isinstance(key, (str, int)) else str(key)))
         return result
 
@@ -115,19 +137,22 @@ def load_yaml_text(text: str, file: str) -> tuple[Any, Positions]:
         loader.dispose()
 
 
-def load_yaml(path: Path) -> tuple[Any, Positions]:
+def load_yaml(path: Path, display: str | None = None) -> tuple[Any, Positions]:
     """Read and parse the YAML file at ``path`` (see :func:`load_yaml_text`).
+
+    ``display`` is the name used in error locations (default: ``path`` as given).
 
     Raises:
         BankError: the file is unreadable, too large, not UTF-8 or not valid YAML.
     """
+    name = display or str(path)
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise BankError(f"file is {size} bytes; the limit is {MAX_FILE_BYTES}", str(path))
+            raise BankError(f"file is {size} bytes; the limit is {MAX_FILE_BYTES}", name)
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise BankError(f"not UTF-8 text (byte {exc.start})", str(path)) from None
+        raise BankError(f"not UTF-8 text (byte {exc.start})", name) from None
     except OSError as exc:
-        raise BankError(f"cannot read: {exc.strerror or exc}", str(path)) from None
-    return load_yaml_text(text, str(path))
+        raise BankError(f"cannot read: {exc.strerror or exc}", name) from None
+    return load_yaml_text(text, name)

@@ -28,6 +28,7 @@ from harness.results import (
 from harness.submissions import Cohort, Submission
 
 Mode = Literal["grade", "check"]
+UNREADABLE = ("no-answers", "answers-unreadable")  # problems that leave a student with no answers
 
 
 @dataclass(frozen=True)
@@ -100,8 +101,14 @@ def _grade_question(plan: GradingPlan, bank: Bank, bq: BankQuestion, submission:
         variant=variant,
         reveal=question.is_public_on(plan.today),
         synonyms=bank.synonyms,
+        missing_reason=_missing_reason(submission),
     )
     return bq.kind.grade(question, submission.answers.get(question.id, MISSING), ctx)
+
+
+def _missing_reason(submission: Submission) -> str:
+    unreadable = next((p for p in submission.problems if p.code in UNREADABLE), None)
+    return f"No answer: {unreadable.message}." if unreadable else "No answer given."
 
 
 def _unknown_answers(plan: GradingPlan, submission: Submission) -> list[Problem]:

@@ -36,6 +36,7 @@ class GradeContext:
     variant: Variant
     reveal: bool = True  # False: feedback must not give the expected answer away
     synonyms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    missing_reason: str = "No answer given."
 
 
 @dataclass
@@ -71,7 +72,7 @@ class QuestionKind(ABC, Generic[Q]):
     def grade(self, question: Q, raw: Any, ctx: GradeContext) -> QuestionResult:
         """Grade ``raw`` (the student's answer, or :data:`MISSING`). Never raises."""
         if raw is MISSING or raw is None or raw == "":
-            return self._result(question, ctx, raw, Outcome(0.0, ["No answer given."]), Status.MISSING)
+            return self._result(question, ctx, raw, Outcome(0.0, [ctx.missing_reason]), Status.MISSING)
         try:
             answer = self.parse_answer(question, raw, ctx)
         except AnswerError as exc:
