@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,6 +76,8 @@ def grade(
     loaded = load(banks)
     reporters = [registry("reporters").get(name) for name in formats]  # fail before grading
     plan = GradingPlan(loaded, "grade", today or dt.date.today())
+    import tempfile  # only grading a zip export needs a work folder
+
     with tempfile.TemporaryDirectory(prefix="harness-") as workdir:
         cohort = grade_cohort(plan, collect_cohort(Path(submissions), Path(workdir)))
     out_dir = Path(out)
