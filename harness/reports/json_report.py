@@ -1,0 +1,31 @@
+"""The JSON report: the cohort's result log plus one file per student.
+
+``results.json`` is exactly what :func:`harness.results.read_cohort` reads back, so every
+other report can be re-rendered from it. ``results/<id>.json`` holds one student's record,
+for handing back to that student alone.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from harness.reports import Reporter
+from harness.reports.html import student_file_stems
+from harness.results import CohortResult, dump_json
+
+
+class JsonReporter(Reporter):
+    """``results.json`` (the whole cohort) and ``results/<safe id>.json`` per student."""
+
+    name = "json"
+    description = "The versioned JSON result log, for the cohort and for each student"
+
+    def _write(self, cohort: CohortResult, out_dir: Path) -> Path:
+        main = out_dir / "results.json"
+        main.write_text(dump_json(cohort), encoding="utf-8", newline="\n")
+        stems = student_file_stems(s.student_id for s in cohort.students)
+        (out_dir / "results").mkdir(exist_ok=True)
+        for student in cohort.students:
+            path = out_dir / "results" / f"{stems[student.student_id]}.json"
+            path.write_text(dump_json(student), encoding="utf-8", newline="\n")
+        return main

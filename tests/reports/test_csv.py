@@ -1,0 +1,101 @@
+"""The CSV gradebook: columns, order, numbers, and defused formulas."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+from harness.reports.csv_gradebook import CsvReporter, format_number, gradebook_csv, safe_cell
+from harness.results import (
+    BankRef,
+    CohortResult,
+    Problem,
+    QuestionInfo,
+    QuestionResult,
+    Status,
+    StudentResult,
+)
+
+BANK = BankRef(id="b", title="B", version="1", content_hash="f" * 64)
+
+
+def _question(qid: str, points: float) -> QuestionInfo:
+    return QuestionInfo(id=qid, bank_id="b", kind="numeric", prompt="?", points=points, visibility="public")
+
+
+def _result(qid: str, score: float, max_score: float) -> QuestionResult:
+    return QuestionResult(question_id=qid, kind="numeric", score=score, max_score=max_score, status=Status.PARTIAL)
+
+
+def _student(sid: str, results: list[QuestionResult], problems: int = 0) -> StudentResult:
+    return StudentResult(
+        student_id=sid,
+        banks=[BANK],
+        score=sum(r.score for r in results),
+        max_score=3,
+        questions=results,
+        problems=[Problem(code="x", message="m")] * problems,
+    )
+
+
+def make_cohort() -> CohortResult:
+    return CohortResult(
+        cohort="c",
+        mode="grade",
+        banks=[BANK],
+        questions=[_question("q2", 2), _question("q1", 1)],  # bank order, not alphabetical
+        students=[
+            _student("zed", [_result("q1", 1, 1), _result("q2", 2, 2)]),
+            _student('=HYPERLINK("x")', [_result("q2", 0.5, 2)], problems=2),
+            _student("amy", [_result("q2", 1 / 3, 2), _result("q1", 0, 1)]),
+        ],
+    )
+
+
+def _rows(text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text)))
+
+
+def test_header_follows_cohort_question_order() -> None:
+    header = _rows(gradebook_csv(make_cohort()))[0]
+    assert header == ["student_id", "score", "max_score", "percent", "q2", "q1", "problems"]
+
+
+def test_rows_sorted_by_student_id_with_scores() -> None:
+    rows = _rows(gradebook_csv(make_cohort()))[1:]
+    # "'=HYPERLINK..." sorts by the raw id "=H..." (0x3D), before "amy" and "zed".
+    assert [r[0] for r in rows] == ['\'=HYPERLINK("x")', "amy", "zed"]
+    assert rows[1] == ["amy", "0.333333", "3", "11.11", "0.333333", "0", "0"]  # 1/3 of 3 = 11.11%
+    assert rows[2] == ["zed", "3", "3", "100.00", "2", "1", "0"]
+
+
+def test_missing_result_is_an_empty_cell_and_problems_are_counted() -> None:
+    row = _rows(gradebook_csv(make_cohort()))[1]
+    assert row[4:] == ["0.5", "", "2"]
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
+def test_formula_cells_are_defused(text: str) -> None:
+    assert safe_cell(text) == "'" + text
+
+
+def test_plain_cells_are_untouched() -> None:
+    assert safe_cell("alice") == "alice"
+    assert safe_cell("a=b") == "a=b"
+
+
+def test_format_number() -> None:
+    assert format_number(2.0) == "2"
+    assert format_number(0.1 + 0.2) == "0.3"  # rounded like the JSON log
+    assert format_number(1e-9) == "0"
+
+
+def test_reporter_writes_gradebook_deterministically(tmp_path: Path) -> None:
+    first = CsvReporter().write(make_cohort(), tmp_path / "a")
+    second = CsvReporter().write(make_cohort(), tmp_path / "b")
+    assert first.name == "gradebook.csv"
+    assert first.read_bytes() == second.read_bytes()
+    assert first.read_bytes().count(b"\r\n") == 4

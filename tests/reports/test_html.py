@@ -1,0 +1,310 @@
+"""The HTML report: links, self-containment, escaping, and what a student must not see."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from harness.reports.html import (
+    HtmlReporter,
+    question_view,
+    render_markdown,
+    safe_file_stem,
+    student_file_stems,
+)
+from harness.reports.json_report import JsonReporter
+from harness.results import (
+    BankRef,
+    CohortResult,
+    OptionInfo,
+    Problem,
+    QuestionInfo,
+    QuestionResult,
+    Status,
+    StudentResult,
+    read_cohort,
+)
+
+BANK = BankRef(id="genai", title="GenAI basics", version="2026.1", content_hash="ab12cd34ef56" + "0" * 52)
+SECRET = "31337.4242"  # the hidden question's expected answer: must never reach a student page
+SCRIPT = "<script>alert('pwned')</script>"
+ODD_ID = "Zoë O'Brien/../<b>"  # a folder name nobody should have chosen
+
+QUESTIONS = [
+    QuestionInfo(
+        id="mc-gan",
+        bank_id="genai",
+        kind="choice",
+        prompt="Which model is **generative**?",
+        points=1,
+        topic="models",
+        visibility="public",
+        options=[
+            OptionInfo(id="a", text="Logistic regression", correct=False),
+            OptionInfo(id="b", text="GAN", correct=True),
+            OptionInfo(id="c", text="Decision tree", correct=False),
+        ],
+    ),
+    QuestionInfo(
+        id="num-p",
+        bank_id="genai",
+        kind="numeric",
+        prompt="In {{ n }} flips we saw {{ k }} heads. MLE of `p`?",
+        points=2,
+        topic="probability",
+        visibility="public",
+        parameterized=True,
+    ),
+    QuestionInfo(
+        id="text-gan",
+        bank_id="genai",
+        kind="text",
+        prompt="Explain a GAN.",
+        points=2,
+        topic="models",
+        visibility="public",
+    ),
+    QuestionInfo(
+        id="hidden-num",
+        bank_id="genai",
+        kind="numeric",
+        prompt="A hidden question.",
+        points=1,
+        topic="probability",
+        visibility="hidden",
+    ),
+]
+
+
+def _results(mc: str, num: float, text: str, hidden: float) -> list[QuestionResult]:
+    right = mc == "b"
+    return [
+        QuestionResult(
+            question_id="mc-gan",
+            kind="choice",
+            topic="models",
+            score=1 if right else 0,
+            max_score=1,
+            status=Status.CORRECT if right else Status.INCORRECT,
+            answer=mc,
+            evidence={"chosen": [mc], "expected": ["b"]},
+            option_order=["c", "b", "a"],
+            feedback=[] if right else ["A GAN *generates* samples."],
+        ),
+        QuestionResult(
+            question_id="num-p",
+            kind="numeric",
+            topic="probability",
+            score=2 if num == 0.25 else 0,
+            max_score=2,
+            status=Status.CORRECT if num == 0.25 else Status.INCORRECT,
+            answer=num,
+            evidence={"expected": 0.25},
+            variant={"n": 20, "k": 5},
+            prompt="In 20 flips we saw 5 heads. MLE of `p`?",
+        ),
+        QuestionResult(
+            question_id="text-gan",
+            kind="text",
+            topic="models",
+            score=1,
+            max_score=2,
+            status=Status.PARTIAL,
+            answer=text,
+            feedback=["Name both networks."],
+            evidence={"expected": "A generator and a discriminator compete."},
+        ),
+        QuestionResult(
+            question_id="hidden-num",
+            kind="numeric",
+            topic="probability",
+            score=1 if hidden == float(SECRET) else 0,
+            max_score=1,
+            status=Status.CORRECT if hidden == float(SECRET) else Status.INCORRECT,
+            answer=hidden,
+            evidence={"expected": float(SECRET)},
+            feedback=[f"The answer is {SECRET}."],  # bank feedback that gives the answer away
+            reveal=False,
+        ),
+    ]
+
+
+def _student(sid: str, results: list[QuestionResult], problems: list[Problem] | None = None) -> StudentResult:
+    return StudentResult(
+        student_id=sid,
+        banks=[BANK],
+        score=sum(r.score for r in results),
+        max_score=6,
+        questions=results,
+        problems=problems or [],
+    )
+
+
+def make_cohort() -> CohortResult:
+    return CohortResult(
+        cohort="gen-ai <2026>",
+        mode="grade",
+        banks=[BANK],
+        questions=QUESTIONS,
+        sandbox="bwrap",
+        students=[
+            _student("alice", _results("b", 0.25, "Generator versus discriminator.", float(SECRET))),
+            _student("bob", _results("a", 0.5, f"It is {SCRIPT} a net", 1.0)),
+            _student(
+                "carol",
+                [],
+                [
+                    Problem(
+                        code="answers-unreadable",
+                        message="answers.yaml: not YAML",
+                        location="carol/answers.yaml:3",
+                    )
+                ],
+            ),
+            _student(ODD_ID, _results("c", 0.25, "No idea", 2.0)),
+        ],
+    )
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("html")
+    index = HtmlReporter().write(make_cohort(), out)
+    assert index == out / "index.html"
+    return out
+
+
+def _page(report: Path, student_id: str) -> str:
+    return (report / "students" / f"{safe_file_stem(student_id)}.html").read_text(encoding="utf-8")
+
+
+def _all_pages(report: Path) -> dict[str, str]:
+    return {str(p.relative_to(report)): p.read_text(encoding="utf-8") for p in sorted(report.rglob("*.html"))}
+
+
+def test_one_page_per_student_linked_both_ways(report: Path) -> None:
+    index = (report / "index.html").read_text(encoding="utf-8")
+    pages = sorted(p.name for p in (report / "students").iterdir())
+    assert len(pages) == 4
+    for name in pages:
+        assert f'href="students/{name}"' in index
+        assert 'href="../index.html"' in (report / "students" / name).read_text(encoding="utf-8")
+
+
+def test_no_external_urls_or_scripts(report: Path) -> None:
+    for name, html in _all_pages(report).items():
+        assert "http://" not in html and "https://" not in html, name
+        assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", html), name
+        assert "<script" not in html.lower(), name
+        assert "<link" not in html.lower(), name  # CSS is inline
+
+
+def test_student_answer_is_escaped(report: Path) -> None:
+    bob = _page(report, "bob")
+    assert "It is &lt;script&gt;alert(&#39;pwned&#39;)&lt;/script&gt; a net" in bob
+
+
+def test_hidden_expected_answer_is_withheld(report: Path) -> None:
+    for student_id in ("bob", ODD_ID):  # both answered something else
+        page = _page(report, student_id)
+        assert SECRET not in page
+        assert "Answer withheld" in page
+    # Revealed questions do show their expected answer, so the check above can fail.
+    assert "A generator and a discriminator compete." in _page(report, "bob")
+
+
+def test_hidden_expected_answer_shown_only_as_the_students_own_answer(report: Path) -> None:
+    # alice answered the secret herself, so it appears once, as *her* answer, never as the key.
+    alice = _page(report, "alice")
+    assert alice.count(SECRET) == 1
+    hidden_block = alice.split('id="q-hidden-num"')[1].split("</article>")[0]
+    assert SECRET in hidden_block.split("Your answer")[1].split("Answer withheld")[0]
+
+
+def test_problems_listed_on_dashboard_and_student_page(report: Path) -> None:
+    index = (report / "index.html").read_text(encoding="utf-8")
+    problems = index.split('id="problems"')[1]
+    assert "answers-unreadable" in problems
+    assert "answers.yaml: not YAML" in problems
+    assert "carol/answers.yaml:3" in problems
+    carol = _page(report, "carol")
+    assert "Problems with this submission" in carol and "answers-unreadable" in carol
+
+
+def test_choice_shown_in_students_order_with_choice_marked(report: Path) -> None:
+    bob = _page(report, "bob")
+    block = bob.split('id="q-mc-gan"')[1].split("</article>")[0]
+    texts = re.findall(r'<span class="opt-text">([^<]*)</span>', block)
+    assert texts == ["Decision tree", "GAN", "Logistic regression"]  # option_order c, b, a
+    chosen = re.findall(r'<li class="chosen">.*?<span class="opt-text">([^<]*)</span>', block, re.S)
+    assert chosen == ["Logistic regression"]
+    assert "✓ Correct" in block
+
+
+def test_parameterised_prompt_shows_the_students_variant(report: Path) -> None:
+    block = _page(report, "alice").split('id="q-num-p"')[1].split("</article>")[0]
+    assert "In 20 flips we saw 5 heads. MLE of <code>p</code>?" in block
+
+
+def test_dashboard_headline_and_question_table(report: Path) -> None:
+    index = (report / "index.html").read_text(encoding="utf-8")
+    assert "gen-ai &lt;2026&gt;" in index
+    assert "#ab12cd34ef56" in index and "2026.1" in index and "bwrap" in index
+    for qid in ("mc-gan", "num-p", "text-gan", "hidden-num"):
+        assert qid in index
+    assert "<svg" in index and "Cronbach" in index and "KR-20" in index
+
+
+def test_odd_student_id_gets_a_safe_file_name_and_is_escaped(report: Path) -> None:
+    stem = safe_file_stem(ODD_ID)
+    assert re.fullmatch(r"[A-Za-z0-9_.-]+", stem)
+    assert (report / "students" / f"{stem}.html").exists()
+    assert "Zoë O&#39;Brien/../&lt;b&gt;" in (report / "index.html").read_text(encoding="utf-8")
+
+
+def test_safe_file_stems() -> None:
+    assert safe_file_stem("s123_ab-c.d") == "s123_ab-c.d"
+    assert safe_file_stem("..") != ".." and safe_file_stem("CON") != "CON"
+    assert safe_file_stem("a b") != safe_file_stem("a_b")
+    stems = student_file_stems(["Alice", "alice", "bob"])
+    assert stems["bob"] == "bob"
+    assert len({s.lower() for s in stems.values()}) == 3  # no clash on a case-insensitive disk
+
+
+def test_render_markdown_is_safe_and_small() -> None:
+    html = str(render_markdown("Hello **bold** and `<tag>` & *it*\n\nSecond <b>para</b>"))
+    assert html == (
+        "<p>Hello <strong>bold</strong> and <code>&lt;tag&gt;</code> &amp; <em>it</em></p>\n"
+        "<p>Second &lt;b&gt;para&lt;/b&gt;</p>"
+    )
+    table = str(render_markdown("| a | b |\n|---|---|\n| 1 | **2** |"))
+    assert '<th scope="col">a</th>' in table and "<td><strong>2</strong></td>" in table
+    assert str(render_markdown("- one\n- two")) == "<ul><li>one</li><li>two</li></ul>"
+    assert str(render_markdown("```\nx < 1\n```")) == "<pre><code>x &lt; 1</code></pre>"
+
+
+def test_render_is_deterministic(tmp_path: Path) -> None:
+    cohort = make_cohort()
+    HtmlReporter().write(cohort, tmp_path / "one")
+    HtmlReporter().write(cohort, tmp_path / "two")
+    assert _all_pages(tmp_path / "one") == _all_pages(tmp_path / "two")
+
+
+def test_json_report_round_trips_and_shares_file_names(tmp_path: Path) -> None:
+    cohort = make_cohort()
+    main = JsonReporter().write(cohort, tmp_path)
+    assert read_cohort(main) == cohort
+    stems = student_file_stems(s.student_id for s in cohort.students)
+    for student in cohort.students:
+        data = json.loads((tmp_path / "results" / f"{stems[student.student_id]}.json").read_text("utf-8"))
+        assert data["student_id"] == student.student_id
+
+
+def test_withheld_choice_question_marks_no_correct_option() -> None:
+    hidden = _results("a", 0.25, "x", 1.0)[0].model_copy(update={"reveal": False})
+    view = question_view(1, hidden, QUESTIONS[0])
+    assert [o.correct for o in view.options] == [None, None, None]
+    assert view.withheld and view.expected is None and view.feedback == []
