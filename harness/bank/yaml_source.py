@@ -23,9 +23,14 @@ from harness.errors import BankError
 MAX_FILE_BYTES = 2_000_000
 MAX_NODES = 200_000  # values built, counting every alias expansion
 MAX_ALIAS_VALUES = 10_000  # values built again because an alias points at them
-# libyaml's parser is ~10x faster than the pure-Python one and gives the same marks.
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_PLAIN_TAGS = {
+# libyaml's parser is ~10x faster than the pure-Python one and gives the same marks, but
+# its composer recurses in C: tens of thousands of nested `[` overflow the C stack and kill
+# the process. Block nesting is bounded by MAX_FILE_BYTES (n levels need ~n²/2 bytes of
+# indentation), flow nesting only by the number of brackets, so text with many brackets
+# goes to the pure-Python loader, whose recursion ends in a catchable RecursionError.
+_FastLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+MAX_BRACKETS_FOR_FAST_LOADER = 5_000
+_PLAIN_TAGS: dict[type[yaml.Node], str] = {
     yaml.MappingNode: "tag:yaml.org,2002:map",
     yaml.SequenceNode: "tag:yaml.org,2002:seq",
 }
@@ -120,7 +125,8 @@ def load_yaml_text(text: str, file: str) -> tuple[Any, Positions]:
             located at file:line:column.
     """
     positions = Positions(file)
-    loader = _Loader(text)
+    brackets = text.count("[") + text.count("{")
+    loader = (_FastLoader if brackets <= MAX_BRACKETS_FOR_FAST_LOADER else yaml.SafeLoader)(text)
     try:
         node = loader.get_single_node()
         if node is None:

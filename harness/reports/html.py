@@ -3,7 +3,8 @@
 Every page is self-contained: inline CSS, inline SVG charts, no script and no external URL,
 so the folder can be zipped, mailed, opened offline and printed. Pages are rendered with
 Jinja2 (autoescape on) from ``templates/*.html.j2``; all geometry and wording decisions are
-made here in small typed functions, so the templates only lay things out.
+made in small typed functions (here, in ``charts`` and in ``markdown``), so the templates only
+lay things out.
 
 Nothing in a student's page reveals an expected answer, a correct option or the feedback
 for a result whose ``reveal`` is False (the bank format promises that hidden questions show
@@ -16,21 +17,22 @@ import hashlib
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from harness.reports import Reporter
+from harness.reports.charts import Chart, difficulty_chart, format_coordinate, histogram_chart
+from harness.reports.markdown import render_inline_markdown, render_markdown
 from harness.reports.stats import (
     REVIEW_THRESHOLD,
     CohortStats,
     ItemStats,
-    ScoreDistribution,
     TopicScore,
     analyse_cohort,
     describe_reliability,
@@ -178,268 +180,8 @@ def format_fixed(value: float | None, decimals: int = 2) -> str:
     return "\u2014" if value is None else _minus(f"{value:.{decimals}f}")
 
 
-def format_coordinate(value: float) -> str:
-    """An SVG coordinate: one decimal, ASCII minus (SVG does not read U+2212)."""
-    return f"{value:.1f}".removesuffix(".0")
-
-
 def _minus(text: str) -> str:
     return "\u2212" + text[1:] if text.startswith("-") else text
-
-
-# ------------------------------------------------------------------------------ markdown
-
-_FENCE = re.compile(r"^\s*```")
-_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|(\d+)[.)])\s+(.*)$")
-_HEADING = re.compile(r"^\s*#{1,6}\s+(.*?)\s*#*\s*$")
-_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
-_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
-_ITALIC = re.compile(r"(?<![*\w])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![*\w])")
-
-
-def render_markdown(text: str | None) -> Markup:
-    """A deliberately tiny, safe Markdown subset: paragraphs, fenced code, lists, headings,
-    pipe tables, ``code``, **bold** and *italic*. Everything is HTML-escaped first; only
-    the tags named here are ever produced, so bank or student text cannot inject markup.
-    """
-    if not text:
-        return Markup("")
-    return Markup("\n".join(_render_block(block) for block in _blocks(text.replace("\r\n", "\n"))))
-
-
-def render_inline_markdown(text: str | None) -> Markup:
-    """The inline part of :func:`render_markdown` (``code``, bold, italic), no paragraphs."""
-    return Markup(_inline(text or ""))
-
-
-def _blocks(text: str) -> list[list[str]]:
-    """Split into blocks: a fenced code block (first line kept as the marker) or a run of
-    non-blank lines."""
-    blocks: list[list[str]] = []
-    current: list[str] = []
-    in_fence = False
-    for line in text.split("\n"):
-        if in_fence:
-            current.append(line)
-            if _FENCE.match(line):
-                blocks.append(current)
-                current, in_fence = [], False
-        elif _FENCE.match(line):
-            if current:
-                blocks.append(current)
-            current, in_fence = [line], True
-        elif line.strip():
-            current.append(line)
-        elif current:
-            blocks.append(current)
-            current = []
-    if current:
-        blocks.append(current)
-    return blocks
-
-
-def _render_block(lines: list[str]) -> str:
-    if _FENCE.match(lines[0]):
-        closed = len(lines) > 1 and _FENCE.match(lines[-1])
-        code = "\n".join(lines[1:-1] if closed else lines[1:])
-        return f"<pre><code>{escape(code)}</code></pre>"
-    heading = _HEADING.match(lines[0])
-    if heading:
-        rest = f"\n{_render_block(lines[1:])}" if len(lines) > 1 else ""
-        return f'<p class="md-heading"><strong>{_inline(heading.group(1))}</strong></p>{rest}'
-    if len(lines) >= 2 and "|" in lines[0] and _TABLE_RULE.match(lines[1]):
-        return _render_table(lines)
-    first_item = _LIST_ITEM.match(lines[0])
-    if first_item:
-        return _render_list(lines, ordered=first_item.group(1) is not None)
-    return f"<p>{_inline(' '.join(line.strip() for line in lines))}</p>"
-
-
-def _render_list(lines: list[str], ordered: bool) -> str:
-    items: list[str] = []
-    for line in lines:
-        match = _LIST_ITEM.match(line)
-        if match:
-            items.append(match.group(2).strip())
-        else:  # a continuation of the previous item
-            items[-1] += " " + line.strip()
-    tag = "ol" if ordered else "ul"
-    body = "".join(f"<li>{_inline(item)}</li>" for item in items)
-    return f"<{tag}>{body}</{tag}>"
-
-
-def _render_table(lines: list[str]) -> str:
-    header, rows = _table_cells(lines[0]), [_table_cells(line) for line in lines[2:]]
-    head = "".join(f'<th scope="col">{_inline(cell)}</th>' for cell in header)
-    body = "".join("<tr>" + "".join(f"<td>{_inline(cell)}</td>" for cell in row) + "</tr>" for row in rows)
-    return f'<table class="md-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
-
-
-def _table_cells(line: str) -> list[str]:
-    stripped = line.strip()
-    stripped = stripped[1:] if stripped.startswith("|") else stripped
-    stripped = stripped[:-1] if stripped.endswith("|") and not stripped.endswith("\\|") else stripped
-    return [cell.strip().replace("\\|", "|") for cell in re.split(r"(?<!\\)\|", stripped)]
-
-
-def _inline(text: str) -> str:
-    """Escape, then mark up ``code`` spans (verbatim), **bold** and *italic*."""
-    parts = text.split("`")
-    if len(parts) % 2 == 0:  # an unmatched backtick stays a literal backtick
-        parts[-2:] = [parts[-2] + "`" + parts[-1]]
-    out = []
-    for i, part in enumerate(parts):
-        if i % 2:
-            out.append(f"<code>{escape(part)}</code>")
-        else:
-            out.append(_ITALIC.sub(r"<em>\1</em>", _BOLD.sub(r"<strong>\1</strong>", str(escape(part)))))
-    return "".join(out)
-
-
-# ------------------------------------------------------------------------------ charts
-
-
-@dataclass(frozen=True)
-class Bar:
-    """One bar of an SVG chart with its label and value text, in SVG user units."""
-
-    x: float
-    y: float
-    width: float
-    height: float
-    label: str
-    label_x: float
-    label_y: float
-    value: str
-    value_x: float
-    value_y: float
-    title: str
-    css: str = ""
-
-
-@dataclass(frozen=True)
-class GridLine:
-    """A reference line across the plot with its label (an axis tick)."""
-
-    x1: float
-    y1: float
-    x2: float
-    y2: float
-    label: str
-    label_x: float
-    label_y: float
-
-
-@dataclass(frozen=True)
-class Chart:
-    """An SVG chart: its size, bars and grid lines, plus a sentence for screen readers."""
-
-    kind: str  # "columns" (vertical bars) or "rows" (horizontal bars): sets the text anchors
-    width: float
-    height: float
-    bars: list[Bar]
-    grid: list[GridLine]
-    description: str
-
-
-def histogram_chart(distribution: ScoreDistribution) -> Chart:
-    """Vertical bars for the ten score bins, over a count axis."""
-    width, height, left, right, top, bottom = 640.0, 240.0, 40.0, 8.0, 20.0, 36.0
-    plot_h = height - top - bottom
-    slot = (width - left - right) / len(distribution.bins)
-    peak = max(max(distribution.bins), 1)
-    grid = [
-        _horizontal_line(top + plot_h * (1 - value / peak), left, width - right, str(value))
-        for value in range(0, peak + 1, _tick_step(peak))
-    ]
-    bars = [
-        _column_bar(i, count, peak, left + i * slot, slot, top, plot_h) for i, count in enumerate(distribution.bins)
-    ]
-    text = ", ".join(f"{bar.label}%: {count}" for bar, count in zip(bars, distribution.bins, strict=True))
-    return Chart("columns", width, height, bars, grid, f"Students per score band. {text}.")
-
-
-def _horizontal_line(y: float, x1: float, x2: float, label: str) -> GridLine:
-    return GridLine(x1=x1, y1=y, x2=x2, y2=y, label=label, label_x=x1 - 6, label_y=y + 4)
-
-
-def _column_bar(index: int, count: int, peak: int, x: float, slot: float, top: float, plot_h: float) -> Bar:
-    gap = 4.0
-    h = plot_h * count / peak
-    centre = x + slot / 2
-    label = f"{index * 10}\u2013{(index + 1) * 10}"
-    return Bar(
-        x=x + gap,
-        y=top + plot_h - h,
-        width=slot - 2 * gap,
-        height=h,
-        label=label,
-        label_x=centre,
-        label_y=top + plot_h + 18,
-        value=str(count) if count else "",
-        value_x=centre,
-        value_y=top + plot_h - h - 5,
-        title=f"{label}%: {count} student{'' if count == 1 else 's'}",
-    )
-
-
-def _tick_step(peak: int) -> int:
-    """A 1-2-5 step that gives at most five ticks up to ``peak``."""
-    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000):
-        if peak / step <= 5:
-            return step
-    return max(1, peak // 5)
-
-
-def difficulty_chart(items: Sequence[ItemStats]) -> Chart:
-    """One horizontal bar per question: its difficulty index p (mean score fraction)."""
-    rows = [item for item in items if item.difficulty is not None]
-    width, left, right, top, row_h = 640.0, 210.0, 48.0, 24.0, 20.0
-    plot_w = width - left - right
-    height = top + row_h * len(rows) + 6
-    grid = [
-        GridLine(
-            x1=left + plot_w * f,
-            y1=top - 4,
-            x2=left + plot_w * f,
-            y2=height - 4,
-            label=f"{f:g}",
-            label_x=left + plot_w * f,
-            label_y=top - 9,
-        )
-        for f in (0.0, 0.25, 0.5, 0.75, 1.0)
-    ]
-    bars = [_row_bar(item, top + i * row_h, row_h, left, plot_w) for i, item in enumerate(rows)]
-    text = "; ".join(f"{item.question_id} {item.difficulty:.2f}" for item in rows)
-    return Chart("rows", width, height, bars, grid, f"Mean score fraction per question. {text}.")
-
-
-def _row_bar(item: ItemStats, y: float, row_h: float, left: float, plot_w: float) -> Bar:
-    p = min(1.0, max(0.0, item.difficulty or 0.0))  # a penalty can push a mean below zero
-    middle = y + row_h / 2 + 4
-    return Bar(
-        x=left,
-        y=y + 3,
-        width=plot_w * p,
-        height=row_h - 6,
-        label=_shorten(item.question_id, 30),
-        label_x=left - 8,
-        label_y=middle,
-        value=f"{p:.2f}",
-        value_x=left + plot_w * p + 6,
-        value_y=middle,
-        title=f"{item.question_id}: p = {p:.2f}",
-        css=_difficulty_band(p),
-    )
-
-
-def _difficulty_band(p: float) -> str:
-    """Very hard (< 0.3) and very easy (> 0.9) items are worth a look; the middle is fine."""
-    return "bar-hard" if p < 0.3 else "bar-easy" if p > 0.9 else "bar-mid"
-
-
-def _shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
 
 # ------------------------------------------------------------------------------ page models

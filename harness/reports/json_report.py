@@ -2,7 +2,8 @@
 
 ``results.json`` is exactly what :func:`harness.results.read_cohort` reads back, so every
 other report can be re-rendered from it. ``results/<id>.json`` holds one student's record,
-for handing back to that student alone.
+for handing back to that student alone: it is redacted with
+:meth:`~harness.results.StudentResult.for_student`, so no unreleased answer is in it.
 """
 
 from __future__ import annotations
@@ -27,5 +28,5 @@ class JsonReporter(Reporter):
         (out_dir / "results").mkdir(exist_ok=True)
         for student in cohort.students:
             path = out_dir / "results" / f"{stems[student.student_id]}.json"
-            path.write_text(dump_json(student), encoding="utf-8", newline="\n")
+            path.write_text(dump_json(student.for_student()), encoding="utf-8", newline="\n")
         return main
