@@ -11,11 +11,11 @@ import pytest
 from harness.reports.html import (
     HtmlReporter,
     question_view,
-    render_markdown,
     safe_file_stem,
     student_file_stems,
 )
 from harness.reports.json_report import JsonReporter
+from harness.reports.markdown import render_markdown
 from harness.results import (
     BankRef,
     CohortResult,
