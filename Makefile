@@ -9,13 +9,27 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt
 
-.PHONY: demo test lint bench clean
+# Debian packages the tests need: chromium for the browser tests of the HTML reports.
+SYSTEM_PACKAGES := chromium
+
+.PHONY: demo test lint bench clean system-deps
 
 demo: $(VENV)/.core
 	$(BIN)/harness demo --out reports/demo
 
-test: $(VENV)/.dev
+test: $(VENV)/.dev system-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Debian packages the tests use; installed when we are root (CI, a fresh machine), otherwise
+# the tests that need them say how to install them.
+system-deps:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing $$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  else echo "note: not root, so not installing $$missing (apt-get install $$missing)"; fi; \
+	fi
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check harness tests bench
