@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+import textwrap
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -93,7 +94,9 @@ def check(banks: tuple[str, ...], answers: str, student: str | None, as_json: bo
     for q in result.questions:
         click.echo(f"{q.status.value:>9}  {q.score:g}/{q.max_score:g}  {q.question_id}")
         for line in q.feedback:
-            click.echo(f"           {line}")
+            click.echo(
+                textwrap.fill(" ".join(line.split()), width=100, initial_indent=" " * 11, subsequent_indent=" " * 13)
+            )
     for problem in result.problems:
         click.echo(f"  problem: {problem.location + ': ' if problem.location else ''}{problem.message}")
     click.echo(f"total: {result.score:g}/{result.max_score:g} ({result.percent:.0f}%) on public questions")
