@@ -9,6 +9,7 @@ byte-identical JSON (no timestamps, sorted keys, rounded floats).
 from __future__ import annotations
 
 import json
+import textwrap
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -136,18 +137,31 @@ def round_score(value: float) -> float:
 
 
 def dump_json(record: BaseModel) -> str:
-    """Deterministic JSON: sorted keys, two-space indent, trailing newline."""
-    data = record.model_dump(mode="json")
-    return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    """Deterministic JSON: fields in declaration order, two-space indent, trailing newline.
+
+    pydantic's serializer writes in Rust, ~10x faster and leaner than ``json.dumps`` over a
+    ``model_dump``; dict fields keep the order the graders built them in, which is fixed.
+    """
+    return record.model_dump_json(indent=2) + "\n"
 
 
-def write_json(record: BaseModel, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(dump_json(record), encoding="utf-8")
+def write_cohort_json(cohort: CohortResult, path: Path) -> None:
+    """Write exactly ``dump_json(cohort)``, one student at a time, so memory stays flat.
+
+    The whole cohort as one string is tens of megabytes for a thousand students; streaming
+    keeps the peak to one student's record.
+    """
+    shell = dump_json(cohort.model_copy(update={"students": []}))
+    head, tail = shell.split('"students": []', 1)  # quotes inside values are escaped: unique
+    with path.open("w", encoding="utf-8", newline="\n") as out:
+        out.write(head + '"students": [')
+        for i, student in enumerate(cohort.students):
+            out.write(("," if i else "") + "\n" + textwrap.indent(student.model_dump_json(indent=2), "    "))
+        out.write(("\n  ]" if cohort.students else "]") + tail)
 
 
 def read_cohort(path: Path) -> CohortResult:
-    """Load a cohort result written by :func:`write_json`.
+    """Load a cohort result written by :func:`write_cohort_json`.
 
     Raises:
         HarnessError: the file is missing, not JSON, or of another schema version.

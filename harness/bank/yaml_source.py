@@ -24,12 +24,18 @@ MAX_FILE_BYTES = 2_000_000
 MAX_NODES = 200_000  # values built, counting every alias expansion
 MAX_ALIAS_VALUES = 10_000  # values built again because an alias points at them
 # libyaml's parser is ~10x faster than the pure-Python one and gives the same marks, but
-# its composer recurses in C: tens of thousands of nested `[` overflow the C stack and kill
-# the process. Block nesting is bounded by MAX_FILE_BYTES (n levels need ~n²/2 bytes of
-# indentation), flow nesting only by the number of brackets, so text with many brackets
-# goes to the pure-Python loader, whose recursion ends in a catchable RecursionError.
-_FastLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-MAX_BRACKETS_FOR_FAST_LOADER = 5_000
+# its composer recurses in C: tens of thousands of nested levels (`[[[[…`, or `- - - …`,
+# 60 KB) overflow the C stack and kill the whole process. So the depth is measured first
+# from libyaml's event stream, which is flat, and deep documents never reach the composer.
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+MAX_DEPTH = 100
+# Each level costs at least two characters, and libyaml composes 20,000 levels safely (the
+# crash needs ~30,000), so shorter texts skip the extra pass; our own builder still stops
+# them with a RecursionError.
+DEPTH_CHECK_FROM_CHARS = 20_000
+_OPEN = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_CLOSE = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+_STR_TAG = "tag:yaml.org,2002:str"
 _PLAIN_TAGS: dict[type[yaml.Node], str] = {
     yaml.MappingNode: "tag:yaml.org,2002:map",
     yaml.SequenceNode: "tag:yaml.org,2002:seq",
@@ -87,6 +93,8 @@ class _Builder:
             value: Any = self._mapping(node, path)
         elif isinstance(node, yaml.SequenceNode):
             value = [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        elif node.tag == _STR_TAG:
+            value = node.value  # most scalars: skip the generic constructor's bookkeeping
         else:
             value = self.loader.construct_object(node, deep=True)
         self.sizes[id(node)] = self.count - start
@@ -125,9 +133,10 @@ def load_yaml_text(text: str, file: str) -> tuple[Any, Positions]:
             located at file:line:column.
     """
     positions = Positions(file)
-    brackets = text.count("[") + text.count("{")
-    loader = (_FastLoader if brackets <= MAX_BRACKETS_FOR_FAST_LOADER else yaml.SafeLoader)(text)
+    loader = _Loader(text)
     try:
+        if len(text) >= DEPTH_CHECK_FROM_CHARS:
+            _check_depth(text, file)
         node = loader.get_single_node()
         if node is None:
             return None, positions
@@ -143,6 +152,19 @@ def load_yaml_text(text: str, file: str) -> tuple[Any, Positions]:
         raise BankError("document nested too deeply", file) from None
     finally:
         loader.dispose()
+
+
+def _check_depth(text: str, file: str) -> None:
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, _OPEN):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                where = f"{file}:{mark.line + 1}:{mark.column + 1}" if mark else file
+                raise BankError(f"document nested too deeply (more than {MAX_DEPTH} levels)", where)
+        elif isinstance(event, _CLOSE):
+            depth -= 1
 
 
 def load_yaml(path: Path, display: str | None = None) -> tuple[Any, Positions]:

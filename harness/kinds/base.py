@@ -159,7 +159,10 @@ def _bank_feedback(question: Question, status: Status, reveal: bool) -> list[str
 
 def _json_safe(value: Any) -> Any:
     """Answers come from YAML: make dates, odd keys and huge strings safe for the JSON log."""
-    if isinstance(value, str):
+    kind = type(value)
+    if kind is int or kind is bool or value is None:
+        return value
+    if kind is str:
         return value if len(value) <= MAX_ECHO_CHARS else value[:MAX_ECHO_CHARS] + "…"
     if value is None or isinstance(value, (bool, int)):
         return value

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
@@ -50,9 +52,9 @@ class ChoiceQuestion(Question):
     def templated_texts(self) -> list[str]:
         return [self.prompt, *(o.text for o in self.options)]
 
-    @property
-    def correct_ids(self) -> set[str]:
-        return {o.id for o in self.options if o.correct}
+    @cached_property
+    def correct_ids(self) -> frozenset[str]:
+        return frozenset(o.id for o in self.options if o.correct)
 
 
 class ChoiceKind(QuestionKind[ChoiceQuestion]):
@@ -114,7 +116,7 @@ class ChoiceKind(QuestionKind[ChoiceQuestion]):
         return ids
 
 
-def _credit(question: ChoiceQuestion, chosen: set[str], correct: set[str]) -> float:
+def _credit(question: ChoiceQuestion, chosen: AbstractSet[str], correct: AbstractSet[str]) -> float:
     if question.select == "one" or question.partial_credit == "all_or_nothing":
         return 1.0 if chosen == correct else 0.0
     all_ids = {o.id for o in question.options}

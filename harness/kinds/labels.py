@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 from harness.errors import AnswerError
 
 
+@lru_cache(maxsize=65_536)
 def normalize_label(value: str) -> str:
     """Compare labels ignoring case, Unicode form and runs of whitespace."""
     return " ".join(unicodedata.normalize("NFKC", value).casefold().split())

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from harness.reports import Reporter
 from harness.reports.html import student_file_stems
-from harness.results import CohortResult, dump_json
+from harness.results import CohortResult, dump_json, write_cohort_json
 
 
 class JsonReporter(Reporter):
@@ -23,7 +23,7 @@ class JsonReporter(Reporter):
 
     def _write(self, cohort: CohortResult, out_dir: Path) -> Path:
         main = out_dir / "results.json"
-        main.write_text(dump_json(cohort), encoding="utf-8", newline="\n")
+        write_cohort_json(cohort, main)
         stems = student_file_stems(s.student_id for s in cohort.students)
         (out_dir / "results").mkdir(exist_ok=True)
         for student in cohort.students:
