@@ -239,3 +239,25 @@ def test_grader_bug_is_recorded_not_raised(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setattr(kind, "_grade", broken)
     result = grade({"kind": "true_false", "answer": True}, True)
     assert result.status is Status.ERROR and "ZeroDivisionError: boom" in result.feedback[0]
+
+
+@pytest.mark.parametrize(
+    ("answer", "bare"),
+    [
+        ("generator, discriminator, adversarial, real, fake, minimax", True),
+        ("generator discriminator adversarial minimax fake real loss gradient", True),
+        ("The generator tries to fool the discriminator, which learns to spot fakes.", False),
+        ("generator, discriminator", False),  # short lists are judged by the rubric
+        ("GANs: generator, discriminator, adversarial loss, minimax game, fake, real data.", False),
+    ],
+)
+def test_keyword_stuffing_is_caught(answer: str, bare: bool) -> None:
+    result = grade(RUBRIC, answer)
+    assert result.evidence.get("bare_list", False) is bare
+    if bare:
+        assert result.score == 0 and "list of terms" in result.feedback[0]
+
+
+def test_lists_can_be_allowed() -> None:
+    question = {**RUBRIC, "rubric": {**RUBRIC["rubric"], "allow_lists": True}}  # type: ignore[dict-item]
+    assert grade(question, "generator, discriminator, adversarial, real, fake, minimax").score == 2

@@ -111,6 +111,7 @@ class Criterion(Model):
 class Rubric(Model):
     design: str = Field(min_length=10)  # how the rubric was designed, for reviewers
     criteria: list[Criterion] = Field(min_length=1)
+    allow_lists: bool = False  # True: a bare list of terms is a fair answer to this question
 
     @model_validator(mode="after")
     def _unique(self) -> Rubric:
@@ -181,6 +182,8 @@ class TextKind(QuestionKind[TextQuestion]):
         return str(raw)[:MAX_ANSWER_CHARS]
 
     def _grade(self, question: TextQuestion, answer: str, ctx: GradeContext) -> Outcome:
+        if not question.rubric.allow_lists and looks_like_bare_list(answer):
+            return Outcome(0.0, [BARE_LIST_FEEDBACK], {"criteria_met": [], "bare_list": True})
         text = normalize_text(answer)
         earned, met, feedback = 0.0, [], []
         for criterion in question.rubric.criteria:
@@ -201,6 +204,32 @@ class TextKind(QuestionKind[TextQuestion]):
 
     def expected(self, question: TextQuestion, ctx: GradeContext) -> Any:
         return question.reference
+
+
+BARE_LIST_FEEDBACK = "Your answer is a list of terms with no explanation: write it out in sentences."
+_FUNCTION_WORDS = frozenset(
+    "is are was the a an to of it that this they by from with for can when which so because"
+    " into on in as and or but not if".split()
+)
+
+
+def looks_like_bare_list(answer: str) -> bool:
+    """Keyword stuffing: the answer names terms but explains nothing.
+
+    Either six or more comma-separated items of at most three words each and nothing else,
+    or eight or more words with no punctuation and not one function word ("is", "the", ...).
+    Keyword rubrics would otherwise give such answers full marks.
+    """
+    stripped = answer.strip()
+    items = [item.strip() for item in stripped.split(",")]
+    if len(items) >= 6 and all(0 < len(i.split()) <= 3 and not re.search(r"[.:;]", i) for i in items):
+        return True
+    words = stripped.split()
+    return (
+        len(words) >= 8
+        and not re.search(r"[,.:;!?]", stripped)
+        and not any(w.lower() in _FUNCTION_WORDS for w in words)
+    )
 
 
 def criterion_met(criterion: Criterion, text: str, raw: str, synonyms: Mapping[str, tuple[str, ...]]) -> bool:

@@ -1,0 +1,153 @@
+"""Do the `text` rubrics agree with a careful human grader?
+
+tests/data/text_agreement.yaml holds, for every `kind: text` question in question_bank/, six
+hand-written answers (excellent, terse, partial, misconception, keyword-stuffed, off-topic),
+each with the score a human grader gave it before any rubric was run. This test grades them
+with the banks' rubrics and checks that the two agree:
+
+(a) at least 85% of answers are within 0.25 x the question's points of the human score;
+(b) no answer is more than 0.5 x the points away;
+(c) over all answers, the quadratic-weighted kappa or the Pearson correlation of the
+    rubric and human scores (as fractions of the points) is at least 0.85.
+
+On failure the message is a table of the disagreements.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+
+from harness.api import load
+from harness.bank.loader import Bank, BankQuestion
+from harness.bank.variants import draw_variant
+from harness.kinds import GradeContext
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = REPO / "tests" / "data" / "text_agreement.yaml"
+STUDENT = "agreement-check"
+
+CLOSE = 0.25  # (a) "close" means within this fraction of the question's points ...
+CLOSE_SHARE = 0.85  # ... for at least this share of the answers
+FAR = 0.5  # (b) never further apart than this fraction of the points
+CORRELATION = 0.85  # (c) quadratic-weighted kappa or Pearson r, at least this
+KINDS_PER_QUESTION = 6
+QWK_LEVELS = 4  # kappa bins scores to quarters of the points: 0, 1/4, 1/2, 3/4, 1
+
+
+@dataclass
+class Graded:
+    question: str
+    answer: str
+    points: float
+    human: float
+    rubric: float
+
+    @property
+    def gap(self) -> float:
+        return abs(self.rubric - self.human) / self.points
+
+
+def _text_questions() -> dict[str, tuple[Bank, BankQuestion]]:
+    found = {}
+    for bank in load([REPO / "question_bank"]):
+        for bq in bank.questions:
+            if bq.question.kind == "text":
+                found[bq.question.id] = (bank, bq)
+    return found
+
+
+@pytest.fixture(scope="module")
+def graded() -> list[Graded]:
+    questions = _text_questions()
+    cases = yaml.safe_load(DATA.read_text(encoding="utf-8"))
+    listed = [case["question"] for case in cases]
+    assert sorted(listed) == sorted(questions), (
+        f"agreement set must cover every text question exactly once; "
+        f"missing {sorted(set(questions) - set(listed))}, unknown {sorted(set(listed) - set(questions))}"
+    )
+    rows = []
+    for case in cases:
+        bank, bq = questions[case["question"]]
+        q = bq.question
+        assert len(case["answers"]) == KINDS_PER_QUESTION, f"{q.id}: expected {KINDS_PER_QUESTION} answers"
+        for answer in case["answers"]:
+            human = float(answer["human"])
+            assert 0 <= human <= q.max_points, f"{q.id}: human score {human} outside [0, {q.max_points}]"
+            ctx = GradeContext(STUDENT, bank.id, draw_variant(q, bank.id, STUDENT), synonyms=bank.synonyms)
+            result = bq.kind.grade(q, answer["text"], ctx)
+            rows.append(Graded(q.id, answer["text"], q.max_points, human, result.score))
+    return rows
+
+
+def pearson(xs: list[float], ys: list[float]) -> float:
+    n = len(xs)
+    mx, my = sum(xs) / n, sum(ys) / n
+    cov = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
+    sx = math.sqrt(sum((x - mx) ** 2 for x in xs))
+    sy = math.sqrt(sum((y - my) ** 2 for y in ys))
+    return cov / (sx * sy) if sx and sy else 0.0
+
+
+def quadratic_weighted_kappa(a: list[int], b: list[int], levels: int) -> float:
+    """Cohen's kappa with quadratic weights for ratings in 0..levels."""
+    k, n = levels + 1, len(a)
+    observed = [[0.0] * k for _ in range(k)]
+    for x, y in zip(a, b, strict=True):
+        observed[x][y] += 1
+    hist_a = [sum(row) for row in observed]
+    hist_b = [sum(observed[i][j] for i in range(k)) for j in range(k)]
+    num = den = 0.0
+    for i in range(k):
+        for j in range(k):
+            weight = (i - j) ** 2 / (k - 1) ** 2
+            num += weight * observed[i][j]
+            den += weight * hist_a[i] * hist_b[j] / n
+    return 1.0 - num / den if den else 1.0
+
+
+def _bin(score: float, points: float) -> int:
+    return round(QWK_LEVELS * score / points)
+
+
+def _table(rows: list[Graded]) -> str:
+    lines = [f"{'question':<30} {'human':>5} {'rubric':>6} {'gap':>5}  answer"]
+    for r in sorted(rows, key=lambda r: (r.question, -r.gap)):
+        text = " ".join(r.answer.split())
+        text = text if len(text) <= 90 else text[:87] + "..."
+        lines.append(f"{r.question:<30} {r.human:>5.2f} {r.rubric:>6.2f} {r.gap:>5.0%}  {text}")
+    return "\n".join(lines)
+
+
+def test_rubrics_agree_with_human_grader(graded: list[Graded]) -> None:
+    n = len(graded)
+    close = sum(r.gap <= CLOSE + 1e-9 for r in graded)
+    far = [r for r in graded if r.gap > FAR + 1e-9]
+    human = [r.human / r.points for r in graded]
+    rubric = [r.rubric / r.points for r in graded]
+    r_value = pearson(human, rubric)
+    kappa = quadratic_weighted_kappa(
+        [_bin(r.human, r.points) for r in graded], [_bin(r.rubric, r.points) for r in graded], QWK_LEVELS
+    )
+    summary = (
+        f"{n} answers over {len({r.question for r in graded})} questions: "
+        f"{close}/{n} ({close / n:.1%}) within {CLOSE:.0%} of points (need {CLOSE_SHARE:.0%}); "
+        f"{len(far)} more than {FAR:.0%} apart (need 0); "
+        f"Pearson r = {r_value:.3f}, quadratic-weighted kappa = {kappa:.3f} (need either >= {CORRELATION})"
+    )
+    print(summary)
+    failures = []
+    if close / n < CLOSE_SHARE:
+        failures.append("(a) too few answers close to the human score")
+    if far:
+        failures.append("(b) some answers far from the human score")
+    if max(r_value, kappa) < CORRELATION:
+        failures.append("(c) rubric and human scores correlate too weakly")
+    disagreements = [r for r in graded if r.gap > CLOSE + 1e-9]
+    assert not failures, (
+        f"{'; '.join(failures)}\n{summary}\n\nDisagreements (gap > {CLOSE:.0%} of points):\n{_table(disagreements)}"
+    )
