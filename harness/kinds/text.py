@@ -208,8 +208,7 @@ class TextKind(QuestionKind[TextQuestion]):
 
 BARE_LIST_FEEDBACK = "Your answer is a list of terms with no explanation: write it out in sentences."
 _FUNCTION_WORDS = frozenset(
-    "is are was the a an to of it that this they by from with for can when which so because"
-    " into on in as and or but not if".split()
+    ["is", "are", "was", "the", "a", "an", "to", "of", "it", "that", "this", "they", "by", "from", "with", "for", "can", "when", "which", "so", "because", "into", "on", "in", "as", "and", "or", "but", "not", "if"]
 )
 
 
