@@ -27,56 +27,9 @@ MAX_ANSWER_CHARS = 5_000
 Term = str | list[str]  # a list is a synonym group: any member matches
 
 _STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "by",
-        "for",
-        "from",
-        "has",
-        "have",
-        "in",
-        "is",
-        "it",
-        "its",
-        "of",
-        "on",
-        "or",
-        "that",
-        "the",
-        "this",
-        "to",
-        "was",
-        "were",
-        "will",
-        "with",
-        "which",
-        "can",
-        "into",
-        "than",
-        "then",
-        "they",
-        "their",
-        "there",
-        "these",
-        "those",
-        "also",
-        "so",
-        "such",
-        "not",
-        "no",
-        "but",
-        "if",
-        "we",
-        "you",
-        "i",
-        "our",
-    ]
+    "a an and are as at be by for from has have in is it its of on or that the this"
+    " to was were will with which can into than then they their there these those also"
+    " so such not no but if we you i our".split()
 )
 
 
@@ -208,7 +161,8 @@ class TextKind(QuestionKind[TextQuestion]):
 
 BARE_LIST_FEEDBACK = "Your answer is a list of terms with no explanation: write it out in sentences."
 _FUNCTION_WORDS = frozenset(
-    ["is", "are", "was", "the", "a", "an", "to", "of", "it", "that", "this", "they", "by", "from", "with", "for", "can", "when", "which", "so", "because", "into", "on", "in", "as", "and", "or", "but", "not", "if"]
+    "is are was the a an to of it that this they by from with for can when which so"
+    " because into on in as and or but not if".split()
 )
 
 
