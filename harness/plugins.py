@@ -20,6 +20,8 @@ T = TypeVar("T")
 GROUPS = {
     "kinds": "harness.kinds",
     "reporters": "harness.reporters",
+    "metrics": "harness.metrics",
+    "sandboxes": "harness.sandboxes",
 }
 
 
