@@ -1,14 +1,24 @@
 """Do the `text` rubrics agree with a careful human grader?
 
-tests/data/text_agreement.yaml holds, for every `kind: text` question in question_bank/, six
-hand-written answers (excellent, terse, partial, misconception, keyword-stuffed, off-topic),
-each with the score a human grader gave it before any rubric was run. This test grades them
-with the banks' rubrics and checks that the two agree:
+Two hand-scored answer sets are graded with the banks' rubrics and compared with the human
+scores. Each covers every `kind: text` question in question_bank/, and every human score was
+fixed before any answer was run through a rubric.
+
+tests/data/text_agreement.yaml (in-sample: the rubrics were tuned against it) holds six answers
+per question (excellent, terse, partial, misconception, keyword-stuffed, off-topic). It must meet:
 
 (a) at least 85% of answers are within 0.25 x the question's points of the human score;
 (b) no answer is more than 0.5 x the points away;
 (c) over all answers, the quadratic-weighted kappa or the Pearson correlation of the
     rubric and human scores (as fractions of the points) is at least 0.85.
+
+tests/data/text_agreement_heldout.yaml (out-of-sample: written later, without reading the
+rubrics or the in-sample answers; never to be used for tuning) holds four answers per question
+(strong, partial, misconception, weak/off-target). It must meet:
+
+(a) at least 75% of answers are within 0.25 x the points of the human score;
+(b) no answer is more than 0.6 x the points away;
+(c) the Pearson correlation is at least 0.8.
 
 On failure the message is a table of the disagreements.
 """
@@ -29,14 +39,32 @@ from harness.kinds import GradeContext
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "tests" / "data" / "text_agreement.yaml"
+HELDOUT = REPO / "tests" / "data" / "text_agreement_heldout.yaml"
 STUDENT = "agreement-check"
 
-CLOSE = 0.25  # (a) "close" means within this fraction of the question's points ...
-CLOSE_SHARE = 0.85  # ... for at least this share of the answers
-FAR = 0.5  # (b) never further apart than this fraction of the points
-CORRELATION = 0.85  # (c) quadratic-weighted kappa or Pearson r, at least this
-KINDS_PER_QUESTION = 6
 QWK_LEVELS = 4  # kappa bins scores to quarters of the points: 0, 1/4, 1/2, 3/4, 1
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    close: float  # (a) "close" means within this fraction of the question's points ...
+    close_share: float  # ... for at least this share of the answers
+    far: float  # (b) further apart than this fraction of the points ...
+    far_share: float  # ... for no more than this share of the answers
+    correlation: float  # (c) this correlation, at least
+    kappa_counts: bool  # (c) True: kappa or Pearson r may reach it; False: Pearson r must
+    answers_per_question: int
+
+
+IN_SAMPLE = Thresholds(
+    close=0.25, close_share=0.85, far=0.5, far_share=0.0, correlation=0.85, kappa_counts=True, answers_per_question=6
+)
+# Out of sample, keyword rubrics cannot check that the right words are used coherently
+# (an answer about the wrong kind of "sampling" can still hit its terms), so a few far
+# misses are expected: at most 5% of answers, and the correlation must stay high.
+HELD_OUT = Thresholds(
+    close=0.25, close_share=0.75, far=0.6, far_share=0.05, correlation=0.8, kappa_counts=False, answers_per_question=4
+)
 
 
 @dataclass
@@ -61,20 +89,19 @@ def _text_questions() -> dict[str, tuple[Bank, BankQuestion]]:
     return found
 
 
-@pytest.fixture(scope="module")
-def graded() -> list[Graded]:
+def _grade_file(path: Path, answers_per_question: int) -> list[Graded]:
     questions = _text_questions()
-    cases = yaml.safe_load(DATA.read_text(encoding="utf-8"))
+    cases = yaml.safe_load(path.read_text(encoding="utf-8"))
     listed = [case["question"] for case in cases]
     assert sorted(listed) == sorted(questions), (
-        f"agreement set must cover every text question exactly once; "
+        f"{path.name} must cover every text question exactly once; "
         f"missing {sorted(set(questions) - set(listed))}, unknown {sorted(set(listed) - set(questions))}"
     )
     rows = []
     for case in cases:
         bank, bq = questions[case["question"]]
         q = bq.question
-        assert len(case["answers"]) == KINDS_PER_QUESTION, f"{q.id}: expected {KINDS_PER_QUESTION} answers"
+        assert len(case["answers"]) == answers_per_question, f"{q.id}: expected {answers_per_question} answers"
         for answer in case["answers"]:
             human = float(answer["human"])
             assert 0 <= human <= q.max_points, f"{q.id}: human score {human} outside [0, {q.max_points}]"
@@ -82,6 +109,16 @@ def graded() -> list[Graded]:
             result = bq.kind.grade(q, answer["text"], ctx)
             rows.append(Graded(q.id, answer["text"], q.max_points, human, result.score))
     return rows
+
+
+@pytest.fixture(scope="module")
+def graded() -> list[Graded]:
+    return _grade_file(DATA, IN_SAMPLE.answers_per_question)
+
+
+@pytest.fixture(scope="module")
+def graded_heldout() -> list[Graded]:
+    return _grade_file(HELDOUT, HELD_OUT.answers_per_question)
 
 
 def pearson(xs: list[float], ys: list[float]) -> float:
@@ -123,31 +160,41 @@ def _table(rows: list[Graded]) -> str:
     return "\n".join(lines)
 
 
-def test_rubrics_agree_with_human_grader(graded: list[Graded]) -> None:
+def _check_agreement(graded: list[Graded], t: Thresholds) -> None:
     n = len(graded)
-    close = sum(r.gap <= CLOSE + 1e-9 for r in graded)
-    far = [r for r in graded if r.gap > FAR + 1e-9]
+    close = sum(r.gap <= t.close + 1e-9 for r in graded)
+    far = [r for r in graded if r.gap > t.far + 1e-9]
     human = [r.human / r.points for r in graded]
     rubric = [r.rubric / r.points for r in graded]
     r_value = pearson(human, rubric)
     kappa = quadratic_weighted_kappa(
         [_bin(r.human, r.points) for r in graded], [_bin(r.rubric, r.points) for r in graded], QWK_LEVELS
     )
+    need = f"need either >= {t.correlation}" if t.kappa_counts else f"need Pearson r >= {t.correlation}"
     summary = (
         f"{n} answers over {len({r.question for r in graded})} questions: "
-        f"{close}/{n} ({close / n:.1%}) within {CLOSE:.0%} of points (need {CLOSE_SHARE:.0%}); "
-        f"{len(far)} more than {FAR:.0%} apart (need 0); "
-        f"Pearson r = {r_value:.3f}, quadratic-weighted kappa = {kappa:.3f} (need either >= {CORRELATION})"
+        f"{close}/{n} ({close / n:.1%}) within {t.close:.0%} of points (need {t.close_share:.0%}); "
+        f"{len(far)} more than {t.far:.0%} apart (need at most {t.far_share:.0%} of answers); "
+        f"Pearson r = {r_value:.3f}, quadratic-weighted kappa = {kappa:.3f} ({need})"
     )
     print(summary)
     failures = []
-    if close / n < CLOSE_SHARE:
+    if close / n < t.close_share:
         failures.append("(a) too few answers close to the human score")
-    if far:
+    if len(far) > t.far_share * n:
         failures.append("(b) some answers far from the human score")
-    if max(r_value, kappa) < CORRELATION:
+    if (max(r_value, kappa) if t.kappa_counts else r_value) < t.correlation:
         failures.append("(c) rubric and human scores correlate too weakly")
-    disagreements = [r for r in graded if r.gap > CLOSE + 1e-9]
+    disagreements = [r for r in graded if r.gap > t.close + 1e-9]
     assert not failures, (
-        f"{'; '.join(failures)}\n{summary}\n\nDisagreements (gap > {CLOSE:.0%} of points):\n{_table(disagreements)}"
+        f"{'; '.join(failures)}\n{summary}\n\nDisagreements (gap > {t.close:.0%} of points):\n{_table(disagreements)}"
     )
+
+
+def test_rubrics_agree_with_human_grader(graded: list[Graded]) -> None:
+    _check_agreement(graded, IN_SAMPLE)
+
+
+def test_rubrics_agree_on_heldout_answers(graded_heldout: list[Graded]) -> None:
+    """Out-of-sample: never tune rubrics on tests/data/text_agreement_heldout.yaml."""
+    _check_agreement(graded_heldout, HELD_OUT)
