@@ -1,0 +1,193 @@
+"""Host side of the warm pool: sandboxed zygotes with heavy modules already imported.
+
+:class:`WarmWorker` owns one zygote (see :mod:`harness.sandbox.zygote`) running in a fresh
+sandbox of the chosen backend, and turns each job into the same :class:`RunResult` a one-shot
+run gives, so graders do not care which ran. A worker whose zygote dies, hangs or answers
+out of turn is killed and replaced; a worker is also recycled after :data:`JOBS_PER_ZYGOTE`
+jobs so that no long-lived state accumulates.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import struct
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from harness.sandbox.base import RunRequest, RunResult, Sandbox, SandboxLimits
+
+HERE = Path(__file__).resolve().parent
+STUB = ("/sandbox/stub.py", HERE / "stub.py")
+ZYGOTE = ("/sandbox/zygote.py", HERE / "zygote.py")
+JOBS_PER_ZYGOTE = 200
+START_TIMEOUT_S = 180.0  # importing torch + transformers on a busy 2-core machine
+SLACK_S = 5.0  # the zygote enforces the job's wall clock; the host allows this much more
+MAX_FRAME = 64_000_000
+
+
+class WorkerError(Exception):
+    """The zygote misbehaved (died, hung, spoke out of turn): the job is recorded as crashed."""
+
+
+class WarmWorker:
+    """One sandboxed zygote; not thread-safe (a pool gives each thread its own worker)."""
+
+    def __init__(self, sandbox: Sandbox, preload: tuple[str, ...], limits: SandboxLimits) -> None:
+        self.sandbox = sandbox
+        self.preload = preload
+        self.limits = limits
+        self.process: subprocess.Popen[bytes] | None = None
+        self.jobs = 0
+        self._empty = tempfile.TemporaryDirectory(prefix="harness-zygote-")
+
+    def run(self, files: Mapping[str, str], request: dict[str, Any], limits: SandboxLimits) -> RunResult:
+        """Run one job; a broken zygote becomes a crashed result and is replaced."""
+        started = time.monotonic()
+        try:
+            process = self._ensure()
+            self.jobs += 1
+            job_id = f"job-{self.jobs}"
+            job = {"id": job_id, "files": dict(files), "request": request, "limits": limits.model_dump()}
+            _write_frame(process, job)
+            reply = _read_frame(process, time.monotonic() + limits.wall_seconds + SLACK_S)
+            if reply.get("id") != job_id:
+                raise WorkerError("the worker answered out of turn")
+        except (WorkerError, OSError, ValueError) as exc:
+            self.close()
+            return _crashed(self.sandbox.name, str(exc), time.monotonic() - started)
+        if self.jobs >= JOBS_PER_ZYGOTE:
+            self.close()
+        channel = str(reply.get("channel", "")).encode()
+        return RunResult(
+            backend=self.sandbox.name,
+            exit_code=reply.get("exit_code"),
+            signal=reply.get("signal"),
+            timed_out=bool(reply.get("timed_out")),
+            wall_seconds=float(reply.get("wall_seconds", 0.0)),
+            stdout="",
+            stderr="",
+            channel=channel[: limits.channel_bytes],
+            channel_overflow=len(channel) > limits.channel_bytes,
+        )
+
+    def _ensure(self) -> subprocess.Popen[bytes]:
+        if self.process is not None and self.process.poll() is None:
+            return self.process
+        self.close()
+        zygote_limits = self.limits.model_copy(update={"cpu_seconds": 600, "memory_mb": max(self.limits.memory_mb, 8192)})
+        contained = ["--contained"] if self.sandbox.isolating else []
+        scratch = "/tmp" if self.sandbox.isolating else self._empty.name
+        request = RunRequest(
+            argv=["python", "-I", "-B", ZYGOTE[0], "--scratch", scratch, *contained, *self.preload],
+            workdir=Path(self._empty.name),
+            limits=zygote_limits,
+            mounts=(STUB, ZYGOTE),
+        )
+        process = self.sandbox.spawn(request)
+        self.process = process
+        self.jobs = 0
+        ready = _read_frame(process, time.monotonic() + START_TIMEOUT_S)
+        if ready.get("event") != "ready":
+            raise WorkerError(f"the worker did not start: {ready}")
+        return process
+
+    def close(self) -> None:
+        if self.process is not None:
+            try:
+                os.killpg(self.process.pid, 9)
+            except (ProcessLookupError, PermissionError):
+                pass
+            self.process.wait()
+            for stream in (self.process.stdin, self.process.stdout):
+                if stream is not None:
+                    stream.close()
+            self.process = None
+
+
+class WarmPool:
+    """Workers per thread and preload set, created on first use."""
+
+    def __init__(self, sandbox: Sandbox, limits: SandboxLimits | None = None) -> None:
+        self.sandbox = sandbox
+        self.limits = limits or SandboxLimits()
+        self._local = threading.local()
+        self._all: list[WarmWorker] = []
+        self._lock = threading.Lock()
+
+    def worker(self, preload: tuple[str, ...]) -> WarmWorker:
+        workers: dict[tuple[str, ...], WarmWorker] = getattr(self._local, "workers", None) or {}
+        self._local.workers = workers
+        if preload not in workers:
+            workers[preload] = WarmWorker(self.sandbox, preload, self.limits)
+            with self._lock:
+                self._all.append(workers[preload])
+        return workers[preload]
+
+    def close(self) -> None:
+        with self._lock:
+            for worker in self._all:
+                worker.close()
+            self._all.clear()
+
+    def __enter__(self) -> WarmPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _write_frame(process: subprocess.Popen[bytes], payload: dict[str, Any]) -> None:
+    assert process.stdin is not None
+    data = json.dumps(payload, separators=(",", ":")).encode()
+    try:
+        process.stdin.write(struct.pack(">I", len(data)) + data)
+        process.stdin.flush()
+    except BrokenPipeError:
+        raise WorkerError("the worker is gone") from None
+
+
+def _read_exact(fd: int, size: int, deadline: float) -> bytes:
+    data = bytearray()
+    while len(data) < size:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise WorkerError("the worker did not answer in time")
+        ready, _, _ = select.select([fd], [], [], remaining)
+        if ready:
+            chunk = os.read(fd, size - len(data))
+            if not chunk:
+                raise WorkerError("the worker died")
+            data += chunk
+    return bytes(data)
+
+
+def _read_frame(process: subprocess.Popen[bytes], deadline: float) -> dict[str, Any]:
+    assert process.stdout is not None
+    fd = process.stdout.fileno()
+    (size,) = struct.unpack(">I", _read_exact(fd, 4, deadline))
+    if size > MAX_FRAME:
+        raise WorkerError("the worker sent an oversized frame")
+    payload = json.loads(_read_exact(fd, size, deadline))
+    if not isinstance(payload, dict):
+        raise WorkerError("the worker sent a malformed frame")
+    return payload
+
+
+def _crashed(backend: str, why: str, seconds: float) -> RunResult:
+    return RunResult(
+        backend=backend,
+        exit_code=None,
+        signal=9,
+        timed_out="in time" in why,
+        wall_seconds=round(seconds, 3),
+        stdout="",
+        stderr=why,
+        channel=b"",
+    )
