@@ -8,8 +8,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +65,8 @@ def grade(
     out: PathLike,
     formats: Sequence[str] = DEFAULT_FORMATS,
     today: dt.date | None = None,
+    sandbox: str = "bwrap",
+    unsafe_sandbox: bool = False,
 ) -> GradeRun:
     """Grade a cohort (a folder of student folders, or a zip export) and write reports.
 
@@ -71,14 +75,20 @@ def grade(
     Raises:
         BankErrors: a bank is invalid (nothing is graded).
         SubmissionError: the cohort cannot be read at all.
-        UnknownPluginError: an unknown report format.
+        UnknownPluginError: an unknown report format or sandbox.
+        HarnessError: code questions, and a sandbox that cannot isolate them (see
+            :func:`harness.sandbox.select.sandbox_for_cohort`).
     """
     loaded = load(banks)
     reporters = [registry("reporters").get(name) for name in formats]  # fail before grading
     plan = GradingPlan(loaded, "grade", today or dt.date.today())
     import tempfile  # only grading a zip export needs a work folder
 
-    with tempfile.TemporaryDirectory(prefix="harness-") as workdir:
+    with (
+        tempfile.TemporaryDirectory(prefix="harness-") as workdir,
+        _code_runner(plan, sandbox, unsafe_sandbox) as runner,
+    ):
+        plan = replace(plan, code_runner=runner, workers=(os.cpu_count() or 1) if runner else 1)
         cohort = grade_cohort(plan, collect_cohort(Path(submissions), Path(workdir)))
     out_dir = Path(out)
     return GradeRun(cohort, {r.name: r.write(cohort, out_dir) for r in reporters})
@@ -100,7 +110,27 @@ def check(
     if not path.is_file():
         raise HarnessError(f"{path}: no such answers file")
     plan = GradingPlan(load(banks), "check", today or dt.date.today())
-    return grade_student(plan, read_answers_file(path, student_id or path.resolve().parent.name))
+    submission = read_answers_file(path, student_id or path.resolve().parent.name)
+    if not plan.has_code:
+        return grade_student(plan, submission)
+    from harness.grading.code_runner import CodeRunner
+    from harness.sandbox.select import default_sandbox
+
+    with CodeRunner(default_sandbox()) as runner:  # your own code: the process backend is fine
+        return grade_student(replace(plan, code_runner=runner), submission)
+
+
+@contextmanager
+def _code_runner(plan: GradingPlan, sandbox: str, unsafe: bool) -> Iterator[Any]:
+    """A CodeRunner when the plan has code questions (after the sandbox is confirmed)."""
+    if not plan.has_code:
+        yield None
+        return
+    from harness.grading.code_runner import CodeRunner
+    from harness.sandbox.select import sandbox_for_cohort
+
+    with CodeRunner(sandbox_for_cohort(sandbox, unsafe)) as runner:
+        yield runner
 
 
 def paper(banks: Sequence[PathLike], student_id: str, today: dt.date | None = None) -> str:
@@ -124,6 +154,23 @@ def bank_json_schema() -> dict[str, Any]:
     from harness.bank.json_schema import bank_schema
 
     return bank_schema()
+
+
+@dataclass(frozen=True)
+class SolutionCheck:
+    question_id: str
+    solution: str  # "reference" or the wrong solution's file name
+    ok: bool
+    detail: str
+
+
+def validate_solutions(banks: Sequence[PathLike], sandbox: str | None = None) -> list[SolutionCheck]:
+    """Prove every reference solution passes all its tests and every known-wrong one fails one."""
+    from harness.grading.solutions import check_solutions
+    from harness.sandbox.select import default_sandbox, sandbox_named
+
+    backend = sandbox_named(sandbox) if sandbox else default_sandbox()
+    return [SolutionCheck(*row) for row in check_solutions(load(banks), backend)]
 
 
 def plugins() -> list[PluginInfo]:

@@ -65,13 +65,24 @@ def main() -> None:
 @click.option("--submissions", "-s", required=True, type=click.Path(), help="Cohort folder or zip export.")
 @click.option("--out", "-o", required=True, type=click.Path(), help="Folder for results and reports.")
 @click.option("--format", "formats", default="json,html,csv", show_default=True, help="Comma-separated reporters.")
+@click.option("--sandbox", default="bwrap", show_default=True, help="Backend for code questions.")
+@click.option("--unsafe-sandbox", is_flag=True, help="Allow a backend that does not isolate (process).")
 @today_option
 @user_errors
-def grade(banks: tuple[str, ...], submissions: str, out: str, formats: str, today: dt.date | None) -> None:
+def grade(
+    banks: tuple[str, ...],
+    submissions: str,
+    out: str,
+    formats: str,
+    sandbox: str,
+    unsafe_sandbox: bool,
+    today: dt.date | None,
+) -> None:
     """Grade a cohort against BANKS (files or folders) and write reports to --out."""
     from harness import api
 
-    run = api.grade(banks, submissions, out, [f.strip() for f in formats.split(",") if f.strip()], today)
+    names = [f.strip() for f in formats.split(",") if f.strip()]
+    run = api.grade(banks, submissions, out, names, today, sandbox=sandbox, unsafe_sandbox=unsafe_sandbox)
     _print_cohort_summary(run)
 
 
@@ -116,13 +127,50 @@ def paper(banks: tuple[str, ...], student: str, today: dt.date | None) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--solutions", is_flag=True, help="Also prove reference solutions pass and wrong ones fail.")
+@click.option("--sandbox", default=None, help="Backend for --solutions (default: bwrap if it runs here).")
 @user_errors
-def validate(paths: tuple[str, ...]) -> None:
+def validate(paths: tuple[str, ...], solutions: bool, sandbox: str | None) -> None:
     """Validate question banks; exit non-zero on any error."""
     from harness import api
 
     for bank in api.load(paths):
         click.echo(f"ok  {bank.path}: bank {bank.id!r} v{bank.version}, {len(bank.questions)} questions")
+    if solutions:
+        failures = 0
+        for check in api.validate_solutions(paths, sandbox):
+            failures += not check.ok
+            click.echo(f"{'ok ' if check.ok else 'BAD'} {check.question_id}: {check.solution}: {check.detail}")
+        if failures:
+            raise HarnessError(f"{failures} solution check(s) failed")
+
+
+@main.group()
+def sandbox() -> None:
+    """Sandbox backends for code questions."""
+
+
+@sandbox.command()
+@click.option("--sandbox", "name", default="bwrap", show_default=True)
+@user_errors
+def doctor(name: str) -> None:
+    """Run real attacks against a backend and report what holds on this machine."""
+    from harness.sandbox.doctor import run_checks
+    from harness.sandbox.select import sandbox_named
+
+    backend = sandbox_named(name)
+    reason = backend.unavailable_reason()
+    if reason:
+        raise HarnessError(f"the {name!r} sandbox cannot run here: {reason}")
+    checks = run_checks(backend)
+    for check in checks:
+        click.echo(f"{'held  ' if check.held else 'FAILED'}  {check.name:<40} {check.detail}")
+    broken = [c for c in checks if not c.held]
+    if broken:
+        raise HarnessError(
+            f"{len(broken)} of {len(checks)} checks failed: do not grade other people's code with {name!r}"
+        )
+    click.echo(f"all {len(checks)} checks held: {name!r} is safe to grade with on this machine")
 
 
 @main.command()

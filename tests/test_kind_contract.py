@@ -3,23 +3,37 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from harness.bank.variants import draw_variant
+from harness.grading.code_runner import CodeRunner
 from harness.kinds import MISSING, GradeContext, QuestionKind, kind_registry
 from harness.results import Status
+from harness.sandbox.select import default_sandbox
 
 KINDS = kind_registry().names()
 NOT_AN_ANSWER = {"__not_an_answer__": [[1]]}
 
 
-def _setup(name: str) -> tuple[QuestionKind[Any], Any, GradeContext]:
-    kind = kind_registry().get(name)
-    question = kind.model.model_validate(kind.example.question)
-    ctx = GradeContext("student-1", "bank", draw_variant(question, "bank", "student-1"))
-    return kind, question, ctx
+@pytest.fixture(scope="module")
+def code_runner(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CodeRunner]:
+    """Kinds that run code get a real sandbox, like in a grading run."""
+    with CodeRunner(default_sandbox(), cache_dir=tmp_path_factory.mktemp("cache")) as runner:
+        yield runner
+
+
+@pytest.fixture
+def setup(code_runner: CodeRunner):  # type: ignore[no-untyped-def]
+    def make(name: str) -> tuple[QuestionKind[Any], Any, GradeContext]:
+        kind = kind_registry().get(name)
+        question = kind.model.model_validate(kind.example.question)
+        variant = draw_variant(question, "bank", "student-1")
+        return kind, question, GradeContext("student-1", "bank", variant, code_runner=code_runner)
+
+    return make
 
 
 def test_all_builtin_kinds_are_registered() -> None:
@@ -35,16 +49,16 @@ def test_model_declares_its_kind_name(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", KINDS)
-def test_right_answer_earns_full_points(name: str) -> None:
-    kind, question, ctx = _setup(name)
+def test_right_answer_earns_full_points(setup, name: str) -> None:  # type: ignore[no-untyped-def]
+    kind, question, ctx = setup(name)
     result = kind.grade(question, kind.example.right, ctx)
     assert result.status is Status.CORRECT, result.feedback
     assert result.score == result.max_score == question.max_points
 
 
 @pytest.mark.parametrize("name", KINDS)
-def test_wrong_answer_earns_less(name: str) -> None:
-    kind, question, ctx = _setup(name)
+def test_wrong_answer_earns_less(setup, name: str) -> None:  # type: ignore[no-untyped-def]
+    kind, question, ctx = setup(name)
     result = kind.grade(question, kind.example.wrong, ctx)
     assert result.status in (Status.INCORRECT, Status.PARTIAL)
     assert 0 <= result.score < result.max_score
@@ -52,16 +66,16 @@ def test_wrong_answer_earns_less(name: str) -> None:
 
 @pytest.mark.parametrize("name", KINDS)
 @pytest.mark.parametrize("raw", [MISSING, None, ""])
-def test_missing_answer(name: str, raw: Any) -> None:
-    kind, question, ctx = _setup(name)
+def test_missing_answer(setup, name: str, raw: Any) -> None:  # type: ignore[no-untyped-def]
+    kind, question, ctx = setup(name)
     result = kind.grade(question, raw, ctx)
     assert result.status is Status.MISSING
     assert result.score == 0
 
 
 @pytest.mark.parametrize("name", KINDS)
-def test_wrong_shape_is_invalid_with_a_message(name: str) -> None:
-    kind, question, ctx = _setup(name)
+def test_wrong_shape_is_invalid_with_a_message(setup, name: str) -> None:  # type: ignore[no-untyped-def]
+    kind, question, ctx = setup(name)
     result = kind.grade(question, NOT_AN_ANSWER, ctx)
     assert result.status is Status.INVALID
     assert result.score == 0
@@ -69,8 +83,8 @@ def test_wrong_shape_is_invalid_with_a_message(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", KINDS)
-def test_grading_is_deterministic_and_json_safe(name: str) -> None:
-    kind, question, ctx = _setup(name)
+def test_grading_is_deterministic_and_json_safe(setup, name: str) -> None:  # type: ignore[no-untyped-def]
+    kind, question, ctx = setup(name)
     first = kind.grade(question, kind.example.wrong, ctx).model_dump(mode="json")
     second = kind.grade(question, kind.example.wrong, ctx).model_dump(mode="json")
     assert json.dumps(first, sort_keys=True) == json.dumps(second, sort_keys=True)

@@ -187,7 +187,8 @@ def _question(bank_id: str, raw: Any, part: _Part, prefix: PathKey) -> BankQuest
         raise BankError(
             f"unknown kind {kind_name!r} (known kinds: {known})", part.positions.at((*prefix, "kind"))
         ) from exc
-    question = _validate(kind.model, _merge(part.defaults, raw), part.positions, prefix)
+    base_dir = Path(part.positions.file).parent
+    question = _validate(kind.model, _merge(part.defaults, raw), part.positions, prefix, {"base_dir": base_dir})
     _check_variants(bank_id, question, where)
     return BankQuestion(question, kind, where)
 
@@ -215,9 +216,11 @@ def _evaluate_probe(variant: Variant, question: Question, where: str) -> None:
         raise BankError(f"question {question.id!r}: {exc} (with {variant.values})", where) from None
 
 
-def _validate(model: type[BaseModel], data: Any, positions: Positions, prefix: PathKey) -> Any:
+def _validate(
+    model: type[BaseModel], data: Any, positions: Positions, prefix: PathKey, context: dict[str, Any] | None = None
+) -> Any:
     try:
-        return model.model_validate(data)
+        return model.model_validate(data, context=context)
     except ValidationError as exc:
         raise BankErrors([_located(error, model, positions, prefix) for error in exc.errors()]) from None
 
@@ -259,10 +262,12 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
 
 
 def _content_hash(header: BankHeader, questions: list[BankQuestion]) -> str:
+    files = [path for q in questions for path in q.question.content_files()]
     payload = {
         "id": header.id,
         "version": header.version,
         "questions": [q.question.model_dump(mode="json") for q in questions],
+        "files": [hashlib.sha256(path.read_bytes()).hexdigest() for path in files],  # references, checks
     }
     canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()

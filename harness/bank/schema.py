@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
@@ -127,6 +128,10 @@ class Question(Model):
     @property
     def parameterized(self) -> bool:
         return bool(self.parameters)
+
+    def content_files(self) -> list[Path]:
+        """Files the question depends on (reference solutions...): part of the bank's hash."""
+        return []
 
     def templated_texts(self) -> list[str]:
         """Texts that may hold ``{{ expression }}``; kinds extend this (option texts)."""

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from harness.bank.loader import Bank, BankQuestion
 from harness.bank.variants import Variant, VariantError, draw_variant
-from harness.kinds.base import MISSING, GradeContext
+from harness.kinds.base import GradeContext
 from harness.results import (
     BankRef,
     CohortResult,
@@ -38,6 +39,12 @@ class GradingPlan:
     banks: list[Bank]
     mode: Mode
     today: dt.date
+    code_runner: Any = None  # a CodeRunner when the banks hold code questions
+    workers: int = 1  # students graded at once (code questions wait on sandboxes)
+
+    @property
+    def has_code(self) -> bool:
+        return any(bq.kind.name == "code" for _, bq in self.questions())
 
     def questions(self) -> Iterable[tuple[Bank, BankQuestion]]:
         for bank in self.banks:
@@ -69,12 +76,18 @@ def grade_student(plan: GradingPlan, submission: Submission) -> StudentResult:
 
 def grade_cohort(plan: GradingPlan, cohort: Cohort) -> CohortResult:
     """Grade every submission of ``cohort``; students come out sorted by id."""
-    students = [grade_student(plan, s) for s in sorted(cohort.submissions, key=lambda s: s.student_id)]
+    submissions = sorted(cohort.submissions, key=lambda s: s.student_id)
+    if plan.workers > 1 and len(submissions) > 1:
+        with ThreadPoolExecutor(max_workers=plan.workers, thread_name_prefix="grade") as pool:
+            students = list(pool.map(lambda s: grade_student(plan, s), submissions))
+    else:
+        students = [grade_student(plan, s) for s in submissions]
     return CohortResult(
         cohort=cohort.name,
         mode=plan.mode,
         banks=plan.bank_refs(),
         questions=plan.question_infos(),
+        sandbox=plan.code_runner.sandbox.name if plan.code_runner is not None else None,
         students=students,
         problems=cohort.problems,
     )
@@ -102,8 +115,11 @@ def _grade_question(plan: GradingPlan, bank: Bank, bq: BankQuestion, submission:
         reveal=question.is_public_on(plan.today),
         synonyms=bank.synonyms,
         missing_reason=_missing_reason(submission),
+        code_runner=plan.code_runner,
+        public_only=plan.mode == "check",
     )
-    return bq.kind.grade(question, submission.answers.get(question.id, MISSING), ctx)
+    raw = bq.kind.answer_for(question, submission.answers, submission.folder)
+    return bq.kind.grade(question, raw, ctx)
 
 
 def _missing_reason(submission: Submission) -> str:

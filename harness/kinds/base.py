@@ -14,6 +14,7 @@ import datetime as dt
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, ClassVar, Generic, TypeVar
 
 from harness.bank.schema import Question
@@ -37,6 +38,8 @@ class GradeContext:
     reveal: bool = True  # False: feedback must not give the expected answer away
     synonyms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     missing_reason: str = "No answer given."
+    code_runner: Any = None  # harness.grading.code_runner.CodeRunner when the run grades code
+    public_only: bool = False  # a self-check: code questions run their public tests only
 
 
 @dataclass
@@ -68,6 +71,10 @@ class QuestionKind(ABC, Generic[Q]):
     model: ClassVar[type[Question]]
     description: ClassVar[str] = ""
     example: ClassVar[KindExample]
+
+    def answer_for(self, question: Q, answers: Mapping[str, Any], folder: Path | None) -> Any:
+        """The student's raw answer: by default the question's entry in answers.yaml."""
+        return answers.get(question.id, MISSING)
 
     def grade(self, question: Q, raw: Any, ctx: GradeContext) -> QuestionResult:
         """Grade ``raw`` (the student's answer, or :data:`MISSING`). Never raises."""
@@ -168,6 +175,10 @@ def _json_safe(value: Any) -> Any:
         return value
     if isinstance(value, float):
         return value if value == value and abs(value) != float("inf") else str(value)
+    if isinstance(value, Path):
+        return value.name
+    if hasattr(value, "path") and isinstance(value.path, Path):
+        return value.path.name  # a submitted file: its name, never its host path
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if isinstance(value, Mapping):

@@ -9,6 +9,7 @@ descriptor that carries the stub's JSON back. Nothing is ever unpickled from it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import selectors
 import signal
@@ -88,7 +89,7 @@ class Sandbox(ABC):
     def _wrap(self, request: RunRequest, channel_fd: int, uid: int) -> tuple[list[str], dict[str, str]]:
         """The command line and environment that run ``request.argv`` inside the sandbox."""
 
-    def _preexec(self, request: RunRequest) -> None:
+    def _preexec(self, request: RunRequest) -> None:  # noqa: B027 (optional hook)
         """Runs in the child before exec (backends that apply rlimits themselves)."""
 
     def code_dir(self, request: RunRequest) -> str:
@@ -199,7 +200,9 @@ class _Capture:
             for stream in (process.stdin, process.stdout, process.stderr):
                 _close_quietly(stream)
 
-    def _write_stdin(self, selector: selectors.BaseSelector, process: subprocess.Popen[bytes], pending: memoryview) -> memoryview:
+    def _write_stdin(
+        self, selector: selectors.BaseSelector, process: subprocess.Popen[bytes], pending: memoryview
+    ) -> memoryview:
         assert process.stdin
         try:
             written = os.write(process.stdin.fileno(), pending[:65536])
@@ -265,16 +268,12 @@ def _finish(process: subprocess.Popen[bytes], deadline: float, timed_out: bool) 
 
 
 def _kill_group(pgid: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):  # already gone
         os.killpg(pgid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass  # already gone
 
 
 def _close_quietly(stream: object) -> None:
     close = getattr(stream, "close", None)
     if close is not None:
-        try:
+        with contextlib.suppress(OSError):
             close()
-        except OSError:
-            pass

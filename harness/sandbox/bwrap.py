@@ -83,7 +83,7 @@ def _readonly(source: Path, target: Path) -> list[str]:
     argv: list[str] = []
     for parent in reversed(target.parents[:-1]):
         argv += ["--perms", "0755", "--dir", str(parent)]
-    return argv + ["--ro-bind", str(source), str(target)]
+    return [*argv, "--ro-bind", str(source), str(target)]
 
 
 def _prlimit(request: RunRequest) -> list[str]:

@@ -9,6 +9,7 @@ jobs so that no long-lived state accumulates.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import select
@@ -39,9 +40,12 @@ class WorkerError(Exception):
 class WarmWorker:
     """One sandboxed zygote; not thread-safe (a pool gives each thread its own worker)."""
 
-    def __init__(self, sandbox: Sandbox, preload: tuple[str, ...], limits: SandboxLimits) -> None:
+    def __init__(
+        self, sandbox: Sandbox, preload: tuple[str, ...], limits: SandboxLimits, readonly: tuple[Path, ...] = ()
+    ) -> None:
         self.sandbox = sandbox
         self.preload = preload
+        self.readonly = readonly
         self.limits = limits
         self.process: subprocess.Popen[bytes] | None = None
         self.jobs = 0
@@ -81,7 +85,9 @@ class WarmWorker:
         if self.process is not None and self.process.poll() is None:
             return self.process
         self.close()
-        zygote_limits = self.limits.model_copy(update={"cpu_seconds": 600, "memory_mb": max(self.limits.memory_mb, 8192)})
+        zygote_limits = self.limits.model_copy(
+            update={"cpu_seconds": 600, "memory_mb": max(self.limits.memory_mb, 8192)}
+        )
         contained = ["--contained"] if self.sandbox.isolating else []
         scratch = "/tmp" if self.sandbox.isolating else self._empty.name
         request = RunRequest(
@@ -89,6 +95,7 @@ class WarmWorker:
             workdir=Path(self._empty.name),
             limits=zygote_limits,
             mounts=(STUB, ZYGOTE),
+            readonly_paths=self.readonly,
         )
         process = self.sandbox.spawn(request)
         self.process = process
@@ -100,15 +107,18 @@ class WarmWorker:
 
     def close(self) -> None:
         if self.process is not None:
-            try:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(self.process.pid, 9)
-            except (ProcessLookupError, PermissionError):
-                pass
             self.process.wait()
             for stream in (self.process.stdin, self.process.stdout):
                 if stream is not None:
                     stream.close()
             self.process = None
+
+    def shutdown(self) -> None:
+        """Stop the zygote for good and remove the worker's folder."""
+        self.close()
+        self._empty.cleanup()
 
 
 class WarmPool:
@@ -121,19 +131,21 @@ class WarmPool:
         self._all: list[WarmWorker] = []
         self._lock = threading.Lock()
 
-    def worker(self, preload: tuple[str, ...]) -> WarmWorker:
-        workers: dict[tuple[str, ...], WarmWorker] = getattr(self._local, "workers", None) or {}
+    def worker(self, preload: tuple[str, ...], readonly: tuple[Path, ...] = ()) -> WarmWorker:
+        """This thread's worker for ``preload`` (modules) and ``readonly`` (mounted paths)."""
+        workers: dict[tuple[Any, ...], WarmWorker] = getattr(self._local, "workers", None) or {}
         self._local.workers = workers
-        if preload not in workers:
-            workers[preload] = WarmWorker(self.sandbox, preload, self.limits)
+        key = (preload, readonly)
+        if key not in workers:
+            workers[key] = WarmWorker(self.sandbox, preload, self.limits, readonly)
             with self._lock:
-                self._all.append(workers[preload])
-        return workers[preload]
+                self._all.append(workers[key])
+        return workers[key]
 
     def close(self) -> None:
         with self._lock:
             for worker in self._all:
-                worker.close()
+                worker.shutdown()
             self._all.clear()
 
     def __enter__(self) -> WarmPool:

@@ -85,7 +85,11 @@ def _encode_array(value: Any, depth: int, budget: list[int]) -> Any:
         if type(value) is torch.Tensor:
             array = value.detach().cpu()
             dtype = str(array.dtype).removeprefix("torch.")
-            return {"__tensor__": _array_payload(array.float().numpy() if array.dtype == torch.bfloat16 else array.numpy(), dtype, budget)}
+            return {
+                "__tensor__": _array_payload(
+                    array.float().numpy() if array.dtype == torch.bfloat16 else array.numpy(), dtype, budget
+                )
+            }
     return {"__object__": type(value).__name__}
 
 
@@ -134,7 +138,7 @@ class Channel:
         data = (json.dumps(event, allow_nan=False, separators=(",", ":")) + "\n").encode()
         view = memoryview(data)
         while view:
-            view = view[os.write(self.fd, view):]
+            view = view[os.write(self.fd, view) :]
 
 
 def student_traceback(exc: BaseException, path: str) -> list[str]:
@@ -177,7 +181,11 @@ def run_call(module: Any, call: dict[str, Any], path: str) -> dict[str, Any]:
     result: dict[str, Any] = {"event": "result", "id": call["id"]}
     function = getattr(module, call["function"], None)
     if not callable(function):
-        return {**result, "ok": False, "error": {"type": "MissingFunction", "message": f"no function {call['function']!r}", "traceback": []}}
+        return {
+            **result,
+            "ok": False,
+            "error": {"type": "MissingFunction", "message": f"no function {call['function']!r}", "traceback": []},
+        }
     out = io.StringIO()
     started = time.perf_counter()
     signal.setitimer(signal.ITIMER_REAL, float(call.get("time_limit") or 2.0))
@@ -185,12 +193,22 @@ def run_call(module: Any, call: dict[str, Any], path: str) -> dict[str, Any]:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
             if call.get("trials"):
                 base = int(call.get("seed") or 0)
-                value: Any = {"__samples__": [encode(call_once(function, call, base + i)) for i in range(int(call["trials"]))]}
+                value: Any = {
+                    "__samples__": [encode(call_once(function, call, base + i)) for i in range(int(call["trials"]))]
+                }
             else:
                 value = encode(call_once(function, call, call.get("seed")))
         result.update(ok=True, value=value)
     except CallTimeout:
-        result.update(ok=False, timed_out=True, error={"type": "Timeout", "message": f"timed out after {call.get('time_limit') or 2.0:g} s", "traceback": []})
+        result.update(
+            ok=False,
+            timed_out=True,
+            error={
+                "type": "Timeout",
+                "message": f"timed out after {call.get('time_limit') or 2.0:g} s",
+                "traceback": [],
+            },
+        )
     except EncodeError as exc:
         result.update(ok=False, error={"type": "UnsupportedReturn", "message": str(exc), "traceback": []})
     except BaseException as exc:  # the student's exception (SystemExit included) is data
@@ -228,10 +246,16 @@ def serve(request: dict[str, Any], channel: Channel) -> None:
         signal.setitimer(signal.ITIMER_REAL, 0)
     except BaseException as exc:
         signal.setitimer(signal.ITIMER_REAL, 0)
-        error = describe_error(exc, path) if not isinstance(exc, CallTimeout) else {"type": "Timeout", "message": "timed out while importing", "traceback": []}
+        error = (
+            describe_error(exc, path)
+            if not isinstance(exc, CallTimeout)
+            else {"type": "Timeout", "message": "timed out while importing", "traceback": []}
+        )
         channel.send({"event": "import_error", "error": error, "output": out.getvalue()[:MAX_CAPTURE]})
         return
-    channel.send({"event": "ready", "seconds": round(time.perf_counter() - started, 6), "output": out.getvalue()[:MAX_CAPTURE]})
+    channel.send(
+        {"event": "ready", "seconds": round(time.perf_counter() - started, 6), "output": out.getvalue()[:MAX_CAPTURE]}
+    )
     for call in request["calls"]:
         channel.send(run_call(module, call, path))
     channel.send({"event": "done"})

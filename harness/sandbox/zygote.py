@@ -40,7 +40,7 @@ import time
 from typing import Any
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # -I leaves the script's folder out
-import stub  # noqa: E402  (mounted next to this file)
+import stub  # type: ignore[import-not-found]
 
 PR_SET_PDEATHSIG = 1
 PR_SET_DUMPABLE = 4
@@ -53,7 +53,8 @@ def read_frame(stream: Any) -> dict[str, Any] | None:
     if len(header) < 4:
         return None
     (size,) = struct.unpack(">I", header)
-    return json.loads(stream.read(size))
+    frame: dict[str, Any] = json.loads(stream.read(size))
+    return frame
 
 
 def write_frame(stream: Any, payload: dict[str, Any]) -> None:

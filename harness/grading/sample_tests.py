@@ -1,0 +1,71 @@
+"""Statistical comparison of a student's samples with the reference's.
+
+Discrete outcomes (ints, strings, booleans) use Pearson's chi-square test of homogeneity on
+the 2 x K table of counts, with outcomes the reference rarely produces pooled so that every
+expected count is at least 5 (the usual validity rule). Continuous outcomes use the
+two-sample Kolmogorov-Smirnov test. Both come from scipy.stats.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+MIN_EXPECTED = 5.0
+
+
+@dataclass(frozen=True)
+class SampleTest:
+    method: str
+    p_value: float
+    statistic: float
+
+
+def compare_samples(reference: list[Any], student: list[Any]) -> SampleTest:
+    """Test whether ``student`` and ``reference`` draws come from the same distribution.
+
+    Raises:
+        ValueError: the samples are empty, or mix kinds that cannot be compared.
+    """
+    if not reference or not student:
+        raise ValueError("no samples to compare")
+    if all(isinstance(v, (int, str, bool)) for v in reference):
+        if not all(isinstance(v, (int, str, bool)) for v in student):
+            raise ValueError("the samples are not all discrete values like the reference's")
+        return _chi_square(reference, student)
+    if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in [*reference, *student]):
+        return _ks(reference, student)
+    raise ValueError("samples must be numbers or discrete labels")
+
+
+def _chi_square(reference: list[Any], student: list[Any]) -> SampleTest:
+    from scipy import stats
+
+    ref_counts, student_counts = Counter(map(repr, reference)), Counter(map(repr, student))
+    n_ref, n_student = len(reference), len(student)
+    total = n_ref + n_student
+    keys = sorted(set(ref_counts) | set(student_counts), key=lambda k: -ref_counts[k])
+    rows: list[list[int]] = []
+    pooled = [0, 0]
+    for key in keys:
+        column_total = ref_counts[key] + student_counts[key]
+        if column_total * min(n_ref, n_student) / total >= MIN_EXPECTED:
+            rows.append([ref_counts[key], student_counts[key]])
+        else:
+            pooled[0] += ref_counts[key]
+            pooled[1] += student_counts[key]
+    if sum(pooled):
+        rows.append(pooled)
+    if len(rows) < 2:
+        same = ref_counts.keys() == student_counts.keys()
+        return SampleTest("chi-square", 1.0 if same else 0.0, 0.0)
+    result = stats.chi2_contingency(list(map(list, zip(*rows, strict=True))), correction=False)
+    return SampleTest("chi-square", float(result.pvalue), float(result.statistic))
+
+
+def _ks(reference: list[float], student: list[float]) -> SampleTest:
+    from scipy import stats
+
+    result = stats.ks_2samp(reference, student)
+    return SampleTest("Kolmogorov-Smirnov", float(result.pvalue), float(result.statistic))

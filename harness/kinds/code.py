@@ -1,0 +1,188 @@
+"""``code``: a student's Python file or notebook, run in a sandbox, graded outside it.
+
+The question model lives here; running and judging live in
+:mod:`harness.grading.code_runner`, which this kind reaches through the ``code_runner`` of
+its :class:`GradeContext` (the run sets one up with the chosen sandbox backend).
+See docs/code-exercises.md for the format.
+"""
+
+from __future__ import annotations
+
+import keyword
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, PrivateAttr, ValidationInfo, field_validator, model_validator
+
+from harness.bank.schema import ID_PATTERN, Model, Question
+from harness.errors import AnswerError
+from harness.kinds.base import MISSING, GradeContext, KindExample, Outcome, QuestionKind
+from harness.sandbox.base import SandboxLimits
+
+MAX_SOURCE_BYTES = 1_000_000
+EXAMPLES = Path(__file__).resolve().parent / "examples"
+_FILE = r"^[A-Za-z0-9_][A-Za-z0-9_.-]*\.(py|ipynb)$"
+_MODULE = r"^[A-Za-z_][A-Za-z0-9_.]*$"
+
+
+class Comparison(Model):
+    rtol: float = Field(default=1e-6, ge=0)
+    atol: float = Field(default=1e-9, ge=0)
+    dtype: bool = True
+
+
+class Statistical(Model):
+    trials: int = Field(ge=20, le=100_000)
+    seed_kwarg: str | None = None
+    alpha: float = Field(default=0.001, gt=0, le=0.5)
+
+
+class CodeTest(Model):
+    id: Annotated[str, Field(pattern=ID_PATTERN)]
+    call: str
+    args: list[Any] = Field(default_factory=list)
+    kwargs: dict[str, Any] = Field(default_factory=dict)
+    points: float = Field(default=1.0, gt=0)
+    visibility: Literal["public", "hidden"] = "public"
+    compare: Comparison = Field(default_factory=Comparison)
+    raises: str | None = None
+    statistical: Statistical | None = None
+    property: str | None = None
+    time_limit: float = Field(default=2.0, gt=0, le=300)
+
+    @field_validator("call", "raises", "property")
+    @classmethod
+    def _identifier(cls, value: str | None) -> str | None:
+        if value is not None and (not value.isidentifier() or keyword.iskeyword(value)):
+            raise ValueError(f"{value!r} is not a Python name")
+        return value
+
+    @model_validator(mode="after")
+    def _one_mode(self) -> CodeTest:
+        modes = [m for m in ("raises", "statistical", "property") if getattr(self, m) is not None]
+        if len(modes) > 1:
+            raise ValueError(f"test {self.id!r}: choose one of raises, statistical, property (got {modes})")
+        return self
+
+
+class CodeQuestion(Question):
+    kind: Literal["code"] = "code"
+    file: Annotated[str, Field(pattern=_FILE)]
+    reference: str
+    wrong_solutions: list[str] = Field(default_factory=list)
+    properties: str | None = None
+    preload: list[Annotated[str, Field(pattern=_MODULE)]] = Field(default_factory=list)
+    models: list[str] = Field(default_factory=list)
+    limits: SandboxLimits = Field(default_factory=SandboxLimits)
+    tests: list[CodeTest] = Field(min_length=1)
+    _base_dir: Path = PrivateAttr(default_factory=Path.cwd)
+
+    @model_validator(mode="after")
+    def _files_exist(self, info: ValidationInfo) -> CodeQuestion:
+        base = (info.context or {}).get("base_dir")
+        self._base_dir = Path(base) if base else Path.cwd()
+        for name in [self.reference, *self.wrong_solutions, *([self.properties] if self.properties else [])]:
+            if not (self._base_dir / name).is_file():
+                raise ValueError(f"file {name!r} not found (paths are relative to the bank file)")
+        ids = [t.id for t in self.tests]
+        if len(set(ids)) != len(ids):
+            raise ValueError("test ids must be unique")
+        if any(t.property for t in self.tests) and not self.properties:
+            raise ValueError("a test uses `property` but the question names no `properties` file")
+        return self
+
+    def path(self, name: str) -> Path:
+        """A file named in the question, resolved against the bank's folder."""
+        return self._base_dir / name
+
+    def content_files(self) -> list[Path]:
+        names = [self.reference, *self.wrong_solutions, *([self.properties] if self.properties else [])]
+        return [self.path(name) for name in names]
+
+    @property
+    def max_points(self) -> float:
+        return self.points if self.points is not None else sum(t.points for t in self.tests)
+
+
+@dataclass(frozen=True)
+class SubmittedFile:
+    path: Path
+
+
+@dataclass(frozen=True)
+class StudentCode:
+    source: str
+    notes: list[str]
+
+
+class CodeKind(QuestionKind[CodeQuestion]):
+    name = "code"
+    model = CodeQuestion
+    description = "a Python file or notebook, run in a sandbox and compared with a reference"
+    example = KindExample(
+        question={
+            "id": "ex-code",
+            "kind": "code",
+            "prompt": "Write `mean(values)`; raise ValueError for an empty list.",
+            "file": "stats.py",
+            "reference": str(EXAMPLES / "mean_reference.py"),
+            "tests": [
+                {"id": "three", "call": "mean", "args": [[1.0, 2.0, 6.0]]},
+                {"id": "empty", "call": "mean", "args": [[]], "raises": "ValueError", "visibility": "hidden"},
+            ],
+        },
+        right=SubmittedFile(EXAMPLES / "mean_right.py"),
+        wrong=SubmittedFile(EXAMPLES / "mean_wrong.py"),
+    )
+
+    def answer_for(self, question: CodeQuestion, answers: Mapping[str, Any], folder: Path | None) -> Any:
+        """The student's file in their folder (``x.py``, or ``x.ipynb`` for it)."""
+        if folder is None:
+            return MISSING
+        wanted = Path(question.file)
+        for candidate in (wanted, wanted.with_suffix(".ipynb"), wanted.with_suffix(".py")):
+            path = folder / candidate.name
+            if path.exists() or path.is_symlink():
+                return SubmittedFile(path)
+        return MISSING
+
+    def parse_answer(self, question: CodeQuestion, raw: Any, ctx: GradeContext) -> StudentCode:
+        if not isinstance(raw, SubmittedFile):
+            raise AnswerError(f"expected the file {question.file} in your submission folder")
+        return read_student_code(raw.path)
+
+    def _grade(self, question: CodeQuestion, answer: StudentCode, ctx: GradeContext) -> Outcome:
+        if ctx.code_runner is None:
+            raise RuntimeError("no sandbox was set up for code questions in this run")
+        outcome: Outcome = ctx.code_runner.grade(question, answer, public_only=ctx.public_only)
+        return outcome
+
+    def expected(self, question: CodeQuestion, ctx: GradeContext) -> Any:
+        return None  # per-test expectations are in the feedback of public tests only
+
+
+def read_student_code(path: Path) -> StudentCode:
+    """The source of a submitted file, notebooks converted.
+
+    Raises:
+        AnswerError: a link, not a regular file, too large, not UTF-8 text, a broken notebook.
+    """
+    from harness.grading.notebooks import notebook_source
+
+    if path.is_symlink() or not path.is_file():
+        raise AnswerError(f"{path.name} is not a regular file (links are not followed)")
+    size = path.stat().st_size
+    if size > MAX_SOURCE_BYTES:
+        raise AnswerError(f"{path.name} is {size} bytes; the limit is {MAX_SOURCE_BYTES}")
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        raise AnswerError(f"{path.name} is not UTF-8 text (a binary file?)") from None
+    if "\x00" in text:
+        raise AnswerError(f"{path.name} contains NUL bytes (a binary file?)")
+    if path.suffix == ".ipynb":
+        source, notes = notebook_source(text)
+        return StudentCode(source, notes)
+    return StudentCode(text, [])

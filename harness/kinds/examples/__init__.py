@@ -1,0 +1,1 @@
+"""Files for the ``code`` kind's own example (the common kind contract runs it)."""
