@@ -9,12 +9,13 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt
 
-# Debian packages the tests need: chromium for the browser tests of the HTML reports.
-SYSTEM_PACKAGES := chromium
+# Debian packages: bubblewrap (with util-linux's prlimit and setpriv) is the sandbox for
+# code questions, chromium runs the browser tests of the HTML reports.
+SYSTEM_PACKAGES := bubblewrap util-linux chromium
 
 .PHONY: demo test lint bench clean system-deps
 
-demo: $(VENV)/.core
+demo: $(VENV)/.demo system-deps
 	$(BIN)/harness demo --out reports/demo
 
 test: $(VENV)/.dev system-deps
@@ -42,6 +43,10 @@ bench: $(VENV)/.dev
 $(VENV)/.core: pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(PIP) -e .
+	touch $@
+
+$(VENV)/.demo: $(VENV)/.core
+	$(PIP) -e '.[all]'
 	touch $@
 
 $(VENV)/.dev: $(VENV)/.core
