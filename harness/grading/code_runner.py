@@ -75,7 +75,7 @@ class CodeRunner:
         limits = question.limits.model_copy(
             update={"wall_seconds": max(question.limits.wall_seconds, sum(t.time_limit for t in tests) + 10)}
         )
-        worker = pool.worker(tuple(question.preload), self._model_paths(question))
+        worker = pool.worker(tuple(question.preload), self._model_paths(question), question.limits)
         return parse_channel(worker.run({module: source}, request, limits), {t.id for t in tests})
 
     def expected(self, question: CodeQuestion) -> RunReport:
@@ -276,24 +276,16 @@ def _report_feedback(report: RunReport) -> list[str]:
 
 
 def parse_channel(result: RunResult, wanted: Iterable[str]) -> RunReport:
-    """Validate and index the stub's events. Anything malformed is a protocol violation."""
+    """Validate and index the stub's events. Anything malformed is a protocol violation;
+    the first violation is the one reported, and nothing after it is read."""
     wanted_ids = set(wanted)
-    report = RunReport()
-    if result.channel_overflow:
-        report.problem = "it sent more output than allowed"
+    report = RunReport(problem="it sent more output than allowed" if result.channel_overflow else None)
     for line in result.channel.decode("utf-8", "replace").splitlines():
         if not line.strip():
             continue
-        if len(line) > MAX_EVENT_BYTES:
-            report.problem = "a result was larger than allowed"
-            break
-        try:
-            event = json.loads(line)
-        except ValueError:
-            report.problem = "it wrote something that is not a result on the result channel"
-            break
-        if not isinstance(event, dict):
-            report.problem = "malformed result"
+        event = _event(line)
+        if isinstance(event, str):
+            report.problem = report.problem or event
             break
         kind = event.get("event")
         if kind == "import_error" and isinstance(event.get("error"), dict):
@@ -301,15 +293,28 @@ def parse_channel(result: RunResult, wanted: Iterable[str]) -> RunReport:
         elif kind == "result" and event.get("id") in wanted_ids and event["id"] not in report.events:
             report.events[event["id"]] = event
         elif kind == "worker_error":
-            report.problem = f"the sandbox worker failed ({str(event.get('message'))[:200]})"
+            report.problem = report.problem or f"the sandbox worker failed ({str(event.get('message'))[:200]})"
     if len(report.events) < len(wanted_ids) and report.problem is None and report.import_error is None:
         report.problem = _why_stopped(result)
     return report
 
 
+def _event(line: str) -> dict[str, Any] | str:
+    """One channel line as an event, or why it is not one."""
+    if len(line) > MAX_EVENT_BYTES:
+        return "a result was larger than allowed"
+    try:
+        event = json.loads(line)
+    except ValueError:
+        return "it wrote something that is not a result on the result channel"
+    return event if isinstance(event, dict) else "it wrote a malformed result"
+
+
 def _why_stopped(result: RunResult) -> str:
     if result.timed_out:
         return f"timed out after {result.wall_seconds:g} s"
+    if result.worker_problem:
+        return f"killed: its sandbox worker stopped ({result.worker_problem})"
     if result.signal is not None:
         names = {9: "killed (memory or CPU limit?)", 11: "crashed (segmentation fault)", 24: "CPU time limit exceeded"}
         return names.get(result.signal, f"killed by signal {result.signal}")

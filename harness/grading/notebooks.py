@@ -23,6 +23,8 @@ def notebook_source(text: str) -> tuple[str, list[str]]:
         notebook = json.loads(text)
     except ValueError as exc:
         raise AnswerError(f"the notebook is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise AnswerError("the notebook's JSON is nested too deeply") from None
     cells = notebook.get("cells") if isinstance(notebook, dict) else None
     if not isinstance(cells, list):
         raise AnswerError("the notebook has no cells (is it a .ipynb file?)")
@@ -32,7 +34,12 @@ def notebook_source(text: str) -> tuple[str, list[str]]:
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
         source = cell.get("source", "")
-        text_of_cell = "".join(source) if isinstance(source, list) else str(source)
+        if isinstance(source, list) and all(isinstance(part, str) for part in source):
+            text_of_cell = "".join(source)
+        elif isinstance(source, str):
+            text_of_cell = source
+        else:
+            raise AnswerError(f"cell {number} of the notebook has a malformed source")
         if text_of_cell.lstrip().startswith("%%"):
             notes.append(f"cell {number}: a cell magic ({text_of_cell.split()[0]}) was skipped")
             continue

@@ -82,12 +82,11 @@ class QuestionKind(ABC, Generic[Q]):
             return self._result(question, ctx, raw, Outcome(0.0, [ctx.missing_reason]), Status.MISSING)
         try:
             answer = self.parse_answer(question, raw, ctx)
+            outcome = self._grade(question, answer, ctx)
         except AnswerError as exc:
             return self._result(question, ctx, raw, Outcome(0.0, [exc.message]), Status.INVALID)
-        try:
-            outcome = self._grade(question, answer, ctx)
-        except Exception as exc:  # a grader bug must not end the run: record it on this answer
-            message = f"the grader failed on this answer ({type(exc).__name__}: {exc})"
+        except (Exception, RecursionError) as exc:  # a grader bug must not end the run: record it
+            message = f"the grader failed on this answer ({type(exc).__name__}: {str(exc)[:300]})"
             return self._result(question, ctx, raw, Outcome(0.0, [message]), Status.ERROR)
         return self._result(question, ctx, raw, outcome, _status(outcome.fraction))
 

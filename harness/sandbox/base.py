@@ -10,6 +10,7 @@ descriptor that carries the stub's JSON back. Nothing is ever unpickled from it.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import selectors
 import signal
@@ -65,6 +66,7 @@ class RunResult:
     channel: bytes
     channel_overflow: bool = False  # the channel sent more than limits.channel_bytes
     output_truncated: bool = False
+    worker_problem: str | None = None  # a warm worker died or hung during this run (see pool.py)
 
     @property
     def crashed(self) -> bool:
@@ -146,14 +148,16 @@ class Sandbox(ABC):
         )
 
 
-_uid_counter = 0
+_uid_counter = itertools.count()
 
 
 def sandbox_uid() -> int:
-    """A fresh unprivileged uid for each run, so RLIMIT_NPROC (counted per uid) is per run."""
-    global _uid_counter
-    _uid_counter += 1
-    return 200_000 + (os.getpid() % 10_000) * 100 + _uid_counter % 100
+    """A fresh unprivileged uid for each run, so RLIMIT_NPROC (counted per uid) is per run.
+
+    Unique across 10,000 runs of one grading process and across processes (by pid); far
+    above the uids of real accounts.
+    """
+    return 1_000_000 + (os.getpid() % 100_000) * 10_000 + next(_uid_counter) % 10_000
 
 
 class _Capture:

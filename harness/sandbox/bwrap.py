@@ -97,6 +97,7 @@ def _prlimit(request: RunRequest) -> list[str]:
         f"--fsize={limits.file_size_mb * mb}",
         f"--nofile={limits.open_files}",
         "--core=0",
+        "--msgqueue=0",  # no POSIX message queues: they would outlive a job
         "--",
     ]
 

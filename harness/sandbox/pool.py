@@ -61,13 +61,14 @@ class WarmWorker:
             job = {"id": job_id, "files": dict(files), "request": request, "limits": limits.model_dump()}
             _write_frame(process, job)
             reply = _read_frame(process, time.monotonic() + limits.wall_seconds + SLACK_S)
+            if reply.get("event") == "retire":  # the job's manager died before replying
+                raise WorkerError(f"the process running the job was killed ({str(reply.get('why'))[:120]})")
             if reply.get("id") != job_id:
                 raise WorkerError("the worker answered out of turn")
         except (WorkerError, OSError, ValueError) as exc:
             self.close()
             return _crashed(self.sandbox.name, str(exc), time.monotonic() - started)
-        if self.jobs >= JOBS_PER_ZYGOTE:
-            self.close()
+        self._await_ready(process)
         channel = str(reply.get("channel", "")).encode()
         return RunResult(
             backend=self.sandbox.name,
@@ -81,12 +82,26 @@ class WarmWorker:
             channel_overflow=len(channel) > limits.channel_bytes,
         )
 
+    def _await_ready(self, process: subprocess.Popen[bytes]) -> None:
+        """The zygote cleans up and checks itself after each job; anything off retires it."""
+        try:
+            status = _read_frame(process, time.monotonic() + SLACK_S)
+        except (WorkerError, OSError, ValueError):
+            status = {"event": "retire", "why": "no word after the job"}
+        if status.get("event") != "ready" or self.jobs >= JOBS_PER_ZYGOTE:
+            self.close()
+
     def _ensure(self) -> subprocess.Popen[bytes]:
         if self.process is not None and self.process.poll() is None:
             return self.process
         self.close()
+        # The sandbox-wide caps: the zygote and a job's manager come on top of the job's processes.
         zygote_limits = self.limits.model_copy(
-            update={"cpu_seconds": 600, "memory_mb": max(self.limits.memory_mb, 8192)}
+            update={
+                "cpu_seconds": 600,
+                "memory_mb": max(self.limits.memory_mb, 8192),
+                "processes": self.limits.processes + 8,
+            }
         )
         contained = ["--contained"] if self.sandbox.isolating else []
         scratch = "/tmp" if self.sandbox.isolating else self._empty.name
@@ -131,13 +146,17 @@ class WarmPool:
         self._all: list[WarmWorker] = []
         self._lock = threading.Lock()
 
-    def worker(self, preload: tuple[str, ...], readonly: tuple[Path, ...] = ()) -> WarmWorker:
-        """This thread's worker for ``preload`` (modules) and ``readonly`` (mounted paths)."""
+    def worker(
+        self, preload: tuple[str, ...], readonly: tuple[Path, ...] = (), limits: SandboxLimits | None = None
+    ) -> WarmWorker:
+        """This thread's worker for ``preload`` (modules), ``readonly`` (mounted paths) and the
+        sandbox-wide limits (processes, tmpfs size) of ``limits``."""
         workers: dict[tuple[Any, ...], WarmWorker] = getattr(self._local, "workers", None) or {}
         self._local.workers = workers
-        key = (preload, readonly)
+        chosen = limits or self.limits
+        key = (preload, readonly, chosen.processes, chosen.tmp_mb)
         if key not in workers:
-            workers[key] = WarmWorker(self.sandbox, preload, self.limits, readonly)
+            workers[key] = WarmWorker(self.sandbox, preload, chosen, readonly)
             with self._lock:
                 self._all.append(workers[key])
         return workers[key]
@@ -200,6 +219,7 @@ def _crashed(backend: str, why: str, seconds: float) -> RunResult:
         timed_out="in time" in why,
         wall_seconds=round(seconds, 3),
         stdout="",
-        stderr=why,
+        stderr="",
         channel=b"",
+        worker_problem=why,
     )

@@ -128,6 +128,18 @@ def decode(value: Any) -> Any:
     return {k: decode(v) for k, v in value.items()}
 
 
+class Capture(io.StringIO):
+    """Where prints go during a call: bounded, and closing it (sys.stdout.close()) is harmless."""
+
+    def write(self, text: str) -> int:
+        if self.tell() < MAX_CAPTURE:
+            super().write(text[: MAX_CAPTURE - self.tell()])
+        return len(text)
+
+    def close(self) -> None:
+        pass
+
+
 class Channel:
     """Line-delimited JSON on a file descriptor the grader reads."""
 
@@ -186,7 +198,7 @@ def run_call(module: Any, call: dict[str, Any], path: str) -> dict[str, Any]:
             "ok": False,
             "error": {"type": "MissingFunction", "message": f"no function {call['function']!r}", "traceback": []},
         }
-    out = io.StringIO()
+    out = Capture()
     started = time.perf_counter()
     signal.setitimer(signal.ITIMER_REAL, float(call.get("time_limit") or 2.0))
     try:
@@ -237,7 +249,7 @@ def serve(request: dict[str, Any], channel: Channel) -> None:
     path = request["module"]
     sys.path.insert(0, os.path.dirname(path))
     signal.signal(signal.SIGALRM, _on_alarm)
-    out = io.StringIO()
+    out = Capture()
     started = time.perf_counter()
     try:
         signal.setitimer(signal.ITIMER_REAL, float(request.get("import_time_limit") or 10.0))

@@ -1,23 +1,28 @@
-"""A warm worker INSIDE the sandbox: heavy modules imported once, one fork per job.
+"""A warm worker INSIDE the sandbox: heavy modules imported once, fresh forks per job.
 
 Importing torch or transformers takes seconds; paying that per student would dominate
 grading. The zygote imports them once (inside the same bubblewrap sandbox as any student
-code: same namespaces, same unprivileged uid, same read-only mounts), then serves jobs one at
-a time. Each job runs in a forked child, so it starts from the zygote's pristine memory, and
-nothing a job does can reach the next one:
+code: same namespaces, same unprivileged uid, same read-only mounts) and then never touches
+a job itself, so its memory stays pristine:
 
-- the zygote is not dumpable, so a child (same uid) cannot ptrace it, read or write its
-  memory through /proc, or take its file descriptors; the child closes every descriptor but
-  its own result pipe before the student's code is imported;
-- a child gets its own folder in the scratch folder and its own session; after the job its
-  session is killed, and in a contained sandbox (``--contained``: a private PID namespace and
-  a uid of its own, never root) every process of the uid but the zygote is killed (orphans
-  that left the session included), /tmp and /dev/shm are emptied and SysV IPC objects
-  removed, before the next job is read. Outside such a sandbox (the ``process`` backend) those
-  machine-wide steps would hit the host, so they are never taken there;
-- rlimits (CPU seconds, address space, file size, open files) are lowered in the child, hard;
-- if a child kills the zygote, the host sees the pipe close, records that job as crashed and
-  starts a fresh sandbox.
+- for every job it forks a *manager* from its own clean state; the manager reads the job
+  (raw reads, no buffering), forks the student's process, collects its channel, writes the
+  reply and exits. No job's code or results ever enter the zygote's memory, so nothing can
+  be recovered from it by a later job (a forked child can read its own memory, which is a
+  copy of its parent's);
+- the student's process gets its own session, a folder with an unguessable name, hard
+  rlimits (CPU, address space, file size, open files, processes, POSIX message queues) and
+  no file descriptors but its result pipe;
+- the zygote is not dumpable, so a job (same uid) cannot ptrace it or read its memory or
+  file descriptors through /proc;
+- after each job, in a contained sandbox (``--contained``: a private PID namespace and a uid
+  of its own, never root), every process of the uid but the zygote is killed, /tmp and
+  /dev/shm are emptied and SysV IPC objects removed. The zygote then checks that nothing
+  about itself changed (rlimits, priority, scheduling, CPU affinity: a job can change those
+  of a process with its uid) and that the scratch space really is empty. Only then does it
+  say ``ready``; otherwise it says ``retire`` and exits, and the host starts a fresh sandbox.
+  Outside such a sandbox (the ``process`` backend) the machine-wide steps would hit the
+  host, so they are never taken there.
 
 Like the stub, this file imports nothing from ``harness``. Frames on stdin/stdout are a
 4-byte big-endian length and a JSON object.
@@ -30,37 +35,60 @@ import importlib
 import json
 import os
 import resource
+import secrets
 import select
 import shutil
 import signal
+import stat
 import struct
-import subprocess
 import sys
 import time
 from typing import Any
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # -I leaves the script's folder out
-import stub  # type: ignore[import-not-found]
+import stub  # type: ignore[import-not-found]  # noqa: E402  (mounted next to this file)
 
 PR_SET_PDEATHSIG = 1
 PR_SET_DUMPABLE = 4
-MAX_CHANNEL = 16_000_000
+IPC_RMID = 0
+MAX_JOB = 64_000_000
 SCRATCH = ("/tmp", "/dev/shm")
+EXIT_NO_MORE_JOBS = 3
+RLIMITS = [getattr(resource, n) for n in dir(resource) if n.startswith("RLIMIT_")]
 
 
-def read_frame(stream: Any) -> dict[str, Any] | None:
-    header = stream.read(4)
-    if len(header) < 4:
+# --- frames ----------------------------------------------------------------------------
+
+
+def read_exact(fd: int, size: int) -> bytes | None:
+    data = bytearray()
+    while len(data) < size:
+        chunk = os.read(fd, size - len(data))
+        if not chunk:
+            return None
+        data += chunk
+    return bytes(data)
+
+
+def read_frame(fd: int) -> dict[str, Any] | None:
+    header = read_exact(fd, 4)
+    if header is None:
         return None
     (size,) = struct.unpack(">I", header)
-    frame: dict[str, Any] = json.loads(stream.read(size))
+    if size > MAX_JOB:
+        return None
+    body = read_exact(fd, size)
+    if body is None:
+        return None
+    frame: dict[str, Any] = json.loads(body)
     return frame
 
 
-def write_frame(stream: Any, payload: dict[str, Any]) -> None:
-    data = json.dumps(payload, separators=(",", ":")).encode()
-    stream.write(struct.pack(">I", len(data)) + data)
-    stream.flush()
+def write_frame(fd: int, payload: dict[str, Any]) -> None:
+    data = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+    view = memoryview(struct.pack(">I", len(data)) + data)
+    while view:
+        view = view[os.write(fd, view) :]
 
 
 def prctl(option: int, value: int) -> None:
@@ -69,10 +97,13 @@ def prctl(option: int, value: int) -> None:
         raise OSError(ctypes.get_errno(), "prctl failed")
 
 
-def child(job: dict[str, Any], channel_w: int, folder: str) -> None:
-    """Runs in the forked child: never returns."""
+# --- the student's process ----------------------------------------------------------------
+
+
+def student(job: dict[str, Any], channel_w: int, folder: str) -> None:
+    """Runs in the student's forked process: never returns."""
     try:
-        os.setsid()  # a session of its own: the zygote kills it whole afterwards
+        os.setsid()  # a session of its own: the manager kills it whole afterwards
         prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
         os.mkdir(folder, 0o700)
         for name, text in job["files"].items():
@@ -84,16 +115,7 @@ def child(job: dict[str, Any], channel_w: int, folder: str) -> None:
             os.dup2(devnull, fd)
         os.closerange(3, channel_w)
         os.closerange(channel_w + 1, 65536)
-        limits = job["limits"]
-        mb = 1024 * 1024
-        for which, value in (
-            (resource.RLIMIT_CPU, limits["cpu_seconds"]),
-            (resource.RLIMIT_AS, limits["memory_mb"] * mb),
-            (resource.RLIMIT_FSIZE, limits["file_size_mb"] * mb),
-            (resource.RLIMIT_NOFILE, limits["open_files"]),
-            (resource.RLIMIT_CORE, 0),
-        ):
-            resource.setrlimit(which, (value, value))
+        apply_limits(job["limits"])
         request = dict(job["request"], module=os.path.join(folder, os.path.basename(job["request"]["module"])))
         stub.serve(request, stub.Channel(channel_w))
     except BaseException as exc:  # before the student's code runs: a worker fault, reported
@@ -103,24 +125,69 @@ def child(job: dict[str, Any], channel_w: int, folder: str) -> None:
         os._exit(0)
 
 
-def run_job(job: dict[str, Any], folder: str, contained: bool) -> dict[str, Any]:
+def apply_limits(limits: dict[str, Any]) -> None:
+    mb = 1024 * 1024
+    nproc = processes_of_uid(os.getuid()) + int(limits["processes"]) - 1  # this process counts too
+    for which, value in (
+        (resource.RLIMIT_CPU, limits["cpu_seconds"]),
+        (resource.RLIMIT_AS, limits["memory_mb"] * mb),
+        (resource.RLIMIT_FSIZE, limits["file_size_mb"] * mb),
+        (resource.RLIMIT_NOFILE, limits["open_files"]),
+        (resource.RLIMIT_NPROC, nproc),  # counted per uid: what runs now plus the job's share
+        (resource.RLIMIT_MSGQUEUE, 0),
+        (resource.RLIMIT_CORE, 0),
+    ):
+        resource.setrlimit(which, (value, value))
+
+
+def processes_of_uid(uid: int) -> int:
+    """How many processes of ``uid`` exist (RLIMIT_NPROC counts them all)."""
+    count = 0
+    for pid in os.listdir("/proc"):
+        if pid.isdigit():
+            with _quiet(), open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as status:
+                for line in status:
+                    if line.startswith("Uid:"):
+                        count += int(line.split()[1]) == uid
+                        break
+    return count
+
+
+# --- the manager: one per job -----------------------------------------------------------
+
+
+def manager(frames_fd: int, scratch: str) -> None:
+    """Read one job, run it in a student process, reply. Never returns."""
+    code = 0
+    try:
+        job = read_frame(0)
+        if job is None:
+            code = EXIT_NO_MORE_JOBS
+        else:
+            folder = os.path.join(scratch, f"job-{secrets.token_hex(12)}")
+            write_frame(frames_fd, run_job(job, folder))
+    except BaseException:  # noqa: BLE001 - the zygote reports a dead manager to the host
+        code = 2
+    finally:
+        os._exit(code)
+
+
+def run_job(job: dict[str, Any], folder: str) -> dict[str, Any]:
     read_fd, write_fd = os.pipe()
     started = time.monotonic()
     pid = os.fork()
     if pid == 0:
         os.close(read_fd)
-        child(job, write_fd, folder)
+        student(job, write_fd, folder)
     os.close(write_fd)
     deadline = started + float(job["limits"]["wall_seconds"])
-    channel, timed_out = drain(read_fd, deadline)
+    channel, timed_out = drain(read_fd, deadline, int(job["limits"]["channel_bytes"]) + 1)
     with _quiet():
-        os.killpg(pid, signal.SIGKILL)  # the child's session: it, and whatever it started
+        os.killpg(pid, signal.SIGKILL)  # the student's session: it, and whatever it started
     with _quiet():
         os.kill(pid, signal.SIGKILL)
     _, status = os.waitpid(pid, 0)
-    shutil.rmtree(folder, ignore_errors=True)
-    if contained:
-        cleanup_sandbox()
+    remove_tree(folder)
     return {
         "id": job["id"],
         "exit_code": os.waitstatus_to_exitcode(status) if os.WIFEXITED(status) else None,
@@ -131,7 +198,9 @@ def run_job(job: dict[str, Any], folder: str, contained: bool) -> dict[str, Any]
     }
 
 
-def drain(fd: int, deadline: float) -> tuple[bytes, bool]:
+def drain(fd: int, deadline: float, cap: int) -> tuple[bytes, bool]:
+    """Read the student's channel until it closes or ``deadline``; keep ``cap`` bytes (one
+    more than allowed, so the host can tell that the limit was exceeded)."""
     data = bytearray()
     try:
         while True:
@@ -144,27 +213,68 @@ def drain(fd: int, deadline: float) -> tuple[bytes, bool]:
             chunk = os.read(fd, 65536)
             if not chunk:
                 return bytes(data), False
-            data += chunk[: MAX_CHANNEL - len(data)]
+            data += chunk[: cap - len(data)]
     finally:
         os.close(fd)
 
 
-def cleanup_sandbox() -> None:
-    """Leave nothing of the last job in a contained sandbox: processes, files, IPC objects."""
+# --- between jobs ---------------------------------------------------------------------------
+
+
+def snapshot() -> dict[str, Any]:
+    """What a job with our uid could change about this process."""
+    return {
+        "rlimits": [resource.getrlimit(r) for r in RLIMITS],
+        "nice": os.getpriority(os.PRIO_PROCESS, 0),
+        "scheduler": os.sched_getscheduler(0),
+        "affinity": sorted(os.sched_getaffinity(0)),
+    }
+
+
+def cleanup_sandbox() -> list[str]:
+    """Leave nothing of the last job in a contained sandbox; return what could not be removed."""
     assert os.getuid() != 0, "refusing machine-wide cleanup as root"
     with _quiet():
         os.kill(-1, signal.SIGKILL)  # every process of our own uid but us, in our PID namespace
+    left = []
     for root in SCRATCH:
         if os.path.isdir(root):
             for entry in os.listdir(root):
-                path = os.path.join(root, entry)
-                if os.path.isdir(path) and not os.path.islink(path):
-                    shutil.rmtree(path, ignore_errors=True)
-                else:
-                    with _quiet():
-                        os.unlink(path)
-    if shutil.which("ipcrm"):
-        subprocess.run(["ipcrm", "--all"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+                remove_tree(os.path.join(root, entry))
+            left += [os.path.join(root, e) for e in os.listdir(root)]
+    remove_sysv_ipc()
+    return left
+
+
+def remove_tree(path: str) -> None:
+    """Remove ``path`` even where a job made folders read-only."""
+    if os.path.islink(path) or not os.path.isdir(path):
+        with _quiet():
+            os.unlink(path)
+        return
+    for root, dirs, _ in os.walk(path):
+        for name in dirs:
+            with _quiet():
+                os.chmod(os.path.join(root, name), stat.S_IRWXU)
+    with _quiet():
+        os.chmod(path, stat.S_IRWXU)
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def remove_sysv_ipc() -> None:
+    libc = ctypes.CDLL(None, use_errno=True)
+    for kind, remove in (
+        ("shm", lambda i: libc.shmctl(i, IPC_RMID, None)),
+        ("msg", lambda i: libc.msgctl(i, IPC_RMID, None)),
+        ("sem", lambda i: libc.semctl(i, 0, IPC_RMID)),
+    ):
+        try:
+            with open(f"/proc/sysvipc/{kind}", encoding="ascii") as table:
+                rows = table.read().splitlines()[1:]
+        except OSError:
+            continue
+        for row in rows:
+            remove(int(row.split()[1]))
 
 
 class _quiet:
@@ -172,7 +282,30 @@ class _quiet:
         return None
 
     def __exit__(self, *exc: object) -> bool:
-        return exc[0] is not None and issubclass(exc[0], (OSError, ProcessLookupError))  # type: ignore[arg-type]
+        return exc[0] is not None and issubclass(exc[0], OSError)  # type: ignore[arg-type]
+
+
+def serve(frames_fd: int, scratch: str, contained: bool) -> None:
+    """Fork a manager per job until the host closes our stdin or something is off."""
+    baseline = snapshot()
+    write_frame(frames_fd, {"event": "ready"})
+    while True:
+        pid = os.fork()
+        if pid == 0:
+            manager(frames_fd, scratch)
+        _, status = os.waitpid(pid, 0)
+        code = os.waitstatus_to_exitcode(status)
+        if code == EXIT_NO_MORE_JOBS:
+            return
+        problems = [] if code == 0 else [f"the job's manager died ({code})"]
+        if contained:
+            problems += [f"could not remove {path}" for path in cleanup_sandbox()]
+        if snapshot() != baseline:
+            problems.append("a job changed the worker's limits or scheduling")
+        if problems:
+            write_frame(frames_fd, {"event": "retire", "why": "; ".join(problems)})
+            return
+        write_frame(frames_fd, {"event": "ready"})
 
 
 def main() -> None:
@@ -186,17 +319,12 @@ def main() -> None:
     if args.contained and os.getuid() == 0:
         raise SystemExit("zygote: --contained needs an unprivileged uid")
     prctl(PR_SET_DUMPABLE, 0)
-    stdin, stdout = sys.stdin.buffer, os.fdopen(os.dup(1), "wb")  # frames only on our own copy
+    frames_fd = os.dup(1)  # frames only on our own copy of stdout
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)  # a module that prints while importing cannot corrupt the frames
     for name in args.preload:
         importlib.import_module(name)
-    write_frame(stdout, {"event": "ready", "preloaded": args.preload})
-    number = 0
-    while (job := read_frame(stdin)) is not None:
-        number += 1
-        folder = os.path.join(args.scratch, f"job-{number}")
-        write_frame(stdout, run_job(job, folder, args.contained))
+    serve(frames_fd, args.scratch, args.contained)
 
 
 if __name__ == "__main__":
