@@ -43,6 +43,7 @@ import stat
 import struct
 import sys
 import time
+from collections.abc import Callable
 from typing import Any
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # -I leaves the script's folder out
@@ -263,11 +264,12 @@ def remove_tree(path: str) -> None:
 
 def remove_sysv_ipc() -> None:
     libc = ctypes.CDLL(None, use_errno=True)
-    for kind, remove in (
-        ("shm", lambda i: libc.shmctl(i, IPC_RMID, None)),
-        ("msg", lambda i: libc.msgctl(i, IPC_RMID, None)),
-        ("sem", lambda i: libc.semctl(i, 0, IPC_RMID)),
-    ):
+    removers: dict[str, Callable[[int], object]] = {
+        "shm": lambda i: libc.shmctl(i, IPC_RMID, None),
+        "msg": lambda i: libc.msgctl(i, IPC_RMID, None),
+        "sem": lambda i: libc.semctl(i, 0, IPC_RMID),
+    }
+    for kind, remove in removers.items():
         try:
             with open(f"/proc/sysvipc/{kind}", encoding="ascii") as table:
                 rows = table.read().splitlines()[1:]
