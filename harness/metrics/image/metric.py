@@ -34,7 +34,13 @@ from torch import Tensor, nn
 from harness.errors import HarnessError
 from harness.metrics.base import Computation, Metric, MetricExample, MetricOptions
 from harness.metrics.bootstrap import Resampler
-from harness.metrics.image.extractors import ExtractorName, ExtractorOptions, build_extractor, extractor_signature
+from harness.metrics.image.extractors import (
+    ExtractorName,
+    ExtractorOptions,
+    FeatureExtractor,
+    build_extractor,
+    extractor_signature,
+)
 from harness.metrics.image.inception import FID_WEIGHTS_SHA256, Preprocess
 from harness.metrics.image.sources import ImageSource, open_images
 from harness.metrics.result import OptionValue
@@ -116,12 +122,15 @@ class FeatureRecorder(nn.Module):
 
     def __init__(self, extractor: nn.Module) -> None:
         super().__init__()
+        if not isinstance(extractor, FeatureExtractor):
+            raise TypeError(f"{type(extractor).__name__} lacks num_features, signature or comparable_to_published")
         self.extractor = extractor
-        self.num_features = int(getattr(extractor, "num_features"))  # noqa: B009 (declared by the protocol)
+        self.num_features = int(extractor.num_features)
         self.last: Tensor | None = None
 
     def forward(self, images: Tensor) -> Tensor:
-        features: Tensor = self.extractor(images)
+        # float64 from here on: torchmetrics then computes FID and KID in double and returns a double.
+        features: Tensor = self.extractor(images).double()
         self.last = features.detach()
         return features
 
