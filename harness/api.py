@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from harness.bank.loader import Bank, load_banks
 from harness.errors import HarnessError
@@ -21,6 +21,9 @@ from harness.grading.runner import GradingPlan, grade_cohort, grade_student
 from harness.plugins import GROUPS, PluginInfo, registry
 from harness.results import CohortResult, StudentResult, read_cohort
 from harness.submissions import collect_cohort, read_answers_file
+
+if TYPE_CHECKING:
+    from harness.suites import SuiteScore
 
 PathLike = str | Path
 DEFAULT_FORMATS = ("json", "html", "csv")
@@ -156,6 +159,16 @@ def bank_json_schema() -> dict[str, Any]:
     return bank_schema()
 
 
+def suite_json_schema() -> dict[str, Any]:
+    """The JSON Schema of a metric suite file (``metric_suites/*.yaml``)."""
+    from harness.suites.model import Suite
+
+    schema = Suite.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "genai-harness metric suite"
+    return schema
+
+
 @dataclass(frozen=True)
 class SolutionCheck:
     question_id: str
@@ -171,6 +184,46 @@ def validate_solutions(banks: Sequence[PathLike], sandbox: str | None = None) ->
 
     backend = sandbox_named(sandbox) if sandbox else default_sandbox()
     return [SolutionCheck(*row) for row in check_solutions(load(banks), backend)]
+
+
+def score(
+    suite: PathLike,
+    outputs: PathLike,
+    baseline: PathLike | None = None,
+    *,
+    seed: int | None = None,
+    bootstrap: int | None = None,
+    confidence: float | None = None,
+    allow_missing: bool = False,
+) -> SuiteScore:
+    """Score a system's ``outputs`` (a JSONL file, or a folder of images) with a metric suite.
+
+    ``seed``, ``bootstrap`` and ``confidence`` override the suite's own. With ``baseline`` (the
+    outputs of another system) every metric also gets a paired bootstrap comparison. Only the
+    metrics the suite names are imported: scoring a text suite never imports torch.
+
+    Returns:
+        The typed result; ``to_json()`` is byte-identical for the same inputs and seed.
+    Raises:
+        SuiteErrors: the suite is invalid (every problem, at file:line:col).
+        OutputsError: an outputs file has problems, or ids without an output and not
+            ``allow_missing`` (which scores them as empty outputs).
+        HarnessError: a metric cannot score (an unreadable image, a missing model).
+    """
+    from harness.suites import ScoreSettings, compare_systems, load_suite, read_system, score_system
+    from harness.suites.errors import OutputsError
+
+    loaded = load_suite(Path(suite))
+    settings = ScoreSettings(seed, bootstrap, confidence)
+    systems = [read_system(loaded, Path(p), str(p)) for p in (outputs, *([baseline] if baseline else []))]
+    for system in systems:
+        if system.missing and not allow_missing:
+            raise OutputsError([f"{system.missing_message()} (allow_missing scores them as empty)"])
+    result = score_system(loaded, systems[0], settings)
+    if len(systems) == 1:
+        return result
+    comparisons = compare_systems(loaded, systems[0], systems[1], settings)
+    return result.model_copy(update={"baseline": systems[1].ref(), "comparisons": comparisons})
 
 
 def plugins() -> list[PluginInfo]:

@@ -174,11 +174,52 @@ def doctor(name: str) -> None:
 
 
 @main.command()
-def schema() -> None:
+@click.option("--suite", "suite", required=True, type=click.Path(), help="A metric suite (metric_suites/*.yaml).")
+@click.option("--outputs", required=True, type=click.Path(), help="The system's outputs: JSONL, or a folder of images.")
+@click.option("--baseline", type=click.Path(), help="Another system's outputs: adds paired bootstrap significance.")
+@click.option("--json", "json_out", type=click.Path(), help="Also write the result as JSON to this file.")
+@click.option("--seed", type=click.IntRange(min=0), help="Bootstrap seed (default: the suite's).")
+@click.option("--bootstrap", type=click.IntRange(min=0), help="Bootstrap resamples (default: the suite's).")
+@click.option("--allow-missing", is_flag=True, help="Score ids that have no output as empty outputs.")
+@click.option("--check", is_flag=True, help="Exit 1 if a threshold is missed or the system is worse than the baseline.")
+@user_errors
+def score(
+    suite: str,
+    outputs: str,
+    baseline: str | None,
+    json_out: str | None,
+    seed: int | None,
+    bootstrap: int | None,
+    allow_missing: bool,
+    check: bool,
+) -> None:
+    """Score a system's outputs with a metric suite: scores, confidence intervals, signatures."""
+    from harness import api
+    from harness.suites.table import score_lines
+
+    result = api.score(suite, outputs, baseline, seed=seed, bootstrap=bootstrap, allow_missing=allow_missing)
+    for line in score_lines(result):
+        click.echo(line)
+    if json_out:
+        Path(json_out).write_text(result.to_json(), encoding="utf-8")
+        click.echo(f"json: {json_out}")
+    worse = [c.id for c in result.comparisons if c.verdict() == "worse"]
+    if check and (result.passed is False or worse):
+        missed = [m.id for m in result.metrics if m.passed is False]
+        reasons = ([f"threshold missed by {', '.join(missed)}"] if missed else []) + (
+            [f"significantly worse than the baseline on {', '.join(worse)}"] if worse else []
+        )
+        raise HarnessError("check failed: " + "; ".join(reasons))
+
+
+@main.command()
+@click.option("--suite", "for_suite", is_flag=True, help="The schema of a metric suite file instead.")
+def schema(for_suite: bool) -> None:
     """Print the JSON Schema of a bank file (for editor completion)."""
     from harness import api
 
-    click.echo(json.dumps(api.bank_json_schema(), indent=2, sort_keys=True))
+    document = api.suite_json_schema() if for_suite else api.bank_json_schema()
+    click.echo(json.dumps(document, indent=2, sort_keys=True))
 
 
 @main.command()

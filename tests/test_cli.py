@@ -20,7 +20,7 @@ from harness.cli import main
 from harness.kinds import kind_registry
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-KINDS = ["choice", "code", "matching", "numeric", "ordering", "text", "true_false"]
+KINDS = ["choice", "code", "generation", "matching", "numeric", "ordering", "text", "true_false"]
 REPORTERS = ["csv", "html", "json"]
 SECRET = "0.7654"  # the expected answer of the hidden question: must never reach a student
 

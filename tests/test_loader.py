@@ -50,7 +50,7 @@ def test_content_hash_changes_with_content(write_bank) -> None:  # type: ignore[
     [
         (
             "  - id: q\n    kind: nosuch\n    prompt: P\n",
-            ":6:11: unknown kind 'nosuch' (known kinds: choice, code, matching, numeric",
+            ":6:11: unknown kind 'nosuch' (known kinds: choice, code, generation, matching, numeric",
         ),
         ("  - id: q\n    prompt: P\n", ":5:5: question has no kind"),
         (

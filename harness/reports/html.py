@@ -18,9 +18,10 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from statistics import fmean, median
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -209,6 +210,35 @@ class OptionView:
 
 
 @dataclass(frozen=True)
+class MetricView:
+    """One metric of a generation question, as its evidence recorded it."""
+
+    label: str
+    score: str
+    interval: str  # "[low, high]" or an em dash
+    confidence: str  # "95%", or "" without an interval
+    threshold: str  # "≥ 40", "≤ 0.15" or an em dash
+    passed: bool | None
+    points: str  # "52%" of this metric's points, or an em dash when it gives none
+    signature: str
+
+
+@dataclass(frozen=True)
+class MetricSummary:
+    """A metric of a generation question over the cohort: the spread of the students' scores."""
+
+    question_id: str
+    label: str
+    n: int
+    mean: str
+    median: str
+    minimum: str
+    maximum: str
+    passed: int | None  # students who met the threshold (None: no threshold)
+    higher_is_better: bool
+
+
+@dataclass(frozen=True)
 class QuestionView:
     number: int
     result: QuestionResult
@@ -219,6 +249,7 @@ class QuestionView:
     expected: ValueView | None  # None: nothing to show (withheld or not recorded)
     feedback: list[str]  # empty when withheld: bank feedback often gives the answer away
     withheld: bool
+    metrics: list[MetricView] = field(default_factory=list)  # generation questions, when not withheld
 
 
 @dataclass(frozen=True)
@@ -253,6 +284,7 @@ class CohortPage:
     problem_groups: list[ProblemGroup]
     choice_items: list[ItemStats]
     hide_correct: set[str]  # question ids whose correct option must not be marked
+    metric_summaries: list[MetricSummary] = field(default_factory=list)
 
 
 def value_view(value: Any) -> ValueView:
@@ -290,6 +322,7 @@ def question_view(number: int, result: QuestionResult, info: QuestionInfo | None
         expected=value_view(expected) if expected is not None and not options else None,
         feedback=list(result.feedback) if result.reveal else [],
         withheld=not result.reveal,
+        metrics=metric_views(result) if result.reveal else [],
     )
 
 
@@ -358,6 +391,7 @@ def cohort_page(cohort: CohortResult, stats: CohortStats, stems: dict[str, str])
         problem_groups=groups,
         choice_items=[item for item in stats.items if item.options],
         hide_correct=_withheld_questions(cohort),
+        metric_summaries=metric_summaries(cohort),
     )
 
 
@@ -366,3 +400,72 @@ def _withheld_questions(cohort: CohortResult) -> set[str]:
     if cohort.mode == "grade":
         return set()
     return {r.question_id for s in cohort.students for r in s.questions if not r.reveal}
+
+
+# ------------------------------------------------------------------------------ generation metrics
+
+
+def metric_views(result: QuestionResult) -> list[MetricView]:
+    """The metrics a generation question recorded in its evidence (none for other kinds)."""
+    return [_metric_view(entry) for entry in _metric_entries(result)]
+
+
+def _metric_entries(result: QuestionResult) -> list[dict[str, Any]]:
+    entries = result.evidence.get("metrics")
+    if not isinstance(entries, list):
+        return []
+    return [e for e in entries if isinstance(e, dict) and isinstance(e.get("score"), (int, float))]
+
+
+def _metric_view(entry: dict[str, Any]) -> MetricView:
+    low, high, confidence = entry.get("ci_low"), entry.get("ci_high"), entry.get("confidence")
+    has_interval = isinstance(low, (int, float)) and isinstance(high, (int, float))
+    threshold, fraction = entry.get("threshold"), entry.get("fraction")
+    higher = entry.get("higher_is_better", True) is not False
+    return MetricView(
+        label=str(entry.get("id") or entry.get("metric") or "metric"),
+        score=format_metric(entry["score"]),
+        interval=f"[{format_metric(low)}, {format_metric(high)}]" if has_interval else "\u2014",
+        confidence=f"{round(100 * confidence)}%" if has_interval and isinstance(confidence, (int, float)) else "",
+        threshold=f"{'≥' if higher else '≤'} {threshold:g}" if isinstance(threshold, (int, float)) else "\u2014",
+        passed=entry.get("passed") if isinstance(entry.get("passed"), bool) else None,
+        points=format_percent(100 * fraction, 0) if isinstance(fraction, (int, float)) else "\u2014",
+        signature=str(entry.get("signature") or ""),
+    )
+
+
+def format_metric(value: Any) -> str:
+    """A metric score: two decimals from 10 up (BLEU 34.21), four below (ROUGE 0.4312)."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return "\u2014"
+    return format_fixed(value, 2 if abs(value) >= 10 else 4)
+
+
+def metric_summaries(cohort: CohortResult) -> list[MetricSummary]:
+    """Per generation question and metric: how many students were scored and how their scores spread."""
+    scores: dict[tuple[str, str], list[float]] = {}
+    passes: dict[tuple[str, str], list[bool]] = {}
+    better: dict[tuple[str, str], bool] = {}
+    for student in cohort.students:
+        for result in student.questions:
+            for entry in _metric_entries(result):
+                key = (result.question_id, str(entry.get("id") or entry.get("metric")))
+                scores.setdefault(key, []).append(float(entry["score"]))
+                better[key] = entry.get("higher_is_better", True) is not False
+                if isinstance(entry.get("passed"), bool):
+                    passes.setdefault(key, []).append(entry["passed"])
+    order = {q.id: i for i, q in enumerate(cohort.questions)}
+    return [
+        MetricSummary(
+            question_id=qid,
+            label=label,
+            n=len(values),
+            mean=format_metric(fmean(values)),
+            median=format_metric(median(values)),
+            minimum=format_metric(min(values)),
+            maximum=format_metric(max(values)),
+            passed=sum(passes[(qid, label)]) if (qid, label) in passes else None,
+            higher_is_better=better[(qid, label)],
+        )
+        for (qid, label), values in sorted(scores.items(), key=lambda kv: order.get(kv[0][0], len(order)))
+    ]
