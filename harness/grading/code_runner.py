@@ -231,10 +231,20 @@ def _judge_property(test: CodeTest, actual: Any, properties: dict[str, Any]) -> 
     check = properties.get(str(test.property))
     if not callable(check):
         raise RuntimeError(f"no function {test.property!r} in the properties file")
-    verdict = check(values.plain(actual), test.args, test.kwargs)
+    args = [_argument_value(a) for a in test.args]
+    kwargs = {k: _argument_value(v) for k, v in test.kwargs.items()}
+    verdict = check(values.plain(actual), args, kwargs)
     if verdict is True:
         return Verdict(True, "passed")
     return Verdict(False, "property", verdict if isinstance(verdict, str) else f"the check {test.property} failed")
+
+
+def _argument_value(spec: Any) -> Any:
+    """What the student's function received for ``spec`` (numpy arrays for arrays/tensors)."""
+    try:
+        return values.plain(values.decode(values.build_argument(spec, {})))
+    except ValueError:  # a model path and the like: the spec itself says what it was
+        return spec
 
 
 def _test_line(test: CodeTest, verdict: Verdict) -> str:

@@ -51,12 +51,13 @@ class BwrapSandbox(Sandbox):
             argv += ["--unshare-user", "--uid", "65534", "--gid", "65534"]
         argv += ["--die-with-parent", "--new-session", "--clearenv"]
         argv += _system_mounts()
+        # /tmp first, so that paths bound below (a model cache under /tmp) stay visible on top
+        argv += ["--perms", "1777", "--size", str(limits.tmp_mb * 1024 * 1024), "--tmpfs", "/tmp"]
         for path in [*python_paths(), *request.readonly_paths]:
             argv += _readonly(path, path)
         argv += _readonly(request.workdir, Path(CODE_DIR))
         for inside, host in request.mounts:
             argv += _readonly(host, Path(inside))
-        argv += ["--perms", "1777", "--size", str(limits.tmp_mb * 1024 * 1024), "--tmpfs", "/tmp"]
         argv += ["--setenv", "PATH", "/usr/bin:/bin", "--setenv", "HOME", "/tmp", "--setenv", "LANG", "C.UTF-8"]
         argv += ["--setenv", CHANNEL_FD_ENV, str(channel_fd), "--setenv", "OMP_NUM_THREADS", "1"]
         argv += ["--setenv", "TOKENIZERS_PARALLELISM", "false", "--setenv", "HF_HUB_OFFLINE", "1"]
