@@ -8,6 +8,10 @@
 - ``frechet``: the closed-form Fréchet distance between Gaussians (the reference for the tests).
 - ``procedural``: seeded procedural-art image sets with a controllable distribution shift.
 
-Nothing heavy is imported here: torch comes with the modules that need it, torchmetrics only
-when a metric is computed.
+Loading the ``fid`` and ``kid`` plugins and validating their options imports no torch,
+torchmetrics or Pillow (a suite loader builds every metric of a bank): ``fid``, ``kid``,
+``metric``, ``extractors`` and ``sources`` import them inside the functions that score, and the
+option values and signature labels live in the torch-free ``_signatures``. ``inception``,
+``offline`` and ``_recorder`` (the torch half of ``metric``) import torch at the top and are
+themselves imported only when an extractor is built.
 """

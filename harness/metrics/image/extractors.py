@@ -3,6 +3,9 @@
 An extractor is an ``nn.Module`` mapping ``uint8`` images ``(N, 3, H, W)`` to features
 ``(N, num_features)``, with a ``signature`` string and a ``comparable_to_published`` flag;
 torchmetrics' FID and KID take it as their ``feature=`` module.
+
+Options and signatures need no torch; :func:`build_extractor` imports the extractor's module
+(and so torch) when an extractor is actually built.
 """
 
 from __future__ import annotations
@@ -10,13 +13,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal, Protocol, runtime_checkable
-
-from torch import Tensor, nn
+from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
 
 from harness.errors import HarnessError
-from harness.metrics.image.inception import FID_WEIGHTS_SHA256, Preprocess, inception_signature, load_fid_inception
-from harness.metrics.image.offline import OfflineFeatureExtractor, offline_signature
+from harness.metrics.image._signatures import (
+    FID_WEIGHTS_SHA256,
+    OFFLINE_DEFAULT_SIZE,
+    Preprocess,
+    inception_signature,
+    offline_signature,
+)
+
+if TYPE_CHECKING:
+    from torch import Tensor, nn
 
 ExtractorName = Literal["inception", "offline"]
 EXTRACTORS: tuple[ExtractorName, ...] = ("inception", "offline")
@@ -66,6 +75,8 @@ def build_extractor(options: ExtractorOptions) -> nn.Module:
         HarnessError: an unknown extractor name.
     """
     if options.name == "offline":
+        from harness.metrics.image.offline import OfflineFeatureExtractor
+
         return OfflineFeatureExtractor(seed=options.seed)
     if options.name == "inception":
         return _cached_inception(options.weights, options.weights_sha256.lower(), options.preprocess)
@@ -75,11 +86,13 @@ def build_extractor(options: ExtractorOptions) -> nn.Module:
 def extractor_signature(options: ExtractorOptions) -> str:
     """The signature the extractor built from ``options`` will have, without building it."""
     if options.name == "offline":
-        return offline_signature(options.seed, OfflineFeatureExtractor.default_size)
+        return offline_signature(options.seed, OFFLINE_DEFAULT_SIZE)
     return inception_signature(options.weights_sha256.lower(), options.preprocess)
 
 
 @lru_cache(maxsize=2)
 def _cached_inception(weights: Path | None, sha256: str, preprocess: Preprocess) -> nn.Module:
     # Hashing and loading 95 MB takes about a second; a suite scoring several systems does it once.
+    from harness.metrics.image.inception import load_fid_inception
+
     return load_fid_inception(weights, sha256=sha256, preprocess=preprocess)

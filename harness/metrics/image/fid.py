@@ -8,6 +8,9 @@ says they are not comparable to published FID.
 
 The bootstrap interval resamples the generated images (the real statistics held fixed) and
 recomputes the Fréchet distance of each resample from re-weighted feature moments.
+
+torch is imported inside the functions that compute, so loading the plugin and validating its
+options does not import it.
 """
 
 from __future__ import annotations
@@ -16,9 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
-import torch
 from numpy.typing import NDArray
-from torch import Tensor, nn
 
 from harness.metrics.bootstrap import Resampler
 from harness.metrics.image.metric import (
@@ -31,6 +32,7 @@ from harness.metrics.image.metric import (
 )
 
 if TYPE_CHECKING:
+    from torch import Tensor, nn
     from torchmetrics import Metric as TorchMetric
 
 _CHUNK_CELLS = 1 << 22  # float64 cells of the largest temporary of a resample chunk (32 MB)
@@ -38,6 +40,8 @@ _CHUNK_CELLS = 1 << 22  # float64 cells of the largest temporary of a resample c
 
 def psd_sqrt(matrix: Tensor) -> Tensor:
     """Symmetric square root of a symmetric positive semi-definite matrix (or a batch of them)."""
+    import torch
+
     values, vectors = torch.linalg.eigh((matrix + matrix.mT) / 2)
     root: Tensor = (vectors * values.clamp_min(0).sqrt().unsqueeze(-2)) @ vectors.mT
     return root
@@ -62,6 +66,8 @@ class FrechetResampler:
         return cls(generated, generated @ psd_sqrt(real_cov), real_mean, float(real_cov.trace()))
 
     def __call__(self, counts: NDArray[np.int64]) -> NDArray[np.float64]:
+        import torch
+
         n, d = self.generated.shape
         chunk = max(1, _CHUNK_CELLS // (d * max(n, d)))
         weights = torch.from_numpy(counts).to(torch.float64)
@@ -70,6 +76,8 @@ class FrechetResampler:
         return fids
 
     def _distances(self, weights: Tensor) -> Tensor:
+        import torch
+
         n = self.generated.shape[0]
         mean = weights @ self.generated / n  # (b, d)
         trace = (weights @ self.generated.square().sum(dim=1) - n * mean.square().sum(dim=1)) / (n - 1)
@@ -85,6 +93,8 @@ class FrechetResampler:
 
 def real_moments(metric: TorchMetric) -> tuple[Tensor, Tensor]:
     """Mean and unbiased covariance of the real features torchmetrics' FID has accumulated."""
+    import torch
+
     n = tensor_state(metric, "real_features_num_samples").double().cpu()
     mean = tensor_state(metric, "real_features_sum").double().cpu() / n
     cov = (tensor_state(metric, "real_features_cov_sum").double().cpu() - n * torch.outer(mean, mean)) / (n - 1)

@@ -27,8 +27,9 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from harness.errors import HarnessError
-
-Preprocess = Literal["tf1", "pytorch-fid"]
+from harness.metrics.image._signatures import FID_WEIGHTS_SHA256 as FID_WEIGHTS_SHA256
+from harness.metrics.image._signatures import Preprocess as Preprocess
+from harness.metrics.image._signatures import inception_signature as inception_signature
 
 FID_WEIGHTS_FILENAME = "pt_inception-2015-12-05-6726825d.pth"
 FID_WEIGHTS_URL = f"https://github.com/mseitzer/pytorch-fid/releases/download/fid_weights/{FID_WEIGHTS_FILENAME}"
@@ -36,9 +37,7 @@ FID_WEIGHTS_URL = f"https://github.com/mseitzer/pytorch-fid/releases/download/fi
 FID_WEIGHTS_MIRROR_URL = (
     "https://github.com/toshas/torch-fidelity/releases/download/v0.2.0/weights-inception-2015-12-05-6726825d.pth"
 )
-# sha256 of the published file (95,628,359 bytes); its first 8 hex digits are the "6726825d"
-# in the file name, torch.hub's naming convention for a checked download.
-FID_WEIGHTS_SHA256 = "6726825d0af5f729cebd5821db510b11b1cfad8faad88a03f1befd49fb9129b2"
+# FID_WEIGHTS_SHA256, the published file's sha256, lives in _signatures (no torch there).
 FID_WEIGHTS_BYTES = 95_628_359
 # Names the file may have in a cache folder: ours, pytorch-fid's and torch-fidelity's.
 CACHE_NAMES = ("fid_inception.pt", FID_WEIGHTS_FILENAME, "weights-inception-2015-12-05-6726825d.pth")
@@ -281,13 +280,6 @@ class FIDInceptionV3(nn.Module):
     def _mixed_blocks(self) -> Iterator[nn.Module]:
         yield from (self.Mixed_5b, self.Mixed_5c, self.Mixed_5d, self.Mixed_6a, self.Mixed_6b, self.Mixed_6c)
         yield from (self.Mixed_6d, self.Mixed_6e, self.Mixed_7a, self.Mixed_7b, self.Mixed_7c)
-
-
-def inception_signature(weights_sha256: str | None, preprocess: Preprocess) -> str:
-    """How a score computed with these weights and preprocessing is labelled."""
-    weights = f"sha256:{weights_sha256[:12]}" if weights_sha256 else "random-init"
-    label = "" if weights_sha256 == FID_WEIGHTS_SHA256 else "; not comparable to published FID"
-    return f"inception-v3-fid({weights},preprocess={preprocess}{label})"
 
 
 # --- weights ------------------------------------------------------------------------------

@@ -7,6 +7,9 @@ the same inputs and seed give the same KID; ``extra`` has the standard deviation
 
 The bootstrap interval resamples the generated images (the real set held fixed) and scores
 each resample with the unbiased MMD over the whole sets, the quantity every subset estimates.
+
+torch is imported inside the functions that compute, so loading the plugin and validating its
+options does not import it.
 """
 
 from __future__ import annotations
@@ -16,16 +19,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
-import torch
 from numpy.typing import NDArray
 from pydantic import Field
-from torch import Tensor, nn
 
 from harness.metrics.bootstrap import Resampler
 from harness.metrics.image.metric import ImageInputs, ImageMetric, ImageMetricOptions, StreamedFeatures, list_state
 from harness.metrics.result import OptionValue
 
 if TYPE_CHECKING:
+    from torch import Tensor, nn
     from torchmetrics import Metric as TorchMetric
 
 _BLOCK = 1024  # kernel rows computed at a time, so memory stays O(block x n)
@@ -58,6 +60,8 @@ class KernelResampler:
         return (a @ b.T / a.shape[1] + self.coef) ** self.degree
 
     def __call__(self, counts: NDArray[np.int64]) -> NDArray[np.float64]:
+        import torch
+
         weights = torch.from_numpy(counts).to(torch.float64)
         n = self.generated.shape[0]
         quadratic = torch.zeros(len(weights), dtype=torch.float64)
@@ -73,6 +77,8 @@ class KernelResampler:
 
 def kernel_resampler(real: Tensor, generated: Tensor, degree: int, coef: float) -> KernelResampler:
     """Precompute the fixed real-real term and the cross sums, block by block."""
+    import torch
+
     unset = KernelResampler(generated, 0.0, torch.zeros(0), degree, coef)
     m = real.shape[0]
     real_sum = real_diagonal = 0.0
@@ -110,6 +116,8 @@ class KIDMetric(ImageMetric[KIDOptions]):
             )
 
     def _score(self, metric: TorchMetric, seed: int) -> tuple[float, dict[str, float]]:
+        import torch
+
         # torchmetrics draws the subsets from torch's global generator: seed it, and restore it after.
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(seed)
@@ -117,6 +125,8 @@ class KIDMetric(ImageMetric[KIDOptions]):
         return float(mean), {"kid_std": float(std), "subset_size": float(getattr(metric, "subset_size"))}  # noqa: B009
 
     def _resampler(self, metric: TorchMetric, features: StreamedFeatures) -> Resampler:
+        import torch
+
         real = torch.cat(list_state(metric, "real_features")).to("cpu", torch.float64)
         return kernel_resampler(real, features.generated, self.options.degree, self.options.coef)
 

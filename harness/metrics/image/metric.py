@@ -9,7 +9,8 @@ the mean real feature; ``per_sample[i]`` belongs to the i-th generated image in 
 order, see :meth:`~harness.metrics.image.sources.ImageSource.ids`) and a resampler for the
 bootstrap interval. A subclass says which torchmetrics class to use (``_torchmetric``), how to
 read its score (``_score``) and how to score a bootstrap resample (``_resampler``).
-torchmetrics is imported only inside ``_torchmetric`` (it takes seconds).
+torch is imported only when images are scored and torchmetrics only inside ``_torchmetric``
+(they take seconds), so building a metric and validating its options stays light.
 
 Memory stays flat in the number of images: one decoded batch is alive at a time and FID keeps
 only feature sums. What grows is small and per image: one float of per-image score and the
@@ -27,26 +28,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import numpy as np
-import torch
 from pydantic import Field
-from torch import Tensor, nn
 
 from harness.errors import HarnessError
 from harness.metrics.base import Computation, Metric, MetricExample, MetricOptions
 from harness.metrics.bootstrap import Resampler
-from harness.metrics.image.extractors import (
-    ExtractorName,
-    ExtractorOptions,
-    FeatureExtractor,
-    build_extractor,
-    extractor_signature,
-)
-from harness.metrics.image.inception import FID_WEIGHTS_SHA256, Preprocess
+from harness.metrics.image._signatures import FID_WEIGHTS_SHA256, Preprocess
+from harness.metrics.image.extractors import ExtractorName, ExtractorOptions, build_extractor, extractor_signature
 from harness.metrics.image.sources import ImageSource, open_images
 from harness.metrics.result import OptionValue
 
 if TYPE_CHECKING:
+    from torch import Tensor, nn
     from torchmetrics import Metric as TorchMetric
+
+    from harness.metrics.image._recorder import FeatureRecorder
 
 
 class ImageMetricOptions(MetricOptions):
@@ -113,38 +109,21 @@ def _example_images(stream: int) -> list[np.ndarray]:
     return list(iter_art(6, size=16, seed=0, stream=stream))
 
 
-class FeatureRecorder(nn.Module):
-    """Wraps an extractor for torchmetrics' ``feature=`` and remembers the last batch's features.
+def __getattr__(name: str) -> Any:
+    # FeatureRecorder is an nn.Module, so it lives with torch in _recorder; still importable from here.
+    if name == "FeatureRecorder":
+        from harness.metrics.image._recorder import FeatureRecorder
 
-    torchmetrics calls the wrapper inside ``update``; the harness reads ``last`` for the
-    per-image scores and the bootstrap, so the images go through the network once.
-    """
-
-    def __init__(self, extractor: nn.Module) -> None:
-        super().__init__()
-        if not isinstance(extractor, FeatureExtractor):
-            raise TypeError(f"{type(extractor).__name__} lacks num_features, signature or comparable_to_published")
-        self.extractor = extractor
-        self.num_features = int(extractor.num_features)
-        self.last: Tensor | None = None
-
-    def forward(self, images: Tensor) -> Tensor:
-        # float64 from here on: torchmetrics then computes FID and KID in double and returns a double.
-        features: Tensor = self.extractor(images).double()
-        self.last = features.detach()
-        return features
-
-    def take(self) -> Tensor:
-        if self.last is None:
-            raise RuntimeError("the extractor has not run")
-        features, self.last = self.last, None
-        return features
+        return FeatureRecorder
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def tensor_state(metric: TorchMetric, name: str) -> Tensor:
     """A tensor state of a torchmetrics metric (typed: ``nn.Module.__getattr__`` is not)."""
+    import torch
+
     value = getattr(metric, name)
-    if not isinstance(value, Tensor):
+    if not isinstance(value, torch.Tensor):
         raise TypeError(f"{type(metric).__name__}.{name} is a {type(value).__name__}, not a tensor")
     return value
 
@@ -165,6 +144,8 @@ def torch_threads(threads: int | None) -> Iterator[None]:
     machine (10x to 80x measured on two shared cores), so the offline extractor and the
     bootstrap's eigenvalues ask for one thread; Inception's convolutions keep them all.
     """
+    import torch
+
     before = torch.get_num_threads()
     if threads is not None:
         torch.set_num_threads(threads)
@@ -201,6 +182,10 @@ class ImageMetric(Metric[OptionsT, ImageInputs]):
         return inputs
 
     def _compute(self, inputs: ImageInputs, seed: int) -> Computation:
+        import torch
+
+        from harness.metrics.image._recorder import FeatureRecorder
+
         recorder = FeatureRecorder(build_extractor(self.options.extractor_options()))
         metric = self._torchmetric(recorder, inputs).to(self.options.device)
         with torch.no_grad(), torch_threads(getattr(recorder.extractor, "threads", None)):
@@ -221,6 +206,8 @@ class ImageMetric(Metric[OptionsT, ImageInputs]):
         self, metric: TorchMetric, recorder: FeatureRecorder, images: ImageSource, *, real: bool
     ) -> Iterator[Tensor]:
         """Feed ``images`` into ``metric`` batch by batch; yield each batch's features (float64, CPU)."""
+        import torch
+
         for batch in images.batches(self.options.batch_size):
             metric.update(batch.to(self.options.device), real=real)
             yield recorder.take().to("cpu", torch.float64)

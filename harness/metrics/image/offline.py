@@ -17,8 +17,11 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-OFFLINE_VERSION = "offline-v1"
-NOT_COMPARABLE = "not comparable to published FID"
+from harness.metrics.image._signatures import NOT_COMPARABLE as NOT_COMPARABLE
+from harness.metrics.image._signatures import OFFLINE_DEFAULT_SIZE
+from harness.metrics.image._signatures import OFFLINE_VERSION as OFFLINE_VERSION
+from harness.metrics.image._signatures import offline_signature as offline_signature
+
 CNN_CHANNELS = (16, 32, 64)
 STAT_SCALES = (1, 2, 4)  # downsampling factors of the colour/texture statistics
 NUM_STATS = 7 + 3 * len(STAT_SCALES)
@@ -58,11 +61,6 @@ def colour_texture_stats(x: Tensor) -> Tensor:
     return torch.cat(stats, 1)
 
 
-def offline_signature(seed: int, size: int) -> str:
-    """The label of scores computed with the offline extractor."""
-    return f"{OFFLINE_VERSION}(seed={seed},size={size}; {NOT_COMPARABLE})"
-
-
 class OfflineFeatureExtractor(nn.Module):
     """Deterministic features without weights: ``(N, 3, H, W)`` images in [0, 255] -> ``(N, 128)``.
 
@@ -72,7 +70,7 @@ class OfflineFeatureExtractor(nn.Module):
     """
 
     comparable_to_published = False
-    default_size = 64
+    default_size = OFFLINE_DEFAULT_SIZE
     threads = 1  # small tensors: OpenMP barriers cost more than they save (see metric._torch_threads)
 
     def __init__(self, seed: int = 0, size: int = default_size) -> None:

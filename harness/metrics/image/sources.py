@@ -4,22 +4,43 @@ A source knows how many images it has and their ids up front (file names, or ind
 decodes only one batch at a time, so scoring 2,000 or 200,000 images takes the same memory.
 Every batch is a ``uint8`` tensor ``(B, 3, H, W)`` with values in [0, 255], the input the
 feature extractors (and torch-fidelity's Inception) expect.
+
+torch is imported when the first batch is made, Pillow when the first file is decoded.
 """
 
 from __future__ import annotations
 
+import sys
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeGuard, cast
 
 import numpy as np
-import torch
-from torch import Tensor
 
 from harness.errors import HarnessError
 
+if TYPE_CHECKING:
+    from torch import Tensor
+
+    ImageInput = str | Path | np.ndarray | Tensor | list[np.ndarray]
+
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg"})
-ImageInput = str | Path | np.ndarray | Tensor | list[np.ndarray]
+
+
+def __getattr__(name: str) -> Any:
+    # ImageInput names torch's Tensor, so the runtime alias is built (importing torch) on first use.
+    if name == "ImageInput":
+        from torch import Tensor
+
+        return str | Path | np.ndarray | Tensor | list[np.ndarray]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _is_tensor(value: object) -> TypeGuard[Tensor]:
+    """Whether ``value`` is a torch tensor, without importing torch (no torch loaded, no tensors)."""
+    torch = sys.modules.get("torch")
+    return torch is not None and isinstance(value, torch.Tensor)
 
 
 class ImageSetError(HarnessError):
@@ -55,6 +76,8 @@ class ImageSource(ABC):
         """``uint8`` tensors ``(B, 3, H, W)``; only one batch is alive at a time."""
         if batch_size < 1:
             raise ImageSetError(f"batch_size must be at least 1, got {batch_size}")
+        import torch
+
         for start in range(0, len(self), batch_size):
             batch = self._read(start, min(start + batch_size, len(self)))
             yield torch.from_numpy(batch).permute(0, 3, 1, 2).contiguous()
@@ -129,7 +152,7 @@ class ArrayImages(ImageSource):
 
     def __init__(self, images: np.ndarray | Tensor, image_size: int | None = None) -> None:
         super().__init__(image_size)
-        self.images = images.detach().cpu().numpy() if isinstance(images, Tensor) else images
+        self.images = images.detach().cpu().numpy() if _is_tensor(images) else cast(np.ndarray, images)
         shape = self.images.shape
         if len(shape) not in (3, 4) or (len(shape) == 4 and 3 not in (shape[1], shape[3])) or shape[0] == 0:
             raise ImageSetError(f"expected images shaped (N, H, W, 3), (N, 3, H, W) or (N, H, W); got {shape}")
@@ -177,9 +200,9 @@ def open_images(images: ImageInput | ImageSource, image_size: int | None = None)
         return images
     if isinstance(images, str | Path):
         return FolderImages(images, image_size)
-    if isinstance(images, np.ndarray | Tensor):
+    if isinstance(images, np.ndarray) or _is_tensor(images):
         return ArrayImages(images, image_size)
-    if isinstance(images, list | tuple) and images and all(isinstance(i, np.ndarray | Tensor) for i in images):
+    if isinstance(images, list | tuple) and images and all(isinstance(i, np.ndarray) or _is_tensor(i) for i in images):
         shapes = {tuple(i.shape) for i in images}
         if len(shapes) > 1:
             raise ImageSetError(f"images in a list must have one shape, got {sorted(shapes)}")
