@@ -232,19 +232,24 @@ def snapshot() -> dict[str, Any]:
     }
 
 
-def cleanup_sandbox() -> list[str]:
-    """Leave nothing of the last job in a contained sandbox; return what could not be removed."""
+def scratch_entries() -> set[str]:
+    """What is in the scratch folders now (at start: the folders of read-only mounts)."""
+    return {os.path.join(root, e) for root in SCRATCH if os.path.isdir(root) for e in os.listdir(root)}
+
+
+def cleanup_sandbox(keep: set[str]) -> list[str]:
+    """Leave nothing of the last job in a contained sandbox; return what could not be removed.
+
+    ``keep`` is what the scratch folders held before any job: the parents of read-only mounts
+    (a model cache under /tmp), owned by root and not writable by a job.
+    """
     assert os.getuid() != 0, "refusing machine-wide cleanup as root"
     with _quiet():
         os.kill(-1, signal.SIGKILL)  # every process of our own uid but us, in our PID namespace
-    left = []
-    for root in SCRATCH:
-        if os.path.isdir(root):
-            for entry in os.listdir(root):
-                remove_tree(os.path.join(root, entry))
-            left += [os.path.join(root, e) for e in os.listdir(root)]
+    for path in scratch_entries() - keep:
+        remove_tree(path)
     remove_sysv_ipc()
-    return left
+    return sorted(scratch_entries() - keep)
 
 
 def remove_tree(path: str) -> None:
@@ -290,6 +295,7 @@ class _quiet:
 def serve(frames_fd: int, scratch: str, contained: bool) -> None:
     """Fork a manager per job until the host closes our stdin or something is off."""
     baseline = snapshot()
+    keep = scratch_entries()
     write_frame(frames_fd, {"event": "ready"})
     while True:
         pid = os.fork()
@@ -301,7 +307,7 @@ def serve(frames_fd: int, scratch: str, contained: bool) -> None:
             return
         problems = [] if code == 0 else [f"the job's manager died ({code})"]
         if contained:
-            problems += [f"could not remove {path}" for path in cleanup_sandbox()]
+            problems += [f"could not remove {path}" for path in cleanup_sandbox(keep)]
         if snapshot() != baseline:
             problems.append("a job changed the worker's limits or scheduling")
         if problems:

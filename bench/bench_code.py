@@ -1,0 +1,130 @@
+"""Code grading benchmarks: cohort throughput, and the warm workers' overhead on torch exercises.
+
+Run from the repository root::
+
+    .venv/bin/python bench/bench_code.py [--students 200] [--skip-throughput] [--skip-overhead]
+
+(a) Throughput (issue 3: 200 students x all code exercises in under 3 minutes with bwrap):
+    a cohort of generated students, each file assembled per question from the reference or
+    one of its known-wrong solutions (seeded), graded end to end with ``harness.api.grade``
+    on the coding bank. The peer is the same run on the ``process`` backend (rlimits only,
+    no namespaces), so the ratio is the price of isolation.
+(b) Overhead on torch exercises (issue 3: grading time per student, after warm-up, at most
+    10x the student code's own compute): each torch question graded K times with its
+    reference as the student, through a warm bwrap worker; the student's own compute is what
+    the stub measured (import plus every call); the rest is sandbox, fork, transport, judging.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import statistics
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from harness import api
+from harness.bank.loader import BankQuestion
+from harness.grading.code_runner import CodeRunner, parse_channel
+from harness.kinds.code import CodeQuestion
+from harness.sandbox.select import sandbox_named
+
+BANK = Path("question_bank/coding.yaml")
+SEED = 20261123
+TODAY = dt.date(2026, 11, 23)
+
+
+def code_questions() -> list[CodeQuestion]:
+    questions: list[BankQuestion] = [bq for bank in api.load([BANK]) for bq in bank.questions]
+    return [bq.question for bq in questions if isinstance(bq.question, CodeQuestion)]
+
+
+def make_cohort(root: Path, students: int, questions: list[CodeQuestion]) -> Path:
+    """Students whose files mix references and known-wrong solutions, question by question."""
+    rng = random.Random(SEED)
+    cohort = root / "cohort"
+    for n in range(students):
+        folder = cohort / f"student-{n:03d}"
+        folder.mkdir(parents=True)
+        files: dict[str, list[str]] = defaultdict(list)
+        for question in questions:
+            choices = [question.reference, *question.wrong_solutions]
+            pick = question.reference if rng.random() < 0.7 else rng.choice(choices)
+            files[Path(question.file).with_suffix(".py").name].append(question.path(pick).read_text())
+        for name, parts in files.items():
+            (folder / name).write_text("\n\n".join(parts), encoding="utf-8")
+    return cohort
+
+
+def throughput(students: int) -> None:
+    questions = code_questions()
+    print(f"(a) throughput: {students} students x {len(questions)} code questions ({BANK})")
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="bench-code-") as folder:
+        cohort = make_cohort(Path(folder), students, questions)
+        for backend, unsafe in (("bwrap", False), ("process", True)):
+            started = time.perf_counter()
+            run = api.grade([BANK], cohort, Path(folder) / backend, ["json"], TODAY, backend, unsafe)
+            seconds = time.perf_counter() - started
+            scores = [s.score / s.max_score for s in run.cohort.students]
+            rows.append((backend, seconds, statistics.mean(scores)))
+    bwrap_seconds = rows[0][1]
+    for backend, seconds, mean in rows:
+        print(f"    {backend:<8} {seconds:8.1f} s  {seconds / students * 1000:7.0f} ms/student  mean score {mean:.1%}")
+    print(f"    isolation costs {bwrap_seconds / rows[1][1]:.2f}x the process backend")
+    verdict = "ok" if bwrap_seconds < 180 else "MISSED"
+    print(f"    target: under 180 s with bwrap: {bwrap_seconds:.1f} s ({verdict})")
+
+
+def overhead(repeats: int) -> None:
+    print(f"(b) warm-worker overhead on torch exercises, {repeats} gradings each after one warm-up")
+    print(f"    {'question':<28}{'wall ms':>9}{'student ms':>12}{'ratio':>8}")
+    with tempfile.TemporaryDirectory() as cache, CodeRunner(sandbox_named("bwrap"), cache_dir=Path(cache)) as runner:
+        for question in code_questions():
+            if "torch" not in question.preload:
+                continue
+            source = question.path(question.reference).read_text()
+            runner.expected(question)
+            runner.run(question, source, question.tests, runner.students)  # warm-up
+            walls, own = [], []
+            for _ in range(repeats):
+                worker = runner.students.worker(tuple(question.preload), runner._model_paths(question), question.limits)
+                request = {"module": "m.py", "calls": [runner._call(question, t) for t in question.tests]}
+                started = time.perf_counter()
+                result = worker.run({"m.py": source}, request, question.limits)
+                walls.append(time.perf_counter() - started)
+                report = parse_channel(result, [t.id for t in question.tests])
+                own.append(sum(float(e.get("seconds", 0)) for e in report.events.values()) + _import_seconds(result))
+            wall, mine = statistics.median(walls) * 1000, statistics.median(own) * 1000
+            print(f"    {question.id:<28}{wall:>9.1f}{mine:>12.1f}{wall / mine:>7.1f}x")
+
+
+def _import_seconds(result: object) -> float:
+    import json
+
+    for line in getattr(result, "channel", b"").decode().splitlines():
+        event = json.loads(line)
+        if event.get("event") == "ready":
+            return float(event.get("seconds", 0))
+    return 0.0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--students", type=int, default=200)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--skip-throughput", action="store_true")
+    parser.add_argument("--skip-overhead", action="store_true")
+    args = parser.parse_args()
+    if not args.skip_overhead:
+        overhead(args.repeats)
+    if not args.skip_throughput:
+        throughput(args.students)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
