@@ -10,21 +10,24 @@ BIN    := $(VENV)/bin
 PIP    := $(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt
 
 # Debian packages: bubblewrap (with util-linux's prlimit and setpriv) is the sandbox for
-# code questions, chromium runs the browser tests of the HTML reports.
-SYSTEM_PACKAGES := bubblewrap util-linux chromium
+# code questions; chromium runs the browser tests of the HTML reports (tests only).
+DEMO_PACKAGES := bubblewrap util-linux
+TEST_PACKAGES := $(DEMO_PACKAGES) chromium
 
 .PHONY: demo test lint bench clean system-deps
 
-demo: $(VENV)/.demo system-deps
+demo: $(VENV)/.demo
+	$(MAKE) --no-print-directory system-deps PACKAGES="$(DEMO_PACKAGES)"
 	$(BIN)/harness demo --out reports/demo
 
-test: $(VENV)/.dev system-deps
+test: $(VENV)/.dev
+	$(MAKE) --no-print-directory system-deps PACKAGES="$(TEST_PACKAGES)"
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Debian packages the tests use; installed when we are root (CI, a fresh machine), otherwise
 # the tests that need them say how to install them.
 system-deps:
-	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	@missing=$$(for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing $$missing"; \
