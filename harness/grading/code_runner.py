@@ -233,7 +233,12 @@ def _judge_property(test: CodeTest, actual: Any, properties: dict[str, Any]) -> 
         raise RuntimeError(f"no function {test.property!r} in the properties file")
     args = [_argument_value(a) for a in test.args]
     kwargs = {k: _argument_value(v) for k, v in test.kwargs.items()}
-    verdict = check(values.plain(actual), args, kwargs)
+    try:
+        verdict = check(values.plain(actual), args, kwargs)
+    except Exception as exc:  # the check choked on what came back: the value is not what it asks for
+        return Verdict(
+            False, "property", f"the check {test.property} failed on the returned value ({type(exc).__name__})"
+        )
     if verdict is True:
         return Verdict(True, "passed")
     return Verdict(False, "property", verdict if isinstance(verdict, str) else f"the check {test.property} failed")

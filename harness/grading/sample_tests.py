@@ -8,6 +8,7 @@ two-sample Kolmogorov-Smirnov test. Both come from scipy.stats.
 
 from __future__ import annotations
 
+import warnings
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -67,5 +68,8 @@ def _chi_square(reference: list[Any], student: list[Any]) -> SampleTest:
 def _ks(reference: list[float], student: list[float]) -> SampleTest:
     from scipy import stats
 
-    result = stats.ks_2samp(reference, student)
+    with warnings.catch_warnings():
+        # scipy falls back from the exact to the asymptotic p-value on large samples, and says so
+        warnings.simplefilter("ignore", RuntimeWarning)
+        result = stats.ks_2samp(reference, student)
     return SampleTest("Kolmogorov-Smirnov", float(result.pvalue), float(result.statistic))

@@ -1,0 +1,56 @@
+# Ravi Patel
+import math
+
+
+def bernoulli_pmf(k, p):
+    if p < 0 or p > 1:
+        raise ValueError("p must be in [0,1]")
+    if k == 1:
+        return p
+    if k == 0:
+        return 1 - p
+    return 0.0
+
+
+def binomial_pmf(k, n, p):
+    if p < 0 or p > 1:
+        raise ValueError("p must be in [0,1]")
+    if k < 0 or k > n:
+        return 0.0
+    return math.comb(n, k) * p**k * (1 - p)**(n - k)
+
+
+def poisson_pmf(k, lam):
+    if lam <= 0:
+        raise ValueError("lam must be > 0")
+    if k < 0:
+        return 0.0
+    return math.exp(k * math.log(lam) - lam - math.lgamma(k + 1))
+
+
+def normal_pdf(x, mu=0.0, sigma=1.0):
+    if sigma <= 0:
+        raise ValueError("sigma must be > 0")
+    return 1 / (sigma * math.sqrt(2 * math.pi)) * math.exp(-(x - mu)**2 / (2 * sigma**2))
+
+
+def normal_cdf(x, mu=0.0, sigma=1.0):
+    if sigma <= 0:
+        raise ValueError("sigma must be > 0")
+    return 0.5 * (1 + math.erf((x - mu) / sigma))
+
+
+def exponential_cdf(x, lam):
+    if lam <= 0:
+        raise ValueError("lam must be > 0")
+    if x < 0:
+        return 0.0
+    return 1 - math.exp(-lam * x)
+
+
+def uniform_pdf(x, a, b):
+    if a >= b:
+        raise ValueError("a must be < b")
+    if x < a or x > b:
+        return 0.0
+    return 1 / (b - a)

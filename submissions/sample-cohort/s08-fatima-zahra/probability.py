@@ -1,0 +1,50 @@
+# Fatima Zahra -- probability.py
+import math
+
+
+def bernoulli_pmf(k, p):
+    if p < 0 or p > 1:
+        raise ValueError("p must be within [0, 1]")
+    return float(p) if k == 1 else float(1 - p) if k == 0 else 0.0
+
+
+def binomial_pmf(k, n, p):
+    if p < 0 or p > 1:
+        raise ValueError("p must be within [0, 1]")
+    if k < 0 or k > n:
+        return 0.0
+    return math.comb(n, k) * (p ** k) * ((1 - p) ** (n - k))
+
+
+def poisson_pmf(k, lam):
+    if lam <= 0:
+        raise ValueError("lambda must be > 0")
+    if k < 0:
+        return 0.0
+    return (lam ** k) * math.exp(-lam) / math.factorial(k)
+
+
+def normal_pdf(x, mu=0.0, sigma=1.0):
+    if sigma <= 0:
+        raise ValueError("sigma must be > 0")
+    return math.exp(-0.5 * ((x - mu) / sigma) ** 2) / (sigma * math.sqrt(2 * math.pi))
+
+
+def normal_cdf(x, mu=0.0, sigma=1.0):
+    if sigma <= 0:
+        raise ValueError("sigma must be > 0")
+    return 0.5 * (1 + math.erf((x - mu) / (sigma * math.sqrt(2))))
+
+
+def exponential_cdf(x, lam):
+    if lam <= 0:
+        raise ValueError("lambda must be > 0")
+    return 1 - math.exp(-lam * x)
+
+
+def uniform_pdf(x, a, b):
+    if a >= b:
+        raise ValueError("need a < b")
+    if a <= x <= b:
+        return 1 / (b - a)
+    return 0.0

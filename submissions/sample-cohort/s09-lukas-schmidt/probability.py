@@ -1,0 +1,34 @@
+# Lukas Schmidt
+import math
+
+
+def bernoulli_pmf(k, p):
+    if not 0 <= p <= 1:
+        raise ValueError("p")
+    if k == 1:
+        return float(p)
+    if k == 0:
+        return float(1 - p)
+    return 0.0
+
+
+def binomial_pmf(k, n, p):
+    if not 0 <= p <= 1:
+        raise ValueError("p")
+    if k < 0 or k > n:
+        return 0.0
+    return math.comb(n, k) * p ** k * (1 - p) ** (n - k)
+
+
+def poisson_pmf(k, lam):
+    if lam <= 0:
+        raise ValueError("lam")
+    if k < 0:
+        return 0.0
+    return math.exp(k * math.log(lam) - lam - math.lgamma(k + 1))
+
+
+def normal_pdf(x, mu=0.0, sigma=1.0):
+    if sigma <= 0:
+        raise ValueError("sigma")
+    return math.exp(-(x - mu) ** 2 / (2 * sigma ** 2)) / (sigma * math.sqrt(2 * math.pi))
