@@ -138,6 +138,9 @@ def apply_limits(limits: dict[str, Any]) -> None:
         (resource.RLIMIT_MSGQUEUE, 0),
         (resource.RLIMIT_CORE, 0),
     ):
+        _, hard = resource.getrlimit(which)
+        if hard != resource.RLIM_INFINITY:
+            value = min(value, hard)  # never above the sandbox's own cap (lowering is all we may do)
         resource.setrlimit(which, (value, value))
 
 

@@ -14,13 +14,26 @@ KEY = 0x48415253
 
 
 def tmp_entries():
+    """What an earlier job (same uid) left: entries we own, other than our own folder.
+
+    Root-owned entries are the parents of read-only mounts (a venv or model cache that lives
+    under /tmp on the host); they exist before any job and hold nothing of one.
+    """
     own = os.path.basename(os.getcwd())
+    uid = os.getuid()
     found = []
     for root in ("/tmp", "/dev/shm"):
         for folder, dirs, files in os.walk(root):
-            dirs[:] = [d for d in dirs if d != own]
-            found += [os.path.join(folder, name) for name in files + dirs]
+            dirs[:] = [d for d in dirs if d != own and _owned(os.path.join(folder, d), uid)]
+            found += [os.path.join(folder, n) for n in files + dirs if _owned(os.path.join(folder, n), uid)]
     return found
+
+
+def _owned(path, uid):
+    try:
+        return os.lstat(path).st_uid == uid
+    except OSError:
+        return False
 
 
 def processes():
