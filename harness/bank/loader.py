@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from harness.bank.expressions import ExpressionError
 from harness.bank.schema import BankHeader, BankPart, Question
+from harness.bank.validation import error_message, error_path
 from harness.bank.variants import Variant, VariantError, sample_values
 from harness.bank.yaml_source import PathKey, Positions, load_yaml
 from harness.errors import BankError, BankErrors, UnknownPluginError
@@ -222,27 +223,13 @@ def _validate(
     try:
         return model.model_validate(data, context=context)
     except ValidationError as exc:
-        raise BankErrors([_located(error, model, positions, prefix) for error in exc.errors()]) from None
+        raise BankErrors([_located(error, model, data, positions, prefix) for error in exc.errors()]) from None
 
 
-def _located(error: Any, model: type[BaseModel], positions: Positions, prefix: PathKey) -> BankError:
-    loc = tuple(error["loc"])
-    field_path = ".".join(str(part) for part in loc if not _is_union_tag(part))
-    if error["type"] == "extra_forbidden":
-        message = f"unknown field {loc[-1]!r}"
-        if len(loc) == 1:
-            message += f" (fields of {_kind_label(model)}: {', '.join(model.model_fields)})"
-    elif error["type"] == "missing":
-        message = f"missing required field {field_path!r}"
-    else:
-        text = error["msg"].removeprefix("Value error, ")
-        message = f"{field_path}: {text}" if field_path else text
-    return BankError(message, positions.at((*prefix, *loc)))
-
-
-def _is_union_tag(part: Any) -> bool:
-    # pydantic names union members in locations ("literal['public','hidden']", "AfterDate")
-    return isinstance(part, str) and ("[" in part or part[:1].isupper())
+def _located(error: Any, model: type[BaseModel], data: Any, positions: Positions, prefix: PathKey) -> BankError:
+    path = error_path(data, tuple(error["loc"]))
+    message = error_message(error, path, model.model_fields, _kind_label(model))
+    return BankError(message, positions.at((*prefix, *path)))
 
 
 def _kind_label(model: type[BaseModel]) -> str:

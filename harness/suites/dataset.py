@@ -18,7 +18,8 @@ from pydantic import Field, ValidationError, model_validator
 from pydantic_core import ErrorDetails
 
 from harness.bank.schema import ID_PATTERN
-from harness.suites.errors import SuiteError, SuiteErrors, data_path, validation_message
+from harness.bank.validation import error_message, error_path
+from harness.suites.errors import CURVE_TAGS, SuiteError, SuiteErrors
 from harness.suites.jsonl import describe, read_jsonl_file
 from harness.suites.model import SuiteModel
 
@@ -108,5 +109,5 @@ def load_dataset(path: Path, display: str) -> TextDataset:
 
 
 def _located(error: ErrorDetails, item: dict[str, Any], where: str) -> SuiteError:
-    path = data_path(item, tuple(error["loc"]))
-    return SuiteError(validation_message(error, DatasetItem.model_fields, path), where)
+    path = error_path(item, tuple(error["loc"]), CURVE_TAGS)
+    return SuiteError(error_message(error, path, DatasetItem.model_fields), where)

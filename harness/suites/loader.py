@@ -20,12 +20,13 @@ from typing import Any
 import numpy as np
 from pydantic import ValidationError
 
+from harness.bank.validation import error_message, error_path
 from harness.bank.yaml_source import PathKey, Positions, load_yaml
 from harness.errors import BankError, HarnessError
 from harness.metrics.base import Metric, TextMetric
 from harness.plugins import registry
 from harness.suites.dataset import TextDataset, load_dataset
-from harness.suites.errors import SuiteError, SuiteErrors, data_path, validation_message
+from harness.suites.errors import CURVE_TAGS, SuiteError, SuiteErrors
 from harness.suites.images import IMAGE_SUFFIXES, procedural_real_set
 from harness.suites.model import LinearCurve, MetricSpec, PassCurve, PiecewiseCurve, Suite
 
@@ -159,8 +160,8 @@ def _validate(data: Any, positions: Positions) -> Suite:
     except ValidationError as exc:
         errors = []
         for error in exc.errors():
-            where: PathKey = data_path(data, tuple(error["loc"]))
-            errors.append(SuiteError(validation_message(error, Suite.model_fields, where), positions.at(where)))
+            where: PathKey = error_path(data, tuple(error["loc"]), CURVE_TAGS)
+            errors.append(SuiteError(error_message(error, where, Suite.model_fields), positions.at(where)))
         raise SuiteErrors(errors) from None
 
 
