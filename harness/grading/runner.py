@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from harness.bank.loader import Bank, BankQuestion
-from harness.bank.variants import Variant, VariantError, draw_variant
+from harness.bank.variants import VariantError, draw_variant
 from harness.kinds.base import GradeContext
 from harness.results import (
     BankRef,
@@ -98,7 +98,6 @@ def _grade_question(plan: GradingPlan, bank: Bank, bq: BankQuestion, submission:
     try:
         variant = draw_variant(question, bank.id, submission.student_id)
     except VariantError as exc:  # constraints that held at load time but not for this student
-        variant = Variant(f"{bank.id}/{question.id}/{submission.student_id}")
         return QuestionResult(
             question_id=question.id,
             kind=bq.kind.name,

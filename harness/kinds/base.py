@@ -76,6 +76,10 @@ class QuestionKind(ABC, Generic[Q]):
         """The student's raw answer: by default the question's entry in answers.yaml."""
         return answers.get(question.id, MISSING)
 
+    def echo(self, raw: Any) -> Any:
+        """The answer as recorded in the result log (JSON-safe); file-based kinds override."""
+        return _json_safe(raw)
+
     def grade(self, question: Q, raw: Any, ctx: GradeContext) -> QuestionResult:
         """Grade ``raw`` (the student's answer, or :data:`MISSING`). Never raises."""
         if raw is MISSING or raw is None or raw == "":
@@ -133,7 +137,7 @@ class QuestionKind(ABC, Generic[Q]):
             max_score=points,
             status=status,
             feedback=outcome.feedback + _bank_feedback(question, status, ctx.reveal),
-            answer=None if raw is MISSING else _json_safe(raw),
+            answer=None if raw is MISSING else self.echo(raw),
             evidence=evidence,
             variant=dict(variant.values) if variant.values else None,
             prompt=variant.render(question.prompt) if variant.values else None,
@@ -174,10 +178,6 @@ def _json_safe(value: Any) -> Any:
         return value
     if isinstance(value, float):
         return value if value == value and abs(value) != float("inf") else str(value)
-    if isinstance(value, Path):
-        return value.name
-    if hasattr(value, "path") and isinstance(value.path, Path):
-        return value.path.name  # a submitted file: its name, never its host path
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if isinstance(value, Mapping):

@@ -148,6 +148,10 @@ class CodeKind(QuestionKind[CodeQuestion]):
                 return SubmittedFile(path)
         return MISSING
 
+    def echo(self, raw: Any) -> Any:
+        """A submitted file is recorded by its name, never its host path."""
+        return raw.path.name if isinstance(raw, SubmittedFile) else super().echo(raw)
+
     def parse_answer(self, question: CodeQuestion, raw: Any, ctx: GradeContext) -> StudentCode:
         if not isinstance(raw, SubmittedFile):
             raise AnswerError(f"expected the file {question.file} in your submission folder")

@@ -137,6 +137,10 @@ class GenerationKind(QuestionKind[GenerationQuestion]):
                 return SubmittedOutputs(path, folder, question.file.rstrip("/"))
         return answers.get(question.id, MISSING)
 
+    def echo(self, raw: Any) -> Any:
+        """Submitted outputs are recorded by their name in the student's folder, never a host path."""
+        return raw.path.name if isinstance(raw, SubmittedOutputs) else super().echo(raw)
+
     def parse_answer(self, question: GenerationQuestion, raw: Any, ctx: GradeContext) -> SystemOutputs:
         if not isinstance(raw, SubmittedOutputs):
             raise AnswerError(f"submit your outputs as {question.file} in your submission folder, not in answers.yaml")
