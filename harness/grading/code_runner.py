@@ -13,6 +13,8 @@ import importlib.util
 import json
 import os
 import sys
+import tempfile
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,6 +57,8 @@ class CodeRunner:
         self.cache_dir = cache_dir or default_cache_dir()
         self._models = models
         self._expected: dict[str, RunReport] = {}
+        self._expected_locks: dict[str, threading.Lock] = {}
+        self._locks_guard = threading.Lock()
 
     def close(self) -> None:
         self.students.close()
@@ -82,16 +86,19 @@ class CodeRunner:
         """The reference's report on every test of ``question``, from the cache when possible."""
         source = question.path(question.reference).read_text(encoding="utf-8")
         key = self._cache_key(question, source)
-        if key in self._expected:
-            return self._expected[key]
-        path = self.cache_dir / "expected" / f"{key}.json"
-        report = _load_report(path)
-        if report is None:
-            report = self.run(question, source, question.tests, self.references)
-            if report.problem is None and report.import_error is None:
-                _save_report(path, report)
-        self._expected[key] = report
-        return report
+        with self._locks_guard:
+            lock = self._expected_locks.setdefault(key, threading.Lock())
+        with lock:  # students graded in parallel wait for one reference run, not one each
+            if key in self._expected:
+                return self._expected[key]
+            path = self.cache_dir / "expected" / f"{key}.json"
+            report = _load_report(path)
+            if report is None:
+                report = self.run(question, source, question.tests, self.references)
+                if report.problem is None and report.import_error is None:
+                    _save_report(path, report)
+            self._expected[key] = report
+            return report
 
     def _call(self, question: CodeQuestion, test: CodeTest) -> dict[str, Any]:
         models = {name: self._model(name) for name in question.models}
@@ -371,7 +378,13 @@ def _load_report(path: Path) -> RunReport | None:
 
 
 def _save_report(path: Path, report: RunReport) -> None:
+    """Write atomically under a name no other writer (process or thread) can share."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(json.dumps({"events": report.events}, sort_keys=True), encoding="utf-8")
-    tmp.replace(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump({"events": report.events}, out, sort_keys=True)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
