@@ -8,6 +8,7 @@ disk by a hash of everything that could change them.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.util
 import json
@@ -59,6 +60,7 @@ class CodeRunner:
         self._expected: dict[str, RunReport] = {}
         self._expected_locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
+        self._model_folders: dict[str, Path] = {}
 
     def close(self) -> None:
         self.students.close()
@@ -81,6 +83,60 @@ class CodeRunner:
         )
         worker = pool.worker(tuple(question.preload), self._model_paths(question), question.limits)
         return parse_channel(worker.run({module: source}, request, limits), {t.id for t in tests})
+
+    def run_together(
+        self, jobs: list[tuple[CodeQuestion, StudentCode]], public_only: bool = False
+    ) -> dict[str, RunReport]:
+        """One student's questions that share a file, preloads and limits, run in one sandbox
+        job each group (one fork, one import) instead of one job per question.
+
+        Returns ``{question id: report}`` for the groups that ran cleanly. A group whose job
+        stopped early (a crash, a timeout, a protocol violation) returns nothing, so that each
+        of its questions is run again on its own and its report says which one misbehaved.
+        """
+        groups: dict[tuple[Any, ...], list[tuple[CodeQuestion, StudentCode]]] = {}
+        for question, code in jobs:
+            key = (
+                question.file,
+                code.source,
+                tuple(question.preload),
+                question.limits.model_copy(update={"wall_seconds": 0}),
+            )  # not the models: the job reads every model of its group (all public, read-only)
+            groups.setdefault(key, []).append((question, code))
+        reports: dict[str, RunReport] = {}
+        for group in groups.values():
+            if len(group) > 1:
+                reports.update(self._run_group(group, public_only))
+        return reports
+
+    def _run_group(self, group: list[tuple[CodeQuestion, StudentCode]], public_only: bool) -> dict[str, RunReport]:
+        first, code = group[0]
+        module = Path(first.file).with_suffix(".py").name
+        calls, ids = [], []
+        for n, (question, _) in enumerate(group):
+            for test in question.tests:
+                if test.visibility == "public" or not public_only:
+                    calls.append(dict(self._call(question, test), id=f"{n}:{test.id}"))
+                    ids.append(f"{n}:{test.id}")
+        limits = first.limits.model_copy(
+            update={
+                "wall_seconds": max(
+                    max(q.limits.wall_seconds for q, _ in group), sum(c["time_limit"] for c in calls) + 10
+                ),
+                "channel_bytes": min(first.limits.channel_bytes * len(group), 256_000_000),
+            }
+        )
+        request = {"module": module, "calls": calls, "import_time_limit": 20}
+        models = tuple(sorted({path for question, _ in group for path in self._model_paths(question)}))
+        worker = self.students.worker(tuple(first.preload), models, first.limits)
+        report = parse_channel(worker.run({module: code.source}, request, limits), ids)
+        if report.problem is not None:
+            return {}
+        split = {q.id: RunReport(import_error=report.import_error) for q, _ in group}
+        for key, event in report.events.items():
+            index, test_id = key.split(":", 1)
+            split[group[int(index)][0].id].events[test_id] = dict(event, id=test_id)
+        return split
 
     def expected(self, question: CodeQuestion) -> RunReport:
         """The reference's report on every test of ``question``, from the cache when possible."""
@@ -114,12 +170,18 @@ class CodeRunner:
         return call
 
     def _model(self, name: str) -> Path:
+        """A model's folder, found (or built) once per run: finding it hashes its recipe."""
+        with self._locks_guard:
+            if name in self._model_folders:
+                return self._model_folders[name]
         if self._models is None:
             from harness.models.tiny import build
 
             path: Path = build(name, self.cache_dir)
-            return path
-        return self._models(name)
+        else:
+            path = self._models(name)
+        with self._locks_guard:
+            return self._model_folders.setdefault(name, path)
 
     def _model_paths(self, question: CodeQuestion) -> tuple[Path, ...]:
         return tuple(self._model(name) for name in question.models)
@@ -140,13 +202,17 @@ class CodeRunner:
 
     # --- judging -----------------------------------------------------------------------
 
-    def grade(self, question: CodeQuestion, code: StudentCode, public_only: bool = False) -> Outcome:
-        """Run the student's code and judge every test against the reference."""
+    def grade(
+        self, question: CodeQuestion, code: StudentCode, public_only: bool = False, report: RunReport | None = None
+    ) -> Outcome:
+        """Run the student's code and judge every test against the reference. ``report`` is
+        the student's run when it was made already (by :meth:`run_together`)."""
         tests = [t for t in question.tests if t.visibility == "public" or not public_only]
         expected = self.expected(question)
         if expected.import_error or expected.problem:
             raise RuntimeError(f"the reference solution failed: {expected.problem or expected.import_error}")
-        report = self.run(question, code.source, tests, self.students)
+        if report is None:
+            report = self.run(question, code.source, tests, self.students)
         properties = _load_properties(question) if any(t.property for t in tests) else {}
         verdicts = [judge(t, expected.events.get(t.id), report, properties) for t in tests]
         earned = sum(t.points for t, v in zip(tests, verdicts, strict=True) if v.passed)
@@ -358,6 +424,12 @@ def _load_properties(question: CodeQuestion) -> dict[str, Any]:
 
 
 def _library_versions(modules: list[str]) -> dict[str, str]:
+    return dict(_versions(tuple(modules)))
+
+
+@functools.lru_cache(maxsize=256)
+def _versions(modules: tuple[str, ...]) -> dict[str, str]:
+    """Installed versions (read once per process: a metadata lookup costs milliseconds)."""
     from importlib.metadata import PackageNotFoundError, version
 
     versions = {}

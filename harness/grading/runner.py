@@ -62,7 +62,10 @@ class GradingPlan:
 def grade_student(plan: GradingPlan, submission: Submission) -> StudentResult:
     """Grade one submission. Never raises: problems are recorded in the result."""
     problems = list(submission.problems)
-    results = [_grade_question(plan, bank, bq, submission) for bank, bq in plan.questions()]
+    prepared: dict[str, Any] = {}  # shared by this student's questions, never by two students
+    staged = [_stage(plan, bank, bq, submission, prepared) for bank, bq in plan.questions()]
+    _prepare(staged)
+    results = [s if isinstance(s, QuestionResult) else s.kind.grade(s.question, s.raw, s.ctx) for s in staged]
     problems += _unknown_answers(plan, submission)
     return StudentResult(
         student_id=submission.student_id,
@@ -93,7 +96,32 @@ def grade_cohort(plan: GradingPlan, cohort: Cohort) -> CohortResult:
     )
 
 
-def _grade_question(plan: GradingPlan, bank: Bank, bq: BankQuestion, submission: Submission) -> QuestionResult:
+@dataclass(frozen=True)
+class _Staged:
+    """A question ready to grade: the student's raw answer and the context it is graded in."""
+
+    kind: Any
+    question: Any
+    raw: Any
+    ctx: GradeContext
+
+
+def _prepare(staged: list[_Staged | QuestionResult]) -> None:
+    """Let each kind see all of a student's questions of its own before grading any."""
+    by_kind: dict[str, list[_Staged]] = {}
+    for item in staged:
+        if isinstance(item, _Staged):
+            by_kind.setdefault(item.kind.name, []).append(item)
+    for items in by_kind.values():
+        try:
+            items[0].kind.prepare([(s.question, s.raw, s.ctx) for s in items])
+        except Exception:  # optional work: each question is then graded on its own
+            continue
+
+
+def _stage(
+    plan: GradingPlan, bank: Bank, bq: BankQuestion, submission: Submission, prepared: dict[str, Any]
+) -> _Staged | QuestionResult:
     question = bq.question
     try:
         variant = draw_variant(question, bank.id, submission.student_id)
@@ -116,9 +144,9 @@ def _grade_question(plan: GradingPlan, bank: Bank, bq: BankQuestion, submission:
         missing_reason=_missing_reason(submission),
         code_runner=plan.code_runner,
         public_only=plan.mode == "check",
+        prepared=prepared,
     )
-    raw = bq.kind.answer_for(question, submission.answers, submission.folder)
-    return bq.kind.grade(question, raw, ctx)
+    return _Staged(bq.kind, question, bq.kind.answer_for(question, submission.answers, submission.folder), ctx)
 
 
 def _missing_reason(submission: Submission) -> str:

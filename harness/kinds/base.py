@@ -40,6 +40,7 @@ class GradeContext:
     missing_reason: str = "No answer given."
     code_runner: Any = None  # harness.grading.code_runner.CodeRunner when the run grades code
     public_only: bool = False  # a self-check: code questions run their public tests only
+    prepared: dict[str, Any] = field(default_factory=dict)  # what ``prepare`` left, by question id
 
 
 @dataclass
@@ -79,6 +80,13 @@ class QuestionKind(ABC, Generic[Q]):
     def echo(self, raw: Any) -> Any:
         """The answer as recorded in the result log (JSON-safe); file-based kinds override."""
         return _json_safe(raw)
+
+    def prepare(self, items: list[tuple[Q, Any, GradeContext]]) -> None:
+        """Called once per student, with each of their questions of this kind and its raw
+        answer, before any is graded: work that is cheaper done together (the ``code`` kind
+        runs questions that share a file in one sandbox job) is done here, and its results are
+        left in ``ctx.prepared``. Optional: grading must give the same results without it."""
+        return None
 
     def grade(self, question: Q, raw: Any, ctx: GradeContext) -> QuestionResult:
         """Grade ``raw`` (the student's answer, or :data:`MISSING`). Never raises."""

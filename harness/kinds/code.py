@@ -157,10 +157,27 @@ class CodeKind(QuestionKind[CodeQuestion]):
             raise AnswerError(f"expected the file {question.file} in your submission folder")
         return read_student_code(raw.path)
 
+    def prepare(self, items: list[tuple[CodeQuestion, Any, GradeContext]]) -> None:
+        """Run a student's questions that share a file (and limits) in one sandbox job."""
+        runner = items[0][2].code_runner if items else None
+        if runner is None:
+            return
+        jobs = []
+        for question, raw, ctx in items:
+            try:
+                jobs.append((question, self.parse_answer(question, raw, ctx)))
+            except AnswerError:
+                continue  # graded on its own, where the same error is reported
+        reports = runner.run_together(jobs, public_only=items[0][2].public_only)
+        for question, _, ctx in items:
+            if question.id in reports:
+                ctx.prepared[question.id] = reports[question.id]
+
     def _grade(self, question: CodeQuestion, answer: StudentCode, ctx: GradeContext) -> Outcome:
         if ctx.code_runner is None:
             raise RuntimeError("no sandbox was set up for code questions in this run")
-        outcome: Outcome = ctx.code_runner.grade(question, answer, public_only=ctx.public_only)
+        report = ctx.prepared.pop(question.id, None)
+        outcome: Outcome = ctx.code_runner.grade(question, answer, public_only=ctx.public_only, report=report)
         return outcome
 
     def expected(self, question: CodeQuestion, ctx: GradeContext) -> Any:

@@ -73,6 +73,21 @@ questions:
         call: reveal
         visibility: hidden
         time_limit: 1
+  # The same file and limits: graded in one sandbox job with code-add (run_together), so every
+  # attack also goes through the batched path, and the per-question fallback when it breaks it.
+  - id: code-add-again
+    kind: code
+    prompt: add(a, b) once more.
+    file: solution.py
+    reference: reference.py
+    preload: [numpy]
+    limits: {{cpu_seconds: 3, wall_seconds: 5, memory_mb: 1024, processes: 32, file_size_mb: 8, tmp_mb: 32}}
+    tests:
+      - id: add-more
+        call: add
+        args: [20, 22]
+        visibility: hidden
+        time_limit: 1
 """
 
 REFERENCE = """\

@@ -1,0 +1,155 @@
+"""A student's questions that share a file run in one sandbox job, with the same results as
+one job per question; a job that breaks falls back to one job per question."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harness import api
+from harness.kinds.code import CodeKind
+from harness.results import StudentResult
+from harness.sandbox.pool import WarmWorker
+
+BANK = """\
+id: together
+title: Questions sharing a file
+version: "1"
+defaults: {visibility: public}
+questions:
+  - id: q-double
+    kind: code
+    prompt: double(x)
+    file: tasks.py
+    reference: reference.py
+    tests:
+      - {id: small, call: double, args: [2]}
+      - {id: large, call: double, args: [21], visibility: hidden}
+  - id: q-square
+    kind: code
+    prompt: square(x)
+    file: tasks.py
+    reference: reference.py
+    tests:
+      - {id: small, call: square, args: [3]}
+      - {id: negative, call: square, args: [-4], visibility: hidden}
+  - id: q-cube
+    kind: code
+    prompt: cube(x), with more memory (other limits, so a job of its own)
+    file: tasks.py
+    reference: reference.py
+    limits: {memory_mb: 3000}
+    tests:
+      - {id: small, call: cube, args: [2]}
+"""
+
+REFERENCE = """\
+def double(x):
+    return 2 * x
+
+
+def square(x):
+    return x * x
+
+
+def cube(x):
+    return x ** 3
+"""
+
+STUDENTS = {
+    "right": "# my own work\n" + REFERENCE,
+    "half-right": REFERENCE.replace("x * x", "x + x"),
+    # the first question's call ends the whole process: the batched job stops early
+    "exits-in-double": REFERENCE.replace("return 2 * x", "import os; os._exit(0)"),
+    "syntax-error": "def double(x):\n    return (\n",
+}
+
+
+@pytest.fixture
+def cohort(tmp_path: Path) -> tuple[Path, Path]:
+    (tmp_path / "bank").mkdir()
+    (tmp_path / "bank" / "together.yaml").write_text(BANK)
+    (tmp_path / "bank" / "reference.py").write_text(REFERENCE)
+    for name, source in STUDENTS.items():
+        (tmp_path / "cohort" / name).mkdir(parents=True)
+        (tmp_path / "cohort" / name / "tasks.py").write_text(source)
+    return tmp_path / "bank" / "together.yaml", tmp_path / "cohort"
+
+
+def grade(bank: Path, cohort: Path, out: Path) -> dict[str, StudentResult]:
+    run = api.grade([bank], cohort, out, ["json"], dt.date(2026, 11, 23), "process", True)
+    return {s.student_id: s for s in run.cohort.students}
+
+
+def count_jobs(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """Record the test ids sent in each sandbox job of a student (not the reference's)."""
+    jobs: list[list[str]] = []
+    original = WarmWorker.run
+
+    def run(self: WarmWorker, files: Any, request: dict[str, Any], limits: Any) -> Any:
+        if REFERENCE not in files.values():
+            jobs.append([call["id"] for call in request["calls"]])
+        return original(self, files, request, limits)
+
+    monkeypatch.setattr(WarmWorker, "run", run)
+    return jobs
+
+
+def test_questions_sharing_a_file_and_limits_run_in_one_job(
+    cohort: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bank, folder = cohort
+    for name in list(STUDENTS)[1:]:
+        for path in (folder / name).iterdir():
+            path.unlink()
+        (folder / name).rmdir()
+    jobs = count_jobs(monkeypatch)
+    (student,) = grade(bank, folder, tmp_path / "out").values()
+    assert sorted(jobs) == [["0:small", "0:large", "1:small", "1:negative"], ["small"]]
+    assert student.score == student.max_score == 5
+
+
+def test_results_are_the_same_as_one_job_per_question(
+    cohort: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bank, folder = cohort
+    together = grade(bank, folder, tmp_path / "together")
+    monkeypatch.setattr(CodeKind, "prepare", lambda self, items: None)
+    apart = grade(bank, folder, tmp_path / "apart")
+    assert together.keys() == apart.keys() == STUDENTS.keys()
+    for name in STUDENTS:
+        assert together[name].model_dump() == apart[name].model_dump(), name
+    scores = {name: [q.score for q in together[name].questions] for name in STUDENTS}
+    assert scores == {
+        "right": [2, 2, 1],
+        "half-right": [2, 0, 1],
+        "exits-in-double": [0, 2, 1],  # re-run on their own: only double lost its points
+        "syntax-error": [0, 0, 0],
+    }
+
+
+def test_a_job_that_stops_early_is_rerun_one_question_at_a_time(
+    cohort: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bank, folder = cohort
+    jobs = count_jobs(monkeypatch)
+    students = grade(bank, folder, tmp_path / "out")
+    exits = {q.question_id: q for q in students["exits-in-double"].questions}
+    assert exits["q-double"].score == 0
+    assert "stopped early" in " ".join(exits["q-double"].feedback)
+    assert exits["q-square"].score == exits["q-square"].max_score == 2
+    batched = [j for j in jobs if j and j[0].startswith("0:")]
+    assert len(batched) == len(STUDENTS)  # one batched job per student...
+    assert jobs.count(["small", "negative"]) == 1  # ...and one re-run of q-square, for the one that broke it
+
+
+def test_a_self_check_sends_only_public_tests(cohort: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    bank, folder = cohort
+    jobs = count_jobs(monkeypatch)
+    (folder / "half-right" / "answers.yaml").write_text("{}\n")
+    result = api.check([bank], folder / "half-right" / "answers.yaml", today=dt.date(2026, 11, 23))
+    assert sorted(jobs) == [["0:small", "1:small"], ["small"]]  # hidden tests never enter the sandbox
+    assert [q.score for q in result.questions] == [2, 0, 1]  # a self-check scores the public tests
