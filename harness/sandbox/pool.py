@@ -104,9 +104,10 @@ class WarmWorker:
             }
         )
         contained = ["--contained"] if self.sandbox.isolating else []
+        rehearse = [f"--rehearse={path}" for path in self.readonly if (path / "config.json").is_file()]
         scratch = "/tmp" if self.sandbox.isolating else self._empty.name
         request = RunRequest(
-            argv=["python", "-I", "-B", ZYGOTE[0], "--scratch", scratch, *contained, *self.preload],
+            argv=["python", "-I", "-B", ZYGOTE[0], "--scratch", scratch, *contained, *rehearse, *self.preload],
             workdir=Path(self._empty.name),
             limits=zygote_limits,
             mounts=(STUB, ZYGOTE),
