@@ -31,6 +31,7 @@ Like the stub, this file imports nothing from ``harness``. Frames on stdin/stdou
 from __future__ import annotations
 
 import ctypes
+import gc
 import importlib
 import json
 import os
@@ -336,8 +337,6 @@ def rehearse(folders: list[str]) -> None:
     """
     if "transformers" not in sys.modules or not folders:
         return
-    import gc
-
     saved = os.environ.get("TOKENIZERS_PARALLELISM")
     os.environ["TOKENIZERS_PARALLELISM"] = "false"
     tqdm = sys.modules.get("tqdm.std") or importlib.import_module("tqdm.std")
@@ -403,6 +402,8 @@ def main() -> None:
     for name in args.preload:
         importlib.import_module(name)
     rehearse(args.rehearse)
+    gc.collect()
+    gc.freeze()  # the garbage collector never walks what the zygote holds: no copy-on-write for it
     serve(frames_fd, args.scratch, args.contained)
 
 
