@@ -34,7 +34,7 @@ from harness import api
 from harness.bank.loader import BankQuestion
 from harness.grading import code_runner
 from harness.grading.code_runner import CodeRunner, parse_channel
-from harness.kinds.code import CodeQuestion
+from harness.kinds.code import CodeQuestion, StudentCode
 from harness.sandbox.select import sandbox_named
 
 BANK = Path("question_bank/coding.yaml")
@@ -155,6 +155,25 @@ def overhead(repeats: int) -> None:
                 own.append(sum(float(e.get("seconds", 0)) for e in report.events.values()) + _import_seconds(result))
             wall, mine = statistics.median(walls) * 1000, statistics.median(own) * 1000
             print(f"    {question.id:<28}{wall:>9.1f}{mine:>12.1f}{wall / mine:>7.1f}x")
+        print("    as graded: a student's questions that share a file run as one job (run_together)")
+        by_file: dict[str, list[CodeQuestion]] = defaultdict(list)
+        for question in code_questions():
+            if "torch" in question.preload:
+                by_file[question.file].append(question)
+        for file, questions in by_file.items():
+            code = StudentCode("\n\n".join(q.path(q.reference).read_text() for q in questions), [])
+            jobs = [(q, code) for q in questions]
+            own_seconds = _StudentSeconds()
+            runner.run_together(jobs)  # warm-up
+            walls = []
+            with own_seconds:
+                for _ in range(repeats):
+                    started = time.perf_counter()
+                    runner.run_together(jobs)
+                    walls.append(time.perf_counter() - started)
+            wall, mine = statistics.median(walls) * 1000, own_seconds.total / repeats * 1000
+            label = f"{file} ({len(questions)} questions)"
+            print(f"    {label:<28}{wall:>9.1f}{mine:>12.1f}{wall / mine:>7.1f}x")
 
 
 def _import_seconds(result: object) -> float:
