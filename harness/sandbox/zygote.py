@@ -344,7 +344,10 @@ def rehearse(folders: list[str]) -> None:
     try:
         for folder in folders:
             if os.path.isfile(os.path.join(folder, "config.json")):
-                _rehearse_one(folder)
+                try:
+                    _rehearse_one(folder)
+                except Exception:  # an optimisation only: a model it cannot load is just not warm
+                    continue
         gc.collect()
     finally:
         tqdm.tqdm.monitor_interval = interval

@@ -112,3 +112,19 @@ def test_warm_worker_enforces_the_jobs_wall_clock() -> None:
         assert result.timed_out and result.wall_seconds < 3
         fine = worker.run({"m.py": "def f(x):\n    return x\n"}, STUB_REQUEST, SandboxLimits(wall_seconds=5))
         assert '"value":2' in fine.channel.decode()
+
+
+@needs_bwrap
+def test_a_model_folder_the_rehearsal_cannot_load_does_not_stop_the_worker(tmp_path: Path) -> None:
+    """Rehearsing models is an optimisation: a folder it cannot load leaves jobs running."""
+    pytest.importorskip("transformers")
+    broken = tmp_path / "not-a-model"
+    broken.mkdir()
+    (broken / "config.json").write_text('{"model_type": "no-such-architecture"}')
+    broken.chmod(0o755)
+    (broken / "config.json").chmod(0o644)
+    tmp_path.chmod(0o755)
+    with WarmPool(BwrapSandbox()) as pool:
+        worker = pool.worker(("transformers",), (broken,))
+        result = worker.run({"m.py": "def f(x):\n    return x * 2\n"}, STUB_REQUEST, SandboxLimits(wall_seconds=10))
+    assert '"value":4' in result.channel.decode(), result
