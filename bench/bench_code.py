@@ -11,8 +11,9 @@ Run from the repository root::
     no namespaces), so the ratio is the price of isolation.
 (b) Overhead on torch exercises (issue 3: grading time per student, after warm-up, at most
     10x the student code's own compute): each torch question graded K times with its
-    reference as the student, through a warm bwrap worker; the student's own compute is what
-    the stub measured (import plus every call); the rest is sandbox, fork, transport, judging.
+    reference as the student, through a warm bwrap worker, one job per question and then one
+    job per file (``run_together``, as grading does); the student's own compute is what the
+    stub measured (import plus every call); the rest is sandbox, fork and transport.
 """
 
 from __future__ import annotations
@@ -27,13 +28,15 @@ import tempfile
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from harness import api
 from harness.bank.loader import BankQuestion
 from harness.grading import code_runner
-from harness.grading.code_runner import CodeRunner, parse_channel
+from harness.grading.code_runner import CodeRunner
 from harness.kinds.code import CodeQuestion, StudentCode
 from harness.sandbox.select import sandbox_named
 
@@ -105,14 +108,7 @@ class _StudentSeconds:
 
     def __enter__(self) -> None:
         def counting(result: Any, wanted: Any) -> Any:
-            seconds = 0.0
-            for line in result.channel.decode("utf-8", "replace").splitlines():
-                try:
-                    event = json.loads(line)
-                    if event.get("event") in ("ready", "result"):
-                        seconds += float(event.get("seconds", 0))
-                except (ValueError, AttributeError, TypeError):
-                    continue  # the grader reports malformed lines; here they only do not count
+            seconds = _own_seconds(result)
             with self._lock:
                 self.total += seconds
             return self._original(result, wanted)
@@ -138,50 +134,46 @@ def overhead(repeats: int) -> None:
     print(f"(b) warm-worker overhead on torch exercises, {repeats} gradings each after one warm-up")
     print(f"    {'question':<28}{'wall ms':>9}{'student ms':>12}{'ratio':>8}")
     with tempfile.TemporaryDirectory() as cache, CodeRunner(sandbox_named("bwrap"), cache_dir=Path(cache)) as runner:
-        for question in code_questions():
-            if "torch" not in question.preload:
-                continue
+        torch_questions = [q for q in code_questions() if "torch" in q.preload]
+        for question in torch_questions:
             source = question.path(question.reference).read_text()
             runner.expected(question)
-            runner.run(question, source, question.tests, runner.students)  # warm-up
-            walls, own = [], []
-            for _ in range(repeats):
-                worker = runner.students.worker(tuple(question.preload), runner._model_paths(question), question.limits)
-                request = {"module": "m.py", "calls": [runner._call(question, t) for t in question.tests]}
-                started = time.perf_counter()
-                result = worker.run({"m.py": source}, request, question.limits)
-                walls.append(time.perf_counter() - started)
-                report = parse_channel(result, [t.id for t in question.tests])
-                own.append(sum(float(e.get("seconds", 0)) for e in report.events.values()) + _import_seconds(result))
-            wall, mine = statistics.median(walls) * 1000, statistics.median(own) * 1000
-            print(f"    {question.id:<28}{wall:>9.1f}{mine:>12.1f}{wall / mine:>7.1f}x")
+            _print_row(question.id, repeats, partial(runner.run, question, source, question.tests, runner.students))
         print("    as graded: a student's questions that share a file run as one job (run_together)")
         by_file: dict[str, list[CodeQuestion]] = defaultdict(list)
-        for question in code_questions():
-            if "torch" in question.preload:
-                by_file[question.file].append(question)
+        for question in torch_questions:
+            by_file[question.file].append(question)
         for file, questions in by_file.items():
             code = StudentCode("\n\n".join(q.path(q.reference).read_text() for q in questions), [])
             jobs = [(q, code) for q in questions]
-            own_seconds = _StudentSeconds()
-            runner.run_together(jobs)  # warm-up
-            walls = []
-            with own_seconds:
-                for _ in range(repeats):
-                    started = time.perf_counter()
-                    runner.run_together(jobs)
-                    walls.append(time.perf_counter() - started)
-            wall, mine = statistics.median(walls) * 1000, own_seconds.total / repeats * 1000
-            label = f"{file} ({len(questions)} questions)"
-            print(f"    {label:<28}{wall:>9.1f}{mine:>12.1f}{wall / mine:>7.1f}x")
+            _print_row(f"{file} ({len(questions)} questions)", repeats, partial(runner.run_together, jobs))
 
 
-def _import_seconds(result: object) -> float:
-    for line in getattr(result, "channel", b"").decode().splitlines():
-        event = json.loads(line)
-        if event.get("event") == "ready":
-            return float(event.get("seconds", 0))
-    return 0.0
+def _print_row(label: str, repeats: int, grade_once: Callable[[], object]) -> None:
+    """Median wall time of ``grade_once`` after one warm-up, against the student's own compute."""
+    grade_once()
+    walls = []
+    own = _StudentSeconds()
+    with own:
+        for _ in range(repeats):
+            started = time.perf_counter()
+            grade_once()
+            walls.append(time.perf_counter() - started)
+    wall, mine = statistics.median(walls) * 1000, own.total / repeats * 1000
+    print(f"    {label:<28}{wall:>9.1f}{mine:>12.1f}{wall / mine:>7.1f}x")
+
+
+def _own_seconds(result: Any) -> float:
+    """The student's own time in one run, as the stub measured it: import plus every call."""
+    seconds = 0.0
+    for line in result.channel.decode("utf-8", "replace").splitlines():
+        try:
+            event = json.loads(line)
+            if event.get("event") in ("ready", "result"):
+                seconds += float(event.get("seconds", 0))
+        except (ValueError, AttributeError, TypeError):
+            continue  # the grader reports malformed lines; here they only do not count
+    return seconds
 
 
 def main() -> int:

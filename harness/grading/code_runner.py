@@ -76,13 +76,27 @@ class CodeRunner:
 
     def run(self, question: CodeQuestion, source: str, tests: list[CodeTest], pool: WarmPool) -> RunReport:
         """Run ``tests`` against ``source`` in a warm worker of ``pool``."""
-        module = Path(question.file).with_suffix(".py").name
-        request = {"module": module, "calls": [self._call(question, t) for t in tests], "import_time_limit": 20}
-        limits = question.limits.model_copy(
-            update={"wall_seconds": max(question.limits.wall_seconds, sum(t.time_limit for t in tests) + 10)}
+        return self._execute(pool, [question], source, [self._call(question, t) for t in tests])
+
+    def _execute(
+        self, pool: WarmPool, questions: list[CodeQuestion], source: str, calls: list[dict[str, Any]]
+    ) -> RunReport:
+        """One sandbox job: ``calls`` against ``source``, the file of ``questions`` (which share
+        preloads and limits); the job may read every model of every question."""
+        first = questions[0]
+        module = Path(first.file).with_suffix(".py").name
+        limits = first.limits.model_copy(
+            update={
+                "wall_seconds": max(
+                    max(q.limits.wall_seconds for q in questions), sum(c["time_limit"] for c in calls) + 10
+                ),
+                "channel_bytes": min(first.limits.channel_bytes * len(questions), 256_000_000),
+            }
         )
-        worker = pool.worker(tuple(question.preload), self._model_paths(question), question.limits)
-        return parse_channel(worker.run({module: source}, request, limits), {t.id for t in tests})
+        models = tuple(sorted({path for question in questions for path in self._model_paths(question)}))
+        worker = pool.worker(tuple(first.preload), models, first.limits)
+        request = {"module": module, "calls": calls, "import_time_limit": 20}
+        return parse_channel(worker.run({module: source}, request, limits), [c["id"] for c in calls])
 
     def run_together(
         self, jobs: list[tuple[CodeQuestion, StudentCode]], public_only: bool = False
@@ -110,32 +124,20 @@ class CodeRunner:
         return reports
 
     def _run_group(self, group: list[tuple[CodeQuestion, StudentCode]], public_only: bool) -> dict[str, RunReport]:
-        first, code = group[0]
-        module = Path(first.file).with_suffix(".py").name
-        calls, ids = [], []
-        for n, (question, _) in enumerate(group):
-            for test in question.tests:
-                if test.visibility == "public" or not public_only:
-                    calls.append(dict(self._call(question, test), id=f"{n}:{test.id}"))
-                    ids.append(f"{n}:{test.id}")
-        limits = first.limits.model_copy(
-            update={
-                "wall_seconds": max(
-                    max(q.limits.wall_seconds for q, _ in group), sum(c["time_limit"] for c in calls) + 10
-                ),
-                "channel_bytes": min(first.limits.channel_bytes * len(group), 256_000_000),
-            }
-        )
-        request = {"module": module, "calls": calls, "import_time_limit": 20}
-        models = tuple(sorted({path for question, _ in group for path in self._model_paths(question)}))
-        worker = self.students.worker(tuple(first.preload), models, first.limits)
-        report = parse_channel(worker.run({module: code.source}, request, limits), ids)
+        questions = [question for question, _ in group]
+        calls = [
+            dict(self._call(question, test), id=f"{n}:{test.id}")
+            for n, question in enumerate(questions)
+            for test in question.tests
+            if test.visibility == "public" or not public_only
+        ]
+        report = self._execute(self.students, questions, group[0][1].source, calls)
         if report.problem is not None:
             return {}
-        split = {q.id: RunReport(import_error=report.import_error) for q, _ in group}
+        split = {q.id: RunReport(import_error=report.import_error) for q in questions}
         for key, event in report.events.items():
             index, test_id = key.split(":", 1)
-            split[group[int(index)][0].id].events[test_id] = dict(event, id=test_id)
+            split[questions[int(index)].id].events[test_id] = dict(event, id=test_id)
         return split
 
     def expected(self, question: CodeQuestion) -> RunReport:
@@ -195,7 +197,7 @@ class CodeRunner:
             "file": question.file,
             "preload": question.preload,
             "calls": [self._call(question, t) for t in question.tests],
-            "libraries": _library_versions(question.preload),
+            "libraries": _library_versions(tuple(question.preload)),
         }
         canonical = json.dumps(payload, sort_keys=True, default=str)
         return hashlib.sha256(canonical.encode()).hexdigest()
@@ -423,13 +425,9 @@ def _load_properties(question: CodeQuestion) -> dict[str, Any]:
     return vars(module)
 
 
-def _library_versions(modules: list[str]) -> dict[str, str]:
-    return dict(_versions(tuple(modules)))
-
-
-@functools.lru_cache(maxsize=256)
-def _versions(modules: tuple[str, ...]) -> dict[str, str]:
-    """Installed versions (read once per process: a metadata lookup costs milliseconds)."""
+@functools.cache
+def _library_versions(modules: tuple[str, ...]) -> dict[str, str]:
+    """Installed versions, read once per process (a metadata lookup costs milliseconds)."""
     from importlib.metadata import PackageNotFoundError, version
 
     versions = {}

@@ -104,7 +104,7 @@ class WarmWorker:
             }
         )
         contained = ["--contained"] if self.sandbox.isolating else []
-        rehearse = [f"--rehearse={path}" for path in self.readonly if (path / "config.json").is_file()]
+        rehearse = [f"--rehearse={path}" for path in self.readonly]  # the zygote skips what is no model
         scratch = "/tmp" if self.sandbox.isolating else self._empty.name
         request = RunRequest(
             argv=["python", "-I", "-B", ZYGOTE[0], "--scratch", scratch, *contained, *rehearse, *self.preload],

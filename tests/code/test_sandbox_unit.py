@@ -121,9 +121,8 @@ def test_a_model_folder_the_rehearsal_cannot_load_does_not_stop_the_worker(tmp_p
     broken = tmp_path / "not-a-model"
     broken.mkdir()
     (broken / "config.json").write_text('{"model_type": "no-such-architecture"}')
-    broken.chmod(0o755)
+    broken.chmod(0o755)  # readable by the sandbox's uid whatever the umask
     (broken / "config.json").chmod(0o644)
-    tmp_path.chmod(0o755)
     with WarmPool(BwrapSandbox()) as pool:
         worker = pool.worker(("transformers",), (broken,))
         result = worker.run({"m.py": "def f(x):\n    return x * 2\n"}, STUB_REQUEST, SandboxLimits(wall_seconds=10))
