@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,6 +18,33 @@ GOLDEN_TODAY = dt.date(2026, 11, 23)  # fixed, so "after DATE" visibility never 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-goldens", action="store_true", help="rewrite tests/golden/* from this run")
+
+
+# Markers that follow from where a test lives or what it uses, so they cannot drift:
+# `pytest -m "not slow"` is the inner loop, `-m sandbox` the attacks and the code cohort.
+_MARKS_BY_FOLDER = {"security": ("sandbox", "slow"), "browser": ("browser", "slow")}
+_SLOW_FIXTURES = {"sample_cohort"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        folder = Path(str(item.fspath)).parent.name
+        for name in _MARKS_BY_FOLDER.get(folder, ()):
+            item.add_marker(name)
+        if _SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker("slow")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """In CI (``CI`` set, as `.ci/run` does) a skipped test is a failure: a feature whose tests
+    never run there is untested. Locally a skip stays a skip, with its reason."""
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if report.skipped and os.environ.get("CI") and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"skipped in CI, where every test must run: {reason}"
 
 
 @pytest.fixture
@@ -30,3 +62,35 @@ def write_bank(tmp_path: Path):  # type: ignore[no-untyped-def]
         return path
 
     return write
+
+
+@dataclass(frozen=True)
+class SampleCohortRun:
+    """The sample cohort graded once per test session with every bank and every report format.
+
+    Grading it takes most of a minute (its code runs in the real sandbox), so the golden
+    results, the demo command, the code-cohort checks and the browser tests all read this one
+    run instead of grading it again. Tests only read ``out``.
+    """
+
+    out: Path  # results.json, gradebook.csv, index.html and students/*.html
+    text: str  # results.json exactly as written
+
+    @property
+    def cohort(self) -> dict[str, Any]:
+        return json.loads(self.text)  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="session")
+def sample_cohort(tmp_path_factory: pytest.TempPathFactory) -> SampleCohortRun:
+    from harness import api
+    from harness.results import dump_json
+
+    out = tmp_path_factory.mktemp("sample-cohort")
+    # relative paths, as a user would type them: locations in the results are relative too
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(REPO)
+        run = api.grade(["question_bank"], "submissions/sample-cohort", out, ["json", "html", "csv"], GOLDEN_TODAY)
+    text = (out / "results.json").read_text(encoding="utf-8")
+    assert text == dump_json(run.cohort), "results.json differs from the result it was written from"
+    return SampleCohortRun(out, text)

@@ -484,24 +484,3 @@ def test_plugins_lists_every_kind_and_reporter() -> None:
     rows = [line.split()[:2] for line in result.output.splitlines()]
     assert sorted(name for group, name in rows if group == "harness.kinds") == KINDS
     assert sorted(name for group, name in rows if group == "harness.reporters") == REPORTERS
-
-
-def test_demo_grades_the_sample_cohort(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(REPO_ROOT)
-    out = tmp_path / "demo"
-
-    result = run("demo", "--out", str(out))
-
-    assert result.exit_code == 0, result.output
-    assert (out / "index.html").is_file()
-    assert f"cohort report: {out / 'index.html'}" in result.output.splitlines()
-
-
-def test_demo_outside_the_repository_says_where_to_run_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
-
-    result = run("demo", "--out", str(tmp_path / "demo"))
-
-    assert result.exit_code == 1
-    assert "from the repository root" in result.output
-    assert not (tmp_path / "demo").exists()

@@ -6,12 +6,11 @@ with IPython magics), s05-s10 partly correct (typical bugs, missing functions), 
 (s11 a syntax error, s12 an infinite loop, s13 a notebook whose JSON is cut off), s14 a single
 file, s15 code despite a malformed answers.yaml, s16 hostile (reads for the answer key, prints
 "passed", forges results on the channel, exits at import, returns always-equal objects) and
-s17 no code at all. The cohort is graded once per module (about a minute).
+s17 no code at all. The cohort is graded once per test session, with every bank (``sample_cohort``).
 """
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from dataclasses import dataclass
@@ -20,12 +19,11 @@ from typing import Any
 
 import pytest
 
-from harness import api
 from harness.sandbox.bwrap import BwrapSandbox
-from tests.conftest import GOLDEN_TODAY, REPO
+from tests.conftest import REPO, SampleCohortRun
 
 BANK = REPO / "question_bank" / "coding.yaml"
-COHORT = REPO / "submissions" / "sample-cohort"
+CODING_BANK = "coding"  # its id
 
 STRONG = ("s01-ada-lovelace", "s02-alan-turing", "s03-grace-hopper", "s04-katherine-johnson")
 AVERAGE = (
@@ -63,6 +61,8 @@ SECRETS = (
 
 _why = BwrapSandbox().unavailable_reason()
 pytestmark = [
+    pytest.mark.sandbox,
+    pytest.mark.slow,
     pytest.mark.skipif(
         _why is not None and not os.environ.get("CI"),
         reason=f"the bwrap sandbox cannot run here ({_why}); in CI these tests always run",
@@ -92,12 +92,17 @@ class Graded:
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory: pytest.TempPathFactory) -> Graded:
-    out = tmp_path_factory.mktemp("code-cohort")
-    api.grade([BANK], COHORT, out, ["json"], GOLDEN_TODAY, sandbox="bwrap")
-    text = (out / "results.json").read_text(encoding="utf-8")
-    cohort = json.loads(text)
-    return Graded(text, cohort, {s["student_id"]: s for s in cohort["students"]})
+def graded(sample_cohort: SampleCohortRun) -> Graded:
+    """The coding bank's part of the session's one run of the sample cohort (every bank, bwrap):
+    only its questions, with each student's score and maximum summed over them."""
+    cohort = sample_cohort.cohort
+    coding = {q["id"] for q in cohort["questions"] if q["bank_id"] == CODING_BANK}
+    cohort["questions"] = [q for q in cohort["questions"] if q["id"] in coding]
+    for student in cohort["students"]:
+        student["questions"] = [q for q in student["questions"] if q["question_id"] in coding]
+        student["score"] = sum(q["score"] for q in student["questions"])
+        student["max_score"] = sum(q["max_score"] for q in student["questions"])
+    return Graded(sample_cohort.text, cohort, {s["student_id"]: s for s in cohort["students"]})
 
 
 def test_the_whole_cohort_is_graded_in_bwrap(graded: Graded) -> None:

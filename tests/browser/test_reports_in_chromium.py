@@ -17,8 +17,7 @@ from typing import ClassVar
 
 import pytest
 
-from harness import api
-from tests.conftest import GOLDEN_TODAY, REPO
+from tests.conftest import SampleCohortRun
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 if CHROMIUM is None and not os.environ.get("CI"):
@@ -46,10 +45,8 @@ def chromium(*args: str, profile: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("reports")
-    api.grade([REPO / "question_bank"], REPO / "submissions" / "sample-cohort", out, ["html"], GOLDEN_TODAY)
-    return out
+def reports(sample_cohort: SampleCohortRun) -> Path:
+    return sample_cohort.out
 
 
 def test_cohort_page_renders_and_every_student_link_resolves(reports: Path, tmp_path: Path) -> None:

@@ -17,6 +17,8 @@ from harness.metrics.base import Metric, MetricResult, MetricUnavailableError, l
 from harness.plugins import registry
 
 NAMES = registry("metrics").names()
+# the metrics that score hypotheses against references one to one (not, e.g., distinct-n)
+PAIRED = [name for name in NAMES if getattr(registry("metrics").get(name), "paired_inputs", False)]
 
 # what a metric needs from the test session, by name
 RESOURCES: dict[str, Callable[[pytest.FixtureRequest], dict[str, Any]]] = {
@@ -26,7 +28,15 @@ RESOURCES: dict[str, Callable[[pytest.FixtureRequest], dict[str, Any]]] = {
 
 @pytest.fixture(params=NAMES)
 def metric(request: pytest.FixtureRequest) -> Metric[Any, Any]:
-    name = request.param
+    return _configured(request.param, request)
+
+
+@pytest.fixture(params=PAIRED)
+def paired_metric(request: pytest.FixtureRequest) -> Metric[Any, Any]:
+    return _configured(request.param, request)
+
+
+def _configured(name: str, request: pytest.FixtureRequest) -> Metric[Any, Any]:
     plugin = registry("metrics").get(name)
     if not isinstance(plugin, Metric):
         pytest.skip(f"{name} ({type(plugin).__name__}) does not derive from harness.metrics.base.Metric")
@@ -80,9 +90,8 @@ def test_signature_names_metric_library_and_version(metric: Metric[Any, Any]) ->
     assert f"|version:{signature.version}|" in text and text.endswith("|harness:0.1.0")
 
 
-def test_mismatched_lengths_raise(metric: Metric[Any, Any]) -> None:
-    if not metric.paired_inputs:
-        pytest.skip(f"{metric.name} does not pair hypotheses with references")
+def test_mismatched_lengths_raise(paired_metric: Metric[Any, Any]) -> None:
+    metric = paired_metric
     hypotheses = list(metric.example.hypotheses)
     references = metric.example.references
     too_few = list(references)[:-1] if references is not None else ["a reference"] * (len(hypotheses) - 1)
