@@ -23,6 +23,7 @@ from harness.results import CohortResult, StudentResult, read_cohort
 from harness.submissions import collect_cohort, read_answers_file
 
 if TYPE_CHECKING:
+    from harness.grading.examples import ExampleResult
     from harness.suites import SuiteScore
 
 PathLike = str | Path
@@ -167,6 +168,16 @@ def suite_json_schema() -> dict[str, Any]:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "genai-harness metric suite"
     return schema
+
+
+def check_examples(loaded: Sequence[Bank]) -> list[ExampleResult]:
+    """Grade every question's example answers with its kind; see :mod:`harness.grading.examples`.
+
+    Returns one result per example; those that are not ``ok`` say where and why (``message``).
+    """
+    from harness.grading.examples import check_examples as grade_examples
+
+    return grade_examples(loaded)
 
 
 @dataclass(frozen=True)

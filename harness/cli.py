@@ -134,15 +134,24 @@ def validate(paths: tuple[str, ...], solutions: bool, sandbox: str | None) -> No
     """Validate question banks; exit non-zero on any error."""
     from harness import api
 
-    for bank in api.load(paths):
+    banks = api.load(paths)
+    for bank in banks:
         click.echo(f"ok  {bank.path}: bank {bank.id!r} v{bank.version}, {len(bank.questions)} questions")
+    examples = api.check_examples(banks)
+    wrong = [e for e in examples if not e.ok]
+    for example in wrong:
+        click.echo(f"BAD {example.message}")
+    if examples:
+        click.echo(f"{'BAD' if wrong else 'ok '} examples: {len(examples) - len(wrong)} of {len(examples)} as written")
+    failures = 0
     if solutions:
-        failures = 0
         for check in api.validate_solutions(paths, sandbox):
             failures += not check.ok
             click.echo(f"{'ok ' if check.ok else 'BAD'} {check.question_id}: {check.solution}: {check.detail}")
-        if failures:
-            raise HarnessError(f"{failures} solution check(s) failed")
+    failed = [f"{len(wrong)} example answer(s) scored otherwise than written"] if wrong else []
+    failed += [f"{failures} solution check(s) failed"] if failures else []
+    if failed:
+        raise HarnessError("; ".join(failed))
 
 
 @main.group()

@@ -48,6 +48,28 @@ class AfterDate(Model):
 Visibility = Literal["public", "hidden"] | AfterDate
 
 
+class Example(Model):
+    """An answer the instructor has graded by hand, with the score the kind must give it.
+
+    ``harness validate`` grades every example with the question's own kind and reports each
+    one that scores otherwise (see :mod:`harness.grading.examples`). ``score`` is in points: one
+    number, or ``[low, high]`` when any score in that range is right.
+    """
+
+    answer: Any
+    score: float | tuple[float, float]
+    student: str | None = None  # whose variant: required when the question has parameters
+    note: str | None = None  # why this example is here ("paraphrase", "misconception: ...")
+
+    @field_validator("score")
+    @classmethod
+    def _score_range(cls, value: float | tuple[float, float]) -> float | tuple[float, float]:
+        low, high = value if isinstance(value, tuple) else (value, value)
+        if low < 0 or high < low:
+            raise ValueError(f"score [{low:g}, {high:g}] is not a range of points >= 0")
+        return value
+
+
 class IntParameter(Model):
     int: tuple[int, int]  # inclusive range
 
@@ -93,6 +115,8 @@ class Question(Model):
     feedback: Feedback = Field(default_factory=Feedback)
     tags: Tags = Field(default_factory=Tags)
     visibility: Visibility = "public"
+    # Tests of the bank, not part of what it grades: left out of dumps, so of the bank's hash.
+    examples: list[Example] = Field(default_factory=list, exclude=True)
 
     @field_validator("feedback", mode="before")
     @classmethod
