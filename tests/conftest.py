@@ -20,6 +20,28 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-goldens", action="store_true", help="rewrite tests/golden/* from this run")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """One cache for the whole session, never the user's: the tiny models are trained once into
+    it (by whichever test needs them first: the model tests or the sample cohort's grading),
+    and reference results cached by one test are what the next one finds. Set
+    ``HARNESS_CACHE`` yourself to reuse a cache across sessions."""
+    if "HARNESS_CACHE" not in os.environ:
+        import tempfile
+
+        os.environ["HARNESS_CACHE"] = _SESSION_CACHE[0] = tempfile.mkdtemp(prefix="harness-test-cache-")
+
+
+_SESSION_CACHE = [""]  # the cache this session made, removed at its end
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _SESSION_CACHE[0]:
+        import shutil
+
+        shutil.rmtree(_SESSION_CACHE[0], ignore_errors=True)
+        os.environ.pop("HARNESS_CACHE", None)
+
+
 # Markers that follow from where a test lives or what it uses, so they cannot drift:
 # `pytest -m "not slow"` is the inner loop, `-m sandbox` the attacks and the code cohort.
 _MARKS_BY_FOLDER = {"security": ("sandbox", "slow"), "browser": ("browser", "slow")}

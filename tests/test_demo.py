@@ -53,4 +53,3 @@ def test_demo_outside_the_repository_says_where_to_run_it(tmp_path: Path, monkey
     assert result.exit_code != 0
     assert "from the repository root" in result.output
     assert not (tmp_path / "demo").exists()
-

@@ -28,13 +28,14 @@ class BuiltModels:
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory: pytest.TempPathFactory) -> BuiltModels:
-    """Every model, built once into a fresh cache (the build itself never touches the hub)."""
+def built() -> BuiltModels:
+    """Every model, built once into the session's cache (``tests/conftest.py`` makes a fresh one),
+    which the sample cohort's grading also uses: the build itself never touches the hub."""
     pytest.importorskip("torch")
     pytest.importorskip("transformers")
-    from harness.models import build, names
+    from harness.models import build, default_cache_dir, names
 
-    cache_dir = tmp_path_factory.mktemp("harness-cache")
+    cache_dir = default_cache_dir()
     folders: dict[str, Path] = {}
     seconds: dict[str, float] = {}
     for name in names():
