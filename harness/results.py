@@ -9,12 +9,15 @@ byte-identical JSON (no timestamps, sorted keys, rounded floats).
 from __future__ import annotations
 
 import json
+import re
 import textwrap
+from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic_core import PydanticSerializationError
 
 SCHEMA_VERSION = 1
 SCORE_DECIMALS = 6
@@ -31,6 +34,45 @@ class Status(StrEnum):
     ERROR = "error"  # the grader itself failed on this answer (recorded, never raised)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """``text`` with every lone surrogate written out visibly, so it can be encoded as UTF-8.
+
+    Student text reaches results from places that can hold code points no UTF-8 file can:
+    an exception message or a notebook decoded from JSON (``"\\ud800"``), a folder or zip
+    entry name that is not UTF-8 (Python keeps each undecodable byte as U+DC80..U+DCFF). An
+    undecodable byte is shown as ``\\xNN``, any other lone surrogate as ``\\uNNNN``.
+    """
+    if text.isascii():
+        return text
+    return _SURROGATE.sub(_escape_surrogate, text)
+
+
+def _escape_surrogate(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that did not decode (os.fsdecode, surrogateescape)
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\u{code:04x}"
+
+
+def printable_data(value: Any) -> Any:
+    """:func:`printable` applied to every string (keys included) of nested dicts and lists."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, Mapping):
+        return {printable_data(k): printable_data(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [printable_data(v) for v in value]
+    return value
+
+
+# Fields that carry student-provided text: cleaned where it enters the result log.
+Text = Annotated[str, AfterValidator(printable)]
+Data = Annotated[Any, AfterValidator(printable_data)]
+
+
 class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -38,24 +80,24 @@ class Record(BaseModel):
 class Problem(Record):
     """Something that went wrong for a student and did not stop the run."""
 
-    code: str  # machine-readable: answers-unreadable, unknown-question, ...
-    message: str  # one clear line for a person
-    location: str | None = None  # file:line where it applies
+    code: Text  # machine-readable: answers-unreadable, unknown-question, ...
+    message: Text  # one clear line for a person
+    location: Text | None = None  # file:line where it applies
 
 
 class QuestionResult(Record):
-    question_id: str
+    question_id: Text
     kind: str
     topic: str | None = None
     score: float
     max_score: float
     status: Status
-    feedback: list[str] = Field(default_factory=list)
-    answer: Any = None  # the student's answer, as given (JSON-safe)
-    evidence: dict[str, Any] = Field(default_factory=dict)  # what the grader used to decide
+    feedback: list[Text] = Field(default_factory=list)
+    answer: Data = None  # the student's answer, as given (JSON-safe)
+    evidence: Annotated[dict[str, Any], AfterValidator(printable_data)] = Field(default_factory=dict)  # why
     variant: dict[str, Any] | None = None  # parameter values of this student's variant
-    prompt: str | None = None  # this student's rendered prompt, for parameterised questions
-    option_order: list[str] | None = None  # choice: the order this student was shown
+    prompt: Text | None = None  # this student's rendered prompt, for parameterised questions
+    option_order: list[Text] | None = None  # choice: the order this student was shown
     reveal: bool = True  # False: the expected answer must not be shown to the student
 
 
@@ -90,7 +132,7 @@ class BankRef(Record):
 
 class StudentResult(Record):
     schema_version: int = SCHEMA_VERSION
-    student_id: str
+    student_id: Text
     banks: list[BankRef]
     score: float
     max_score: float
@@ -121,7 +163,7 @@ def _withheld(question: QuestionResult) -> QuestionResult:
 
 class CohortResult(Record):
     schema_version: int = SCHEMA_VERSION
-    cohort: str
+    cohort: Text
     mode: str  # "grade" (instructor) or "check" (student self-check)
     banks: list[BankRef]
     questions: list[QuestionInfo]
@@ -141,8 +183,21 @@ def dump_json(record: BaseModel) -> str:
 
     pydantic's serializer writes in Rust, ~10x faster and leaner than ``json.dumps`` over a
     ``model_dump``; dict fields keep the order the graders built them in, which is fixed.
+    Never raises for the text in a record: see :func:`_record_json`.
     """
-    return record.model_dump_json(indent=2) + "\n"
+    return _record_json(record) + "\n"
+
+
+def _record_json(record: BaseModel) -> str:
+    """``record`` as indented JSON. Student text is cleaned when a record is built, but a
+    record built without validation (``model_copy``, ``model_construct``) can still hold a
+    string UTF-8 cannot encode; one such string must not cost the whole cohort its results,
+    so the record is then rebuilt with every string made :func:`printable`."""
+    try:
+        return record.model_dump_json(indent=2)
+    except PydanticSerializationError:
+        cleaned = type(record).model_validate(printable_data(record.model_dump()))
+        return cleaned.model_dump_json(indent=2)
 
 
 def write_cohort_json(cohort: CohortResult, path: Path) -> None:
@@ -156,7 +211,7 @@ def write_cohort_json(cohort: CohortResult, path: Path) -> None:
     with path.open("w", encoding="utf-8", newline="\n") as out:
         out.write(head + '"students": [')
         for i, student in enumerate(cohort.students):
-            out.write(("," if i else "") + "\n" + textwrap.indent(student.model_dump_json(indent=2), "    "))
+            out.write(("," if i else "") + "\n" + textwrap.indent(_record_json(student), "    "))
         out.write(("\n  ]" if cohort.students else "]") + tail)
 
 

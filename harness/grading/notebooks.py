@@ -6,6 +6,7 @@ import json
 import re
 
 from harness.errors import AnswerError
+from harness.results import printable
 
 _MAGIC = re.compile(r"^\s*(%|!)")
 
@@ -41,12 +42,14 @@ def notebook_source(text: str) -> tuple[str, list[str]]:
         else:
             raise AnswerError(f"cell {number} of the notebook has a malformed source")
         if text_of_cell.lstrip().startswith("%%"):
-            notes.append(f"cell {number}: a cell magic ({text_of_cell.split()[0]}) was skipped")
+            notes.append(f"cell {number}: a cell magic ({printable(text_of_cell.split()[0][:60])}) was skipped")
             continue
         for line in text_of_cell.splitlines():
             if _MAGIC.match(line):
                 notes.append(f"cell {number}: removed {line.strip()[:60]!r} (IPython only)")
                 line = ""
+            elif printable(line) != line:  # JSON can hold a lone "\ud800"; a .py file cannot
+                raise AnswerError(f"cell {number} holds a lone surrogate character, which no Python file can hold")
             lines.append(line)
         lines.append("")
     return "\n".join(lines), notes
