@@ -1,26 +1,44 @@
 """Collecting submissions: a cohort folder of student folders, or a zip export of one.
 
 A problem with one student (no answers file, unreadable YAML, an answers file that is not a
-mapping) is recorded on that student's :class:`Submission` and never stops the cohort. Only a
-cohort that cannot be read at all raises :class:`~harness.errors.SubmissionError`.
+mapping, a zip entry that cannot be written) is recorded on that student's
+:class:`Submission` and never stops the cohort; one unreadable answer costs only that answer
+(:mod:`harness.answers_file`). What the cohort loses as a whole (students whose every zip
+entry was skipped, names that differ only by case or Unicode normalisation) is recorded in
+:attr:`Cohort.problems`. A cohort that cannot be read at all, or holds no student,
+raises :class:`~harness.errors.SubmissionError` saying what was found.
 """
 
 from __future__ import annotations
 
 import shutil
 import stat
+import unicodedata
 import zipfile
 import zlib
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, BinaryIO
 
-from harness.bank.yaml_source import Positions, load_yaml
-from harness.errors import BankError, SubmissionError
-from harness.results import Problem
+from harness.answers_file import MAX_ANSWERS_BYTES, AnswersFile, read_answers_yaml
+from harness.bank.yaml_source import Positions
+from harness.errors import SubmissionError
+from harness.results import Problem, printable
+from harness.zip_names import open_zip, raw_name
 
 ANSWER_FILES = ("answers.yaml", "answers.yml")
-MAX_ANSWERS_BYTES = 1_000_000
+__all__ = [
+    "ANSWER_FILES",
+    "MAX_ANSWERS_BYTES",
+    "Cohort",
+    "Submission",
+    "ZipLimits",
+    "collect_cohort",
+    "extract_zip",
+    "read_answers_file",
+    "read_submission",
+]
 
 
 @dataclass(frozen=True)
@@ -39,6 +57,7 @@ class Submission:
     answers: dict[str, Any] = field(default_factory=dict)
     positions: Positions | None = None  # where each answer sits in answers.yaml
     problems: list[Problem] = field(default_factory=list)
+    unreadable: dict[str, Problem] = field(default_factory=dict)  # question id -> why its answer was lost
 
     def answer_location(self, question_id: str) -> str | None:
         return self.positions.at((question_id,)) if self.positions else None
@@ -48,7 +67,7 @@ class Submission:
 class Cohort:
     name: str
     submissions: list[Submission]
-    problems: list[Problem] = field(default_factory=list)  # entries skipped while collecting
+    problems: list[Problem] = field(default_factory=list)  # what the cohort as a whole lost
 
 
 def read_submission(folder: Path, display: str | None = None) -> Submission:
@@ -59,6 +78,9 @@ def read_submission(folder: Path, display: str | None = None) -> Submission:
     """
     submission = Submission(folder.name, folder)
     shown = display or str(folder)
+    if printable(folder.name) != folder.name:
+        message = f"the folder name is not UTF-8 text; it is shown as {printable(folder.name)!r}"
+        submission.problems.append(Problem(code="name-not-utf8", message=message, location=shown))
     answers_path = next((folder / n for n in ANSWER_FILES if (folder / n).is_file()), None)
     if answers_path is None:
         submission.problems.append(
@@ -81,136 +103,244 @@ def read_answers_file(path: Path, student_id: str) -> Submission:
 
 
 def _read_answers(path: Path, submission: Submission, shown: str) -> None:
-    if path.is_symlink():
-        submission.problems.append(
-            Problem(code="answers-unreadable", message="answers file is a symbolic link", location=shown)
-        )
-        return
-    if path.stat().st_size > MAX_ANSWERS_BYTES:
-        message = f"answers file is larger than {MAX_ANSWERS_BYTES} bytes"
-        submission.problems.append(Problem(code="answers-unreadable", message=message, location=shown))
-        return
-    try:
-        data, positions = load_yaml(path, shown)
-    except BankError as exc:
-        submission.problems.append(Problem(code="answers-unreadable", message=exc.message, location=exc.location))
-        return
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        message = "answers file must be a mapping of question id to answer"
-        submission.problems.append(Problem(code="answers-unreadable", message=message, location=f"{shown}:1:1"))
-        return
-    submission.answers = {str(k): v for k, v in data.items()}
-    submission.positions = positions
+    found: AnswersFile = read_answers_yaml(path, shown)
+    submission.answers = found.answers
+    submission.positions = found.positions
+    submission.problems += found.problems
+    submission.unreadable = found.unreadable
 
 
 def collect_cohort(source: Path, workdir: Path | None = None) -> Cohort:
     """Collect every student folder under ``source`` (a folder, or a zip extracted into ``workdir``).
 
     Raises:
-        SubmissionError: ``source`` does not exist, is not a folder or zip, or the zip is
-            corrupt or exceeds the :class:`ZipLimits`.
+        SubmissionError: ``source`` does not exist, is not a folder or zip, the zip is
+            corrupt or exceeds the :class:`ZipLimits`, or no student folder was found (the
+            message says what was found instead).
     """
-    problems: list[Problem] = []
+    entry_problems: list[EntryProblem] = []
     if source.is_file() and zipfile.is_zipfile(source):
         if workdir is None:
             raise SubmissionError("a zip cohort needs a work folder to extract into")
-        root = extract_zip(source, workdir / "cohort", problems)
+        dest = workdir / "cohort"
+        root = _extract(source, dest, entry_problems, ZipLimits())
         name = source.stem
     elif source.is_dir():
         root, name = source, source.name
+        dest = root
     else:
         raise SubmissionError(f"{source}: not a folder of submissions or a zip file")
+    problems: list[Problem] = []
     submissions = []
     for entry in sorted(root.iterdir(), key=lambda p: p.name):
         if entry.name.startswith((".", "__")):
             continue
         if entry.is_symlink():
-            problems.append(
-                Problem(
-                    code="skipped-link", message=f"{entry.name}: symbolic link skipped", location=f"{name}/{entry.name}"
-                )
-            )
+            message = f"{printable(entry.name)}: symbolic link skipped"
+            problems.append(Problem(code="skipped-link", message=message, location=f"{name}/{entry.name}"))
         elif entry.is_dir():
             submissions.append(read_submission(entry, f"{name}/{entry.name}"))
-    return Cohort(name, submissions, problems)
+    problems = _place_entry_problems(entry_problems, root.relative_to(dest).parts, submissions, name) + problems
+    if not submissions:
+        raise SubmissionError(_no_students(source, root, problems))
+    return Cohort(name, submissions, problems + _lookalike_students(submissions, name))
+
+
+def _place_entry_problems(
+    entry_problems: list[EntryProblem], wrapper: tuple[str, ...], submissions: list[Submission], cohort: str
+) -> list[Problem]:
+    """Record each skipped zip entry on its student; what is left belongs to the cohort.
+
+    A student whose every entry was skipped has no folder at all: they would vanish from
+    the results without a word, so the cohort records that they were dropped.
+    """
+    by_id = {s.folder.name: s for s in submissions}
+    cohort_level: list[Problem] = []
+    dropped: Counter[str] = Counter()
+    for item in entry_problems:
+        student = item.student(wrapper)
+        if student in by_id:
+            by_id[student].problems.append(item.problem)
+            continue
+        cohort_level.append(item.problem)
+        if student is not None:
+            dropped[student] += 1
+    for student, count in sorted(dropped.items()):
+        message = f"{printable(student)}: all {count} of this student's zip entries were skipped; not graded"
+        cohort_level.append(Problem(code="student-dropped", message=message, location=f"{cohort}/{student}"))
+    return cohort_level
+
+
+def _lookalike_students(submissions: list[Submission], cohort: str) -> list[Problem]:
+    """Student ids that differ only by case or Unicode normalisation (NFC "zoë", NFD "zoë")."""
+    groups: dict[str, list[str]] = {}
+    for submission in submissions:
+        key = unicodedata.normalize("NFC", printable(submission.student_id)).casefold()
+        groups.setdefault(key, []).append(submission.student_id)
+    problems = []
+    for ids in groups.values():
+        if len(ids) > 1:
+            names = " and ".join(ascii(i) for i in ids)
+            message = (
+                f"{names} differ only by case or Unicode normalisation (NFC/NFD): graded as {len(ids)} "
+                "students; merge or rename them"
+            )
+            problems.append(Problem(code="lookalike-students", message=message, location=f"{cohort}/{ids[0]}"))
+    return problems
+
+
+def _no_students(source: Path, root: Path, problems: list[Problem]) -> str:
+    """Why a cohort has no student, in the words of what was found instead."""
+    what = "zip" if source.is_file() else "folder"
+    answers = next((n for n in ANSWER_FILES if (root / n).exists()), None)
+    if answers is not None:
+        if what == "zip":
+            return f"{source}: {answers} is at the root of the zip; a cohort zip holds one folder per student"
+        return (
+            f"{source}: this is one student's folder (it holds {answers}); pass the folder that holds the "
+            "student folders, or check one student with `harness check`"
+        )
+    seen = [e for e in sorted(root.iterdir(), key=lambda p: p.name) if not e.name.startswith((".", "__"))]
+    found = [f"{len(seen)} file(s) ({', '.join(printable(e.name) for e in seen[:3])})"] if seen else []
+    if problems:
+        first = problems[0]
+        found.append(f"{len(problems)} entries skipped (first: {first.message} at {first.location})")
+    if not found:
+        return f"{source}: no student folders: the {what} is empty"
+    return f"{source}: no student folders; found {'; '.join(found)}"
+
+
+@dataclass(frozen=True)
+class EntryProblem:
+    """A zip entry that was skipped, with the path it claimed (for finding its student)."""
+
+    claimed: tuple[str, ...]
+    problem: Problem
+
+    def student(self, wrapper: tuple[str, ...]) -> str | None:
+        """The student folder this entry is inside, given the export's wrapper folder (if any)."""
+        n = len(wrapper)
+        inside = self.claimed[:n] == wrapper and len(self.claimed) > n + 1
+        return self.claimed[n] if inside else None
 
 
 def extract_zip(archive: Path, dest: Path, problems: list[Problem], limits: ZipLimits = ZipLimits()) -> Path:
     """Extract ``archive`` into ``dest`` safely; return the cohort root inside it.
 
-    Entries that would escape ``dest`` (absolute paths, ``..``), links and oversized files are
-    skipped and recorded in ``problems``.
+    Entries that would escape ``dest`` (absolute paths, ``..``), links, duplicates,
+    oversized files and entries the file system refuses (a path that is both a file and a
+    folder, a name too long) are skipped and recorded in ``problems``.
 
     Raises:
         SubmissionError: the archive is corrupt, has too many entries, or unpacks to more
             than ``limits.max_total_bytes``.
     """
+    found: list[EntryProblem] = []
+    root = _extract(archive, dest, found, limits)
+    problems += [item.problem for item in found]
+    return root
+
+
+@dataclass
+class _Extraction:
+    """What one extraction has written so far."""
+
+    archive: Path
+    dest: Path
+    limits: ZipLimits
+    problems: list[EntryProblem]
+    total: int = 0
+    written: set[tuple[str, ...]] = field(default_factory=set)  # paths of the files extracted
+
+    def skip(self, name: str, code: str, message: str) -> None:
+        where = f"{self.archive.name}!{name}"
+        self.problems.append(EntryProblem(_claimed_parts(name), Problem(code=code, message=message, location=where)))
+
+
+def _extract(archive: Path, dest: Path, problems: list[EntryProblem], limits: ZipLimits) -> Path:
     if dest.exists():
         shutil.rmtree(dest)
     dest.mkdir(parents=True)
+    run = _Extraction(archive, dest, limits, problems)
+    scratch = dest.parent / f"{dest.name}.names-repaired.zip"
     try:
-        with zipfile.ZipFile(archive) as zf:
+        zf, repaired = open_zip(archive, scratch)
+        with zf:
             members = zf.infolist()
             if len(members) > limits.max_members:
                 raise SubmissionError(f"{archive}: {len(members)} entries; the limit is {limits.max_members}")
-            total = 0
-            for info in members:
-                total += _extract_member(zf, info, dest, problems, limits, archive, total)
+            for index, info in enumerate(members):
+                name = raw_name(info).decode("utf-8", "surrogateescape") if index in repaired else info.filename
+                _extract_member(zf, info, name, run)
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
         raise SubmissionError(f"{archive}: cannot read zip: {exc}") from None
+    finally:
+        scratch.unlink(missing_ok=True)
+    if repaired:
+        first = next(printable(raw_name(members[i]).decode("utf-8", "surrogateescape")) for i in sorted(repaired))
+        message = (
+            f"{len(repaired)} entry name(s) are marked UTF-8 but are not (first: {first!r}); "
+            "extracted under their bytes"
+        )
+        problems.append(EntryProblem((), Problem(code="zip-name-not-utf8", message=message, location=archive.name)))
     return _cohort_root(dest)
 
 
-def _extract_member(
-    zf: zipfile.ZipFile,
-    info: zipfile.ZipInfo,
-    dest: Path,
-    problems: list[Problem],
-    limits: ZipLimits,
-    archive: Path,
-    total_so_far: int,
-) -> int:
-    where = f"{archive.name}!{info.filename}"
-    relative = _safe_member_path(info.filename)
+def _extract_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, run: _Extraction) -> None:
+    relative = _safe_member_path(name)
     if relative is None:
-        problems.append(Problem(code="zip-unsafe-entry", message="path leaves the archive; skipped", location=where))
-        return 0
+        run.skip(name, "zip-unsafe-entry", "path leaves the archive; skipped")
+        return
     if stat.S_ISLNK(info.external_attr >> 16):
-        problems.append(Problem(code="zip-unsafe-entry", message="symbolic link; skipped", location=where))
-        return 0
-    target = dest.joinpath(*relative.parts)
-    if info.is_dir():
-        target.mkdir(parents=True, exist_ok=True)
-        return 0
-    target.parent.mkdir(parents=True, exist_ok=True)
+        run.skip(name, "zip-unsafe-entry", "symbolic link; skipped")
+        return
+    if relative.parts in run.written:
+        run.skip(name, "zip-duplicate-entry", "a second entry with the same path; the first one was kept")
+        return
+    target = run.dest.joinpath(*relative.parts)
+    try:  # the file system, not the archive, refuses these: this entry alone is lost
+        if info.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        out = target.open("xb")
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__  # "File exists", "Not a directory", "File name too long"
+        run.skip(name, "zip-unwritable-entry", f"cannot be written here ({reason}); skipped")
+        return
+    run.written.add(relative.parts)
+    with out:
+        _write_member(zf, info, name, (target, out), run)
+
+
+def _write_member(
+    zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, output: tuple[Path, BinaryIO], run: _Extraction
+) -> None:
+    target, out = output
     try:
-        written = _copy_member(zf, info, target, limits, archive, total_so_far)
-    except (RuntimeError, NotImplementedError, zlib.error, zipfile.BadZipFile) as exc:
-        # encrypted, an unsupported compression method, or corrupt data: skip this entry only
+        written = _copy_member(zf, info, out, run)
+    except (RuntimeError, NotImplementedError, zlib.error, zipfile.BadZipFile, UnicodeDecodeError) as exc:
+        # encrypted, an unsupported compression method, corrupt data, or a local header whose
+        # name is marked UTF-8 but is not: skip this entry only
         target.unlink(missing_ok=True)
-        problems.append(Problem(code="zip-unreadable-entry", message=f"cannot extract: {exc}; skipped", location=where))
-        return 0
-    if written > limits.max_file_bytes:
+        run.skip(name, "zip-unreadable-entry", f"cannot extract: {exc}; skipped")
+        return
+    if written > run.limits.max_file_bytes:
         target.unlink()
-        message = f"larger than {limits.max_file_bytes} bytes; skipped"
-        problems.append(Problem(code="zip-oversized-entry", message=message, location=where))
-        return 0
-    return written
+        run.skip(name, "zip-oversized-entry", f"larger than {run.limits.max_file_bytes} bytes; skipped")
+        return
+    run.total += written
 
 
-def _copy_member(
-    zf: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, limits: ZipLimits, archive: Path, total_so_far: int
-) -> int:
+def _copy_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, out: BinaryIO, run: _Extraction) -> int:
     written = 0
-    with zf.open(info) as src, target.open("wb") as out:
+    with zf.open(info) as src:
         while chunk := src.read(1 << 16):
             written += len(chunk)  # counted, not taken from the header, which can lie
-            if written > limits.max_file_bytes:
+            if written > run.limits.max_file_bytes:
                 break
-            if total_so_far + written > limits.max_total_bytes:
-                raise SubmissionError(f"{archive.name}: unpacks to more than {limits.max_total_bytes} bytes")
+            if run.total + written > run.limits.max_total_bytes:
+                raise SubmissionError(f"{run.archive.name}: unpacks to more than {run.limits.max_total_bytes} bytes")
             out.write(chunk)
     return written
 
@@ -223,6 +353,14 @@ def _safe_member_path(name: str) -> PurePosixPath | None:
     if any(part in ("..", "") for part in path.parts):
         return None
     return path
+
+
+def _claimed_parts(name: str) -> tuple[str, ...]:
+    """The folders a (possibly unsafe) entry name claims, for telling which student it was."""
+    parts = [p for p in name.replace("\\", "/").split("/") if p not in ("", ".", "..")]
+    if parts and ":" in parts[0]:
+        parts = parts[1:]
+    return tuple(parts)
 
 
 def _cohort_root(dest: Path) -> Path:

@@ -123,18 +123,13 @@ def _stage(
     plan: GradingPlan, bank: Bank, bq: BankQuestion, submission: Submission, prepared: dict[str, Any]
 ) -> _Staged | QuestionResult:
     question = bq.question
+    lost = submission.unreadable.get(question.id)
+    if lost is not None:  # in answers.yaml, but could not be read (a duplicate key, a non-UTF-8 byte)
+        return _ungraded(bq, Status.INVALID, f"{lost.message} ({lost.location})")
     try:
         variant = draw_variant(question, bank.id, submission.student_id)
     except VariantError as exc:  # constraints that held at load time but not for this student
-        return QuestionResult(
-            question_id=question.id,
-            kind=bq.kind.name,
-            topic=question.tags.topic,
-            score=0.0,
-            max_score=question.max_points,
-            status=Status.ERROR,
-            feedback=[f"could not build your variant: {exc}"],
-        )
+        return _ungraded(bq, Status.ERROR, f"could not build your variant: {exc}")
     ctx = GradeContext(
         student_id=submission.student_id,
         bank_id=bank.id,
@@ -147,6 +142,19 @@ def _stage(
         prepared=prepared,
     )
     return _Staged(bq.kind, question, bq.kind.answer_for(question, submission.answers, submission.folder), ctx)
+
+
+def _ungraded(bq: BankQuestion, status: Status, why: str) -> QuestionResult:
+    question = bq.question
+    return QuestionResult(
+        question_id=question.id,
+        kind=bq.kind.name,
+        topic=question.tags.topic,
+        score=0.0,
+        max_score=question.max_points,
+        status=status,
+        feedback=[why],
+    )
 
 
 def _missing_reason(submission: Submission) -> str:

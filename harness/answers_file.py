@@ -1,0 +1,193 @@
+"""Reading a student's answers.yaml so that one bad answer costs only that answer.
+
+The strict YAML reader (:mod:`harness.bank.yaml_source`) refuses a whole document for one
+duplicate key, and a file that is not UTF-8 cannot be read at all; for a bank that is right,
+for a student it would throw away every answer for one slip. Here, each top-level entry of
+the answers mapping is located first (its first and last line). Entries on a line that is not
+UTF-8, entries whose key appears twice, and entries the strict reader rejects are blanked out
+(line numbers are kept) and recorded with their line, and the rest is read strictly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from harness.bank.yaml_source import Positions, load_yaml_text
+from harness.errors import BankError
+from harness.results import Problem
+
+MAX_ANSWERS_BYTES = 1_000_000
+
+
+@dataclass
+class AnswersFile:
+    """What could be read from one answers file."""
+
+    answers: dict[str, Any] = field(default_factory=dict)
+    positions: Positions | None = None
+    problems: list[Problem] = field(default_factory=list)
+    unreadable: dict[str, Problem] = field(default_factory=dict)  # question id -> why it was not read
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """One top-level ``question: answer`` entry: its key as written and its lines (1-based)."""
+
+    key: str
+    first: int
+    last: int
+    column: int
+
+
+def read_answers_yaml(path: Path, shown: str) -> AnswersFile:
+    """Read the answers file at ``path`` (``shown`` names it in locations). Never raises.
+
+    A problem that loses the whole file has code ``answers-unreadable``; one that loses a
+    single answer has code ``answer-unreadable`` and is also in ``unreadable``.
+    """
+    found = AnswersFile()
+    if path.is_symlink():
+        found.problems.append(_whole_file("answers file is a symbolic link", shown))
+        return found
+    try:
+        if path.stat().st_size > MAX_ANSWERS_BYTES:
+            found.problems.append(_whole_file(f"answers file is larger than {MAX_ANSWERS_BYTES} bytes", shown))
+            return found
+        raw = path.read_bytes()
+    except OSError as exc:
+        found.problems.append(_whole_file(f"cannot read the answers file: {exc.strerror or exc}", shown))
+        return found
+    text, bad_lines = _decode(raw)
+    _parse(text, bad_lines, shown, found)
+    return found
+
+
+def _parse(text: str, bad_lines: dict[int, int], shown: str, found: AnswersFile) -> None:
+    entries = _entries(text)
+    lost: dict[str, str] = {}  # key as written -> why
+    for line, byte in sorted(bad_lines.items()):
+        entry = _entry_at(entries, line)
+        if entry is not None:
+            lost.setdefault(entry.key, f"line {line} is not UTF-8 text (byte 0x{byte:02x})")
+        elif entries is None or not entries:
+            found.problems.append(_whole_file(f"line {line} is not UTF-8 text (byte 0x{byte:02x})", f"{shown}:{line}"))
+            return
+    for key, lines in _duplicates(entries or []).items():
+        lost[key] = f"answered {len(lines)} times (lines {', '.join(map(str, lines))}); none of them was graded"
+    while True:
+        try:
+            data, positions = load_yaml_text(_blanked(text, entries or [], lost), shown)
+            break
+        except BankError as exc:
+            entry = _entry_at(entries, _line_of(exc.location))
+            if entry is None or entry.key in lost:  # not within one answer: the file is lost
+                found.problems.append(Problem(code="answers-unreadable", message=exc.message, location=exc.location))
+                return
+            lost[entry.key] = exc.message
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        message = "answers file must be a mapping of question id to answer"
+        found.problems.append(Problem(code="answers-unreadable", message=message, location=f"{shown}:1:1"))
+        return
+    found.answers = {str(k): v for k, v in data.items()}
+    found.positions = positions
+    for entry in entries or []:
+        if entry.key in lost:
+            _lose(found, entry, lost[entry.key], shown)
+
+
+def _lose(found: AnswersFile, entry: _Entry, why: str, shown: str) -> None:
+    if entry.key in found.unreadable:
+        return
+    problem = Problem(
+        code="answer-unreadable",
+        message=f"the answer to {entry.key!r} could not be read: {why}",
+        location=f"{shown}:{entry.first}:{entry.column}",
+    )
+    found.unreadable[entry.key] = problem
+    found.problems.append(problem)
+
+
+def _decode(raw: bytes) -> tuple[str, dict[int, int]]:
+    """The text, and for each line that is not UTF-8 its first bad byte (the line keeps U+FFFD)."""
+    try:
+        return raw.decode("utf-8"), {}
+    except UnicodeDecodeError:
+        pass
+    lines, bad = [], {}
+    for number, line in enumerate(raw.split(b"\n"), start=1):
+        try:
+            lines.append(line.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            bad[number] = line[exc.start]
+            lines.append(line.decode("utf-8", "replace"))
+    return "\n".join(lines), bad
+
+
+def _entries(text: str) -> list[_Entry] | None:
+    """The top-level entries of a block mapping, or None when the file is not one.
+
+    Composed with PyYAML's pure-Python loader: a file nested too deeply stops with a
+    RecursionError here, where libyaml's C composer could overflow the C stack.
+    """
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except (yaml.YAMLError, RecursionError):
+        return None
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    entries = []
+    pairs = node.value
+    for i, (key, _) in enumerate(pairs):
+        if not isinstance(key, yaml.ScalarNode):
+            return None
+        last = pairs[i + 1][0].start_mark.line if i + 1 < len(pairs) else text.count("\n") + 1
+        first = key.start_mark.line + 1
+        entries.append(_Entry(key.value, first, max(first, last), key.start_mark.column + 1))
+    return entries
+
+
+def _entry_at(entries: list[_Entry] | None, line: int | None) -> _Entry | None:
+    if not entries or line is None:
+        return None
+    return next((e for e in entries if e.first <= line <= e.last), None)
+
+
+def _duplicates(entries: list[_Entry]) -> dict[str, list[int]]:
+    lines: dict[str, list[int]] = {}
+    for entry in entries:
+        lines.setdefault(entry.key, []).append(entry.first)
+    return {key: found for key, found in lines.items() if len(found) > 1}
+
+
+def _blanked(text: str, entries: list[_Entry], lost: dict[str, str]) -> str:
+    """``text`` with the lines of every lost entry emptied; line numbers are unchanged."""
+    if not lost:
+        return text
+    lines = text.split("\n")
+    for entry in entries:
+        if entry.key in lost:
+            for number in range(entry.first, entry.last + 1):
+                if number <= len(lines) and not _shared(entries, entry, number):
+                    lines[number - 1] = ""
+    return "\n".join(lines)
+
+
+def _shared(entries: list[_Entry], entry: _Entry, line: int) -> bool:
+    """A line where the next entry begins (a flow mapping puts several on one line)."""
+    return any(other is not entry and other.first == line for other in entries)
+
+
+def _line_of(location: str | None) -> int | None:
+    """The line of ``file:line:col``; None when the location has no line."""
+    parts = (location or "").rsplit(":", 2)
+    return int(parts[1]) if len(parts) == 3 and parts[1].isdigit() else None
+
+
+def _whole_file(message: str, location: str) -> Problem:
+    return Problem(code="answers-unreadable", message=message, location=location)
