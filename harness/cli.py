@@ -274,6 +274,11 @@ def _print_cohort_summary(run: Any) -> None:
             f"{student.student_id:<28} {student.score:7.2f}/{student.max_score:g}  {student.percent:5.1f}%{flag}"
         )
     click.echo(f"graded {len(cohort.students)} students on {len(cohort.questions)} questions")
+    for problem in cohort.problems:  # what the cohort lost: dropped students, skipped entries, lookalike ids
+        click.echo(
+            f"cohort problem: {problem.code}: {problem.message}"
+            + (f" ({problem.location})" if problem.location else "")
+        )
     for name, path in sorted(run.reports.items()):
         if name != "html":
             click.echo(f"{name}: {path}")

@@ -130,6 +130,9 @@ def collect_cohort(source: Path, workdir: Path | None = None) -> Cohort:
         dest = root
     else:
         raise SubmissionError(f"{source}: not a folder of submissions or a zip file")
+    answers = next((n for n in ANSWER_FILES if (root / n).exists()), None)
+    if answers is not None:
+        raise SubmissionError(_one_student(source, answers))
     problems: list[Problem] = []
     submissions = []
     for entry in sorted(root.iterdir(), key=lambda p: p.name):
@@ -142,7 +145,7 @@ def collect_cohort(source: Path, workdir: Path | None = None) -> Cohort:
             submissions.append(read_submission(entry, f"{name}/{entry.name}"))
     problems = _place_entry_problems(entry_problems, root.relative_to(dest).parts, submissions, name) + problems
     if not submissions:
-        raise SubmissionError(_no_students(source, root, problems))
+        raise SubmissionError(_no_students(source, root, [e.problem for e in entry_problems]))
     return Cohort(name, submissions, problems + _lookalike_students(submissions, name))
 
 
@@ -189,24 +192,25 @@ def _lookalike_students(submissions: list[Submission], cohort: str) -> list[Prob
     return problems
 
 
-def _no_students(source: Path, root: Path, problems: list[Problem]) -> str:
+def _one_student(source: Path, answers: str) -> str:
+    """A cohort with an answers file at its root is one student's submission, not a cohort."""
+    if source.is_file():
+        return f"{source}: {answers} is at the root of the zip; a cohort zip holds one folder per student"
+    return (
+        f"{source}: this is one student's folder (it holds {answers}); pass the folder that holds the "
+        "student folders, or check one student with `harness check`"
+    )
+
+
+def _no_students(source: Path, root: Path, skipped: list[Problem]) -> str:
     """Why a cohort has no student, in the words of what was found instead."""
-    what = "zip" if source.is_file() else "folder"
-    answers = next((n for n in ANSWER_FILES if (root / n).exists()), None)
-    if answers is not None:
-        if what == "zip":
-            return f"{source}: {answers} is at the root of the zip; a cohort zip holds one folder per student"
-        return (
-            f"{source}: this is one student's folder (it holds {answers}); pass the folder that holds the "
-            "student folders, or check one student with `harness check`"
-        )
     seen = [e for e in sorted(root.iterdir(), key=lambda p: p.name) if not e.name.startswith((".", "__"))]
     found = [f"{len(seen)} file(s) ({', '.join(printable(e.name) for e in seen[:3])})"] if seen else []
-    if problems:
-        first = problems[0]
-        found.append(f"{len(problems)} entries skipped (first: {first.message} at {first.location})")
+    if skipped:
+        first = skipped[0]
+        found.append(f"{len(skipped)} zip entries skipped (first: {first.location}: {first.message})")
     if not found:
-        return f"{source}: no student folders: the {what} is empty"
+        return f"{source}: no student folders: the {'zip' if source.is_file() else 'folder'} is empty"
     return f"{source}: no student folders; found {'; '.join(found)}"
 
 

@@ -8,6 +8,7 @@ recorded problems.
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import struct
@@ -509,3 +510,228 @@ def test_deeply_nested_answers_file_is_recorded_not_a_crash(tmp_path: Path, text
 
     assert child.returncode == 0, f"exit {child.returncode}: {child.stderr[-500:]}"
     assert child.stdout.strip() == "[('alice', []), ('mallory', ['answers-unreadable'])]"
+
+
+# --- nothing lost without a word: answers files -----------------------------------------------
+
+
+def test_a_duplicate_key_loses_only_that_answer_with_both_lines(tmp_path: Path) -> None:
+    folder = write_student(tmp_path, "alice", "q1: 0.3\nq2: first\nq3: [a, b]\nq2: second\nq4: 7\n")
+
+    submission = read_submission(folder, "c/alice")
+
+    assert submission.answers == {"q1": 0.3, "q3": ["a", "b"], "q4": 7}
+    assert codes(submission.problems) == ["answer-unreadable"]
+    assert set(submission.unreadable) == {"q2"}
+    assert "answered 2 times (lines 2, 4)" in submission.unreadable["q2"].message
+    assert submission.unreadable["q2"].location == "c/alice/answers.yaml:2:1"
+    assert submission.answer_location("q4") == "c/alice/answers.yaml:5:5"  # line numbers are kept
+
+
+def test_a_duplicate_key_inside_one_answer_loses_only_that_answer(tmp_path: Path) -> None:
+    text = "q1: 0.3\nmatch:\n  VAE: a\n  VAE: b\nq3: |\n  some text\n"
+    folder = write_student(tmp_path, "alice", text)
+
+    submission = read_submission(folder, "c/alice")
+
+    assert submission.answers == {"q1": 0.3, "q3": "some text\n"}
+    assert set(submission.unreadable) == {"match"}
+    assert "duplicate key 'VAE'" in submission.unreadable["match"].message
+    assert submission.unreadable["match"].location == "c/alice/answers.yaml:2:1"
+
+
+def test_a_byte_that_is_not_utf8_loses_only_the_answer_on_its_line(tmp_path: Path) -> None:
+    folder = tmp_path / "alice"
+    folder.mkdir()
+    (folder / "answers.yaml").write_bytes(b"q1: 0.3\nq2: caf\xe9 au lait\nq3: |\n  fine\n  na\xefve\nq4: 7\n")
+
+    submission = read_submission(folder, "c/alice")
+
+    assert submission.answers == {"q1": 0.3, "q4": 7}
+    assert set(submission.unreadable) == {"q2", "q3"}
+    assert "line 2 is not UTF-8 text (byte 0xe9)" in submission.unreadable["q2"].message
+    assert "line 5 is not UTF-8 text (byte 0xef)" in submission.unreadable["q3"].message
+    assert submission.unreadable["q3"].location == "c/alice/answers.yaml:3:1"
+
+
+QUIZ = """\
+id: quiz
+title: Quiz
+version: "1"
+questions:
+  - id: q1
+    kind: numeric
+    prompt: 0.1 + 0.2?
+    answer: 0.3
+  - id: q2
+    kind: numeric
+    prompt: 1 + 1?
+    answer: 2
+"""
+
+
+def test_an_unreadable_answer_is_graded_invalid_with_its_line_and_the_rest_are_graded(tmp_path: Path) -> None:
+    from harness import api
+
+    (tmp_path / "quiz.yaml").write_text(QUIZ, encoding="utf-8")
+    write_student(tmp_path / "cohort", "alice", "q1: 0.3\nq2: 2\nq2: 3\n")
+
+    run = api.grade([tmp_path / "quiz.yaml"], tmp_path / "cohort", tmp_path / "out", formats=("json",))
+
+    (alice,) = run.cohort.students
+    q1, q2 = alice.questions
+    assert (q1.status, q1.score) == ("correct", 1.0)
+    assert q2.status == "invalid"
+    assert "answered 2 times (lines 2, 3)" in q2.feedback[0]
+    assert "cohort/alice/answers.yaml:2:1" in q2.feedback[0]
+
+
+# --- nothing lost without a word: the cohort --------------------------------------------------
+
+
+def test_empty_cohort_folder_is_an_error_saying_it_is_empty(tmp_path: Path) -> None:
+    (tmp_path / "cohort").mkdir()
+
+    with pytest.raises(SubmissionError, match="no student folders: the folder is empty"):
+        collect_cohort(tmp_path / "cohort")
+
+
+def test_cohort_folder_of_files_only_is_an_error_naming_them(tmp_path: Path) -> None:
+    (tmp_path / "cohort").mkdir()
+    (tmp_path / "cohort" / "alice.yaml").write_text("q1: 1\n", encoding="utf-8")
+
+    with pytest.raises(SubmissionError, match=r"no student folders; found 1 file\(s\) \(alice\.yaml\)"):
+        collect_cohort(tmp_path / "cohort")
+
+
+def test_one_students_folder_given_as_the_cohort_is_an_error_saying_so(tmp_path: Path) -> None:
+    folder = write_student(tmp_path, "alice")
+    (folder / "outputs").mkdir()  # a generation question's outputs: not a student
+
+    with pytest.raises(SubmissionError, match="this is one student's folder"):
+        collect_cohort(folder)
+
+
+def test_empty_zip_is_an_error_saying_it_is_empty(tmp_path: Path) -> None:
+    archive = make_zip(tmp_path / "empty.zip", {})
+
+    with pytest.raises(SubmissionError, match="no student folders: the zip is empty"):
+        collect_cohort(archive, tmp_path / "work")
+
+
+def test_zip_with_answers_at_its_root_is_an_error_saying_so(tmp_path: Path) -> None:
+    archive = make_zip(tmp_path / "alice.zip", {"answers.yaml": "q1: 1\n", "solution.py": "x = 1\n"})
+
+    with pytest.raises(SubmissionError, match=r"answers\.yaml is at the root of the zip"):
+        collect_cohort(archive, tmp_path / "work")
+
+
+def test_zip_whose_every_entry_was_skipped_is_an_error_naming_the_first(tmp_path: Path) -> None:
+    archive = make_zip(tmp_path / "abs.zip", {"/alice/answers.yaml": "q1: 1\n", "/bob/answers.yaml": "q1: 2\n"})
+
+    with pytest.raises(SubmissionError, match=r"2 zip entries skipped \(first: abs.zip!/alice/answers.yaml: path leaves the archive"):
+        collect_cohort(archive, tmp_path / "work")
+
+
+def test_student_whose_every_zip_entry_was_skipped_is_a_cohort_problem(tmp_path: Path) -> None:
+    link = zipfile.ZipInfo("bob/answers.yaml")
+    link.external_attr = (0o120777 << 16) | 0x20  # a symbolic link
+    archive = tmp_path / "week3.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("alice/answers.yaml", "q1: 1\n")
+        zf.writestr(link, "/etc/passwd")
+        zf.writestr("/carol/answers.yaml", "q1: 3\n")
+
+    cohort = collect_cohort(archive, tmp_path / "work")
+
+    assert [s.student_id for s in cohort.submissions] == ["alice"]
+    assert codes(cohort.problems) == ["zip-unsafe-entry", "zip-unsafe-entry", "student-dropped", "student-dropped"]
+    dropped = [p for p in cohort.problems if p.code == "student-dropped"]
+    assert [p.location for p in dropped] == ["week3/bob", "week3/carol"]
+    assert "all 1 of this student's zip entries were skipped" in dropped[0].message
+
+
+def test_duplicate_zip_entry_keeps_the_first_and_is_recorded_on_the_student(tmp_path: Path) -> None:
+    archive = tmp_path / "dup.zip"
+    with pytest.warns(UserWarning, match="Duplicate name"), zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("alice/answers.yaml", "q1: 1\n")
+        zf.writestr("bob/answers.yaml", "q1: first\n")
+        zf.writestr("bob/answers.yaml", "q1: second\n")
+
+    cohort = collect_cohort(archive, tmp_path / "work")
+
+    alice, bob = cohort.submissions
+    assert bob.answers == {"q1": "first"}
+    assert codes(bob.problems) == ["zip-duplicate-entry"]
+    assert bob.problems[0].location == "dup.zip!bob/answers.yaml"
+    assert alice.problems == [] and cohort.problems == []
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("zo\u00eb", "zoe\u0308"), ("Bob", "bob")],
+    ids=["nfc-nfd", "case"],
+)
+def test_student_ids_that_differ_only_by_case_or_normalisation_are_a_cohort_problem(
+    tmp_path: Path, first: str, second: str
+) -> None:
+    root = tmp_path / "cohort"
+    for student in (first, second, "alice"):
+        write_student(root, student)
+
+    cohort = collect_cohort(root)
+
+    assert len(cohort.submissions) == 3  # both graded: which one is right is for a person to say
+    assert codes(cohort.problems) == ["lookalike-students"]
+    assert ascii(first) in cohort.problems[0].message and ascii(second) in cohort.problems[0].message
+
+
+def test_cohort_problems_reach_the_console_the_results_and_the_report(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from harness.cli import main
+
+    (tmp_path / "quiz.yaml").write_text(QUIZ, encoding="utf-8")
+    for student in ("zo\u00eb", "zoe\u0308"):
+        write_student(tmp_path / "cohort", student)
+    out = tmp_path / "out"
+
+    result = CliRunner().invoke(
+        main, ["grade", str(tmp_path / "quiz.yaml"), "-s", str(tmp_path / "cohort"), "-o", str(out)]
+    )
+
+    assert "cohort problem: lookalike-students" in result.output
+    results = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    assert [p["code"] for p in results["problems"]] == ["lookalike-students"]
+    assert "differ only by case or Unicode normalisation" in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_text_answer_over_the_limit_is_graded_on_its_start_and_says_so(tmp_path: Path) -> None:
+    from harness import api
+
+    bank = tmp_path / "essay.yaml"
+    bank.write_text(
+        """\
+id: essay
+title: Essay
+version: "1"
+questions:
+  - id: t1
+    kind: text
+    prompt: Explain.
+    rubric:
+      design: One point for the right conclusion, wherever it is written.
+      criteria:
+        - {id: end, points: 1, any_of: [discriminator]}
+""",
+        encoding="utf-8",
+    )
+    answer = "The generator learns. " * 300 + "It tries to fool the discriminator."  # 6,635 characters
+    write_student(tmp_path / "cohort", "alice", json.dumps({"t1": answer}))
+
+    run = api.grade([bank], tmp_path / "cohort", tmp_path / "out", formats=("json",))
+
+    (result,) = run.cohort.students[0].questions
+    assert result.score == 0.0  # the limit stands: only the start is graded...
+    assert result.feedback[0].startswith(f"Your answer is {len(answer):,} characters long; only the first 5,000")
+    assert result.evidence["answer_cut"] == {"length": len(answer), "graded": 5000}  # ...but nobody misses it

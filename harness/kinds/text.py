@@ -132,9 +132,23 @@ class TextKind(QuestionKind[TextQuestion]):
     def parse_answer(self, question: TextQuestion, raw: Any, ctx: GradeContext) -> str:
         if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
             raise AnswerError(f"expected text, got {type_name(raw)}")
-        return str(raw)[:MAX_ANSWER_CHARS]
+        return str(raw)
 
     def _grade(self, question: TextQuestion, answer: str, ctx: GradeContext) -> Outcome:
+        """Grade the first :data:`MAX_ANSWER_CHARS` characters; a longer answer is told so
+        in its feedback and ``evidence["answer_cut"]``, so nobody loses its end unawares."""
+        if len(answer) <= MAX_ANSWER_CHARS:
+            return self._grade_text(question, answer, ctx)
+        outcome = self._grade_text(question, answer[:MAX_ANSWER_CHARS], ctx)
+        note = (
+            f"Your answer is {len(answer):,} characters long; only the first {MAX_ANSWER_CHARS:,} were "
+            "graded (the limit for a text answer)."
+        )
+        outcome.feedback.insert(0, note)
+        outcome.evidence["answer_cut"] = {"length": len(answer), "graded": MAX_ANSWER_CHARS}
+        return outcome
+
+    def _grade_text(self, question: TextQuestion, answer: str, ctx: GradeContext) -> Outcome:
         if not question.rubric.allow_lists and looks_like_bare_list(answer):
             return Outcome(0.0, [BARE_LIST_FEEDBACK], {"criteria_met": [], "bare_list": True})
         text = normalize_text(answer)
