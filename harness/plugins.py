@@ -22,6 +22,7 @@ GROUPS = {
     "reporters": "harness.reporters",
     "metrics": "harness.metrics",
     "sandboxes": "harness.sandboxes",
+    "checks": "harness.checks",
 }
 
 

@@ -1,0 +1,1 @@
+"""Hallucination checks: output against its source, against other samples, against known facts."""
