@@ -137,6 +137,8 @@ def validate(paths: tuple[str, ...], solutions: bool, sandbox: str | None) -> No
     banks = api.load(paths)
     for bank in banks:
         click.echo(f"ok  {bank.path}: bank {bank.id!r} v{bank.version}, {len(bank.questions)} questions")
+        for warning in bank.warnings:
+            click.echo(f"warning: {warning}")
     examples = api.check_examples(banks)
     wrong = [e for e in examples if not e.ok]
     for example in wrong:

@@ -145,3 +145,87 @@ def test_duplicate_ids_across_banks(write_bank) -> None:  # type: ignore[no-unty
     b = write_bank("id: c\ntitle: T\nversion: 1\n" + q, "b.yaml")
     with pytest.raises(BankErrors, match="duplicate question id 'q'"):
         load_banks([a, b])
+
+
+TEXT_3_CRITERIA = """\
+  - id: t1
+    kind: text
+    prompt: Explain a GAN.
+    rubric:
+      design: One point per idea; three ideas make a full answer.
+      criteria:
+        - {id: a, points: 1, any_of: [generator]}
+        - {id: b, points: 1, any_of: [discriminator]}
+        - {id: c, points: 1, any_of: [fool]}
+"""
+
+CODE_2_TESTS = """\
+  - id: c1
+    kind: code
+    prompt: Write add.
+    file: solution.py
+    reference: reference.py
+    tests:
+      - {id: one, call: add, args: [1, 2]}
+      - {id: two, call: add, args: [2, 3]}
+"""
+
+
+@pytest.mark.parametrize(("question", "parts"), [(TEXT_3_CRITERIA, 3), (CODE_2_TESTS, 2)], ids=["text", "code"])
+def test_points_inherited_from_defaults_that_disagree_with_the_parts_are_a_warning(
+    write_bank, question: str, parts: int
+) -> None:  # type: ignore[no-untyped-def]
+    write_bank("def add(a, b):\n    return a + b\n", "reference.py")
+    path = write_bank(HEADER + "defaults:\n  points: 1\nquestions:\n" + question)
+
+    bank = load_bank(path)
+
+    (warning,) = bank.warnings
+    assert warning.startswith(f"{path}:7:5: question")
+    assert f"gets points: 1 from the bank's defaults, but its criteria/tests add up to {parts}" in warning
+    assert bank.questions[0].question.max_points == 1  # a warning: the bank still loads as written
+
+
+@pytest.mark.parametrize(
+    "defaults",
+    ["defaults: {points: 3}\n", "defaults: {visibility: public}\n"],
+    ids=["defaults-agree", "no-points-in-defaults"],
+)
+def test_points_that_agree_or_are_derived_give_no_warning(write_bank, defaults: str) -> None:  # type: ignore[no-untyped-def]
+    bank = load_bank(write_bank(HEADER + defaults + "questions:\n" + TEXT_3_CRITERIA))
+
+    assert bank.warnings == ()
+
+
+def test_points_written_on_the_question_are_the_authors_decision(write_bank) -> None:  # type: ignore[no-untyped-def]
+    question = TEXT_3_CRITERIA.replace("    kind: text\n", "    kind: text\n    points: 2\n")
+
+    bank = load_bank(write_bank(HEADER + "defaults: {points: 1}\nquestions:\n" + question))
+
+    assert bank.warnings == ()
+    assert bank.questions[0].question.max_points == 2
+
+
+def test_validate_prints_the_points_warning(write_bank) -> None:  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+
+    from harness.cli import main
+
+    path = write_bank(HEADER + "defaults:\n  points: 1\nquestions:\n" + TEXT_3_CRITERIA)
+
+    result = CliRunner().invoke(main, ["validate", str(path)])
+
+    assert f"warning: {path}:7:5: question 't1' gets points: 1 from the bank's defaults" in result.output
+
+
+def test_the_docs_example_does_not_put_points_in_defaults() -> None:
+    """The bank-format example is what people copy: `defaults: points: 1` there once turned
+    every multi-criterion question of a copied bank into a 1-point one."""
+    import yaml
+
+    from tests.conftest import REPO
+
+    text = (REPO / "docs" / "bank-format.md").read_text(encoding="utf-8")
+    example = yaml.safe_load(text.split("```yaml\n", 1)[1].split("```", 1)[0])
+
+    assert "points" not in example["defaults"]

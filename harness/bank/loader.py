@@ -1,7 +1,9 @@
 """Loading a bank: YAML with positions -> header -> includes -> questions validated per kind.
 
 All problems in a bank are collected in one pass and raised together as :class:`BankErrors`,
-each located at ``file:line:column``.
+each located at ``file:line:column``. What is valid but probably not meant (a question whose
+declared points disagree with the points of its criteria or tests) is a warning on the
+:class:`Bank`, which ``harness validate`` prints.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ class Bank:
     questions: list[BankQuestion]
     synonyms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     content_hash: str = ""
+    warnings: tuple[str, ...] = ()  # "file:line:col: message", for `harness validate`
 
     def question(self, question_id: str) -> BankQuestion | None:
         return next((q for q in self.questions if q.question.id == question_id), None)
@@ -68,7 +71,8 @@ def load_bank(path: Path) -> Bank:
     header = _validate(BankHeader, data, positions, ())
     errors: list[BankError] = []
     parts = _collect_parts(path, header, positions, {}, errors, seen=(path.resolve(),))
-    questions = _questions(header.id, parts, errors)
+    warnings: list[str] = []
+    questions = _questions(header.id, parts, errors, warnings)
     if errors:
         raise BankErrors(errors)
     synonyms: dict[str, list[str]] = {}
@@ -82,6 +86,7 @@ def load_bank(path: Path) -> Bank:
         questions=questions,
         synonyms=synonym_table(synonyms),
         content_hash=_content_hash(header, questions),
+        warnings=tuple(warnings),
     )
 
 
@@ -151,7 +156,7 @@ def _collect_parts(
     return parts
 
 
-def _questions(bank_id: str, parts: list[_Part], errors: list[BankError]) -> list[BankQuestion]:
+def _questions(bank_id: str, parts: list[_Part], errors: list[BankError], warnings: list[str]) -> list[BankQuestion]:
     result: list[BankQuestion] = []
     first_seen: dict[str, str] = {}
     for part in parts:
@@ -171,7 +176,30 @@ def _questions(bank_id: str, parts: list[_Part], errors: list[BankError]) -> lis
                 continue
             first_seen[qid] = bq.location
             result.append(bq)
+            warning = _points_warning(bq.question, raw, part, prefix)
+            if warning:
+                warnings.append(warning)
     return result
+
+
+def _points_warning(question: Question, raw: dict[str, Any], part: _Part, prefix: PathKey) -> str | None:
+    """Points inherited from ``defaults`` that disagree with what the criteria or tests add up to.
+
+    A kind that derives its points (``text`` from its criteria, ``code`` from its tests)
+    overrides ``max_points``. A ``points:`` written on the question is the author's decision
+    (a cap, a scale); a ``points: 1`` inherited from ``defaults`` silently turns a
+    3-criterion question into a 1-point one, so it is said out loud.
+    """
+    if "points" in raw or question.points is None or type(question).max_points is Question.max_points:
+        return None
+    derived = question.model_copy(update={"points": None}).max_points
+    if abs(derived - question.points) < 1e-9:
+        return None
+    return (
+        f"{part.positions.at(prefix)}: question {question.id!r} gets points: {question.points:g} from the "
+        f"bank's defaults, but its criteria/tests add up to {derived:g}; it is worth {question.points:g}, "
+        f"not {derived:g}. Set points on the question, or remove points from defaults"
+    )
 
 
 def _question(bank_id: str, raw: Any, part: _Part, prefix: PathKey) -> BankQuestion:
