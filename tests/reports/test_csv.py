@@ -1,4 +1,5 @@
-"""The CSV gradebook: columns, order, numbers, and defused formulas."""
+"""The CSV gradebook: columns, order, numbers, the points-possible row, answers flagged for
+review, and defused formulas."""
 
 from __future__ import annotations
 
@@ -26,8 +27,12 @@ def _question(qid: str, points: float) -> QuestionInfo:
     return QuestionInfo(id=qid, bank_id="b", kind="numeric", prompt="?", points=points, visibility="public")
 
 
-def _result(qid: str, score: float, max_score: float) -> QuestionResult:
-    return QuestionResult(question_id=qid, kind="numeric", score=score, max_score=max_score, status=Status.PARTIAL)
+def _result(
+    qid: str, score: float, max_score: float, status: Status = Status.PARTIAL, evidence: dict[str, object] | None = None
+) -> QuestionResult:
+    return QuestionResult(
+        question_id=qid, kind="numeric", score=score, max_score=max_score, status=status, evidence=evidence or {}
+    )
 
 
 def _student(sid: str, results: list[QuestionResult], problems: int = 0) -> StudentResult:
@@ -61,20 +66,50 @@ def _rows(text: str) -> list[list[str]]:
 
 def test_header_follows_cohort_question_order() -> None:
     header = _rows(gradebook_csv(make_cohort()))[0]
-    assert header == ["student_id", "score", "max_score", "percent", "q2", "q1", "problems"]
+    assert header == ["student_id", "score", "max_score", "percent", "q2", "q1", "problems", "needs_review"]
 
 
 def test_rows_sorted_by_student_id_with_scores() -> None:
-    rows = _rows(gradebook_csv(make_cohort()))[1:]
+    rows = _rows(gradebook_csv(make_cohort()))[2:]
     # "'=HYPERLINK..." sorts by the raw id "=H..." (0x3D), before "amy" and "zed".
     assert [r[0] for r in rows] == ['\'=HYPERLINK("x")', "amy", "zed"]
-    assert rows[1] == ["amy", "0.333333", "3", "11.11", "0.333333", "0", "0"]  # 1/3 of 3 = 11.11%
-    assert rows[2] == ["zed", "3", "3", "100.00", "2", "1", "0"]
+    assert rows[1] == ["amy", "0.333333", "3", "11.11", "0.333333", "0", "0", ""]  # 1/3 of 3 = 11.11%
+    assert rows[2] == ["zed", "3", "3", "100.00", "2", "1", "0", ""]
 
 
 def test_missing_result_is_an_empty_cell_and_problems_are_counted() -> None:
-    row = _rows(gradebook_csv(make_cohort()))[1]
-    assert row[4:] == ["0.5", "", "2"]
+    row = _rows(gradebook_csv(make_cohort()))[2]
+    assert row[4:] == ["0.5", "", "2", ""]
+
+
+def test_first_row_is_the_points_possible() -> None:
+    cohort = make_cohort()
+    extra = _student("bea", [_result("q9", 0, 4)])  # a result for a question the cohort does not list
+    cohort = cohort.model_copy(update={"students": [*cohort.students, extra]})
+
+    rows = _rows(gradebook_csv(cohort))
+
+    assert rows[0][4:7] == ["q2", "q1", "q9"]
+    assert rows[1] == ["Points Possible", "7", "7", "", "2", "1", "4", "", ""]
+
+
+def test_answers_that_need_a_person_are_flagged_not_plain_zeros() -> None:
+    student = _student(
+        "amy",
+        [
+            _result("q1", 0, 1, Status.INVALID),
+            _result("q2", 0, 2, Status.ERROR),
+            _result("q3", 1, 1, Status.CORRECT, {"answer_cut": {"length": 7000, "graded": 5000}}),
+            _result("q4", 0, 1, Status.INCORRECT),
+            _result("q5", 0, 1, Status.MISSING),
+        ],
+    )
+    cohort = make_cohort().model_copy(update={"students": [student]})
+
+    header, _, row = _rows(gradebook_csv(cohort))
+
+    review = dict(zip(header, row, strict=True))["needs_review"]
+    assert review == "q1: invalid answer; q2: grading error; q3: answer cut at the length limit"
 
 
 @pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
@@ -98,4 +133,4 @@ def test_reporter_writes_gradebook_deterministically(tmp_path: Path) -> None:
     second = CsvReporter().write(make_cohort(), tmp_path / "b")
     assert first.name == "gradebook.csv"
     assert first.read_bytes() == second.read_bytes()
-    assert first.read_bytes().count(b"\r\n") == 4
+    assert first.read_bytes().count(b"\r\n") == 5  # header, points possible, three students
