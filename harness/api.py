@@ -17,13 +17,16 @@ from typing import TYPE_CHECKING, Any
 
 from harness.bank.loader import Bank, load_banks
 from harness.errors import HarnessError
-from harness.grading.runner import GradingPlan, grade_cohort, grade_student
+from harness.grading.runner import GradingPlan, Mode, grade_cohort, grade_student
 from harness.plugins import GROUPS, PluginInfo, registry
-from harness.results import CohortResult, StudentResult, read_cohort
+from harness.reports import Reporter
+from harness.reports.output import staged_output
+from harness.results import CohortResult, QuestionResult, StudentResult, read_cohort, round_score
 from harness.submissions import collect_cohort, read_answers_file
 
 if TYPE_CHECKING:
     from harness.grading.examples import ExampleResult
+    from harness.kinds.code import CodeQuestion
     from harness.suites import SuiteScore
 
 PathLike = str | Path
@@ -71,8 +74,13 @@ def grade(
     today: dt.date | None = None,
     sandbox: str = "bwrap",
     unsafe_sandbox: bool = False,
+    seed_secret: str | None = None,
 ) -> GradeRun:
     """Grade a cohort (a folder of student folders, or a zip export) and write reports.
+
+    ``seed_secret`` seeds the statistical tests of code questions (default:
+    ``$HARNESS_SEED_SECRET``, else a fresh random one); it is recorded in the cohort result,
+    and grading again with it (and ``today``) reproduces the run byte for byte.
 
     Returns:
         The cohort result and the main file of each report written under ``out``.
@@ -85,17 +93,24 @@ def grade(
     """
     loaded = load(banks)
     reporters = [registry("reporters").get(name) for name in formats]  # fail before grading
+    registry("sandboxes").get(sandbox)  # an unknown name fails even when no question runs code
     plan = GradingPlan(loaded, "grade", today or dt.date.today())
     import tempfile  # only grading a zip export needs a work folder
 
-    with (
-        tempfile.TemporaryDirectory(prefix="harness-") as workdir,
-        _code_runner(plan, sandbox, unsafe_sandbox) as runner,
-    ):
-        plan = replace(plan, code_runner=runner, workers=(os.cpu_count() or 1) if runner else 1)
-        cohort = grade_cohort(plan, collect_cohort(Path(submissions), Path(workdir)))
-    out_dir = Path(out)
-    return GradeRun(cohort, {r.name: r.write(cohort, out_dir) for r in reporters})
+    with staged_output(Path(out), list(formats)) as staging:  # an unusable --out fails before grading
+        with (
+            tempfile.TemporaryDirectory(prefix="harness-") as workdir,
+            _code_runner(plan, sandbox, unsafe_sandbox, seed_secret) as runner,
+        ):
+            plan = replace(plan, code_runner=runner, workers=(os.cpu_count() or 1) if runner else 1)
+            cohort = grade_cohort(plan, collect_cohort(Path(submissions), Path(workdir)))
+        reports = _write_reports(cohort, reporters, staging, Path(out))
+    return GradeRun(cohort, reports)
+
+
+def _write_reports(cohort: CohortResult, reporters: list[Reporter], staging: Path, out: Path) -> dict[str, Path]:
+    """Render every report into ``staging``; return each one's main file as it will be in ``out``."""
+    return {r.name: out / r.write(cohort, staging).relative_to(staging) for r in reporters}
 
 
 def check(
@@ -107,25 +122,77 @@ def check(
     """A student's self-check: grade only the questions public today, reveal their answers.
 
     ``student_id`` picks the student's variants of parameterised questions; by default it is
-    the name of the folder holding the answers file, as in a cohort. Hidden questions are not
-    graded at all, so nothing about their answers reaches the result.
+    :func:`default_student_id` (the folder holding the answers file), as in a cohort. Hidden
+    questions are not graded at all, so nothing about their answers reaches the result. A
+    code question runs its public tests only and is scored out of their points; its
+    ``evidence["hidden_points"]`` says how many points its hidden tests hold.
+
+    Raises:
+        HarnessError: the answers file is missing; a bank is invalid.
     """
     path = Path(answers)
     if not path.is_file():
         raise HarnessError(f"{path}: no such answers file")
     plan = GradingPlan(load(banks), "check", today or dt.date.today())
-    submission = read_answers_file(path, student_id or path.resolve().parent.name)
+    submission = read_answers_file(path, student_id or default_student_id(path))
     if not plan.has_code:
         return grade_student(plan, submission)
     from harness.grading.code_runner import CodeRunner
     from harness.sandbox.select import default_sandbox
 
     with CodeRunner(default_sandbox()) as runner:  # your own code: the process backend is fine
-        return grade_student(replace(plan, code_runner=runner), submission)
+        result = grade_student(replace(plan, code_runner=runner), submission)
+    return _public_tests_only(plan, result)
+
+
+def default_student_id(answers: PathLike) -> str:
+    """The student id a self-check uses without ``--student``: the answers file's folder name."""
+    return Path(answers).resolve().parent.name
+
+
+def _public_tests_only(plan: GradingPlan, result: StudentResult) -> StudentResult:
+    """Score each code question out of the points its public tests hold, not the whole question's.
+
+    The code kind scales the public tests' share up to the question's points, which shows a
+    solution that fails every hidden test as "5/5"; a self-check must say "2/2, and 3 points
+    are in hidden tests".
+    """
+    from harness.kinds.code import CodeQuestion
+
+    code = {bq.question.id: bq.question for _, bq in plan.questions() if isinstance(bq.question, CodeQuestion)}
+    questions = [_public_share(q, code[q.question_id]) if q.question_id in code else q for q in result.questions]
+    return result.model_copy(
+        update={
+            "questions": questions,
+            "score": round_score(sum(q.score for q in questions)),
+            "max_score": round_score(sum(q.max_score for q in questions)),
+        }
+    )
+
+
+def _public_share(result: QuestionResult, question: CodeQuestion) -> QuestionResult:
+    every = sum(t.points for t in question.tests)
+    public = sum(t.points for t in question.tests if t.visibility == "public")
+    if public == every:
+        return result
+    share = public / every
+    checked, hidden = round_score(result.max_score * share), round_score(result.max_score * (1 - share))
+    note = (
+        f"Self-check runs the public tests only: {checked:g} of this question's {result.max_score:g} points. "
+        f"The other {hidden:g} are in hidden tests, graded after you submit."
+    )
+    return result.model_copy(
+        update={
+            "score": round_score(result.score * share),
+            "max_score": checked,
+            "feedback": [*result.feedback, note],
+            "evidence": {**result.evidence, "hidden_points": hidden},
+        }
+    )
 
 
 @contextmanager
-def _code_runner(plan: GradingPlan, sandbox: str, unsafe: bool) -> Iterator[Any]:
+def _code_runner(plan: GradingPlan, sandbox: str, unsafe: bool, seed_secret: str | None = None) -> Iterator[Any]:
     """A CodeRunner when the plan has code questions (after the sandbox is confirmed)."""
     if not plan.has_code:
         yield None
@@ -133,24 +200,58 @@ def _code_runner(plan: GradingPlan, sandbox: str, unsafe: bool) -> Iterator[Any]
     from harness.grading.code_runner import CodeRunner
     from harness.sandbox.select import sandbox_for_cohort
 
-    with CodeRunner(sandbox_for_cohort(sandbox, unsafe)) as runner:
+    with CodeRunner(sandbox_for_cohort(sandbox, unsafe), seed_secret=seed_secret) as runner:
         yield runner
 
 
-def paper(banks: Sequence[PathLike], student_id: str, today: dt.date | None = None) -> str:
+def paper(banks: Sequence[PathLike], student_id: str, today: dt.date | None = None, everything: bool = False) -> str:
     """A student's own quiz paper as Markdown: their numbers, their option order.
 
-    Only questions public on ``today`` are included, as in :func:`check`.
+    Only questions public on ``today`` are included, as in :func:`check`; ``everything``
+    (for the instructor) includes hidden and not-yet-released questions too, each marked.
     """
     from harness.grading.paper import render_paper
 
-    return render_paper(GradingPlan(load(banks), "check", today or dt.date.today()), student_id)
+    mode: Mode = "grade" if everything else "check"
+    return render_paper(GradingPlan(load(banks), mode, today or dt.date.today()), student_id)
 
 
 def render(results: PathLike, out: PathLike, formats: Sequence[str] = ("html", "csv")) -> dict[str, Path]:
-    """Re-render reports from a ``results.json`` written by :func:`grade`."""
-    cohort = read_cohort(Path(results))
-    return {name: registry("reporters").get(name).write(cohort, Path(out)) for name in formats}
+    """Re-render reports from a ``results.json`` written by :func:`grade`.
+
+    ``out`` is replaced as a whole, as by :func:`grade`; when ``results`` lies in ``out``,
+    the reports not re-rendered stay (they come from the same results).
+
+    Raises:
+        HarnessError: ``results`` is missing, not JSON or not a cohort's results; an
+            unknown format; an ``out`` that cannot be written.
+    """
+    cohort = read_results(results)
+    reporters = [registry("reporters").get(name) for name in formats]
+    out_dir = Path(out)
+    inside = Path(os.path.realpath(Path(results).parent)) == Path(os.path.realpath(out_dir))
+    with staged_output(out_dir, list(formats), carry_over=inside) as staging:
+        return _write_reports(cohort, reporters, staging, out_dir)
+
+
+def read_results(path: PathLike) -> CohortResult:
+    """A cohort's ``results.json``.
+
+    Raises:
+        HarnessError: the file is missing, not JSON, of another schema version, or not a
+            cohort's results (a ``harness score --json`` file, a student's own record).
+    """
+    from pydantic import ValidationError
+
+    try:
+        return read_cohort(Path(path))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "top level"
+        raise HarnessError(
+            f"{path}: not the results.json of a cohort ({exc.error_count()} problem(s), first at {where}: "
+            f"{first['msg']})"
+        ) from None
 
 
 def bank_json_schema() -> dict[str, Any]:
@@ -206,12 +307,15 @@ def score(
     bootstrap: int | None = None,
     confidence: float | None = None,
     allow_missing: bool = False,
+    json_out: PathLike | None = None,
 ) -> SuiteScore:
     """Score a system's ``outputs`` (a JSONL file, or a folder of images) with a metric suite.
 
     ``seed``, ``bootstrap`` and ``confidence`` override the suite's own. With ``baseline`` (the
     outputs of another system) every metric also gets a paired bootstrap comparison. Only the
-    metrics the suite names are imported: scoring a text suite never imports torch.
+    metrics the suite names are imported: scoring a text suite never imports torch. With
+    ``json_out`` the result is also written there as JSON (checked before scoring; written
+    through a temporary file, so an interruption never leaves half of it).
 
     Returns:
         The typed result; ``to_json()`` is byte-identical for the same inputs and seed.
@@ -219,14 +323,29 @@ def score(
         SuiteErrors: the suite is invalid (every problem, at file:line:col).
         OutputsError: an outputs file has problems, or ids without an output and not
             ``allow_missing`` (which scores them as empty outputs).
-        HarnessError: a metric cannot score (an unreadable image, a missing model).
+        HarnessError: a metric cannot score (an unreadable image, a missing model); a
+            ``json_out`` that cannot be written.
     """
-    from harness.suites import ScoreSettings, compare_systems, load_suite, read_system, score_system
+    from harness.reports.output import check_writable_file, write_text_atomically
+    from harness.suites import ScoreSettings
+
+    if json_out is not None:
+        check_writable_file(Path(json_out))
+    settings = ScoreSettings(seed, bootstrap, confidence)
+    systems = [outputs, *([baseline] if baseline else [])]
+    result = _score_suite(Path(suite), systems, settings, allow_missing)
+    if json_out is not None:
+        write_text_atomically(Path(json_out), result.to_json())
+    return result
+
+
+def _score_suite(suite: Path, outputs: list[PathLike], settings: Any, allow_missing: bool) -> SuiteScore:
+    """Score ``outputs[0]``, compared with ``outputs[1]`` (a baseline) when there is one."""
+    from harness.suites import compare_systems, load_suite, read_system, score_system
     from harness.suites.errors import OutputsError
 
-    loaded = load_suite(Path(suite))
-    settings = ScoreSettings(seed, bootstrap, confidence)
-    systems = [read_system(loaded, Path(p), str(p)) for p in (outputs, *([baseline] if baseline else []))]
+    loaded = load_suite(suite)
+    systems = [read_system(loaded, Path(p), str(p)) for p in outputs]
     for system in systems:
         if system.missing and not allow_missing:
             raise OutputsError([f"{system.missing_message()} (allow_missing scores them as empty)"])

@@ -1,43 +1,132 @@
 """The ``harness`` command: a thin layer over :mod:`harness.api`.
 
-Every user-facing error is a :class:`~harness.errors.HarnessError`: the command prints its
-one-line message (``file:line:col: what is wrong``) and exits with its code, no traceback.
+Exit codes: 0 success, 1 a verdict that failed (a missed threshold, a check that did not
+hold), 2 bad input or setup; 130 and 143 after SIGINT and SIGTERM. Every error is one line
+on stderr (``file:line:col: what is wrong`` where it applies), never a traceback: a
+:class:`~harness.errors.HarnessError` prints its message and exits with its code, a usage
+mistake prints click's message on one line, and a bug prints what failed and how to see
+the traceback (``HARNESS_TRACEBACK=1``).
 Heavy libraries are never imported here; each command imports what it needs when it runs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
+import os
+import signal
 import sys
 import textwrap
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
+from types import FrameType
 from typing import Any, TypeVar
 
 import click
 
 from harness import __version__
-from harness.errors import HarnessError
+from harness.errors import CheckFailed, HarnessError
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEMO_BANKS = Path("question_bank")
 DEMO_COHORT = Path("submissions/sample-cohort")
+NOTHING_PARTIAL = "no partial output was left"  # outputs are written whole or not at all
+BUG_EXIT = 3  # not a verdict and not the user's input: a bug in harness (reported, not a traceback)
+
+
+class Interrupted(BaseException):
+    """SIGINT or SIGTERM arrived: unwind (temporary folders are removed on the way) and exit."""
+
+    def __init__(self, signum: int) -> None:
+        self.signum = signum
+        super().__init__(signal.Signals(signum).name)
 
 
 def user_errors(func: F) -> F:
-    """Turn HarnessError into one line on stderr and its exit code."""
+    """Run a command so that whatever happens, the user sees one line and a meaningful code."""
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return func(*args, **kwargs)
+            with _signals_raise():
+                return func(*args, **kwargs)
         except HarnessError as exc:
-            click.echo(f"error: {exc}" if "\n" not in str(exc) else str(exc), err=True)
-            sys.exit(exc.exit_code)
+            _fail(f"error: {exc}" if "\n" not in str(exc) else str(exc), exc.exit_code)
+        except KeyboardInterrupt:  # outside the main thread, where SIGINT stays Python's
+            _fail(f"interrupted by SIGINT: {NOTHING_PARTIAL}", 128 + signal.SIGINT)
+        except Interrupted as exc:
+            _fail(f"interrupted by {exc}: {NOTHING_PARTIAL}", 128 + exc.signum)
+        except OSError as exc:  # a file system refusal (permissions, a full disk) is setup, not a bug
+            if exc.errno == errno.EPIPE:  # output piped into `head`: click exits quietly
+                raise
+            where = f"{exc.filename}: " if exc.filename else ""
+            _fail(f"error: {where}{exc.strerror or exc}", 2)
+        except Exception as exc:
+            if os.environ.get("HARNESS_TRACEBACK"):
+                raise
+            _fail(
+                f"internal error ({type(exc).__name__}: {str(exc)[:300]}); this is a bug in harness, "
+                "please report it with the command you ran (HARNESS_TRACEBACK=1 shows the traceback)",
+                BUG_EXIT,
+            )
 
     return wrapper  # type: ignore[return-value]
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(message, err=True)
+    sys.exit(code)
+
+
+@contextmanager
+def _signals_raise() -> Iterator[None]:
+    """Turn SIGTERM (and SIGINT) into an exception, so ``finally`` blocks clean up on the way
+    out; by default SIGTERM ends the process at once and leaves temporary folders behind."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise Interrupted(signum)
+
+    previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+class _Group(click.Group):
+    """A click group whose usage errors are one line, like every other error of the command."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.UsageError as exc:
+            raise _one_line(exc) from None
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as exc:
+            raise _one_line(exc) from None
+
+
+class _OneLineUsageError(click.UsageError):
+    def show(self, file: Any = None) -> None:
+        command = self.ctx.command_path if self.ctx else "harness"
+        click.echo(f"error: {' '.join(self.format_message().split())} (see `{command} --help`)", err=True)
+
+
+def _one_line(exc: click.UsageError) -> click.UsageError:
+    if isinstance(exc, (_OneLineUsageError, click.exceptions.NoArgsIsHelpError)):
+        return exc
+    return _OneLineUsageError(exc.format_message(), exc.ctx)
 
 
 def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
@@ -54,7 +143,7 @@ today_option = click.option(
 )
 
 
-@click.group()
+@click.group(cls=_Group)
 @click.version_option(__version__, prog_name="harness")
 def main() -> None:
     """genai-harness: grade quizzes, code and generated outputs for a Generative-AI course."""
@@ -63,7 +152,9 @@ def main() -> None:
 @main.command()
 @click.argument("banks", nargs=-1, required=True, type=click.Path())
 @click.option("--submissions", "-s", required=True, type=click.Path(), help="Cohort folder or zip export.")
-@click.option("--out", "-o", required=True, type=click.Path(), help="Folder for results and reports.")
+@click.option(
+    "--out", "-o", required=True, type=click.Path(), help="Folder for results and reports (replaced as a whole)."
+)
 @click.option("--format", "formats", default="json,html,csv", show_default=True, help="Comma-separated reporters.")
 @click.option("--sandbox", default="bwrap", show_default=True, help="Backend for code questions.")
 @click.option("--unsafe-sandbox", is_flag=True, help="Allow a backend that does not isolate (process).")
@@ -102,27 +193,38 @@ def check(banks: tuple[str, ...], answers: str, student: str | None, as_json: bo
     if as_json:
         click.echo(dump_json(result), nl=False)
         return
+    how = "given with --student" if student else "the answers file's folder name; use --student ID if it is not yours"
+    click.echo(f"student: {result.student_id} ({how})")
     for q in result.questions:
-        click.echo(f"{q.status.value:>9}  {q.score:g}/{q.max_score:g}  {q.question_id}")
+        hidden = q.evidence.get("hidden_points")
+        more = f"  (+{hidden:g} in hidden tests, not checked)" if hidden else ""
+        click.echo(f"{q.status.value:>9}  {q.score:g}/{q.max_score:g}  {q.question_id}{more}")
         for line in q.feedback:
             click.echo(
                 textwrap.fill(" ".join(line.split()), width=100, initial_indent=" " * 11, subsequent_indent=" " * 13)
             )
     for problem in result.problems:
         click.echo(f"  problem: {problem.location + ': ' if problem.location else ''}{problem.message}")
-    click.echo(f"total: {result.score:g}/{result.max_score:g} ({result.percent:.0f}%) on public questions")
+    click.echo(_check_total(result))
+
+
+def _check_total(result: Any) -> str:
+    total = f"total: {result.score:g}/{result.max_score:g} ({result.percent:.0f}%) on public questions"
+    hidden = sum(q.evidence.get("hidden_points", 0) for q in result.questions)
+    return f"{total} and public tests; {hidden:g} more point(s) in hidden tests are graded later" if hidden else total
 
 
 @main.command()
 @click.argument("banks", nargs=-1, required=True, type=click.Path())
 @click.option("--student", required=True, help="Whose variant to print.")
+@click.option("--all", "everything", is_flag=True, help="Also hidden and not-yet-released questions (instructor).")
 @today_option
 @user_errors
-def paper(banks: tuple[str, ...], student: str, today: dt.date | None) -> None:
+def paper(banks: tuple[str, ...], student: str, everything: bool, today: dt.date | None) -> None:
     """Print a student's quiz (their numbers and option order) as Markdown."""
     from harness import api
 
-    click.echo(api.paper(banks, student, today), nl=False)
+    click.echo(api.paper(banks, student, today, everything=everything), nl=False)
 
 
 @main.command()
@@ -153,7 +255,7 @@ def validate(paths: tuple[str, ...], solutions: bool, sandbox: str | None) -> No
     failed = [f"{len(wrong)} example answer(s) scored otherwise than written"] if wrong else []
     failed += [f"{failures} solution check(s) failed"] if failures else []
     if failed:
-        raise HarnessError("; ".join(failed))
+        raise CheckFailed("; ".join(failed))
 
 
 @main.group()
@@ -162,7 +264,7 @@ def sandbox() -> None:
 
 
 @sandbox.command()
-@click.option("--sandbox", "name", default="bwrap", show_default=True)
+@click.option("--sandbox", "name", default="bwrap", show_default=True, help="The backend to attack.")
 @user_errors
 def doctor(name: str) -> None:
     """Run real attacks against a backend and report what holds on this machine."""
@@ -178,7 +280,7 @@ def doctor(name: str) -> None:
         click.echo(f"{'held  ' if check.held else 'FAILED'}  {check.name:<40} {check.detail}")
     broken = [c for c in checks if not c.held]
     if broken:
-        raise HarnessError(
+        raise CheckFailed(
             f"{len(broken)} of {len(checks)} checks failed: do not grade other people's code with {name!r}"
         )
     click.echo(f"all {len(checks)} checks held: {name!r} is safe to grade with on this machine")
@@ -208,11 +310,12 @@ def score(
     from harness import api
     from harness.suites.table import score_lines
 
-    result = api.score(suite, outputs, baseline, seed=seed, bootstrap=bootstrap, allow_missing=allow_missing)
+    result = api.score(
+        suite, outputs, baseline, seed=seed, bootstrap=bootstrap, allow_missing=allow_missing, json_out=json_out
+    )
     for line in score_lines(result):
         click.echo(line)
     if json_out:
-        Path(json_out).write_text(result.to_json(), encoding="utf-8")
         click.echo(f"json: {json_out}")
     worse = [c.id for c in result.comparisons if c.verdict() == "worse"]
     if check and (result.passed is False or worse):
@@ -220,11 +323,12 @@ def score(
         reasons = ([f"threshold missed by {', '.join(missed)}"] if missed else []) + (
             [f"significantly worse than the baseline on {', '.join(worse)}"] if worse else []
         )
-        raise HarnessError("check failed: " + "; ".join(reasons))
+        raise CheckFailed("check failed: " + "; ".join(reasons))
 
 
 @main.command()
 @click.option("--suite", "for_suite", is_flag=True, help="The schema of a metric suite file instead.")
+@user_errors
 def schema(for_suite: bool) -> None:
     """Print the JSON Schema of a bank file (for editor completion)."""
     from harness import api
@@ -245,7 +349,7 @@ def plugins() -> None:
 
 @main.command()
 @click.argument("results", type=click.Path())
-@click.option("--out", "-o", required=True, type=click.Path())
+@click.option("--out", "-o", required=True, type=click.Path(), help="Folder for the reports (replaced as a whole).")
 @click.option("--format", "formats", default="html,csv", show_default=True)
 @user_errors
 def report(results: str, out: str, formats: str) -> None:

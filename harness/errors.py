@@ -1,21 +1,29 @@
 """Exceptions that carry a user-facing message and an exit code.
 
 The CLI prints ``str(error)`` as one line (``file:line:col: what is wrong``) and exits with
-``error.exit_code``; nobody sees a traceback for a mistake in their input.
+``error.exit_code``; nobody sees a traceback for a mistake in their input. Exit codes: 0
+success, 1 a verdict that failed (:class:`CheckFailed`), 2 bad input or setup (every other
+error).
 """
 
 from __future__ import annotations
 
 
 class HarnessError(Exception):
-    """An error the user can fix. ``str()`` is the one line to show."""
+    """An error the user can fix (bad input or setup). ``str()`` is the one line to show."""
 
-    exit_code = 1
+    exit_code = 2
 
     def __init__(self, message: str, location: str | None = None) -> None:
         self.message = message
         self.location = location
         super().__init__(f"{location}: {message}" if location else message)
+
+
+class CheckFailed(HarnessError):
+    """Not a mistake in the input but a verdict: a threshold missed, a check that did not hold."""
+
+    exit_code = 1
 
 
 class BankError(HarnessError):
@@ -47,4 +55,4 @@ class UnknownPluginError(HarnessError):
 class SubmissionError(HarnessError):
     """A cohort or archive cannot be read at all (a single bad student is recorded instead)."""
 
-    exit_code = 3
+    exit_code = 2

@@ -13,14 +13,22 @@ from harness.kinds import GradeContext
 
 
 def render_paper(plan: GradingPlan, student_id: str) -> str:
-    """Markdown with one section per question of ``plan``; no answers, no feedback."""
-    lines = [f"# Quiz for {student_id}", ""]
+    """Markdown with one section per question of ``plan``; no answers, no feedback.
+
+    A ``check`` plan holds the questions public on its date (the student's paper); a
+    ``grade`` plan holds every question, and hidden or not-yet-released ones say so in their
+    heading (the instructor's copy).
+    """
+    title = f"# Quiz for {student_id}" + (" (instructor's copy: every question)" if plan.mode == "grade" else "")
+    lines = [title, ""]
     for bank, bq in plan.questions():
         question = bq.question
         variant = draw_variant(question, bank.id, student_id)
         ctx = GradeContext(student_id, bank.id, variant)
+        visibility = question.visibility_label()
+        shown = "" if question.is_public_on(plan.today) else f", {visibility}"
         lines += [
-            f"## {question.id} ({question.max_points:g} pt, {bq.kind.name})",
+            f"## {question.id} ({question.max_points:g} pt, {bq.kind.name}{shown})",
             "",
             variant.render(question.prompt),
             "",

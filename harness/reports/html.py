@@ -30,6 +30,7 @@ from markupsafe import Markup
 from harness.reports import Reporter
 from harness.reports.charts import Chart, difficulty_chart, format_coordinate, histogram_chart
 from harness.reports.markdown import render_inline_markdown, render_markdown
+from harness.reports.release import Withheld, released, withheld
 from harness.reports.stats import (
     REVIEW_THRESHOLD,
     CohortStats,
@@ -59,6 +60,8 @@ STATUS_LABELS = {
     Status.INVALID.value: "Invalid answer",
     Status.ERROR.value: "Grading error",
 }
+WITHHELD_STATUS = "withheld"  # what a student page shows instead of a result not released yet
+STATUS_LABELS[WITHHELD_STATUS] = "Not released yet"
 STATUS_SHORT = {  # column headers of the dashboard's question table
     Status.CORRECT.value: "right",
     Status.PARTIAL.value: "partial",
@@ -248,14 +251,16 @@ class QuestionView:
     answer: ValueView
     expected: ValueView | None  # None: nothing to show (withheld or not recorded)
     feedback: list[str]  # empty when withheld: bank feedback often gives the answer away
-    withheld: bool
+    withheld: bool  # then neither status nor score is shown: "Correct" can be the answer
+    status: str  # a Status value, or WITHHELD_STATUS
     metrics: list[MetricView] = field(default_factory=list)  # generation questions, when not withheld
 
 
 @dataclass(frozen=True)
 class StudentPage:
-    student: StudentResult
-    questions: list[QuestionView]
+    student: StudentResult  # as released to the student: totals leave withheld questions out
+    questions: list[QuestionView]  # every question, withheld ones without status or score
+    withheld: Withheld
     review: list[TopicScore]
     topics: list[TopicScore]
     status_counts: list[tuple[str, int]]  # statuses that occur, in declaration order
@@ -322,6 +327,7 @@ def question_view(number: int, result: QuestionResult, info: QuestionInfo | None
         expected=value_view(expected) if expected is not None and not options else None,
         feedback=list(result.feedback) if result.reveal else [],
         withheld=not result.reveal,
+        status=result.status.value if result.reveal else WITHHELD_STATUS,
         metrics=metric_views(result) if result.reveal else [],
     )
 
@@ -352,15 +358,18 @@ def _chosen(result: QuestionResult) -> list[str]:
 
 
 def student_page(cohort: CohortResult, student: StudentResult) -> StudentPage:
-    """The model behind one student's page."""
+    """The model behind one student's page. Totals, topics and status counts come from
+    :func:`~harness.reports.release.released`, so no withheld result can be inferred."""
     info = {q.id: q for q in cohort.questions}
     views = [question_view(i, r, info.get(r.question_id)) for i, r in enumerate(student.questions, start=1)]
-    counts = Counter(r.status.value for r in student.questions)
+    shown = released(student)
+    counts = Counter(r.status.value for r in shown.questions)
     return StudentPage(
-        student=student,
+        student=shown,
         questions=views,
-        review=topics_to_review(student),
-        topics=topic_scores(student),
+        withheld=withheld(student),
+        review=topics_to_review(shown),
+        topics=topic_scores(shown),
         status_counts=[(s.value, counts[s.value]) for s in Status if counts[s.value]],
         index_href="../index.html",
     )

@@ -2,8 +2,8 @@
 
 ``results.json`` is exactly what :func:`harness.results.read_cohort` reads back, so every
 other report can be re-rendered from it. ``results/<id>.json`` holds one student's record,
-for handing back to that student alone: it is redacted with
-:meth:`~harness.results.StudentResult.for_student`, so no unreleased answer is in it.
+for handing back to that student alone: it is :func:`~harness.reports.release.released`,
+so nothing about a question not released yet is in it (not even its status).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from pathlib import Path
 
 from harness.reports import Reporter
 from harness.reports.html import student_file_stems
+from harness.reports.release import released
 from harness.results import CohortResult, dump_json, write_cohort_json
 
 
@@ -28,5 +29,5 @@ class JsonReporter(Reporter):
         (out_dir / "results").mkdir(exist_ok=True)
         for student in cohort.students:
             path = out_dir / "results" / f"{stems[student.student_id]}.json"
-            path.write_text(dump_json(student.for_student()), encoding="utf-8", newline="\n")
+            path.write_text(dump_json(released(student)), encoding="utf-8", newline="\n")
         return main

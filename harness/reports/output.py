@@ -1,0 +1,198 @@
+"""Writing an output folder so that an interruption never leaves half of it.
+
+Reports are rendered into a staging folder beside ``out`` (the same file system, so renames
+are atomic), and only a complete staging folder replaces ``out``: an interrupted run leaves
+the previous output exactly as it was, and a finished one leaves exactly the new output,
+with no file of an earlier run (a page of a student who has since left the cohort). The
+swap is two renames with SIGINT and SIGTERM held back between them; any failure before or
+during it removes the staging folder.
+
+A folder is replaced only if harness wrote it (it holds :data:`MARKER`, or only names that
+the built-in reporters write) or it is empty, so ``--out ~/Documents`` is refused rather
+than emptied.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import FrameType
+
+from harness import __version__
+from harness.errors import HarnessError
+
+MARKER = ".harness-output"  # a folder holding it was written, complete, by harness
+LEGACY_NAMES = frozenset({"results.json", "results", "index.html", "students", "gradebook.csv"})
+DEFERRED_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+SHOWN_NAMES = 3  # foreign names quoted in the refusal
+
+
+def check_replaceable(out: Path) -> None:
+    """Make sure ``out`` may be (re)written as a whole; nothing is written.
+
+    Raises:
+        HarnessError: ``out`` is not a folder, or holds files that harness did not write.
+    """
+    if not out.exists() and not out.is_symlink():
+        return
+    if not out.is_dir():
+        raise HarnessError(f"{out}: exists and is not a folder; give a folder for the reports")
+    try:
+        names = set(os.listdir(out))
+    except OSError as exc:
+        raise HarnessError(f"{out}: cannot read the output folder ({exc.strerror})") from None
+    foreign = sorted(names - LEGACY_NAMES - {MARKER})
+    if foreign and MARKER not in names:
+        shown = ", ".join(foreign[:SHOWN_NAMES]) + (", ..." if len(foreign) > SHOWN_NAMES else "")
+        raise HarnessError(
+            f"{out}: the folder holds files harness did not write ({shown}); "
+            "choose a new or empty folder, it is replaced as a whole"
+        )
+
+
+@contextmanager
+def staged_output(out: Path, reports: list[str], carry_over: bool = False) -> Iterator[Path]:
+    """A fresh staging folder beside ``out``; when the block ends normally it replaces ``out``.
+
+    ``reports`` names the formats written (recorded in the marker). With ``carry_over``, the
+    entries of the old ``out`` that the new output does not have are kept (re-rendering some
+    reports from a results.json inside ``out`` keeps the others, which came from it too).
+
+    Raises:
+        HarnessError: ``out`` may not be replaced (see :func:`check_replaceable`), or the
+            staging folder cannot be created (a read-only parent); both before the block runs.
+    """
+    target = Path(os.path.realpath(out))  # a link to a folder: write where it points
+    check_replaceable(target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
+        staging.chmod(0o777 & ~_umask())  # mkdtemp's 0700 would hide the reports from everyone else
+    except OSError as exc:
+        raise HarnessError(f"{out}: cannot write the output folder here ({exc.strerror})") from None
+    try:
+        yield staging
+        _commit(staging, target, reports, carry_over)
+    except OSError as exc:
+        raise HarnessError(f"{out}: cannot write the reports ({exc.strerror or exc})") from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)  # already gone when the swap happened
+
+
+def _commit(staging: Path, target: Path, reports: list[str], carry_over: bool) -> None:
+    if carry_over and target.is_dir():
+        _carry_over(target, staging)
+    marker = {"harness": __version__, "reports": sorted(reports)}
+    (staging / MARKER).write_text(json.dumps(marker, sort_keys=True) + "\n", encoding="utf-8")
+    _replace(staging, target)
+
+
+def write_text_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file renamed into place.
+
+    Raises:
+        HarnessError: the file cannot be written (a missing or read-only folder).
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise HarnessError(f"{path}: cannot write here ({exc.strerror})") from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except OSError as exc:
+        raise HarnessError(f"{path}: cannot write ({exc.strerror})") from None
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+
+
+def check_writable_file(path: Path) -> None:
+    """Fail now, not after a long computation, when ``path`` cannot be written later.
+
+    Raises:
+        HarnessError: ``path`` is a folder, or its folder cannot be created or written.
+    """
+    if path.is_dir():
+        raise HarnessError(f"{path}: is a folder; give a file name")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise HarnessError(f"{path}: cannot create its folder ({exc.strerror})") from None
+    if not os.access(path.parent, os.W_OK):
+        raise HarnessError(f"{path}: its folder is not writable")
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)  # the only way to read it is to set it
+    os.umask(mask)
+    return mask
+
+
+def _carry_over(old: Path, new: Path) -> None:
+    """Hard-link (or copy) into ``new`` the entries of ``old`` that ``new`` does not have."""
+    for entry in sorted(old.iterdir()):
+        target = new / entry.name
+        if entry.name == MARKER or target.exists() or entry.is_symlink():
+            continue
+        if entry.is_dir():
+            shutil.copytree(entry, target, copy_function=_link_or_copy)
+        else:
+            _link_or_copy(str(entry), str(target))
+
+
+def _link_or_copy(source: str, destination: str) -> None:
+    try:
+        os.link(source, destination)
+    except OSError:  # a file system without hard links
+        shutil.copy2(source, destination)
+
+
+def _replace(staging: Path, out: Path) -> None:
+    """Put ``staging`` where ``out`` is: two renames, with signals held back in between."""
+    aside: Path | None = None
+    try:
+        with _signals_deferred():
+            if not out.exists():
+                staging.rename(out)
+                return
+            aside = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+            out.rename(aside)  # onto an empty folder: allowed by rename(2)
+            try:
+                staging.rename(out)
+            except OSError:
+                aside.rename(out)
+                raise
+    finally:  # also when a held-back signal is delivered at the end of the block
+        if aside is not None:
+            shutil.rmtree(aside, ignore_errors=True)
+
+
+@contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM until the block ends, then deliver them (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+
+    def remember(signum: int, frame: FrameType | None) -> None:
+        received.append(signum)
+
+    previous = {sig: signal.signal(sig, remember) for sig in DEFERRED_SIGNALS}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        for signum in dict.fromkeys(received):
+            signal.raise_signal(signum)

@@ -1,0 +1,268 @@
+"""Every ``harness`` subcommand, over a table of bad inputs: the exact exit code, one line, no traceback.
+
+Exit codes: 0 success, 1 a verdict that failed (a missed threshold, a check that did not
+hold), 2 bad input or setup. The commands are listed from the click group, so a new command
+is covered by the generic cases at once, and :func:`test_every_command_has_its_own_bad_inputs`
+fails until it gets cases of its own.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner, Result
+
+from harness import api
+from harness.cli import main
+from tests.conftest import REPO
+from tests.test_cli import BANK, GOOD_ANSWERS
+
+SUITES = REPO / "metric_suites"
+TRANSLATION = SUITES / "translation_en_fr.yaml"
+SYSTEM_A = SUITES / "systems" / "translation_system_a.jsonl"
+SYSTEM_B = SUITES / "systems" / "translation_system_b.jsonl"
+LOCATED = re.compile(r"^\S+:\d+:\d+: \S")  # file:line:col: what is wrong
+UNWRITABLE = "/sys/harness-test-cannot-write-here"  # not even root may create this
+PERPLEXITY_SUITE = """\
+id: ppl
+title: Perplexity without its model
+version: "1"
+data:
+  jsonl: data.jsonl
+metrics:
+  - metric: perplexity
+"""
+
+
+def command_paths(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Every runnable command under ``group``, as the words that invoke it."""
+    paths: list[tuple[str, ...]] = []
+    for name, command in sorted(group.commands.items()):
+        if isinstance(command, click.Group):
+            paths += command_paths(command, (*prefix, name))
+        else:
+            paths.append((*prefix, name))
+    return paths
+
+
+COMMANDS = command_paths(main)
+
+
+@dataclass(frozen=True)
+class Case:
+    command: tuple[str, ...]
+    name: str
+    args: list[str]  # {placeholders} are filled from the `inputs` fixture
+    code: int
+    cwd: str | None = None  # a placeholder naming the folder to run in
+    marks: list[pytest.MarkDecorator] = field(default_factory=list)
+
+
+def grade(name: str, *args: str, code: int = 2) -> Case:
+    return Case(("grade",), name, list(args), code)
+
+
+GRADE = ["{bank}", "-s", "{cohort}", "-o", "{out}"]
+CHECK = ["{bank}", "-a", "{answers}"]
+SCORE = ["--suite", str(TRANSLATION), "--outputs", str(SYSTEM_A), "--bootstrap", "0"]
+REPORT = ["{results}", "-o", "{out}"]
+
+CASES = [
+    # grade
+    grade("missing bank", "{missing}", "-s", "{cohort}", "-o", "{out}"),
+    grade("bank is not YAML", "{binary}", "-s", "{cohort}", "-o", "{out}"),
+    grade("bank folder without banks", "{empty_dir}", "-s", "{cohort}", "-o", "{out}"),
+    grade("missing cohort", "{bank}", "-s", "{missing}", "-o", "{out}"),
+    grade("cohort is neither a folder nor a zip", "{bank}", "-s", "{text_file}", "-o", "{out}"),
+    grade("out is a file", "{bank}", "-s", "{cohort}", "-o", "{text_file}"),
+    grade("out cannot be created", "{bank}", "-s", "{cohort}", "-o", UNWRITABLE),
+    grade("out under a file", "{bank}", "-s", "{cohort}", "-o", "{text_file}/out"),
+    grade("out holds files harness did not write", "{bank}", "-s", "{cohort}", "-o", "{foreign}"),
+    grade("unknown format", *GRADE, "--format", "json,nosuch"),
+    grade("unknown sandbox", *GRADE, "--sandbox", "nosuch"),
+    grade("bad date", *GRADE, "--today", "2026-13-01"),
+    grade("no --out", "{bank}", "-s", "{cohort}"),
+    grade("no bank", "-s", "{cohort}", "-o", "{out}"),
+    # check
+    Case(("check",), "missing answers", ["{bank}", "-a", "{missing}"], 2),
+    Case(("check",), "answers is a folder", ["{bank}", "-a", "{empty_dir}"], 2),
+    Case(("check",), "missing bank", ["{missing}", "-a", "{answers}"], 2),
+    Case(("check",), "bank is a JSON file", ["{score_json}", "-a", "{answers}"], 2),
+    Case(("check",), "bad date", [*CHECK, "--today", "tomorrow"], 2),
+    Case(("check",), "no --answers", ["{bank}"], 2),
+    # paper
+    Case(("paper",), "missing bank", ["{missing}", "--student", "alice"], 2),
+    Case(("paper",), "bank is not YAML", ["{binary}", "--student", "alice"], 2),
+    Case(("paper",), "no --student", ["{bank}"], 2),
+    # validate
+    Case(("validate",), "a good bank", ["{bank}"], 0),
+    Case(("validate",), "missing bank", ["{missing}"], 2),
+    Case(("validate",), "bank is not YAML", ["{binary}"], 2),
+    Case(("validate",), "bank is a JSON file", ["{score_json}"], 2),
+    Case(("validate",), "bank is broken YAML", ["{broken_yaml}"], 2),
+    Case(("validate",), "folder without banks", ["{empty_dir}"], 2),
+    Case(("validate",), "unknown sandbox", ["{bank}", "--solutions", "--sandbox", "nosuch"], 2),
+    Case(("validate",), "no bank", [], 2),
+    # sandbox doctor
+    Case(("sandbox", "doctor"), "unknown backend", ["--sandbox", "nosuch"], 2),
+    Case(
+        ("sandbox", "doctor"),
+        "a backend whose isolation fails",
+        ["--sandbox", "process"],
+        1,
+        marks=[pytest.mark.slow],
+    ),
+    # score
+    Case(("score",), "missing suite", ["--suite", "{missing}", "--outputs", str(SYSTEM_A)], 2),
+    Case(("score",), "suite is not YAML", ["--suite", "{binary}", "--outputs", str(SYSTEM_A)], 2),
+    Case(("score",), "suite is a bank", ["--suite", "{bank}", "--outputs", str(SYSTEM_A)], 2),
+    Case(("score",), "missing outputs", ["--suite", str(TRANSLATION), "--outputs", "{missing}"], 2),
+    Case(("score",), "outputs are not JSONL", ["--suite", str(TRANSLATION), "--outputs", "{binary}"], 2),
+    Case(("score",), "--json is a folder", [*SCORE, "--json", "{empty_dir}"], 2),
+    Case(("score",), "--json under a file", [*SCORE, "--json", "{text_file}/score.json"], 2),
+    Case(("score",), "--json cannot be written", [*SCORE, "--json", UNWRITABLE + "/score.json"], 2),
+    Case(("score",), "--json in a folder still to create", [*SCORE, "--json", "{missing}/deeper/score.json"], 0),
+    Case(("score",), "negative seed", [*SCORE, "--seed", "-1"], 2),
+    Case(("score",), "missing optional model", ["--suite", "{perplexity_suite}", "--outputs", str(SYSTEM_A)], 2),
+    Case(("score",), "threshold missed with --check", [*SCORE[:4], "--outputs", str(SYSTEM_B), "--check"], 1),
+    Case(("score",), "no --suite", ["--outputs", str(SYSTEM_A)], 2),
+    # schema, plugins
+    Case(("schema",), "an argument it does not take", ["bank.yaml"], 2),
+    Case(("plugins",), "an argument it does not take", ["kinds"], 2),
+    # report
+    Case(("report",), "missing results", ["{missing}", "-o", "{out}"], 2),
+    Case(("report",), "results is a folder", ["{empty_dir}", "-o", "{out}"], 2),
+    Case(("report",), "garbage JSON", ["{garbage_json}", "-o", "{out}"], 2),
+    Case(("report",), "not JSON at all", ["{binary}", "-o", "{out}"], 2),
+    Case(("report",), "a harness score JSON", ["{score_json}", "-o", "{out}"], 2),
+    Case(("report",), "one student's record", ["{student_json}", "-o", "{out}"], 2),
+    Case(("report",), "a future schema version", ["{future_json}", "-o", "{out}"], 2),
+    Case(("report",), "a JSON list", ["{list_json}", "-o", "{out}"], 2),
+    Case(("report",), "out is a file", ["{results}", "-o", "{text_file}"], 2),
+    Case(("report",), "out cannot be created", ["{results}", "-o", UNWRITABLE], 2),
+    Case(("report",), "out holds files harness did not write", ["{results}", "-o", "{foreign}"], 2),
+    Case(("report",), "unknown format", [*REPORT, "--format", "pdf"], 2),
+    Case(("report",), "no --out", ["{results}"], 2),
+    # demo
+    Case(("demo",), "outside the repository", ["--out", "{out}"], 2, cwd="{empty_dir}"),
+]
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Good and bad files for every placeholder of the table (made once; no case changes them)."""
+    root = tmp_path_factory.mktemp("inputs")
+    bank = root / "tiny.yaml"
+    bank.write_text(BANK, encoding="utf-8")
+    (root / "cohort" / "alice").mkdir(parents=True)
+    (root / "cohort" / "alice" / "answers.yaml").write_text(GOOD_ANSWERS, encoding="utf-8")
+    graded = root / "graded"
+    api.grade([bank], root / "cohort", graded, ["json"])
+    (root / "empty").mkdir()
+    (root / "foreign").mkdir()
+    (root / "foreign" / "thesis.tex").write_text("years of work\n", encoding="utf-8")
+    files = {
+        "text_file": ("notes.txt", "just some notes\n"),
+        "binary": ("blob.yaml", b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe"),
+        "broken_yaml": ("broken.yaml", "id: x\nquestions: [unclosed\n"),
+        "garbage_json": ("garbage.json", '{"schema_version": 1, "students": [}'),
+        "future_json": ("future.json", json.dumps({"schema_version": 99, "students": []})),
+        "list_json": ("list.json", "[1, 2, 3]\n"),
+    }
+    paths = {"bank": bank, "cohort": root / "cohort", "answers": root / "cohort" / "alice" / "answers.yaml"}
+    for key, (name, content) in files.items():
+        path = root / name
+        path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+        paths[key] = path
+    score = root / "score.json"
+    assert (
+        invoke(["score", "--suite", str(TRANSLATION), "--outputs", str(SYSTEM_A), "--json", str(score)]).exit_code == 0
+    )
+    (root / "data.jsonl").write_bytes((SUITES / "data" / "translation_en_fr.jsonl").read_bytes())
+    (root / "ppl.yaml").write_text(PERPLEXITY_SUITE, encoding="utf-8")
+    paths |= {
+        "results": graded / "results.json",
+        "student_json": graded / "results" / "alice.json",
+        "score_json": score,
+        "perplexity_suite": root / "ppl.yaml",
+        "empty_dir": root / "empty",
+        "foreign": root / "foreign",
+        "missing": root / "nosuch",
+    }
+    return {key: str(path) for key, path in paths.items()}
+
+
+def invoke(args: list[str]) -> Result:
+    return CliRunner().invoke(main, args)
+
+
+def assert_one_clean_line(result: Result, code: int) -> None:
+    """Exactly ``code``; on failure one ``error:`` line on stderr (or, for a file with several
+    problems, one located ``file:line:col:`` line per problem); never a traceback."""
+    assert result.exit_code == code, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Traceback" not in result.output
+    assert "internal error" not in result.output  # a bug caught by the last-resort handler
+    if code:
+        lines = result.stderr.strip().splitlines()
+        assert lines, "no message"
+        if len(lines) > 1:
+            assert all(LOCATED.match(line) for line in lines), result.stderr
+        else:
+            assert lines[0].startswith("error: ") or LOCATED.match(lines[0]), lines[0]
+
+
+def test_every_command_is_in_the_table() -> None:
+    assert {"grade", "check", "paper", "validate", "score", "report", "demo"} <= {c[0] for c in COMMANDS}
+    assert ("sandbox", "doctor") in COMMANDS
+
+
+def test_every_command_has_its_own_bad_inputs() -> None:
+    covered = {case.command for case in CASES if case.code}
+    missing = [" ".join(c) for c in COMMANDS if c not in covered]
+    assert missing == [], f"add bad-input cases for: {', '.join(missing)}"
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=f"{' '.join(c.command)}: {c.name}", marks=c.marks) for c in CASES])
+def test_bad_input(case: Case, inputs: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    values = inputs | {"out": str(tmp_path / "out")}
+    if case.cwd:
+        monkeypatch.chdir(case.cwd.format(**values))
+    before = sorted(Path(inputs["foreign"]).iterdir())
+
+    result = invoke([*case.command, *(arg.format(**values) for arg in case.args)])
+
+    assert_one_clean_line(result, case.code)
+    assert sorted(Path(inputs["foreign"]).iterdir()) == before  # a refused folder is left alone
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_an_unknown_option_is_one_usage_line(command: tuple[str, ...]) -> None:
+    result = invoke([*command, "--no-such-option"])
+
+    assert_one_clean_line(result, 2)
+    assert "--no-such-option" in result.stderr
+    assert f"{command[-1]} --help" in result.stderr
+
+
+def test_an_unknown_command_is_one_usage_line() -> None:
+    assert_one_clean_line(invoke(["gradee"]), 2)
+
+
+def test_a_bug_is_one_line_with_a_way_to_see_the_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken() -> list[object]:
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(api, "plugins", broken)
+    result = invoke(["plugins"])
+
+    assert result.exit_code == 3  # neither a verdict nor the user's input
+    assert result.stderr.strip().splitlines() == [
+        "internal error (ZeroDivisionError: a bug); this is a bug in harness, please report it with the "
+        "command you ran (HARNESS_TRACEBACK=1 shows the traceback)"
+    ]
