@@ -172,9 +172,9 @@ CODE_2_TESTS = """\
 
 
 @pytest.mark.parametrize(("question", "parts"), [(TEXT_3_CRITERIA, 3), (CODE_2_TESTS, 2)], ids=["text", "code"])
-def test_points_inherited_from_defaults_that_disagree_with_the_parts_are_a_warning(
+def test_points_inherited_from_defaults_that_disagree_with_the_parts_are_a_warning(  # type: ignore[no-untyped-def]
     write_bank, question: str, parts: int
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     write_bank("def add(a, b):\n    return a + b\n", "reference.py")
     path = write_bank(HEADER + "defaults:\n  points: 1\nquestions:\n" + question)
 
