@@ -300,3 +300,23 @@ def test_an_entry_the_file_system_refuses_is_recorded_on_that_student(
     assert all(s["score"] == 1.0 for s in students.values())
     assert [p["code"] for p in students["mallory"]["problems"]] == ["zip-unwritable-entry"]
     assert data["problems"] == []
+
+
+def test_yaml_escapes_for_lone_surrogates_in_answers_keep_every_student(tmp_path: Path) -> None:
+    """A YAML escape for a lone surrogate ("\\ud800"), in an answer and in a key: the YAML reader
+    refuses it, so each entry is lost on its own line, and the run goes on."""
+    cohort = tmp_path / "cohort"
+    for student, text in [("alice", ANSWERS), ("mallory", 'q1: "0.3\\ud800"\n"q\\udcff": 1\n')]:
+        (cohort / student).mkdir(parents=True)
+        (cohort / student / "answers.yaml").write_text(text, encoding="utf-8")
+
+    data = _grade_quiz(tmp_path, cohort)
+
+    students = _students(data)
+    assert students["alice"]["score"] == 1.0
+    mallory = students["mallory"]
+    assert mallory["questions"][0]["status"] == "invalid"  # that answer is lost, with its line
+    assert [(p["code"], p["location"]) for p in mallory["problems"]] == [
+        ("answer-unreadable", "cohort/mallory/answers.yaml:1:1"),
+        ("answer-unreadable", "cohort/mallory/answers.yaml:2:1"),
+    ]
