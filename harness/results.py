@@ -168,6 +168,7 @@ class CohortResult(Record):
     banks: list[BankRef]
     questions: list[QuestionInfo]
     sandbox: str | None = None  # which sandbox backend ran code questions (later issues)
+    seed_secret: str | None = None  # seeds statistical tests; for instructors: reproduces the run
     students: list[StudentResult]
     problems: list[Problem] = Field(default_factory=list)  # cohort-level: unreadable folders...
 

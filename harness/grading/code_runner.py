@@ -4,6 +4,14 @@ The verdict is computed here, outside every sandbox, from two plain-JSON reports
 student's functions returned and what the reference returned for the same calls. The
 reference runs in workers of its own (never in a student's), and its results are cached on
 disk by a hash of everything that could change them.
+
+A student's public and hidden tests run in separate sandbox jobs, public first: the code can
+read every call of its own job (arguments included) and put it in an exception message, and
+only the public job's messages reach the feedback. Of the hidden job, a student learns
+pass or fail per test, nothing else.
+
+Statistical tests draw with seeds derived from the run's secret (:func:`trial_seeds`): a
+student cannot know them before the run, and the same secret reproduces the same run.
 """
 
 from __future__ import annotations
@@ -13,23 +21,25 @@ import hashlib
 import importlib.util
 import json
 import os
+import secrets
 import sys
 import tempfile
 import threading
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from harness import __version__
 from harness.grading import values
-from harness.grading.sample_tests import compare_samples
+from harness.grading.channel import RunReport, parse_channel
+from harness.grading.sample_tests import compare_samples, trial_seeds
 from harness.kinds.base import Outcome
 from harness.kinds.code import CodeQuestion, CodeTest, StudentCode
-from harness.sandbox.base import RunResult, Sandbox
+from harness.sandbox.base import Sandbox
 from harness.sandbox.pool import STUB, WarmPool
 
-MAX_EVENT_BYTES = 8_000_000
+SEED_SECRET_ENV = "HARNESS_SEED_SECRET"
 STUB_DIGEST = hashlib.sha256(STUB[1].read_bytes()).hexdigest()[:16]
 
 
@@ -37,22 +47,36 @@ def default_cache_dir() -> Path:
     return Path(os.environ.get("HARNESS_CACHE") or Path.home() / ".cache" / "genai-harness")
 
 
-@dataclass
-class RunReport:
-    """The parsed channel of one run: per-test events, and what went wrong at the top level."""
+@dataclass(frozen=True)
+class StudentRun:
+    """A student's code run on one question: the public tests' job, whose messages reach the
+    feedback, and the hidden tests' job (None when there are none), of which only pass or
+    fail per test does."""
 
-    events: dict[str, dict[str, Any]] = field(default_factory=dict)
-    import_error: dict[str, Any] | None = None
-    problem: str | None = None  # protocol violation, crash, timeout: why results are missing
+    public: RunReport
+    hidden: RunReport | None = None
+
+    def report_for(self, test: CodeTest) -> RunReport:
+        return self.hidden if test.visibility == "hidden" and self.hidden is not None else self.public
 
 
 class CodeRunner:
-    """Grades code questions with one sandbox backend; create one per grading run."""
+    """Grades code questions with one sandbox backend; create one per grading run.
+
+    ``seed_secret`` is where the seeds of statistical tests come from: by default
+    ``$HARNESS_SEED_SECRET``, else a fresh random one. The same secret (and the same inputs)
+    gives byte-identical results; the run records it (``CohortResult.seed_secret``).
+    """
 
     def __init__(
-        self, sandbox: Sandbox, cache_dir: Path | None = None, models: Callable[[str], Path] | None = None
+        self,
+        sandbox: Sandbox,
+        cache_dir: Path | None = None,
+        models: Callable[[str], Path] | None = None,
+        seed_secret: str | None = None,
     ) -> None:
         self.sandbox = sandbox
+        self.seed_secret = seed_secret or os.environ.get(SEED_SECRET_ENV) or secrets.token_hex(16)
         self.students = WarmPool(sandbox)
         self.references = WarmPool(sandbox)  # the reference never runs where a student's code runs
         self.cache_dir = cache_dir or default_cache_dir()
@@ -96,13 +120,22 @@ class CodeRunner:
         models = tuple(sorted({path for question in questions for path in self._model_paths(question)}))
         worker = pool.worker(tuple(first.preload), models, first.limits)
         request = {"module": module, "calls": calls, "import_time_limit": 20}
-        return parse_channel(worker.run({module: source}, request, limits), [c["id"] for c in calls])
+        return parse_channel(worker.run({module: source}, request, limits), calls)
+
+    def run_student(self, question: CodeQuestion, source: str, tests: list[CodeTest]) -> StudentRun:
+        """The public tests of ``tests`` in one job, then the hidden ones in another.
+
+        The public job runs even with no public test: its import errors are the feedback."""
+        public = self.run(question, source, [t for t in tests if t.visibility == "public"], self.students)
+        hidden = [t for t in tests if t.visibility == "hidden"]
+        return StudentRun(public, self.run(question, source, hidden, self.students) if hidden else None)
 
     def run_together(
         self, jobs: list[tuple[CodeQuestion, StudentCode]], public_only: bool = False
-    ) -> dict[str, RunReport]:
+    ) -> dict[str, StudentRun]:
         """One student's questions that share a file, preloads and limits, run in one sandbox
-        job each group (one fork, one import) instead of one job per question.
+        job each group (one fork, one import; a second job for the hidden tests) instead of
+        jobs per question.
 
         Returns ``{question id: report}`` for the groups that ran cleanly. A group whose job
         stopped early (a crash, a timeout, a protocol violation) returns nothing, so that each
@@ -117,28 +150,35 @@ class CodeRunner:
                 question.limits.model_copy(update={"wall_seconds": 0}),
             )  # not the models: the job reads every model of its group (all public, read-only)
             groups.setdefault(key, []).append((question, code))
-        reports: dict[str, RunReport] = {}
+        reports: dict[str, StudentRun] = {}
         for group in groups.values():
             if len(group) > 1:
                 reports.update(self._run_group(group, public_only))
         return reports
 
-    def _run_group(self, group: list[tuple[CodeQuestion, StudentCode]], public_only: bool) -> dict[str, RunReport]:
+    def _run_group(self, group: list[tuple[CodeQuestion, StudentCode]], public_only: bool) -> dict[str, StudentRun]:
         questions = [question for question, _ in group]
-        calls = [
-            dict(self._call(question, test), id=f"{n}:{test.id}")
-            for n, question in enumerate(questions)
-            for test in question.tests
-            if test.visibility == "public" or not public_only
-        ]
-        report = self._execute(self.students, questions, group[0][1].source, calls)
-        if report.problem is not None:
+
+        def calls(visibility: str) -> list[dict[str, Any]]:
+            return [
+                dict(self._call(question, test), id=f"{n}:{test.id}")
+                for n, question in enumerate(questions)
+                for test in question.tests
+                if test.visibility == visibility
+            ]
+
+        source = group[0][1].source
+        public = self._execute(self.students, questions, source, calls("public"))
+        if public.problem is not None:
             return {}
-        split = {q.id: RunReport(import_error=report.import_error) for q in questions}
-        for key, event in report.events.items():
-            index, test_id = key.split(":", 1)
-            split[questions[int(index)].id].events[test_id] = dict(event, id=test_id)
-        return split
+        hidden_calls = [] if public_only else calls("hidden")
+        hidden = self._execute(self.students, questions, source, hidden_calls) if hidden_calls else None
+        if hidden is not None and hidden.problem is not None:
+            return {}
+        return {
+            question.id: StudentRun(_part(public, n), _part(hidden, n) if hidden is not None else None)
+            for n, question in enumerate(questions)
+        }
 
     def expected(self, question: CodeQuestion) -> RunReport:
         """The reference's report on every test of ``question``, from the cache when possible."""
@@ -168,8 +208,13 @@ class CodeRunner:
             "time_limit": test.time_limit,
         }
         if test.statistical:
-            call.update(trials=test.statistical.trials, seed_kwarg=test.statistical.seed_kwarg, seed=0)
+            call.update(seed_kwarg=test.statistical.seed_kwarg, seeds=self._seeds(question, test))
         return call
+
+    def _seeds(self, question: CodeQuestion, test: CodeTest) -> list[int] | None:
+        if test.statistical is None:
+            return None
+        return trial_seeds(self.seed_secret, f"{question.id}/{test.id}", test.statistical.trials)
 
     def _model(self, name: str) -> Path:
         """A model's folder, found (or built) once per run: finding it hashes its recipe."""
@@ -205,23 +250,25 @@ class CodeRunner:
     # --- judging -----------------------------------------------------------------------
 
     def grade(
-        self, question: CodeQuestion, code: StudentCode, public_only: bool = False, report: RunReport | None = None
+        self, question: CodeQuestion, code: StudentCode, public_only: bool = False, run: StudentRun | None = None
     ) -> Outcome:
-        """Run the student's code and judge every test against the reference. ``report`` is
+        """Run the student's code and judge every test against the reference. ``run`` is
         the student's run when it was made already (by :meth:`run_together`)."""
         tests = [t for t in question.tests if t.visibility == "public" or not public_only]
         expected = self.expected(question)
         if expected.import_error or expected.problem:
             raise RuntimeError(f"the reference solution failed: {expected.problem or expected.import_error}")
-        if report is None:
-            report = self.run(question, code.source, tests, self.students)
+        if run is None:
+            run = self.run_student(question, code.source, tests)
         properties = _load_properties(question) if any(t.property for t in tests) else {}
-        verdicts = [judge(t, expected.events.get(t.id), report, properties) for t in tests]
+        verdicts = [
+            judge(t, expected.events.get(t.id), run.report_for(t), properties, self._seeds(question, t)) for t in tests
+        ]
         earned = sum(t.points for t, v in zip(tests, verdicts, strict=True) if v.passed)
         total = sum(t.points for t in tests)
         feedback = [
             *code.notes,
-            *_report_feedback(report),
+            *_report_feedback(run.public),  # never the hidden job's: its messages may quote hidden inputs
             *(_test_line(t, v) for t, v in zip(tests, verdicts, strict=True)),
         ]
         evidence = {
@@ -243,8 +290,15 @@ class Verdict:
     p_value: float | None = None
 
 
-def judge(test: CodeTest, expected: dict[str, Any] | None, report: RunReport, properties: dict[str, Any]) -> Verdict:
-    """The verdict on one test, from the student's event and the reference's."""
+def judge(
+    test: CodeTest,
+    expected: dict[str, Any] | None,
+    report: RunReport,
+    properties: dict[str, Any],
+    seeds: list[int] | None = None,
+) -> Verdict:
+    """The verdict on one test, from the student's event and the reference's; ``seeds`` are
+    those a statistical test's draws must have been made with."""
     event = report.events.get(test.id)
     if event is None:
         why = report.problem or ("the module could not be imported" if report.import_error else "no result came back")
@@ -254,12 +308,12 @@ def judge(test: CodeTest, expected: dict[str, Any] | None, report: RunReport, pr
     if test.raises:
         return Verdict(False, "raises", f"expected {test.raises} to be raised, but it returned a value")
     try:
-        actual = values.decode(event.get("value"))
+        actual = _decode(test, event.get("value"), seeds)
     except values.ProtocolError as exc:
         return Verdict(False, "error", f"the returned value could not be read: {exc}")
     if not expected or not expected.get("ok"):
         raise RuntimeError(f"the reference solution gave no value for test {test.id!r}")
-    reference = values.decode(expected["value"])
+    reference = _decode(test, expected["value"], seeds)
     if test.statistical:
         return _judge_samples(test, reference, actual)
     if test.property:
@@ -269,6 +323,14 @@ def judge(test: CodeTest, expected: dict[str, Any] | None, report: RunReport, pr
     if reason:
         return Verdict(False, "wrong", f"{reason}; expected {values.short(reference)}")
     return Verdict(True, "passed")
+
+
+def _decode(test: CodeTest, value: Any, seeds: list[int] | None) -> Any:
+    if test.statistical is None:
+        return values.decode(value)
+    if seeds is None:
+        raise RuntimeError(f"no seeds for the statistical test {test.id!r}")
+    return values.decode_samples(value, seeds)
 
 
 def _judge_error(test: CodeTest, event: dict[str, Any]) -> Verdict:
@@ -286,10 +348,10 @@ def _judge_error(test: CodeTest, event: dict[str, Any]) -> Verdict:
     return Verdict(False, "error", f"raised {kind}: {message}{where}")
 
 
-def _judge_samples(test: CodeTest, reference: Any, actual: Any) -> Verdict:
+def _judge_samples(test: CodeTest, reference: values.Samples, actual: values.Samples) -> Verdict:
     assert test.statistical is not None
-    if not isinstance(actual, values.Samples) or not isinstance(reference, values.Samples):
-        return Verdict(False, "statistical", "expected a list of samples")
+    if len(actual.items) != test.statistical.trials:  # decode_samples checked it already; cheap
+        return Verdict(False, "statistical", f"expected {test.statistical.trials} draws, got {len(actual.items)}")
     try:
         result = compare_samples(list(map(values.plain, reference.items)), list(map(values.plain, actual.items)))
     except ValueError as exc:
@@ -365,52 +427,15 @@ def _report_feedback(report: RunReport) -> list[str]:
     return []
 
 
-def parse_channel(result: RunResult, wanted: Iterable[str]) -> RunReport:
-    """Validate and index the stub's events. Anything malformed is a protocol violation;
-    the first violation is the one reported, and nothing after it is read."""
-    wanted_ids = set(wanted)
-    report = RunReport(problem="it sent more output than allowed" if result.channel_overflow else None)
-    for line in result.channel.decode("utf-8", "replace").splitlines():
-        if not line.strip():
-            continue
-        event = _event(line)
-        if isinstance(event, str):
-            report.problem = report.problem or event
-            break
-        kind = event.get("event")
-        if kind == "import_error" and isinstance(event.get("error"), dict):
-            report.import_error = event["error"]
-        elif kind == "result" and event.get("id") in wanted_ids and event["id"] not in report.events:
-            report.events[event["id"]] = event
-        elif kind == "worker_error":
-            report.problem = report.problem or f"the sandbox worker failed ({str(event.get('message'))[:200]})"
-    if len(report.events) < len(wanted_ids) and report.problem is None and report.import_error is None:
-        report.problem = _why_stopped(result)
-    return report
-
-
-def _event(line: str) -> dict[str, Any] | str:
-    """One channel line as an event, or why it is not one."""
-    if len(line) > MAX_EVENT_BYTES:
-        return "a result was larger than allowed"
-    try:
-        event = json.loads(line)
-    except ValueError:
-        return "it wrote something that is not a result on the result channel"
-    return event if isinstance(event, dict) else "it wrote a malformed result"
-
-
-def _why_stopped(result: RunResult) -> str:
-    if result.timed_out:
-        return f"timed out after {result.wall_seconds:g} s"
-    if result.worker_problem:
-        return f"killed: its sandbox worker stopped ({result.worker_problem})"
-    if result.signal is not None:
-        names = {9: "killed (memory or CPU limit?)", 11: "crashed (segmentation fault)", 24: "CPU time limit exceeded"}
-        return names.get(result.signal, f"killed by signal {result.signal}")
-    if result.exit_code not in (None, 0):
-        return f"exited with status {result.exit_code} before all tests ran"
-    return "it exited before all tests ran"
+def _part(report: RunReport, index: int) -> RunReport:
+    """The events of question ``index`` in a group's report, under their own test ids."""
+    prefix = f"{index}:"
+    events = {
+        key.removeprefix(prefix): dict(event, id=key.removeprefix(prefix))
+        for key, event in report.events.items()
+        if key.startswith(prefix)
+    }
+    return RunReport(events=events, import_error=report.import_error)
 
 
 def _load_properties(question: CodeQuestion) -> dict[str, Any]:

@@ -91,6 +91,7 @@ def grade_cohort(plan: GradingPlan, cohort: Cohort) -> CohortResult:
         banks=plan.bank_refs(),
         questions=plan.question_infos(),
         sandbox=plan.code_runner.sandbox.name if plan.code_runner is not None else None,
+        seed_secret=plan.code_runner.seed_secret if plan.code_runner is not None else None,
         students=students,
         problems=cohort.problems,
     )

@@ -4,16 +4,22 @@ Discrete outcomes (ints, strings, booleans) use Pearson's chi-square test of hom
 the 2 x K table of counts, with outcomes the reference rarely produces pooled so that every
 expected count is at least 5 (the usual validity rule). Continuous outcomes use the
 two-sample Kolmogorov-Smirnov test. Both come from scipy.stats.
+
+The seeds of the draws come from :func:`trial_seeds`: unpredictable without the run's secret,
+and the same for the same secret, so a run can be reproduced.
 """
 
 from __future__ import annotations
 
+import hashlib
+import math
 import warnings
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
 MIN_EXPECTED = 5.0
+SEED_BITS = 31  # every seeding API takes these (numpy's legacy seed stops at 2**32 - 1)
 
 
 @dataclass(frozen=True)
@@ -21,6 +27,17 @@ class SampleTest:
     method: str
     p_value: float
     statistic: float
+
+
+def trial_seeds(secret: str, test: str, trials: int) -> list[int]:
+    """The seeds of ``trials`` draws for the statistical test named ``test``.
+
+    Derived from ``secret`` with SHAKE-256 (a keyed hash: without the secret the seeds cannot
+    be told from random ones); the same secret and test name always give the same seeds.
+    """
+    stream = hashlib.shake_256(f"harness-trial-seeds\0{secret}\0{test}".encode()).digest(4 * trials)
+    mask = (1 << SEED_BITS) - 1
+    return [int.from_bytes(stream[i : i + 4], "big") & mask for i in range(0, 4 * trials, 4)]
 
 
 def compare_samples(reference: list[Any], student: list[Any]) -> SampleTest:
@@ -36,8 +53,19 @@ def compare_samples(reference: list[Any], student: list[Any]) -> SampleTest:
             raise ValueError("the samples are not all discrete values like the reference's")
         return _chi_square(reference, student)
     if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in [*reference, *student]):
-        return _ks(reference, student)
+        return _ks(_finite(reference), _finite(student))
     raise ValueError("samples must be numbers or discrete labels")
+
+
+def _finite(draws: list[Any]) -> list[float]:
+    """Continuous draws as floats; NaN, infinity and ints beyond a float are refused."""
+    try:
+        floats = [float(v) for v in draws]
+    except OverflowError:
+        raise ValueError("a draw is too large to be a float") from None
+    if not all(math.isfinite(v) for v in floats):
+        raise ValueError("a draw is not a finite number")
+    return floats
 
 
 def _chi_square(reference: list[Any], student: list[Any]) -> SampleTest:

@@ -53,7 +53,24 @@ class ObjectValue:
 
 @dataclass(frozen=True)
 class Samples:
+    """The draws of a statistical test, and the seeds the stub says it drew them with."""
+
+    seeds: tuple[int, ...]
     items: tuple[Any, ...]
+
+
+MAX_DIMENSIONS = 32
+MAX_EXTENT = 2**31  # no dimension of a real array comes near this
+INTEGER_RANGES = {
+    "int8": (-(2**7), 2**7),
+    "int16": (-(2**15), 2**15),
+    "int32": (-(2**31), 2**31),
+    "int64": (-(2**63), 2**63),
+    "uint8": (0, 2**8),
+    "uint16": (0, 2**16),
+    "uint32": (0, 2**32),
+    "uint64": (0, 2**64),
+}
 
 
 def decode(value: Any, depth: int = 0) -> Any:
@@ -64,49 +81,105 @@ def decode(value: Any, depth: int = 0) -> Any:
     """
     if depth > MAX_DEPTH:
         raise ProtocolError("value nested too deeply")
-    if value is None or isinstance(value, (bool, int, str)):
-        return value
-    if isinstance(value, float):
+    if value is None or isinstance(value, (bool, int, str, float)):
         return value
     if isinstance(value, list):
         return [decode(v, depth + 1) for v in value]
     if not isinstance(value, dict) or len(value) != 1:
-        raise ProtocolError(f"unexpected value {str(value)[:80]}")
+        raise ProtocolError(f"unexpected value {_preview(value)}")
     ((marker, body),) = value.items()
     if marker == "__float__":
-        if body not in ("nan", "inf", "-inf"):
-            raise ProtocolError("bad float marker")
-        return float(body)
+        return _decode_float(body)
     if marker == "__tuple__" and isinstance(body, list):
         return TupleValue(tuple(decode(v, depth + 1) for v in body))
     if marker == "__dict__" and isinstance(body, list):
-        pairs = []
-        for pair in body:
-            if not (isinstance(pair, list) and len(pair) == 2):
-                raise ProtocolError("bad dict entry")
-            pairs.append((decode(pair[0], depth + 1), decode(pair[1], depth + 1)))
-        return DictValue(tuple(pairs))
+        return _decode_dict(body, depth)
     if marker in ("__ndarray__", "__tensor__") and isinstance(body, dict):
         return _decode_array("ndarray" if marker == "__ndarray__" else "tensor", body)
     if marker == "__object__" and isinstance(body, str):
         return ObjectValue(body[:100])
-    if marker == "__samples__" and isinstance(body, list):
-        return Samples(tuple(decode(v, depth + 1) for v in body))
-    raise ProtocolError(f"unknown marker {marker[:40]!r}")
+    raise ProtocolError(f"unknown marker {str(marker)[:40]!r}")
+
+
+def decode_samples(value: Any, seeds: list[int]) -> Samples:
+    """The value of a statistical test: exactly one draw per seed the grader sent, and those
+    seeds, in order. Each draw is decoded like any return value.
+
+    Raises:
+        ProtocolError: not a list of draws, another number of draws, other seeds.
+    """
+    body = value.get("__samples__") if isinstance(value, dict) and len(value) == 1 else None
+    if not isinstance(body, dict) or set(body) != {"seeds", "draws"}:
+        raise ProtocolError("expected the draws of a statistical test")
+    draws, echoed = body["draws"], body["seeds"]
+    if not isinstance(draws, list) or len(draws) != len(seeds):
+        count = len(draws) if isinstance(draws, list) else "no"
+        raise ProtocolError(f"expected {len(seeds)} draws, got {count}")
+    if echoed != seeds or any(type(s) is not int for s in echoed):
+        raise ProtocolError("the draws were not made with the seeds the grader sent")
+    return Samples(tuple(seeds), tuple(decode(v) for v in draws))
+
+
+def _decode_float(body: Any) -> float:
+    if not isinstance(body, str) or body not in ("nan", "inf", "-inf"):
+        raise ProtocolError("bad float marker")
+    return float(body)
+
+
+def _decode_dict(body: list[Any], depth: int) -> DictValue:
+    pairs = []
+    for pair in body:
+        if not (isinstance(pair, list) and len(pair) == 2):
+            raise ProtocolError("bad dict entry")
+        key = decode(pair[0], depth + 1)
+        if not _hashable(key):
+            raise ProtocolError(f"a dict key cannot be {describe(key)}")  # Python keys are hashable
+        pairs.append((key, decode(pair[1], depth + 1)))
+    return DictValue(tuple(pairs))
+
+
+def _hashable(key: Any) -> bool:
+    if key is None or isinstance(key, (bool, int, float, str, ObjectValue)):
+        return True
+    return isinstance(key, TupleValue) and all(_hashable(item) for item in key.items)
 
 
 def _decode_array(kind: str, body: dict[str, Any]) -> ArrayValue:
     import numpy as np
 
     dtype, shape, data = body.get("dtype"), body.get("shape"), body.get("data")
-    if dtype not in DTYPES or not isinstance(shape, list) or not isinstance(data, list):
+    if not isinstance(dtype, str) or dtype not in DTYPES or dtype.startswith("complex"):
         raise ProtocolError("malformed array")
-    if not all(isinstance(n, int) and n >= 0 for n in shape) or math.prod(shape) != len(data):
+    if not isinstance(shape, list) or not isinstance(data, list) or len(shape) > MAX_DIMENSIONS:
+        raise ProtocolError("malformed array")
+    if not all(type(n) is int and 0 <= n < MAX_EXTENT for n in shape) or math.prod(shape) != len(data):
         raise ProtocolError("array shape does not match its data")
-    flat = [decode(v) if isinstance(v, dict) else v for v in data]
-    if not all(isinstance(v, (int, float, bool)) for v in flat):
-        raise ProtocolError("array elements must be numbers")
+    flat = [_array_element(dtype, v) for v in data]
     return ArrayValue(kind, dtype, tuple(shape), np.asarray(flat, dtype=np.float64).reshape(shape))
+
+
+def _array_element(dtype: str, value: Any) -> float | int | bool:
+    """One element as the stub sends it for ``dtype``: a bool, an int in the dtype's range, or
+    a float (non-finite ones as markers). An int too large for any array is a forgery."""
+    if dtype == "bool":
+        if type(value) is bool:
+            return value
+    elif dtype in INTEGER_RANGES:
+        low, high = INTEGER_RANGES[dtype]
+        if type(value) is int and low <= value < high:
+            return value
+    elif type(value) is float:
+        return value
+    elif isinstance(value, dict):
+        return _decode_float(value.get("__float__") if len(value) == 1 else None)
+    raise ProtocolError(f"array elements of dtype {dtype} must be numbers of that dtype, got {_preview(value)}")
+
+
+def _preview(value: Any) -> str:
+    """A bounded rendering of a malformed value (its str could be huge, or recurse deeply)."""
+    if isinstance(value, (dict, list)):
+        return f"a {type(value).__name__} of {len(value)} items"
+    return short(value, 80)
 
 
 @dataclass(frozen=True)
@@ -120,7 +193,7 @@ def compare(expected: Any, actual: Any, tol: Tolerance, path: str = "value") -> 
     """None when ``actual`` matches ``expected``; else a one-line reason naming where."""
     if isinstance(expected, ArrayValue):
         return _compare_arrays(expected, actual, tol, path)
-    if isinstance(expected, float) or (isinstance(expected, int) and isinstance(actual, float)):
+    if isinstance(expected, float) or (type(expected) is int and isinstance(actual, float)):
         return _compare_floats(expected, actual, tol, path)
     if isinstance(expected, (TupleValue, list)):
         return _compare_sequences(expected, actual, tol, path)
@@ -142,14 +215,25 @@ def compare(expected: Any, actual: Any, tol: Tolerance, path: str = "value") -> 
     return None
 
 
-def _compare_floats(expected: float, actual: Any, tol: Tolerance, path: str) -> str | None:
+def _compare_floats(expected: float | int, actual: Any, tol: Tolerance, path: str) -> str | None:
     if isinstance(actual, bool) or not isinstance(actual, (int, float)):
         return f"{path}: expected a number, got {describe(actual)}"
-    if math.isnan(expected) and math.isnan(actual):
+    want, got = _as_float(expected), _as_float(actual)
+    if want is None or got is None:  # an int beyond any float: equal only to the same int
+        return None if expected == actual else f"{path}: expected {short(expected, 40)}, got {short(actual, 40)}"
+    if math.isnan(want) and math.isnan(got):
         return None
-    if math.isclose(actual, expected, rel_tol=tol.rtol, abs_tol=tol.atol):
+    if math.isclose(got, want, rel_tol=tol.rtol, abs_tol=tol.atol):
         return None
-    return f"{path}: expected {expected:.6g}, got {actual:.6g}"
+    return f"{path}: expected {want:.6g}, got {got:.6g}"
+
+
+def _as_float(value: float | int) -> float | None:
+    """``value`` as a float, or None for an int too large for one (``return 10**4000``)."""
+    try:
+        return float(value)
+    except OverflowError:
+        return None
 
 
 def _compare_sequences(expected: Any, actual: Any, tol: Tolerance, path: str) -> str | None:
@@ -212,6 +296,8 @@ def short(value: Any, limit: int = 120) -> str:
         text = f"<{value.type_name} object>"
     elif isinstance(value, float):
         text = f"{value:.6g}"
+    elif type(value) is int and value.bit_length() > 1000:
+        text = f"an integer of {len(str(value))} digits"
     elif isinstance(value, list):
         text = "[" + ", ".join(short(v, 30) for v in value) + "]"
     else:

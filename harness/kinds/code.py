@@ -176,8 +176,8 @@ class CodeKind(QuestionKind[CodeQuestion]):
     def _grade(self, question: CodeQuestion, answer: StudentCode, ctx: GradeContext) -> Outcome:
         if ctx.code_runner is None:
             raise RuntimeError("no sandbox was set up for code questions in this run")
-        report = ctx.prepared.pop(question.id, None)
-        outcome: Outcome = ctx.code_runner.grade(question, answer, public_only=ctx.public_only, report=report)
+        run = ctx.prepared.pop(question.id, None)
+        outcome: Outcome = ctx.code_runner.grade(question, answer, public_only=ctx.public_only, run=run)
         return outcome
 
     def expected(self, question: CodeQuestion, ctx: GradeContext) -> Any:

@@ -11,15 +11,23 @@ Request (stdin, JSON)::
 
     {"module": "/sandbox/code/solution.py", "calls": [
         {"id": "t1", "function": "softmax", "args": [...], "kwargs": {...},
-         "time_limit": 2.0, "trials": null, "seed_kwarg": null, "seed": 0}]}
+         "time_limit": 2.0, "seed_kwarg": null, "seeds": [1737, 90211, ...]}]}
+
+``seeds`` is present only for statistical tests: the function is called once per seed (as
+``seed_kwarg``, or with the global random/numpy/torch seeds set), and the draws come back
+with the seeds they were drawn with.
 
 Events (channel, one JSON object per line): ``ready`` | ``import_error``, then one
-``result`` per call, then ``done``.
+``result`` per call, in the order of ``calls``, then ``done``. The grader treats anything
+else (an extra line, a result out of order or repeated, a short list of draws) as a
+protocol violation.
 
 Typed values: JSON scalars, lists; ``{"__tuple__": [...]}``, ``{"__dict__": [[k, v], ...]}``,
 ``{"__float__": "nan"|"inf"|"-inf"}``, ``{"__ndarray__": {"dtype", "shape", "data"}}``,
 ``{"__tensor__": {"dtype", "shape", "data"}}``, ``{"__object__": "TypeName"}`` (anything
-else: never equal to anything), ``{"__samples__": [...]}`` for repeated seeded calls.
+else: never equal to anything), and for a statistical test
+``{"__samples__": {"seeds": [...], "draws": [...]}}``. Integers are sent up to
+:data:`MAX_INT_BITS` bits and complex numbers not at all (an ``UnsupportedReturn`` error).
 """
 
 from __future__ import annotations
@@ -39,6 +47,7 @@ from typing import Any
 MAX_DEPTH = 32
 MAX_ITEMS = 2_000_000
 MAX_CAPTURE = 4_000
+MAX_INT_BITS = 14_000  # about 4,200 digits: JSON readers refuse longer integers (4,300 by default)
 CHANNEL_FD_ENV = "HARNESS_CHANNEL_FD"
 
 
@@ -57,6 +66,8 @@ def encode(value: Any, depth: int = 0, budget: list[int] | None = None) -> Any:
     if budget[0] < 0 or depth > MAX_DEPTH:
         raise EncodeError("return value too large or too deeply nested")
     kind = type(value)
+    if kind is int and value.bit_length() > MAX_INT_BITS:
+        raise EncodeError(f"integer too large to send (more than {MAX_INT_BITS} bits)")
     if value is None or kind is bool or kind is int or kind is str:
         return value
     if kind is float:
@@ -97,6 +108,8 @@ def _array_payload(array: Any, dtype: str, budget: list[int]) -> dict[str, Any]:
     budget[0] -= int(array.size)
     if budget[0] < 0:
         raise EncodeError("returned array too large")
+    if array.dtype.kind == "c":
+        raise EncodeError("complex arrays cannot be returned")
     flat = array.reshape(-1).tolist()
     if array.dtype.kind in "fc":
         flat = [v if (type(v) is not float or math.isfinite(v)) else {"__float__": repr(v)} for v in flat]
@@ -203,13 +216,12 @@ def run_call(module: Any, call: dict[str, Any], path: str) -> dict[str, Any]:
     signal.setitimer(signal.ITIMER_REAL, float(call.get("time_limit") or 2.0))
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
-            if call.get("trials"):
-                base = int(call.get("seed") or 0)
-                value: Any = {
-                    "__samples__": [encode(call_once(function, call, base + i)) for i in range(int(call["trials"]))]
-                }
+            if call.get("seeds") is not None:
+                seeds = [int(seed) for seed in call["seeds"]]
+                draws = [encode(call_once(function, call, seed)) for seed in seeds]
+                value: Any = {"__samples__": {"seeds": seeds, "draws": draws}}
             else:
-                value = encode(call_once(function, call, call.get("seed")))
+                value = encode(call_once(function, call, None))
         result.update(ok=True, value=value)
     except CallTimeout:
         result.update(

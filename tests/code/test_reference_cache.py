@@ -8,7 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from harness.grading.code_runner import CodeRunner, RunReport, _load_report, _save_report
+from harness.grading.channel import RunReport
+from harness.grading.code_runner import CodeRunner, _load_report, _save_report
 from harness.kinds import kind_registry
 from harness.sandbox.process import ProcessSandbox
 

@@ -107,7 +107,8 @@ def test_questions_sharing_a_file_and_limits_run_in_one_job(
         shutil.rmtree(folder / name)
     jobs = count_jobs(monkeypatch)
     (student,) = grade(bank, folder, tmp_path / "out").values()
-    assert sorted(jobs) == [["0:small", "0:large", "1:small", "1:negative"], ["small"]]
+    # public tests in one job, hidden ones in another: nothing of a hidden test reaches feedback
+    assert sorted(jobs) == [["0:large", "1:negative"], ["0:small", "1:small"], ["small"]]
     assert student.score == student.max_score == 5
 
 
@@ -140,9 +141,10 @@ def test_a_job_that_stops_early_is_rerun_one_question_at_a_time(
     assert exits["q-double"].score == 0
     assert "stopped early" in " ".join(exits["q-double"].feedback)
     assert exits["q-square"].score == exits["q-square"].max_score == 2
-    batched = [j for j in jobs if j and j[0].startswith("0:")]
-    assert len(batched) == len(STUDENTS)  # one batched job per student...
-    assert jobs.count(["small", "negative"]) == 1  # ...and one re-run of q-square, for the one that broke it
+    batched_public = [j for j in jobs if j and j[0] == "0:small"]
+    assert len(batched_public) == len(STUDENTS)  # one batched public job per student...
+    assert jobs.count(["negative"]) == 1  # ...and one re-run of q-square's hidden test, for the one that broke it
+    assert jobs.count(["0:large", "1:negative"]) == len(STUDENTS) - 1  # none after a public batch broke
 
 
 def test_a_self_check_sends_only_public_tests(cohort: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:

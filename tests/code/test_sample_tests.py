@@ -7,7 +7,7 @@ import random
 import pytest
 from scipy import stats
 
-from harness.grading.sample_tests import compare_samples
+from harness.grading.sample_tests import compare_samples, trial_seeds
 
 
 def test_chi_square_matches_scipy_on_a_plain_table() -> None:
@@ -53,3 +53,21 @@ def test_a_correct_sampler_rarely_fails_and_a_biased_one_always_does() -> None:
 def test_mismatched_kinds_are_refused() -> None:
     with pytest.raises(ValueError):
         compare_samples([1, 2, 3], [0.5, 1.5, "x"])
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), 10**400])
+def test_continuous_draws_must_be_finite_floats(bad: float) -> None:
+    with pytest.raises(ValueError, match="draw"):
+        compare_samples([0.5, 1.5, 2.5], [0.5, bad, 2.5])
+
+
+def test_trial_seeds_are_fixed_by_the_secret_and_unpredictable_without_it() -> None:
+    seeds = trial_seeds("secret-a", "code-sample/basic", 2000)
+    assert seeds == trial_seeds("secret-a", "code-sample/basic", 2000)  # reproducible
+    assert len(seeds) == 2000 and all(0 <= s < 2**31 for s in seeds)  # every seeding API takes them
+    assert seeds[:5] != list(range(5)) and len(set(seeds)) > 1990
+    assert trial_seeds("secret-b", "code-sample/basic", 2000)[:20] != seeds[:20]
+    assert trial_seeds("secret-a", "code-sample/other", 2000)[:20] != seeds[:20]
+    assert trial_seeds("secret-a", "code-sample/basic", 10) == seeds[:10]  # a prefix: trials grow the list
+    # large, as random 31-bit numbers are: a sampler right only for small seeds is caught
+    assert sum(s > 2**30 for s in seeds) > 900

@@ -1,0 +1,33 @@
+# ruff: noqa
+"""A result line nested 100,000 deep: the grader's JSON reader must not take it down."""
+
+import json
+import os
+import random
+
+
+def draw(seed):
+    return random.Random(seed).choices(range(4), [0.7, 0.1, 0.1, 0.1])[0]
+
+
+def gauss(seed):
+    return random.Random(seed).gauss(0.0, 1.0)
+
+
+def send(event):
+    """Write one line on the result channel (the only pipe this process holds)."""
+    for name in os.listdir("/proc/self/fd"):
+        try:
+            if os.readlink(f"/proc/self/fd/{name}").startswith("pipe:") and int(name) > 2:
+                os.write(int(name), (event if isinstance(event, str) else json.dumps(event)).encode() + b"\n")
+        except OSError:
+            pass
+
+
+def echo(x):
+    send("[" * 100_000 + "]" * 100_000)
+    return x
+
+
+def big():
+    return 1.5
