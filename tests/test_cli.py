@@ -18,6 +18,8 @@ from click.testing import CliRunner, Result
 
 from harness.cli import main
 from harness.kinds import kind_registry
+from harness.kinds.code import EXAMPLES
+from harness.sandbox import select
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 KINDS = ["choice", "code", "generation", "matching", "numeric", "ordering", "text", "true_false"]
@@ -467,6 +469,146 @@ def test_check_with_a_missing_answers_file_is_a_clean_error(bank: Path, tmp_path
 
     assert result.exit_code == 2
     assert result.output == f"error: {tmp_path / 'nosuch.yaml'}: no such answers file\n"
+
+
+def test_check_says_which_student_id_it_used(bank: Path, answers: Path) -> None:
+    # a file in Downloads/ would silently get the numbers of a student called "Downloads"
+    default = run("check", str(bank), "-a", str(answers), "--today", "2026-01-01")
+    chosen = run("check", str(bank), "-a", str(answers), "--today", "2026-01-01", "--student", "alice")
+
+    assert default.output.splitlines()[0] == (
+        f"student: {answers.parent.name} (the answers file's folder name; use --student ID if it is not yours)"
+    )
+    assert chosen.output.splitlines()[0] == "student: alice (given with --student)"
+
+
+CODE_BANK = f"""\
+id: code
+title: Code
+version: "1"
+questions:
+  - id: q-mean
+    kind: code
+    prompt: Write `mean(values)`.
+    file: stats.py
+    reference: {EXAMPLES / "mean_reference.py"}
+    tests:
+      - {{id: three, call: mean, args: [[1.0, 2.0, 6.0]]}}
+      - {{id: one, call: mean, args: [[5.0]]}}
+      - {{id: empty, call: mean, args: [[]], raises: ValueError, visibility: hidden}}
+      - {{id: two, call: mean, args: [[1.0, 3.0]], visibility: hidden}}
+      - {{id: negative, call: mean, args: [[-1.0, -3.0]], visibility: hidden}}
+"""
+PUBLIC_TESTS_ONLY = """\
+def mean(values):
+    if len(values) in (1, 3):  # exactly the public tests' inputs
+        return sum(values) / len(values)
+    return 0.0
+"""
+
+
+def test_check_scores_a_code_question_on_the_points_its_public_tests_hold(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The process backend: a student's self-check runs their own code on their own machine.
+    monkeypatch.setattr(select, "default_sandbox", lambda: select.sandbox_named("process"))
+    bank = tmp_path / "code.yaml"
+    bank.write_text(CODE_BANK, encoding="utf-8")
+    (tmp_path / "me").mkdir()
+    (tmp_path / "me" / "stats.py").write_text(PUBLIC_TESTS_ONLY, encoding="utf-8")
+    answers = tmp_path / "me" / "answers.yaml"
+    answers.write_text("{}\n", encoding="utf-8")
+
+    text = run("check", str(bank), "-a", str(answers))
+    as_json = run("check", str(bank), "-a", str(answers), "--json")
+
+    assert text.exit_code == 0, text.output
+    assert "  correct  2/2  q-mean  (+3 in hidden tests, not checked)" in text.output.splitlines()
+    assert "5/5" not in text.output  # what it said before: the public tests scaled up to the question
+    assert text.output.splitlines()[-1] == (
+        "total: 2/2 (100%) on public questions and public tests; 3 more point(s) in hidden tests are graded later"
+    )
+    [question] = json.loads(as_json.output)["questions"]
+    assert (question["score"], question["max_score"], question["evidence"]["hidden_points"]) == (2, 2, 3)
+    assert [t["id"] for t in question["evidence"]["tests"]] == ["three", "one"]  # hidden tests never ran
+
+
+HIDDEN_RUBRIC_BANK = """\
+id: rubric
+title: Rubric
+version: "1"
+questions:
+  - id: q-open
+    kind: text
+    prompt: What does the discriminator do?
+    rubric:
+      design: One point for the one thing it does.
+      criteria:
+        - {id: mentions-real-versus-fake, points: 1, any_of: [real]}
+  - id: q-exam
+    kind: text
+    prompt: Which loss does the original GAN minimise?
+    visibility: hidden
+    rubric:
+      design: One point for the divergence, one for the game.
+      criteria:
+        - {id: answer-is-jensen-shannon, points: 1, any_of: [jensen]}
+        - {id: names-the-minimax-game, points: 1, any_of: [minimax]}
+  - id: q-later
+    kind: true_false
+    prompt: A VAE maximises a lower bound on the likelihood.
+    answer: true
+    visibility: {after: 2026-06-01}
+"""
+
+
+def _graded_student_outputs(tmp_path: Path, today: str) -> tuple[str, str, str]:
+    """(instructor's results.json, the student's results/<id>.json, the student's page) for alice."""
+    bank = tmp_path / "rubric.yaml"
+    bank.write_text(HIDDEN_RUBRIC_BANK, encoding="utf-8")
+    (tmp_path / "cohort" / "alice").mkdir(parents=True)
+    (tmp_path / "cohort" / "alice" / "answers.yaml").write_text(
+        "q-open: It tells real from fake.\nq-exam: Jensen-Shannon, in a minimax game.\nq-later: true\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / f"out-{today}"
+    result = run("grade", str(bank), "-s", str(tmp_path / "cohort"), "-o", str(out), "--today", today)
+    assert result.exit_code == 0, result.output
+    return tuple(  # type: ignore[return-value]
+        (out / name).read_text(encoding="utf-8")
+        for name in ("results.json", "results/alice.json", "students/alice.html")
+    )
+
+
+def test_student_outputs_never_name_the_criteria_of_a_hidden_question(tmp_path: Path) -> None:
+    instructor, student_json, page = _graded_student_outputs(tmp_path, "2026-01-01")
+
+    assert "answer-is-jensen-shannon" in instructor  # the instructor's log keeps the evidence ...
+    for handed_back in (student_json, page):  # ... what goes back to the student does not
+        assert "answer-is-jensen-shannon" not in handed_back
+        assert "names-the-minimax-game" not in handed_back
+    assert "mentions-real-versus-fake" in student_json  # a public question's evidence stays
+
+
+def test_a_dated_question_is_not_shown_correct_before_its_date(tmp_path: Path) -> None:
+    _, student_json, page = _graded_student_outputs(tmp_path, "2026-01-01")
+
+    assert "q-later" not in [q["question_id"] for q in json.loads(student_json)["questions"]]
+    assert (json.loads(student_json)["score"], json.loads(student_json)["max_score"]) == (1, 1)  # q-open only
+    later = page.split('id="q-q-later"')[1].split("</article>")[0]
+    assert "Correct" not in later and "status-correct" not in page.split('id="q-q-later"')[0][-80:]
+    assert '<span class="points">— / 1</span>' in later
+    assert "Not in this score: 2 questions (3 points) whose results are not released yet." in page
+    headline = page.split('<div class="score-hero">')[1].split("</div>")[0]
+    assert '<span class="big">1 <span class="muted">/ 1</span></span>' in headline  # no total to subtract from
+
+
+def test_a_dated_question_shows_its_result_once_its_date_has_passed(tmp_path: Path) -> None:
+    _, student_json, page = _graded_student_outputs(tmp_path, "2026-06-01")
+
+    later = {q["question_id"]: q for q in json.loads(student_json)["questions"]}["q-later"]
+    assert later["status"] == "correct"
+    assert "Correct" in page.split('id="q-q-later"')[1].split("</article>")[0]
 
 
 # --- schema, plugins, demo ------------------------------------------------------------------

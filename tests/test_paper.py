@@ -6,7 +6,10 @@ import datetime as dt
 import re
 from pathlib import Path
 
+from click.testing import CliRunner
+
 from harness import api
+from harness.cli import main
 from harness.results import Status
 
 BANK = """\
@@ -59,3 +62,30 @@ def test_paper_lists_options_in_the_graded_order(tmp_path: Path) -> None:
     shown = re.findall(r"^- `(\w+)`:", paper, flags=re.M)
     graded = next(q for q in api.check([bank], answers).questions if q.question_id == "pick")
     assert shown == graded.option_order
+
+
+def test_paper_all_prints_hidden_and_dated_questions_for_the_instructor(tmp_path: Path) -> None:
+    bank = tmp_path / "bank.yaml"
+    bank.write_text(
+        BANK + "  - id: later\n    kind: true_false\n    prompt: Released later.\n    answer: true\n"
+        "    visibility: {after: 2026-06-01}\n"
+    )
+    runner = CliRunner()
+
+    students = runner.invoke(main, ["paper", str(bank), "--student", "alice", "--today", "2026-01-01"])
+    instructor = runner.invoke(main, ["paper", str(bank), "--student", "alice", "--today", "2026-01-01", "--all"])
+
+    assert students.exit_code == 0 and instructor.exit_code == 0, instructor.output
+    assert "A hidden statement" not in students.output and "Released later" not in students.output
+    headings = re.findall(r"^## .*$", instructor.output, flags=re.M)
+    assert headings == [
+        "## mle (1 pt, numeric)",
+        "## pick (1 pt, choice)",
+        "## secret (1 pt, true_false, hidden)",
+        "## later (1 pt, true_false, after 2026-06-01)",
+    ]
+    assert "A hidden statement." in instructor.output and "Released later." in instructor.output
+    # the instructor's copy has the same numbers as the student's
+    assert (
+        instructor.output.split("## secret")[0].split("\n", 1)[1].rstrip() == students.output.split("\n", 1)[1].rstrip()
+    )

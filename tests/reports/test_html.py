@@ -308,3 +308,17 @@ def test_withheld_choice_question_marks_no_correct_option() -> None:
     view = question_view(1, hidden, QUESTIONS[0])
     assert [o.correct for o in view.options] == [None, None, None]
     assert view.withheld and view.expected is None and view.feedback == []
+
+
+def test_a_withheld_question_shows_neither_status_nor_score(report: Path) -> None:
+    # alice answered the hidden question right: "Correct" or "1 / 1" would tell her the answer is hers
+    alice = _page(report, "alice")
+    block = alice.split('id="q-hidden-num"')[1].split("</article>")[0]
+    assert "Correct" not in block and "Not released yet" in block
+    assert '<span class="points">— / 1</span>' in block
+    assert '<article class="question status-withheld" id="q-hidden-num"' in alice
+    # the headline and the status counts leave it out too, so no subtraction gives it away
+    headline = alice.split('<div class="score-hero">')[1].split("</div>")[0]
+    assert '<span class="big">4 <span class="muted">/ 5</span></span>' in headline  # mc 1 + num 2 + text 1
+    assert "Not in this score: 1 question (1 point) whose results are not released yet." in alice
+    assert '<span class="badge badge-correct">Correct</span> ×2' in alice  # mc-gan and num-p, not hidden-num
