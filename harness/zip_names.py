@@ -86,19 +86,16 @@ def _central_directory(fp: BinaryIO) -> tuple[int, int]:
     if at < 0:
         raise zipfile.BadZipFile("no end of central directory")
     eocd = tail_start + at
-    count, cd_size, cd_offset = struct.unpack("<2xHII", tail[at + 8 : at + 20])
-    if count == 0xFFFF or cd_offset == 0xFFFFFFFF:  # zip64: the real values are in its own record
-        fp.seek(eocd - _ZIP64_LOCATOR_SIZE)
-        locator = fp.read(_ZIP64_LOCATOR_SIZE)
-        if locator[:4] != _ZIP64_LOCATOR:
-            raise zipfile.BadZipFile("no zip64 end of central directory locator")
+    count, cd_size = struct.unpack("<2xHI", tail[at + 8 : at + 16])
+    if eocd >= _ZIP64_LOCATOR_SIZE + 56:  # zip64: its own end record, found through a locator
         fp.seek(eocd - _ZIP64_LOCATOR_SIZE - 56)
-        record = fp.read(56)
-        if record[:4] != _ZIP64_EOCD:
-            raise zipfile.BadZipFile("no zip64 end of central directory")
-        count, cd_size, _ = struct.unpack_from("<20xQQQ", record, 8)
-        return eocd - _ZIP64_LOCATOR_SIZE - 56 - cd_size, count
-    return eocd - cd_size, count  # not cd_offset: data may be prepended (self-extracting)
+        record = fp.read(56 + _ZIP64_LOCATOR_SIZE)
+        if record[56:60] == _ZIP64_LOCATOR:
+            if record[:4] != _ZIP64_EOCD:
+                raise zipfile.BadZipFile("no zip64 end of central directory")
+            count, cd_size = struct.unpack_from("<QQ", record, 32)  # total entries, directory size
+            return eocd - _ZIP64_LOCATOR_SIZE - 56 - cd_size, count
+    return eocd - cd_size, count  # not the recorded offset: data may be prepended (self-extracting)
 
 
 def _clear_flag_at(fp: BinaryIO, offset: int, signature: bytes, flag_at: int) -> None:
