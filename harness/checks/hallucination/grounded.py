@@ -36,13 +36,17 @@ from harness.checks.hallucination.align import (
     index_source,
 )
 from harness.checks.result import NOTHING_SUPPORTS_IT, Finding, Severity
-from harness.checks.text import Quantity, Sentence, entity_spans, is_content, sentences, stem
+from harness.checks.text import Quantity, Sentence, Token, entity_spans, is_content, sentences, stem
 
+MAX_SUBSTITUTION = 3  # words on either side of a replacement
 ANTONYMS_FILE = Path(__file__).resolve().parent.parent / "data" / "antonyms.yaml"
 
 
 class GroundedOptions(SampleCheckOptions):
-    support: float = Field(default=0.6, ge=0, le=1)  # least share of a sentence's content words the source holds
+    """Defaults chosen on the dev split of ``tests/data/checks/grounded.yaml`` (docs/checks.md)."""
+
+    min_severity: Severity = "high"  # substitutions (medium) are shown but flag nothing: synonyms look alike
+    support: float = Field(default=0.8, ge=0, le=1)  # least share of a sentence's content words the source holds
     scope: int = Field(default=2, ge=1)  # source sentences an output sentence is compared with for names/numbers
     min_overlap: float = Field(default=0.3, ge=0, le=1)  # least overlap for a negation or antonym comparison
 
@@ -108,9 +112,16 @@ class GroundedCheck(SampleCheck[GroundedOptions]):
         findings = self._numbers(sentence, scope, source, aligned)
         named = self._entities(sentence, scope, source, aligned)
         findings += named
+        covered: set[tuple[int, int]] = {(f.start, f.end) for f in findings}
         if best_score >= self.options.min_overlap:
             findings += self._negation(sentence, best)
-            findings += self._contradictions(sentence, best)
+        for score, candidate in matches:
+            if score < self.options.min_overlap:
+                continue
+            found = self._contradictions(sentence, candidate) + _substitutions(sentence, candidate)
+            found = [f for f in found if (f.start, f.end) not in covered]
+            covered |= {(f.start, f.end) for f in found}
+            findings += found
         skip = {t.stem for f in named for t in part.tokens if f.start <= t.start < f.end}
         support, found = self._unsupported(part, source, aligned, skip)
         return findings + found, support
@@ -120,19 +131,20 @@ class GroundedCheck(SampleCheck[GroundedOptions]):
     ) -> list[Finding]:
         findings = []
         near = {q.value for s in scope for q in s.quantities}
+        mine = {q.value for q in sentence.quantities}
         for quantity in sentence.quantities:
             if quantity.value in near:
                 continue
             kind = "date" if quantity.is_year else "number"
             said = _said(quantity, scope)
+            # a value of the aligned statement that the output left out: this one took its place
+            swapped = any(q.value not in mine and q.is_year == quantity.is_year for s in scope for q in s.quantities)
             if quantity.value in source.values:
                 evidence = f"{quantity.text!r} is in the source, but not in the statement this sentence restates{said}"
-                findings.append(
-                    _finding(quantity.start, quantity.end, quantity.text, kind, "medium", evidence, aligned)
-                )
+                severity: Severity = "high" if swapped else "medium"
             else:
-                evidence = f"the source never gives {quantity.text!r}{said}"
-                findings.append(_finding(quantity.start, quantity.end, quantity.text, kind, "high", evidence, aligned))
+                evidence, severity = f"the source never gives {quantity.text!r}{said}", "high"
+            findings.append(_finding(quantity.start, quantity.end, quantity.text, kind, severity, evidence, aligned))
         return findings
 
     def _entities(
@@ -150,8 +162,12 @@ class GroundedCheck(SampleCheck[GroundedOptions]):
             text = sentence.sentence.text[start - sentence.sentence.start : stop - sentence.sentence.start]
             elsewhere = all(t.lower in source.lowers or t.stem in source.stems for t in missing)
             if elsewhere:
+                replaced = _names_left_out(scope, sentence, source.lowers)
                 evidence = f"{text!r} is in the source, but not in the statement this sentence restates"
-                findings.append(_finding(start, stop, text, "entity", "medium", evidence, aligned))
+                if replaced:
+                    evidence += f" (which names {', '.join(repr(r) for r in replaced)})"
+                severity: Severity = "high" if replaced else "medium"
+                findings.append(_finding(start, stop, text, "entity", severity, evidence, aligned))
             else:
                 findings.append(
                     _finding(start, stop, text, "entity", "high", f"the source never names {text!r}", aligned)
@@ -175,7 +191,7 @@ class GroundedCheck(SampleCheck[GroundedOptions]):
         findings = []
         for token in sentence.sentence.tokens:
             word = token.stem
-            opposite = table.get(word, frozenset()) & best.stems
+            opposite = (table.get(word, frozenset()) | _negative_prefixed(word)) & best.stems
             if opposite and word not in best.stems:
                 evidence = f"the source says {', '.join(sorted(opposite))!r} where the output says {token.text!r}"
                 findings.append(
@@ -217,6 +233,69 @@ def _finding(
 
 def _nothing(part: Sentence, kind: str, severity: Severity, evidence: str) -> Finding:
     return _finding(part.start, part.end, part.text, kind, severity, evidence, None)
+
+
+NEGATIVE_PREFIXES = ("un", "in", "im", "ir", "il", "dis", "non")
+
+
+def _negative_prefixed(word: str) -> frozenset[str]:
+    """The word with a negative prefix removed or each one added: "unreliable" <-> "reliable"."""
+    forms = {prefix + word for prefix in NEGATIVE_PREFIXES}
+    forms |= {word[len(p) :] for p in NEGATIVE_PREFIXES if word.startswith(p) and len(word) - len(p) >= 4}
+    return frozenset(forms)
+
+
+def _names_left_out(scope: list[IndexedSentence], sentence: IndexedSentence, known: frozenset[str]) -> list[str]:
+    """Names of the aligned source sentences that the output sentence does not mention."""
+    left_out = []
+    for candidate in scope:
+        for begin, end in entity_spans(candidate.sentence, known):
+            tokens = candidate.sentence.tokens[begin:end]
+            if not any(t.lower in sentence.lowers or t.stem in sentence.stems for t in tokens):
+                left_out.append(" ".join(t.text for t in tokens))
+    return list(dict.fromkeys(left_out))
+
+
+def _substitutions(sentence: IndexedSentence, best: IndexedSentence) -> list[Finding]:
+    """Words that replace a few words of the aligned source sentence between the same neighbours
+    ("produce abrupt variations" for "producing smooth variations"): a statement copied with its
+    meaning changed. A run of at most three output words that the source sentence lacks, holding
+    a content word, is flagged when the words just before and after it stand in the source
+    sentence with one to three other words between them. Synonyms are not known, so a paraphrase
+    that swaps one word is flagged too: the severity is medium."""
+    tokens, source = sentence.sentence.tokens, best.sentence.tokens
+    positions: dict[str, list[int]] = {}
+    for index, token in enumerate(source):
+        positions.setdefault(token.stem, []).append(index)
+    findings = []
+    index = 1
+    while index < len(tokens) - 1:
+        if tokens[index].stem in best.stems or tokens[index].lower in best.lowers:
+            index += 1
+            continue
+        end = index
+        while end < len(tokens) and end - index < MAX_SUBSTITUTION and tokens[end].lower not in best.lowers:
+            end += 1
+        new = [t for t in tokens[index:end] if is_content(t) and t.stem not in best.stems]
+        said = _between(positions, tokens[index - 1].stem, tokens[end].stem if end < len(tokens) else None, source)
+        if new and said:
+            start, stop = new[0].start, new[-1].end
+            text = sentence.sentence.text[start - sentence.sentence.start : stop - sentence.sentence.start]
+            evidence = f"the source says {said!r} where the output says {text!r}"
+            findings.append(_finding(start, stop, text, "substitution", "medium", evidence, best.sentence.text))
+        index = end + 1
+    return findings
+
+
+def _between(positions: dict[str, list[int]], left: str, right: str | None, source: tuple[Token, ...]) -> str:
+    """The source words between ``left`` and ``right`` when they stand 2 to 4 words apart ("" if not)."""
+    if right is None:
+        return ""
+    for i in positions.get(left, []):
+        for j in positions.get(right, []):
+            if 1 <= j - i - 1 <= MAX_SUBSTITUTION:
+                return " ".join(t.text for t in source[i + 1 : j])
+    return ""
 
 
 def _said(quantity: Quantity, scope: list[IndexedSentence]) -> str:

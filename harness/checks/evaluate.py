@@ -1,0 +1,191 @@
+"""Measuring a hallucination check on a labeled set: precision, recall, balanced accuracy.
+
+The labeled set (``tests/data/checks/grounded.yaml``, format described at its top) holds
+sources, faithful outputs and unfaithful versions made by one known edit each. Thresholds are
+chosen on the ``dev`` passages only (:func:`tune`), then measured on ``test``::
+
+    python -m harness.checks.evaluate tests/data/checks/grounded.yaml
+
+prints the grid search on dev, the chosen options, and per error type on test: recall,
+precision (against every faithful output) and balanced accuracy, plus how often the flagged
+span is the span that was changed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from harness.checks.base import Check
+from harness.checks.result import SampleResult
+from harness.errors import HarnessError
+from harness.plugins import registry
+
+FAITHFUL = "faithful"
+
+
+@dataclass(frozen=True)
+class LabeledOutput:
+    """One output of the labeled set: its source, its label and (if unfaithful) the changed span."""
+
+    id: str
+    split: str
+    source: str
+    output: str
+    label: str  # "faithful" or the error type
+    span: tuple[int, int] | None  # the changed characters of ``output``
+
+    @property
+    def faithful(self) -> bool:
+        return self.label == FAITHFUL
+
+
+@dataclass(frozen=True)
+class TypeScore:
+    label: str
+    count: int
+    recall: float
+    precision: float
+    balanced_accuracy: float
+    span_hits: float  # share of detected outputs whose findings include the changed span
+
+
+def load_labeled(path: Path) -> list[LabeledOutput]:
+    """The labeled outputs of ``path`` (faithful ones, then each edit applied).
+
+    Raises:
+        HarnessError: an edit whose ``replace`` text is not in its output exactly once.
+    """
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    items: list[LabeledOutput] = []
+    for passage in document["passages"]:
+        source, split, faithful = " ".join(passage["source"].split()), passage["split"], passage["faithful"]
+        for number, output in enumerate(faithful):
+            items.append(LabeledOutput(f"{passage['id']}/f{number}", split, source, output, FAITHFUL, None))
+        for number, edit in enumerate(passage["unfaithful"]):
+            output, span = apply_edit(faithful[edit["of"]], edit, f"{passage['id']}/u{number}")
+            items.append(LabeledOutput(f"{passage['id']}/u{number}", split, source, output, edit["type"], span))
+    return items
+
+
+def apply_edit(text: str, edit: dict[str, Any], where: str) -> tuple[str, tuple[int, int]]:
+    """``text`` with one edit applied, and the span of the result that the edit changed."""
+    if "append" in edit:
+        start = len(text) + 1
+        return f"{text} {edit['append']}", (start, start + len(edit["append"]))
+    old, new = edit["replace"], edit["with"]
+    if text.count(old) != 1:
+        raise HarnessError(f"{where}: {old!r} occurs {text.count(old)} times in {text!r}; it must occur once")
+    at = text.index(old)
+    prefix = _common_prefix(old, new)
+    suffix = _common_prefix(old[prefix:][::-1], new[prefix:][::-1])
+    start, end = at + prefix, at + len(new) - suffix
+    edited = text[:at] + new + text[at + len(old) :]
+    if end <= start:  # a deletion: the changed span is the word after it
+        end = start + max(1, len(edited[start:].split(" ", 1)[0]))
+    return edited, (start, end)
+
+
+def _common_prefix(a: str, b: str) -> int:
+    size = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        size += 1
+    return size
+
+
+def run_check(check: Check[Any], items: Sequence[LabeledOutput]) -> list[SampleResult]:
+    result = check.run([i.output for i in items], ids=[i.id for i in items], sources=[i.source for i in items])
+    return result.samples
+
+
+def scores(items: Sequence[LabeledOutput], results: Sequence[SampleResult]) -> list[TypeScore]:
+    """Per error type (and ``all``): recall, precision against the faithful outputs, balanced accuracy."""
+    faithful = [r for i, r in zip(items, results, strict=True) if i.faithful]
+    false_alarms = sum(r.flagged for r in faithful)
+    specificity = 1 - false_alarms / len(faithful) if faithful else 1.0
+    labels = sorted({i.label for i in items if not i.faithful})
+    rows = []
+    for label in [*labels, "all"]:
+        chosen = [(i, r) for i, r in zip(items, results, strict=True) if not i.faithful and label in (i.label, "all")]
+        hits = [(i, r) for i, r in chosen if r.flagged]
+        recall = len(hits) / len(chosen) if chosen else 0.0
+        precision = len(hits) / (len(hits) + false_alarms) if hits or false_alarms else 0.0
+        on_span = sum(_hits_span(i, r) for i, r in hits)
+        rows.append(
+            TypeScore(
+                label, len(chosen), recall, precision, (recall + specificity) / 2, on_span / len(hits) if hits else 0
+            )
+        )
+    return rows
+
+
+def _hits_span(item: LabeledOutput, result: SampleResult) -> bool:
+    assert item.span is not None
+    start, end = item.span
+    return any(f.start < end and start < f.end and f.severity != "low" for f in result.findings)
+
+
+def tune(
+    check: Check[Any], items: Sequence[LabeledOutput], grid: dict[str, Iterable[Any]]
+) -> tuple[dict[str, Any], float]:
+    """The options of ``grid`` with the best balanced accuracy on ``items`` (ties: the first)."""
+    best: tuple[float, dict[str, Any]] = (-1.0, {})
+    keys = list(grid)
+    for values in itertools.product(*(list(grid[k]) for k in keys)):
+        options = dict(zip(keys, values, strict=True))
+        rows = scores(items, run_check(check.with_options(**options), items))
+        accuracy = rows[-1].balanced_accuracy
+        if accuracy > best[0]:
+            best = (accuracy, options)
+    return best[1], best[0]
+
+
+GROUNDED_GRID: dict[str, Iterable[Any]] = {
+    "support": [0.4, 0.5, 0.6, 0.7, 0.8, 0.9],
+    "scope": [1, 2, 3],
+    "min_severity": ["medium", "high"],
+}
+
+
+def table(rows: Sequence[TypeScore]) -> list[str]:
+    lines = [f"{'error type':<14} {'n':>4} {'recall':>7} {'precision':>9} {'bal.acc':>7} {'span ok':>7}"]
+    for row in rows:
+        lines.append(
+            f"{row.label:<14} {row.count:>4} {row.recall:>7.3f} {row.precision:>9.3f} "
+            f"{row.balanced_accuracy:>7.3f} {row.span_hits:>7.3f}"
+        )
+    return lines
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("labeled", type=Path, help="the labeled set (tests/data/checks/grounded.yaml)")
+    parser.add_argument("--check", default="grounded")
+    args = parser.parse_args(argv)
+    items = load_labeled(args.labeled)
+    check: Check[Any] = registry("checks").get(args.check)
+    dev = [i for i in items if i.split == "dev"]
+    test = [i for i in items if i.split == "test"]
+    options, accuracy = tune(check, dev, GROUNDED_GRID)
+    print(f"dev: {len(dev)} outputs; best options {options} (balanced accuracy {accuracy:.3f})")
+    defaults = check.options.model_dump()
+    print(f"defaults of {check.name}: " + ", ".join(f"{k}={defaults[k]}" for k in GROUNDED_GRID))
+    chosen = check.with_options(**options)
+    for name, subset in (("dev", dev), ("test", test)):
+        faithful = sum(i.faithful for i in subset)
+        print(f"\n{name}: {len(subset)} outputs ({faithful} faithful, {len(subset) - faithful} unfaithful)")
+        for line in table(scores(subset, run_check(chosen, subset))):
+            print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
