@@ -1,27 +1,39 @@
 """The sandbox contract: run a command on untrusted code, bounded, and hand back plain bytes.
 
 A backend only decides *how* the command is wrapped (:meth:`Sandbox._wrap`): namespaces,
-mounts, user, rlimits. Everything else is shared and lives here: the working folder with the
-student's files, the wall-clock deadline that kills the whole process tree, the capped capture
-of stdout and stderr (head and tail kept), and the result channel, a pipe on its own file
-descriptor that carries the stub's JSON back. Nothing is ever unpickled from it.
+mounts, user, rlimits, seccomp. Everything else is shared and lives here: the working folder
+with the student's files, the wall-clock deadline that kills the whole process tree, the
+capped capture of stdout and stderr (head and tail kept), and the result channel, a pipe on
+its own file descriptor that carries the stub's JSON back. Nothing is ever unpickled from it.
+
+What the host holds for a live sandbox is its :class:`Confinement`: a uid leased for it
+alone (:mod:`harness.sandbox.uids`) and, for isolating backends where the host allows it, a
+memory cgroup that caps all of its processes together (:mod:`harness.sandbox.cgroup`). Its
+first process starts with a fresh, empty session keyring: a grader's own (a login's) would
+otherwise be inherited through exec and the change of uid, and possessed by the code.
 """
 
 from __future__ import annotations
 
 import contextlib
-import itertools
+import ctypes
 import os
+import platform
 import selectors
 import signal
 import subprocess
 import time
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from harness.sandbox.cgroup import MB, Hierarchy, JobMemoryCap, MemoryCgroup, find_hierarchy, job_memory_cap
+from harness.sandbox.uids import UidLease, lease_uid
 
 
 class SandboxLimits(BaseModel):
@@ -38,6 +50,11 @@ class SandboxLimits(BaseModel):
     output_bytes: int = Field(default=64_000, ge=1_000, le=10_000_000)  # per stream, head + tail
     channel_bytes: int = Field(default=16_000_000, ge=1_000, le=256_000_000)  # result JSON
     tmp_mb: int = Field(default=64, ge=1, le=4096)  # size of the private tmpfs
+
+    @property
+    def job_memory_bytes(self) -> int:
+        """What all of a job's processes may hold together, its /tmp included (a cgroup's cap)."""
+        return (self.memory_mb + self.tmp_mb) * MB
 
 
 @dataclass(frozen=True)
@@ -76,6 +93,38 @@ class RunResult:
 CHANNEL_FD_ENV = "HARNESS_CHANNEL_FD"
 
 
+@dataclass(frozen=True)
+class Wrapped:
+    """A backend's command line and environment, and the file descriptors it must inherit."""
+
+    argv: list[str]
+    env: dict[str, str]
+    fds: tuple[int, ...] = ()  # opened for this start only; closed once the process runs
+
+
+@dataclass
+class Confinement:
+    """What the host holds for one live sandbox; :meth:`release` once it is gone."""
+
+    uid: UidLease
+    cgroup: MemoryCgroup | None = None
+
+    def release(self) -> None:
+        """Kill what is left in the sandbox's cgroup, remove it, then free the uid."""
+        if self.cgroup is not None:
+            self.cgroup.destroy()
+            self.cgroup = None
+        self.uid.release()
+
+
+@dataclass
+class Spawned:
+    """A long-lived sandboxed process (a warm worker) and what the host holds for it."""
+
+    process: subprocess.Popen[bytes]
+    confinement: Confinement
+
+
 class Sandbox(ABC):
     """An execution backend, registered in the ``harness.sandboxes`` entry-point group."""
 
@@ -88,7 +137,7 @@ class Sandbox(ABC):
         """None when this backend can run here; else what is missing and how to fix it."""
 
     @abstractmethod
-    def _wrap(self, request: RunRequest, channel_fd: int, uid: int) -> tuple[list[str], dict[str, str]]:
+    def _wrap(self, request: RunRequest, channel_fd: int, uid: int) -> Wrapped:
         """The command line and environment that run ``request.argv`` inside the sandbox."""
 
     def _preexec(self, request: RunRequest) -> None:  # noqa: B027 (optional hook)
@@ -98,42 +147,87 @@ class Sandbox(ABC):
         """Where ``request.workdir`` is seen from inside the sandbox."""
         return str(request.workdir)
 
-    def spawn(self, request: RunRequest, stderr: int = subprocess.DEVNULL) -> subprocess.Popen[bytes]:
-        """Start ``request`` with pipes on stdin and stdout (a long-lived worker, no channel)."""
-        process, _ = self._start(request, stderr=stderr, channel=False)
-        return process
+    def job_memory_cap(self, limits: SandboxLimits) -> JobMemoryCap:
+        """What bounds the memory of all of one job's processes together, here."""
+        if not self.isolating:
+            return JobMemoryCap("rlimits only", limits.processes * limits.memory_mb + limits.tmp_mb)
+        return job_memory_cap(limits.memory_mb, limits.tmp_mb, limits.processes, _memory_hierarchy())
 
-    def _start(self, request: RunRequest, stderr: int, channel: bool) -> tuple[subprocess.Popen[bytes], int | None]:
+    def spawn(self, request: RunRequest, stderr: int = subprocess.DEVNULL) -> Spawned:
+        """Start ``request`` with pipes on stdin and stdout (a long-lived worker, no channel).
+
+        The caller releases ``confinement`` once the process is gone (its cgroup is capped at
+        ``request.limits.job_memory_bytes`` until the caller sets another cap)."""
+        process, _, confinement = self._start(request, stderr=stderr, channel=False)
+        return Spawned(process, confinement)
+
+    def _confine(self, limits: SandboxLimits) -> Confinement:
+        confinement = Confinement(lease_uid())
+        hierarchy = _memory_hierarchy() if self.isolating else None
+        if hierarchy is not None:
+            try:
+                confinement.cgroup = MemoryCgroup(hierarchy, f"harness-sandbox-{confinement.uid.uid}-{os.getpid()}")
+                confinement.cgroup.set_limit(limits.job_memory_bytes)
+            except BaseException:
+                confinement.release()
+                raise
+        return confinement
+
+    def _start(
+        self, request: RunRequest, stderr: int, channel: bool
+    ) -> tuple[subprocess.Popen[bytes], int | None, Confinement]:
+        confinement = self._confine(request.limits)
         read_fd, write_fd = os.pipe() if channel else (None, None)
-        argv, env = self._wrap(request, write_fd if write_fd is not None else -1, sandbox_uid())
-        has_preexec = type(self)._preexec is not Sandbox._preexec
+        cgroup_fd = confinement.cgroup.procs_fd() if confinement.cgroup is not None else None
+        join_keyring = _keyctl()
+        wrapped: Wrapped | None = None
         try:
+            wrapped = self._wrap(request, write_fd if write_fd is not None else -1, confinement.uid.uid)
             process = subprocess.Popen(
-                argv,
+                wrapped.argv,
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=stderr,
-                pass_fds=(write_fd,) if write_fd is not None else (),
-                env=env,
+                pass_fds=(*wrapped.fds, *((write_fd,) if write_fd is not None else ())),
+                env=wrapped.env,
                 cwd=request.workdir,
                 start_new_session=True,  # our own process group: the deadline kills all of it
-                preexec_fn=(lambda: self._preexec(request)) if has_preexec else None,
+                preexec_fn=lambda: self._child_setup(request, cgroup_fd, join_keyring),
             )
+        except BaseException:
+            if read_fd is not None:
+                os.close(read_fd)
+            confinement.release()
+            raise
         finally:
-            if write_fd is not None:
-                os.close(write_fd)
-        return process, read_fd
+            for fd in (*(wrapped.fds if wrapped else ()), write_fd, cgroup_fd):
+                if fd is not None:
+                    os.close(fd)
+        return process, read_fd, confinement
+
+    def _child_setup(self, request: RunRequest, cgroup_fd: int | None, join_keyring: Callable[[], object]) -> None:
+        """In the child, before exec: a fresh, empty session keyring (where keyrings are not
+        available there is none to inherit either, so its answer does not matter), the
+        sandbox's cgroup, then the backend's own step. Only system calls: the parent may have
+        other threads."""
+        join_keyring()
+        if cgroup_fd is not None:
+            os.write(cgroup_fd, b"0")  # 0: the writing process; an error here aborts the start
+        self._preexec(request)
 
     def run(self, request: RunRequest) -> RunResult:
         """Run ``request`` to completion or its wall-clock limit; never raises for what the
         code inside does (crash, hang, flood, exit codes): all of it is in the result."""
         started = time.monotonic()
-        process, read_fd = self._start(request, stderr=subprocess.PIPE, channel=True)
+        process, read_fd, confinement = self._start(request, stderr=subprocess.PIPE, channel=True)
         assert read_fd is not None
-        capture = _Capture(request.limits)
-        deadline = started + request.limits.wall_seconds
-        timed_out = capture.pump(process, read_fd, request.stdin, deadline)
-        returncode, timed_out = _finish(process, deadline, timed_out)
+        try:
+            capture = _Capture(request.limits)
+            deadline = started + request.limits.wall_seconds
+            timed_out = capture.pump(process, read_fd, request.stdin, deadline)
+            returncode, timed_out = _finish(process, deadline, timed_out)
+        finally:
+            confinement.release()
         return RunResult(
             backend=self.name,
             exit_code=returncode if returncode >= 0 else None,
@@ -148,16 +242,26 @@ class Sandbox(ABC):
         )
 
 
-_uid_counter = itertools.count()
+@cache
+def _memory_hierarchy() -> Hierarchy | None:
+    """Where sandboxes' memory cgroups go on this host (probed once per process)."""
+    return find_hierarchy()
 
 
-def sandbox_uid() -> int:
-    """A fresh unprivileged uid for each run, so RLIMIT_NPROC (counted per uid) is per run.
+KEYCTL = {"x86_64": 250, "aarch64": 219}
+KEYCTL_JOIN_SESSION_KEYRING = 1
 
-    Unique across 10,000 runs of one grading process and across processes (by pid); far
-    above the uids of real accounts.
-    """
-    return 1_000_000 + (os.getpid() % 100_000) * 10_000 + next(_uid_counter) % 10_000
+
+@cache
+def _keyctl() -> Callable[[], object]:
+    """A call that joins a fresh session keyring, looked up in the parent: the child between
+    fork and exec only calls it (no library loading there, the parent may have threads)."""
+    number = KEYCTL.get(platform.machine())
+    if number is None:
+        return lambda: None
+    syscall = ctypes.CDLL(None, use_errno=True).syscall
+    syscall.restype = ctypes.c_long
+    return lambda: syscall(number, KEYCTL_JOIN_SESSION_KEYRING, None)
 
 
 class _Capture:

@@ -3,10 +3,12 @@
 Inside: new PID, network, IPC, UTS and cgroup namespaces (no network at all), a read-only
 view of /usr and of the Python installation only (no /etc, no /home, no project files), the
 student's folder read-only at :data:`CODE_DIR`, a private size-capped tmpfs at /tmp, a new
-session (no terminal to inject into), a cleared environment, die-with-parent. Then
-``prlimit`` sets hard rlimits and ``setpriv`` drops to a fresh uid with no capabilities and no
-groups: as root, bubblewrap alone would leave the code running as kernel uid 0, which
-ignores RLIMIT_NPROC and can read every bound file.
+session (no terminal to inject into), a cleared environment, die-with-parent, and the
+seccomp filter of :mod:`harness.sandbox.seccomp` (installed by bubblewrap just before it runs
+the command, so everything below runs under it). Then ``prlimit`` sets hard rlimits and
+``setpriv`` drops to a uid leased for this sandbox alone, with no capabilities and no groups:
+as root, bubblewrap alone would leave the code running as kernel uid 0, which ignores
+RLIMIT_NPROC and can read every bound file.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ import shutil
 import sys
 from pathlib import Path
 
-from harness.sandbox.base import CHANNEL_FD_ENV, RunRequest, Sandbox
+from harness.sandbox import seccomp
+from harness.sandbox.base import CHANNEL_FD_ENV, RunRequest, Sandbox, Wrapped
 
 CODE_DIR = "/sandbox/code"
 TOOLS = ("bwrap", "prlimit", "setpriv")
@@ -40,9 +43,13 @@ class BwrapSandbox(Sandbox):
         missing = [tool for tool in TOOLS if shutil.which(tool) is None]
         if missing:
             return f"missing {', '.join(missing)}: install them with `apt-get install bubblewrap util-linux`"
+        try:
+            seccomp.native_arch()
+        except seccomp.UnsupportedArchitecture as exc:
+            return str(exc)
         return None
 
-    def _wrap(self, request: RunRequest, channel_fd: int, uid: int) -> tuple[list[str], dict[str, str]]:
+    def _wrap(self, request: RunRequest, channel_fd: int, uid: int) -> Wrapped:
         limits = request.limits
         argv = [shutil.which("bwrap") or "bwrap"]
         argv += ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"]
@@ -50,6 +57,8 @@ class BwrapSandbox(Sandbox):
         if not as_root:  # an unprivileged host needs a user namespace for the rest
             argv += ["--unshare-user", "--uid", "65534", "--gid", "65534"]
         argv += ["--die-with-parent", "--new-session", "--clearenv"]
+        filter_fd = seccomp.filter_fd()
+        argv += ["--seccomp", str(filter_fd)]
         argv += _system_mounts()
         # /tmp first, so that paths bound below (a model cache under /tmp) stay visible on top
         argv += ["--perms", "1777", "--size", str(limits.tmp_mb * 1024 * 1024), "--tmpfs", "/tmp"]
@@ -64,7 +73,7 @@ class BwrapSandbox(Sandbox):
         argv += ["--chdir", "/tmp", "--"]
         command = [sys.executable if a == "python" else a for a in request.argv]
         argv += _prlimit(request) + (_drop_privileges(uid) if as_root else []) + command
-        return argv, {}
+        return Wrapped(argv, {}, (filter_fd,))
 
 
 def _system_mounts() -> list[str]:

@@ -5,6 +5,11 @@ sandbox of the chosen backend, and turns each job into the same :class:`RunResul
 run gives, so graders do not care which ran. A worker whose zygote dies, hangs or answers
 out of turn is killed and replaced; a worker is also recycled after :data:`JOBS_PER_ZYGOTE`
 jobs so that no long-lived state accumulates.
+
+Where the host gives sandboxes a memory cgroup, the worker's cap is set before every job to
+what the zygote held when it said ready, plus the job's own cap
+(:attr:`SandboxLimits.job_memory_bytes`): all of a job's processes together, never the sum of
+their address spaces.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from harness.sandbox.base import RunRequest, RunResult, Sandbox, SandboxLimits
+from harness.sandbox.base import RunRequest, RunResult, Sandbox, SandboxLimits, Spawned
 
 HERE = Path(__file__).resolve().parent
 STUB = ("/sandbox/stub.py", HERE / "stub.py")
@@ -47,7 +52,8 @@ class WarmWorker:
         self.preload = preload
         self.readonly = readonly
         self.limits = limits
-        self.process: subprocess.Popen[bytes] | None = None
+        self.spawned: Spawned | None = None
+        self.baseline_bytes = 0  # what the zygote's cgroup held when it said ready
         self.jobs = 0
         self._empty = tempfile.TemporaryDirectory(prefix="harness-zygote-")
 
@@ -56,6 +62,7 @@ class WarmWorker:
         started = time.monotonic()
         try:
             process = self._ensure()
+            self._cap_memory(limits)
             self.jobs += 1
             job_id = f"job-{self.jobs}"
             job = {"id": job_id, "files": dict(files), "request": request, "limits": limits.model_dump()}
@@ -91,9 +98,26 @@ class WarmWorker:
         if status.get("event") != "ready" or self.jobs >= JOBS_PER_ZYGOTE:
             self.close()
 
+    @property
+    def process(self) -> subprocess.Popen[bytes] | None:
+        return self.spawned.process if self.spawned is not None else None
+
+    def _cap_memory(self, limits: SandboxLimits) -> None:
+        """The zygote's own memory plus the job's cap, for all processes of the sandbox.
+
+        Raises:
+            WorkerError: the kernel could not bring the sandbox under the new cap.
+        """
+        cgroup = self.spawned.confinement.cgroup if self.spawned is not None else None
+        if cgroup is not None:
+            try:
+                cgroup.set_limit(self.baseline_bytes + limits.job_memory_bytes)
+            except OSError as exc:
+                raise WorkerError(f"the worker's memory could not be capped ({exc.strerror})") from None
+
     def _ensure(self) -> subprocess.Popen[bytes]:
-        if self.process is not None and self.process.poll() is None:
-            return self.process
+        if self.spawned is not None and self.spawned.process.poll() is None:
+            return self.spawned.process
         self.close()
         # The sandbox-wide caps: the zygote and a job's manager come on top of the job's processes.
         zygote_limits = self.limits.model_copy(
@@ -113,23 +137,27 @@ class WarmWorker:
             mounts=(STUB, ZYGOTE),
             readonly_paths=self.readonly,
         )
-        process = self.sandbox.spawn(request)
-        self.process = process
+        self.spawned = self.sandbox.spawn(request)
+        process = self.spawned.process
         self.jobs = 0
         ready = _read_frame(process, time.monotonic() + START_TIMEOUT_S)
         if ready.get("event") != "ready":
             raise WorkerError(f"the worker did not start: {ready}")
+        cgroup = self.spawned.confinement.cgroup
+        self.baseline_bytes = cgroup.usage() if cgroup is not None else 0
         return process
 
     def close(self) -> None:
-        if self.process is not None:
+        if self.spawned is not None:
+            process = self.spawned.process
             with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(self.process.pid, 9)
-            self.process.wait()
-            for stream in (self.process.stdin, self.process.stdout):
+                os.killpg(process.pid, 9)
+            process.wait()
+            for stream in (process.stdin, process.stdout):
                 if stream is not None:
                     stream.close()
-            self.process = None
+            self.spawned.confinement.release()
+            self.spawned = None
 
     def shutdown(self) -> None:
         """Stop the zygote for good and remove the worker's folder."""

@@ -11,7 +11,7 @@ import os
 import resource
 import sys
 
-from harness.sandbox.base import CHANNEL_FD_ENV, RunRequest, Sandbox
+from harness.sandbox.base import CHANNEL_FD_ENV, RunRequest, Sandbox, Wrapped
 
 KEPT_ENV = ("PATH", "LANG", "SYSTEMROOT")
 
@@ -24,13 +24,13 @@ class ProcessSandbox(Sandbox):
     def unavailable_reason(self) -> str | None:
         return None
 
-    def _wrap(self, request: RunRequest, channel_fd: int, uid: int) -> tuple[list[str], dict[str, str]]:
+    def _wrap(self, request: RunRequest, channel_fd: int, uid: int) -> Wrapped:
         env = {k: os.environ[k] for k in KEPT_ENV if k in os.environ}
         env.update({CHANNEL_FD_ENV: str(channel_fd), "OMP_NUM_THREADS": "1", "HOME": str(request.workdir)})
         env.update({"TOKENIZERS_PARALLELISM": "false", "HF_HUB_OFFLINE": "1"})
         mounted = {inside: str(host) for inside, host in request.mounts}
         argv = [sys.executable if a == "python" else mounted.get(a, a) for a in request.argv]
-        return argv, env
+        return Wrapped(argv, env)
 
     def _preexec(self, request: RunRequest) -> None:
         limits = request.limits

@@ -15,12 +15,16 @@ a job itself, so its memory stays pristine:
   no file descriptors but its result pipe;
 - the zygote is not dumpable, so a job (same uid) cannot ptrace it or read its memory or
   file descriptors through /proc;
+- the student's process volunteers for the OOM killer (``oom_score_adj`` 1000): when a job
+  goes over the sandbox's memory cgroup, the job's processes are killed, not the zygote;
 - after each job, in a contained sandbox (``--contained``: a private PID namespace and a uid
   of its own, never root), every process of the uid but the zygote is killed, /tmp and
-  /dev/shm are emptied and SysV IPC objects removed. The zygote then checks that nothing
-  about itself changed (rlimits, priority, scheduling, CPU affinity: a job can change those
-  of a process with its uid) and that the scratch space really is empty. Only then does it
-  say ``ready``; otherwise it says ``retire`` and exits, and the host starts a fresh sandbox.
+  /dev/shm are emptied and SysV IPC objects removed, and the zygote's I/O priority is set
+  back. The zygote then checks that nothing about itself changed (rlimits, priority,
+  scheduling, CPU affinity, I/O priority: a job can change those of a process with its uid),
+  that its uid holds no keys (the sandbox's seccomp filter refuses keyring calls, so none
+  should ever exist) and that the scratch space really is empty. Only then does it say
+  ``ready``; otherwise it says ``retire`` and exits, and the host starts a fresh sandbox.
   Outside such a sandbox (the ``process`` backend) the machine-wide steps would hit the
   host, so they are never taken there.
 
@@ -35,6 +39,7 @@ import gc
 import importlib
 import json
 import os
+import platform
 import resource
 import secrets
 import select
@@ -57,6 +62,8 @@ MAX_JOB = 64_000_000
 SCRATCH = ("/tmp", "/dev/shm")
 EXIT_NO_MORE_JOBS = 3
 RLIMITS = [getattr(resource, n) for n in dir(resource) if n.startswith("RLIMIT_")]
+IOPRIO_SYSCALLS = {"x86_64": (251, 252), "aarch64": (30, 31)}  # ioprio_set, ioprio_get
+IOPRIO_WHO_PROCESS = 1
 
 
 # --- frames ----------------------------------------------------------------------------
@@ -99,6 +106,33 @@ def prctl(option: int, value: int) -> None:
         raise OSError(ctypes.get_errno(), "prctl failed")
 
 
+def ioprio_get() -> int | None:
+    """This process's I/O priority (class and level), or None where there is no table."""
+    numbers = IOPRIO_SYSCALLS.get(platform.machine())
+    if numbers is None:
+        return None
+    libc = ctypes.CDLL(None, use_errno=True)
+    value: int = libc.syscall(numbers[1], IOPRIO_WHO_PROCESS, 0)
+    return value
+
+
+def ioprio_set(value: int) -> None:
+    """Set this process's I/O priority (setting it back from idle needs no privilege)."""
+    numbers = IOPRIO_SYSCALLS.get(platform.machine())
+    if numbers is not None:
+        ctypes.CDLL(None, use_errno=True).syscall(numbers[0], IOPRIO_WHO_PROCESS, 0, value)
+
+
+def keys_of_uid(uid: int) -> int:
+    """How many keys the kernel keeps for ``uid`` (/proc/key-users; 0 when not listed)."""
+    with _quiet(), open("/proc/key-users", encoding="ascii") as table:
+        for line in table:
+            owner, _, rest = line.partition(":")
+            if owner.strip() == str(uid):
+                return int(rest.split()[1].split("/")[0])
+    return 0
+
+
 # --- the student's process ----------------------------------------------------------------
 
 
@@ -107,6 +141,7 @@ def student(job: dict[str, Any], channel_w: int, folder: str) -> None:
     try:
         os.setsid()  # a session of its own: the manager kills it whole afterwards
         prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        volunteer_for_oom_killer()
         os.mkdir(folder, 0o700)
         for name, text in job["files"].items():
             with open(os.path.join(folder, os.path.basename(name)), "w", encoding="utf-8") as handle:
@@ -125,6 +160,18 @@ def student(job: dict[str, Any], channel_w: int, folder: str) -> None:
             stub.Channel(channel_w).send({"event": "worker_error", "message": f"{type(exc).__name__}: {exc}"[:500]})
     finally:
         os._exit(0)
+
+
+def volunteer_for_oom_killer() -> None:
+    """Over the sandbox's memory cap, the job's processes go first, never the zygote. Our
+    /proc files belong to root while we are not dumpable (inherited from the zygote), so for
+    this one write we are; no code of the job has run yet, and no other job's process lives."""
+    prctl(PR_SET_DUMPABLE, 1)
+    try:
+        with open("/proc/self/oom_score_adj", "w", encoding="ascii") as oom:
+            oom.write("1000")
+    finally:
+        prctl(PR_SET_DUMPABLE, 0)
 
 
 def apply_limits(limits: dict[str, Any]) -> None:
@@ -233,6 +280,8 @@ def snapshot() -> dict[str, Any]:
         "nice": os.getpriority(os.PRIO_PROCESS, 0),
         "scheduler": os.sched_getscheduler(0),
         "affinity": sorted(os.sched_getaffinity(0)),
+        "ioprio": ioprio_get(),
+        "keys": keys_of_uid(os.getuid()),
     }
 
 
@@ -312,8 +361,12 @@ def serve(frames_fd: int, scratch: str, contained: bool) -> None:
         problems = [] if code == 0 else [f"the job's manager died ({code})"]
         if contained:
             problems += [f"could not remove {path}" for path in cleanup_sandbox(keep)]
-        if snapshot() != baseline:
-            problems.append("a job changed the worker's limits or scheduling")
+        if baseline["ioprio"] is not None:
+            ioprio_set(baseline["ioprio"])  # every job starts at the worker's own I/O priority
+        now = snapshot()
+        changed = sorted(name for name in baseline if now[name] != baseline[name])
+        if changed:
+            problems.append(f"a job changed the worker's {', '.join(changed)}")
         if problems:
             write_frame(frames_fd, {"event": "retire", "why": "; ".join(problems)})
             return
