@@ -175,6 +175,9 @@ def grade(
     names = [f.strip() for f in formats.split(",") if f.strip()]
     run = api.grade(banks, submissions, out, names, today, sandbox=sandbox, unsafe_sandbox=unsafe_sandbox)
     _print_cohort_summary(run)
+    if run.cohort.problems:  # a student may be missing, or two ids may be one student: a person must look
+        count = len(run.cohort.problems)
+        raise CheckFailed(f"{count} cohort problem(s) above; the reports were written and list them")
 
 
 @main.command()

@@ -700,7 +700,9 @@ def test_cohort_problems_reach_the_console_the_results_and_the_report(tmp_path: 
         main, ["grade", str(tmp_path / "quiz.yaml"), "-s", str(tmp_path / "cohort"), "-o", str(out)]
     )
 
+    assert result.exit_code == 1  # the reports are written, but a person must look
     assert "cohort problem: lookalike-students" in result.output
+    assert "1 cohort problem(s) above" in result.output
     results = json.loads((out / "results.json").read_text(encoding="utf-8"))
     assert [p["code"] for p in results["problems"]] == ["lookalike-students"]
     assert "differ only by case or Unicode normalisation" in (out / "index.html").read_text(encoding="utf-8")
