@@ -44,7 +44,7 @@ def _run(check: Check[Any]) -> CheckResult:
 
 
 def test_the_built_ins_are_registered() -> None:
-    assert {"grounded"} <= set(NAMES)
+    assert {"grounded", "self_consistency", "reference_facts"} <= set(NAMES)
 
 
 def test_returns_a_check_result(check: Check[Any]) -> None:
