@@ -1,4 +1,7 @@
 """Example answers: `harness validate` grades them with the real kind and reports mismatches.
+
+The course banks ship examples for every `text` question (right answers, paraphrases and the
+lecture's misconceptions); the last tests here hold the rubrics to them.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from harness.api import check_examples
+from harness.api import check_examples, load
 from harness.bank.loader import load_bank
 from harness.bank.variants import draw_variant
 from harness.cli import main
@@ -18,6 +21,7 @@ from harness.errors import BankErrors
 from harness.grading.examples import ExampleResult
 
 REPO = Path(__file__).resolve().parent.parent
+TEXT_BANKS = sorted((REPO / "question_bank").glob("*.yaml"))
 
 # A keyword rubric of the kind the issue describes: it pays for the word BLEU wherever it
 # appears, so "BLEU is recall based" (a misconception: BLEU is precision-based) gets full
@@ -240,3 +244,33 @@ def test_examples_do_not_change_the_bank_hash(tmp_path: Path) -> None:
     plain = load_bank(write(tmp_path, BLEU_BANK.split("    examples:")[0], "plain.yaml"))
     with_examples = load_bank(write(tmp_path, BLEU_BANK))
     assert plain.content_hash == with_examples.content_hash
+
+
+# --- the course banks --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def course_results() -> list[ExampleResult]:
+    banks = [path for path in TEXT_BANKS if "kind: text" in path.read_text(encoding="utf-8")]
+    return check_examples(load(banks))
+
+
+def test_every_course_example_scores_as_written(course_results: list[ExampleResult]) -> None:
+    wrong = [r.message for r in course_results if not r.ok]
+    assert not wrong, "\n".join(wrong)
+
+
+def test_every_course_text_question_has_right_paraphrased_and_wrong_examples(
+    course_results: list[ExampleResult],
+) -> None:
+    banks = load([path for path in TEXT_BANKS if "kind: text" in path.read_text(encoding="utf-8")])
+    for bank in banks:
+        for bq in bank.questions:
+            if bq.kind.name != "text":
+                continue
+            question = bq.question
+            scores = [(e.score if isinstance(e.score, tuple) else (e.score, e.score)) for e in question.examples]
+            assert sum(low >= question.max_points for low, _ in scores) >= 2, f"{question.id}: two full-marks answers"
+            assert any(high < question.max_points for _, high in scores), f"{question.id}: a wrong answer"
+            notes = " ".join(e.note or "" for e in question.examples)
+            assert "misconception" in notes, f"{question.id}: an example of a misconception from the lectures"
