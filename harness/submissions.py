@@ -205,7 +205,8 @@ def _one_student(source: Path, answers: str) -> str:
 def _no_students(source: Path, root: Path, skipped: list[Problem]) -> str:
     """Why a cohort has no student, in the words of what was found instead."""
     seen = [e for e in sorted(root.iterdir(), key=lambda p: p.name) if not e.name.startswith((".", "__"))]
-    found = [f"{len(seen)} file(s) ({', '.join(printable(e.name) for e in seen[:3])})"] if seen else []
+    names = ", ".join(printable(e.name) for e in seen[:3]) + (", ..." if len(seen) > 3 else "")
+    found = [f"{len(seen)} item(s) that are not student folders ({names})"] if seen else []
     if skipped:
         first = skipped[0]
         found.append(f"{len(skipped)} zip entries skipped (first: {first.location}: {first.message})")

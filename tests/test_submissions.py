@@ -600,7 +600,9 @@ def test_cohort_folder_of_files_only_is_an_error_naming_them(tmp_path: Path) -> 
     (tmp_path / "cohort").mkdir()
     (tmp_path / "cohort" / "alice.yaml").write_text("q1: 1\n", encoding="utf-8")
 
-    with pytest.raises(SubmissionError, match=r"no student folders; found 1 file\(s\) \(alice\.yaml\)"):
+    with pytest.raises(
+        SubmissionError, match=r"no student folders; found 1 item\(s\) that are not student folders \(alice\.yaml\)"
+    ):
         collect_cohort(tmp_path / "cohort")
 
 
@@ -629,7 +631,9 @@ def test_zip_with_answers_at_its_root_is_an_error_saying_so(tmp_path: Path) -> N
 def test_zip_whose_every_entry_was_skipped_is_an_error_naming_the_first(tmp_path: Path) -> None:
     archive = make_zip(tmp_path / "abs.zip", {"/alice/answers.yaml": "q1: 1\n", "/bob/answers.yaml": "q1: 2\n"})
 
-    with pytest.raises(SubmissionError, match=r"2 zip entries skipped \(first: abs.zip!/alice/answers.yaml: path leaves the archive"):
+    with pytest.raises(
+        SubmissionError, match=r"2 zip entries skipped \(first: abs.zip!/alice/answers.yaml: path leaves the archive"
+    ):
         collect_cohort(archive, tmp_path / "work")
 
 
