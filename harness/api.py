@@ -26,6 +26,7 @@ from harness.submissions import collect_cohort, read_answers_file
 
 if TYPE_CHECKING:
     from harness.grading.examples import ExampleResult
+    from harness.grading.solution_check import SolutionReport
     from harness.kinds.code import CodeQuestion
     from harness.suites import SuiteScore
 
@@ -287,15 +288,25 @@ class SolutionCheck:
     solution: str  # "reference" or the wrong solution's file name
     ok: bool
     detail: str
+    warning: bool = False  # ok, but only a lucky draw (or a narrow p-value) catches it
+    report: SolutionReport | None = None  # every test's catches, draw by draw
 
 
-def validate_solutions(banks: Sequence[PathLike], sandbox: str | None = None) -> list[SolutionCheck]:
-    """Prove every reference solution passes all its tests and every known-wrong one fails one."""
-    from harness.grading.solutions import check_solutions
+def validate_solutions(
+    banks: Sequence[PathLike], sandbox: str | None = None, draws: int | None = None
+) -> list[SolutionCheck]:
+    """Prove every reference solution passes all its tests and every known-wrong one fails one,
+    under ``draws`` draws of the tests that depend on a seed (see
+    :mod:`harness.grading.solution_check`); a wrong solution that only some draws catch is a
+    warning."""
+    from harness.grading.solution_check import DRAWS, check_solutions
     from harness.sandbox.select import default_sandbox, sandbox_named
 
     backend = sandbox_named(sandbox) if sandbox else default_sandbox()
-    return [SolutionCheck(*row) for row in check_solutions(load(banks), backend)]
+    return [
+        SolutionCheck(r.question_id, r.solution, r.ok, r.detail, r.level == "warn", r)
+        for r in check_solutions(load(banks), backend, draws or DRAWS)
+    ]
 
 
 def score(

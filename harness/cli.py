@@ -254,7 +254,8 @@ def validate(paths: tuple[str, ...], solutions: bool, sandbox: str | None) -> No
     if solutions:
         for check in api.validate_solutions(paths, sandbox):
             failures += not check.ok
-            click.echo(f"{'ok ' if check.ok else 'BAD'} {check.question_id}: {check.solution}: {check.detail}")
+            mark = "BAD" if not check.ok else "WARN" if check.warning else "ok "
+            click.echo(f"{mark} {check.question_id}: {check.solution}: {check.detail}")
     failed = [f"{len(wrong)} example answer(s) scored otherwise than written"] if wrong else []
     failed += [f"{failures} solution check(s) failed"] if failures else []
     if failed:
