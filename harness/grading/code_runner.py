@@ -273,13 +273,22 @@ class CodeRunner:
         ]
         evidence = {
             "sandbox": self.sandbox.name,
-            "tests": [
-                {"id": t.id, "passed": v.passed, "points": t.points, "visibility": t.visibility, "why": v.category}
-                | ({"p_value": v.p_value} if v.p_value is not None else {})
-                for t, v in zip(tests, verdicts, strict=True)
-            ],
+            "tests": [_test_evidence(t, v) for t, v in zip(tests, verdicts, strict=True)],
         }
         return Outcome(earned / total if total else 0.0, feedback, evidence)
+
+
+def _test_evidence(test: CodeTest, verdict: Verdict) -> dict[str, Any]:
+    """What the result records of one test. Students get their record back, so a hidden test
+    records pass or fail only: why it failed, or a p-value (which the code's draws steer),
+    could carry its inputs out."""
+    evidence: dict[str, Any] = {"id": test.id, "passed": verdict.passed, "points": test.points}
+    evidence["visibility"] = test.visibility
+    if test.visibility == "public":
+        evidence["why"] = verdict.category
+        if verdict.p_value is not None:
+            evidence["p_value"] = verdict.p_value
+    return evidence
 
 
 @dataclass(frozen=True)

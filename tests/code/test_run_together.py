@@ -153,4 +153,4 @@ def test_a_self_check_sends_only_public_tests(cohort: tuple[Path, Path], monkeyp
     (folder / "half-right" / "answers.yaml").write_text("{}\n")
     result = api.check([bank], folder / "half-right" / "answers.yaml", today=dt.date(2026, 11, 23))
     assert sorted(jobs) == [["0:small", "1:small"], ["small"]]  # hidden tests never enter the sandbox
-    assert [q.score for q in result.questions] == [2, 0, 1]  # a self-check scores the public tests
+    assert [q.score for q in result.questions] == [1, 0, 1]  # a self-check scores the public tests, out of their points

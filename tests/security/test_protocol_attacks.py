@@ -185,6 +185,14 @@ def test_hidden_inputs_never_reach_the_results(protocol_run: ProtocolRun, studen
     assert "hidden test hidden-echo:" in feedback
 
 
+def test_hidden_tests_record_pass_or_fail_only(protocol_run: ProtocolRun) -> None:
+    """Students get their record back: a hidden test's category of failure or p-value, which
+    the code can steer, would carry what it read of the hidden inputs out."""
+    for student in protocol_run.questions:
+        hidden = protocol_run.tests(student)["hidden-echo"]
+        assert set(hidden) == {"id", "passed", "points", "visibility"}, (student, hidden)
+
+
 # --- odd answers are the student's problem, never the grader's -------------------------------
 
 

@@ -1,0 +1,100 @@
+"""Statistical tests draw with seeds derived from the run's secret: recorded in the cohort
+result, reproducible with it, different without it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harness import api
+from harness.grading.sample_tests import trial_seeds
+from harness.sandbox.pool import WarmWorker
+
+BANK = """\
+id: seeds
+title: Seeded draws
+version: "1"
+defaults: {visibility: public}
+questions:
+  - id: q-draw
+    kind: code
+    prompt: draw(seed)
+    file: sampler.py
+    reference: reference.py
+    tests:
+      - id: draw
+        call: draw
+        statistical: {trials: 50, seed_kwarg: seed}
+"""
+
+REFERENCE = """\
+import random
+
+
+def draw(seed):
+    return random.Random(seed).choice([0, 0, 1])
+"""
+
+
+@pytest.fixture
+def cohort(tmp_path: Path) -> tuple[Path, Path]:
+    (tmp_path / "bank").mkdir()
+    (tmp_path / "bank" / "seeds.yaml").write_text(BANK)
+    (tmp_path / "bank" / "reference.py").write_text(REFERENCE)
+    (tmp_path / "cohort" / "student").mkdir(parents=True)
+    (tmp_path / "cohort" / "student" / "sampler.py").write_text(REFERENCE)
+    return tmp_path / "bank" / "seeds.yaml", tmp_path / "cohort"
+
+
+def seeds_sent(monkeypatch: pytest.MonkeyPatch) -> list[list[int]]:
+    """The seeds of every statistical call sent to a sandbox (the reference's and the student's)."""
+    sent: list[list[int]] = []
+    original = WarmWorker.run
+
+    def run(self: WarmWorker, files: Any, request: dict[str, Any], limits: Any) -> Any:
+        sent.extend(call["seeds"] for call in request["calls"] if call.get("seeds") is not None)
+        return original(self, files, request, limits)
+
+    monkeypatch.setattr(WarmWorker, "run", run)
+    return sent
+
+
+def grade(bank: Path, cohort: Path, out: Path, secret: str | None = None) -> api.GradeRun:
+    return api.grade([bank], cohort, out, ["json"], dt.date(2026, 11, 23), "process", True, seed_secret=secret)
+
+
+def test_the_same_secret_reproduces_the_run_byte_for_byte(
+    cohort: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bank, folder = cohort
+    sent = seeds_sent(monkeypatch)
+    first = grade(bank, folder, tmp_path / "a", "course-secret")
+    again = grade(bank, folder, tmp_path / "b", "course-secret")
+    assert (tmp_path / "a" / "results.json").read_bytes() == (tmp_path / "b" / "results.json").read_bytes()
+    assert first.cohort.seed_secret == again.cohort.seed_secret == "course-secret"
+    assert sent[0] == trial_seeds("course-secret", "q-draw/draw", 50)  # what the docs tell an instructor
+    assert all(seeds == sent[0] for seeds in sent)  # the reference and the student: the same seeds
+
+
+def test_without_a_secret_each_run_draws_a_fresh_one(
+    cohort: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bank, folder = cohort
+    monkeypatch.delenv("HARNESS_SEED_SECRET", raising=False)
+    sent = seeds_sent(monkeypatch)
+    first, second = grade(bank, folder, tmp_path / "a"), grade(bank, folder, tmp_path / "b")
+    assert first.cohort.seed_secret and second.cohort.seed_secret
+    assert first.cohort.seed_secret != second.cohort.seed_secret
+    assert sent[0] != sent[-1] and sent[0] != list(range(50))
+    monkeypatch.setenv("HARNESS_SEED_SECRET", "from-the-environment")  # for the command line
+    assert grade(bank, folder, tmp_path / "c").cohort.seed_secret == "from-the-environment"
+
+
+def test_the_secret_is_not_in_a_students_record(cohort: tuple[Path, Path], tmp_path: Path) -> None:
+    bank, folder = cohort
+    run = grade(bank, folder, tmp_path / "out", "not-for-students-0123456789")
+    (student,) = run.cohort.students
+    assert "not-for-students-0123456789" not in student.model_dump_json()
