@@ -38,8 +38,9 @@ NOTHING_PARTIAL = "no partial output was left"  # outputs are written whole or n
 BUG_EXIT = 3  # not a verdict and not the user's input: a bug in harness (reported, not a traceback)
 
 
-class Interrupted(BaseException):
-    """SIGINT or SIGTERM arrived: unwind (temporary folders are removed on the way) and exit."""
+class Interrupted(KeyboardInterrupt):
+    """SIGINT or SIGTERM arrived: unwind (temporary folders are removed on the way) and exit.
+    A KeyboardInterrupt, so that code which cleans up after Ctrl-C does so after SIGTERM too."""
 
     def __init__(self, signum: int) -> None:
         self.signum = signum
@@ -56,10 +57,10 @@ def user_errors(func: F) -> F:
                 return func(*args, **kwargs)
         except HarnessError as exc:
             _fail(f"error: {exc}" if "\n" not in str(exc) else str(exc), exc.exit_code)
-        except KeyboardInterrupt:  # outside the main thread, where SIGINT stays Python's
-            _fail(f"interrupted by SIGINT: {NOTHING_PARTIAL}", 128 + signal.SIGINT)
         except Interrupted as exc:
-            _fail(f"interrupted by {exc}: {NOTHING_PARTIAL}", 128 + exc.signum)
+            _stop(f"interrupted by {exc}: {NOTHING_PARTIAL}", 128 + exc.signum)
+        except KeyboardInterrupt:  # outside the main thread, where SIGINT stays Python's
+            _stop(f"interrupted by SIGINT: {NOTHING_PARTIAL}", 128 + signal.SIGINT)
         except OSError as exc:  # a file system refusal (permissions, a full disk) is setup, not a bug
             if exc.errno == errno.EPIPE:  # output piped into `head`: click exits quietly
                 raise
@@ -80,6 +81,18 @@ def user_errors(func: F) -> F:
 def _fail(message: str, code: int) -> None:
     click.echo(message, err=True)
     sys.exit(code)
+
+
+def _stop(message: str, code: int) -> None:
+    """Exit after an interruption. The ``finally`` blocks on the way here removed the temporary
+    folders; grading threads still running a student's code are not waited for (exiting
+    normally would join them, and the sandboxes die with this process)."""
+    click.echo(message, err=True)
+    if threading.active_count() == 1:
+        sys.exit(code)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 @contextmanager
@@ -146,7 +159,11 @@ today_option = click.option(
 @click.group(cls=_Group)
 @click.version_option(__version__, prog_name="harness")
 def main() -> None:
-    """genai-harness: grade quizzes, code and generated outputs for a Generative-AI course."""
+    """genai-harness: grade quizzes, code and generated outputs for a Generative-AI course.
+
+    Exit codes: 0 success, 1 a verdict that failed (a missed threshold, a check that did not
+    hold), 2 bad input or setup, 130/143 interrupted (SIGINT/SIGTERM).
+    """
 
 
 @main.command()

@@ -81,8 +81,13 @@ def grade_cohort(plan: GradingPlan, cohort: Cohort) -> CohortResult:
     """Grade every submission of ``cohort``; students come out sorted by id."""
     submissions = sorted(cohort.submissions, key=lambda s: s.student_id)
     if plan.workers > 1 and len(submissions) > 1:
-        with ThreadPoolExecutor(max_workers=plan.workers, thread_name_prefix="grade") as pool:
+        pool = ThreadPoolExecutor(max_workers=plan.workers, thread_name_prefix="grade")
+        try:
             students = list(pool.map(lambda s: grade_student(plan, s), submissions))
+        except BaseException:  # Ctrl-C, SIGTERM: grade nobody else, and do not wait for the
+            pool.shutdown(wait=False, cancel_futures=True)  # students in the sandbox right now
+            raise
+        pool.shutdown()
     else:
         students = [grade_student(plan, s) for s in submissions]
     return CohortResult(
