@@ -83,6 +83,9 @@ def grade(
     ``$HARNESS_SEED_SECRET``, else a fresh random one); it is recorded in the cohort result,
     and grading again with it (and ``today``) reproduces the run byte for byte.
 
+    ``out`` is replaced as a whole once every report is written (see
+    :func:`harness.reports.output.staged_output`): an interrupted run leaves it as it was.
+
     Returns:
         The cohort result and the main file of each report written under ``out``.
     Raises:
@@ -90,7 +93,8 @@ def grade(
         SubmissionError: the cohort cannot be read at all.
         UnknownPluginError: an unknown report format or sandbox.
         HarnessError: code questions, and a sandbox that cannot isolate them (see
-            :func:`harness.sandbox.select.sandbox_for_cohort`).
+            :func:`harness.sandbox.select.sandbox_for_cohort`); an ``out`` that is a file,
+            holds files harness did not write, or cannot be written (all before grading).
     """
     loaded = load(banks)
     reporters = [registry("reporters").get(name) for name in formats]  # fail before grading

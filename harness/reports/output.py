@@ -75,8 +75,10 @@ def staged_output(out: Path, reports: list[str], carry_over: bool = False) -> It
         target.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
         staging.chmod(0o777 & ~_umask())  # mkdtemp's 0700 would hide the reports from everyone else
-    except OSError as exc:
-        raise HarnessError(f"{out}: cannot write the output folder here ({exc.strerror})") from None
+    except OSError as exc:  # the reports are staged beside ``out``, so its folder must be writable
+        raise HarnessError(
+            f"{out}: cannot create the output folder or a staging folder beside it ({exc.strerror})"
+        ) from None
     try:
         yield staging
         _commit(staging, target, reports, carry_over)
