@@ -149,8 +149,8 @@ class Sandbox(ABC):
 
     def job_memory_cap(self, limits: SandboxLimits) -> JobMemoryCap:
         """What bounds the memory of all of one job's processes together, here."""
-        if not self.isolating:
-            return JobMemoryCap("rlimits only", limits.processes * limits.memory_mb + limits.tmp_mb)
+        if not self.isolating:  # no process limit, no cgroup: nothing bounds the sum
+            return JobMemoryCap("none", None)
         return job_memory_cap(limits.memory_mb, limits.tmp_mb, limits.processes, _memory_hierarchy())
 
     def spawn(self, request: RunRequest, stderr: int = subprocess.DEVNULL) -> Spawned:

@@ -76,7 +76,18 @@ class MemoryCgroup:
         self.limit_bytes = limit_bytes
 
     def usage(self) -> int:
+        """Everything charged to the cgroup, reclaimable page cache included."""
         return int((self.path / self.hierarchy.usage_file).read_text().strip())
+
+    def resident(self) -> int:
+        """What the kernel cannot simply drop: anonymous memory, tmpfs and mapped files
+        (a warm worker's own heap and libraries), without the page cache it may reclaim."""
+        fields = ("anon", "shmem", "file_mapped") if self.hierarchy.version == 2 else ("rss", "shmem", "mapped_file")
+        stat = {}
+        for line in (self.path / "memory.stat").read_text().splitlines():
+            name, _, value = line.partition(" ")
+            stat[name] = int(value or 0)
+        return sum(stat.get(name, 0) for name in fields)
 
     def pids(self) -> list[int]:
         try:
@@ -189,10 +200,12 @@ def _own_cgroups() -> dict[str, str]:
 class JobMemoryCap:
     """What bounds the memory of all of a job's processes together, in words and numbers."""
 
-    mechanism: str  # "cgroup v1", "cgroup v2" or "rlimits only"
-    bound_mb: int
+    mechanism: str  # "cgroup v1", "cgroup v2", "rlimits only" or "none"
+    bound_mb: int | None  # None: nothing bounds the sum
 
     def describe(self) -> str:
+        if self.bound_mb is None:
+            return "nothing caps all of a job's processes together (each process: its address space)"
         if self.mechanism == "rlimits only":
             return f"no memory cgroup here: bounded only by processes x address space ({self.bound_mb} MB)"
         return f"{self.mechanism} memory limit of {self.bound_mb} MB on all of a job's processes together"

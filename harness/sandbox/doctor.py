@@ -3,17 +3,27 @@
 Each check runs a small hostile program through the backend exactly as a student's code
 would run, and looks at what came back. Cohort grading runs the same checks before it
 starts and refuses a backend whose isolation does not hold.
+
+Kernel state has its own checks: the seccomp filter (refused calls, not only its presence),
+user namespaces, keyrings (nothing can be planted, nothing of the host's is possessed, the
+uid keeps no keys after the run), and the job memory cap, attacked with several processes
+that each stay under the address-space limit; its detail says which cap is in force here (a
+memory cgroup, or only processes x address space where the host allows no cgroup).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import tempfile
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from harness.sandbox import seccomp, uids
 from harness.sandbox.base import RunRequest, RunResult, Sandbox, SandboxLimits
 
 SECRET_ENV = "HARNESS_DOCTOR_SECRET"
@@ -41,6 +51,82 @@ def _attack(sandbox: Sandbox, code: str, limits: SandboxLimits | None = None) ->
 
 def _says(result: RunResult, word: str) -> bool:
     return result.stdout.strip().splitlines()[-1:] == [word] if result.stdout.strip() else False
+
+
+def _report(result: RunResult) -> dict[str, Any] | None:
+    """The JSON object an attack printed as its last line, or None."""
+    lines = result.stdout.strip().splitlines()
+    try:
+        report = json.loads(lines[-1]) if lines else None
+    except ValueError:
+        return None
+    return report if isinstance(report, dict) else None
+
+
+def _failed(result: RunResult) -> str:
+    return f"the attack did not report (exit {result.exit_code}, signal {result.signal}): {result.stderr[-160:]}"
+
+
+# Each call in a child of its own (a namespace or a tracer would change the attacker); the
+# child reports "allowed" or the errno, or nothing when a signal killed it. The calls are
+# chosen to do nothing even where they get through (the `process` backend runs them on the
+# host, as the grader's user): mounts on paths that do not exist, keys into no keyring.
+ATTEMPT = """
+import ctypes, json, os, struct
+libc = ctypes.CDLL(None, use_errno=True)
+libc.syscall.restype = ctypes.c_long
+NR = {numbers!r}
+
+def sc(name, *args):
+    return libc.syscall(NR[name], *[ctypes.c_long(a) if isinstance(a, int) else a for a in args])
+
+def attempt(call):
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        me = os.getpid()
+        try:
+            result = call()
+            if os.getpid() != me:
+                os._exit(0)  # the process a clone made
+            os.write(write_fd, ("allowed" if result >= 0 else "errno %d" % ctypes.get_errno()).encode())
+        except Exception as exc:
+            os.write(write_fd, ("attack error %r" % exc).encode()[:90])
+        finally:
+            os._exit(0)
+    os.close(write_fd)
+    answer = os.read(read_fd, 100).decode()
+    os.waitpid(pid, 0)
+    return answer or "killed"
+
+def status(field):
+    for line in open("/proc/self/status"):
+        if line.startswith(field + ":"):
+            return line.split(":", 1)[1].strip()
+"""
+REFUSED = ("errno 1", "errno 38")  # EPERM, ENOSYS: the filter's answers
+
+
+def _numbers() -> dict[str, int]:
+    try:
+        return dict(seccomp.native_arch().numbers)
+    except seccomp.UnsupportedArchitecture:
+        return {}
+
+
+def _calls_check(sandbox: Sandbox, name: str, calls: str, want_filter: bool) -> Check:
+    code = ATTEMPT.format(numbers=_numbers()) + textwrap.dedent(calls)
+    code += "\nprint(json.dumps({'seccomp': status('Seccomp'), 'calls': {n: attempt(c) for n, c in CALLS.items()}}))\n"
+    result = _attack(sandbox, code)
+    report = _report(result)
+    if report is None:
+        return Check(name, False, _failed(result))
+    through = {call: answer for call, answer in report["calls"].items() if answer not in REFUSED}
+    held = not through and (report["seccomp"] == "2" or not want_filter)
+    detail = f"refused: {', '.join(report['calls'])}" if not through else f"got through: {through}"
+    if want_filter:
+        detail = f"seccomp mode {report['seccomp']}; {detail}"
+    return Check(name, held, detail)
 
 
 def run_checks(sandbox: Sandbox) -> list[Check]:
@@ -129,4 +215,117 @@ def _checks(port: int) -> list:  # type: ignore[type-arg]
         r = _attack(sandbox, "import time; time.sleep(30); print('WOKE')", SandboxLimits(wall_seconds=1))
         return Check("wall-clock limit kills", r.timed_out and "WOKE" not in r.stdout, f"timed out: {r.timed_out}")
 
-    return [unprivileged, shadow, project, environment, network, readonly, fork_bomb, memory, wall_clock]
+    checks: list[Callable[[Sandbox], Check]] = [
+        unprivileged,
+        shadow,
+        project,
+        environment,
+        network,
+        readonly,
+        fork_bomb,
+        memory,
+        wall_clock,
+    ]
+    return [*checks, seccomp_filter, user_namespaces, keyrings, job_memory]
+
+
+def seccomp_filter(sandbox: Sandbox) -> Check:
+    calls = """
+    CALLS = {
+        "ptrace": lambda: sc("ptrace", 0, 0, 0, 0),
+        "bpf": lambda: sc("bpf", 0, ctypes.create_string_buffer(struct.pack("<4I", 2, 4, 4, 1), 72), 72),
+        "perf_event_open": lambda: sc("perf_event_open", ctypes.create_string_buffer(
+            struct.pack("<IIQ", 1, 64, 0) + bytes(24) + struct.pack("<Q", 97) + bytes(80), 128), 0, -1, -1, 0),
+        "io_uring_setup": lambda: sc("io_uring_setup", 1, ctypes.create_string_buffer(120)),
+        "mount": lambda: sc("mount", b"none", b"/nonexistent-harness-doctor", b"tmpfs", 0, None),
+        "init_module": lambda: sc("init_module", None, 0, b""),
+        "settimeofday": lambda: sc("settimeofday", None, None),
+    }
+    """
+    return _calls_check(sandbox, "seccomp filter", calls, want_filter=True)
+
+
+def user_namespaces(sandbox: Sandbox) -> Check:
+    calls = """
+    NEWUSER = 0x10000000
+    CLONE3_ARGS = struct.pack("<8Q", NEWUSER, 0, 0, 0, 17, 0, 0, 0)  # flags, ..., exit_signal, ...
+    CALLS = {
+        "unshare(CLONE_NEWUSER)": lambda: sc("unshare", NEWUSER),
+        "clone(CLONE_NEWUSER)": lambda: sc("clone", NEWUSER | 17, 0, 0, 0, 0),
+        "clone3": lambda: sc("clone3", ctypes.create_string_buffer(CLONE3_ARGS), 64),
+        "setns": lambda: sc("setns", -1, 0),
+    }
+    """
+    return _calls_check(sandbox, "no user namespaces", calls, want_filter=False)
+
+
+KEYRING_ATTACK = """
+NO_SUCH_KEYRING = 0x7FFFFFFE  # where a call gets through, it fails after the filter: nothing is planted
+CALLS = {
+    "add_key": lambda: sc("add_key", b"user", b"harness-doctor", b"x", 1, NO_SUCH_KEYRING),
+    "keyctl(session)": lambda: sc("keyctl", 0, -3, 0),
+    "request_key": lambda: sc("request_key", b"harness-no-such-type", b"harness-doctor", None, 0),
+}
+answers = {n: attempt(c) for n, c in CALLS.items()}
+visible = [line.strip() for line in open("/proc/keys") if not line.rstrip().endswith(": empty")]
+print(json.dumps({"uid": os.getuid(), "calls": answers, "proc_keys": visible}))
+"""
+
+
+def keyrings(sandbox: Sandbox) -> Check:
+    """Nothing can be planted, nothing of the host's is possessed, the uid keeps no keys."""
+    result = _attack(sandbox, ATTEMPT.format(numbers=_numbers()) + KEYRING_ATTACK)
+    report = _report(result)
+    if report is None:
+        return Check("keyring isolation", False, _failed(result))
+    through = {call: answer for call, answer in report["calls"].items() if answer not in REFUSED}
+    left = uids.keys_of(int(report["uid"])) if os.geteuid() == 0 else 0
+    held = not through and not report["proc_keys"] and not left
+    if held:
+        detail = "keyring calls refused, no key of the host visible, none left to the uid"
+    else:
+        detail = f"got through: {through}; visible: {report['proc_keys'][:3]}; keys left to the uid: {left}"
+    return Check("keyring isolation", held, detail)
+
+
+HOARD = """
+import json, os, time
+CHILDREN, SHARE_MB = {children}, {share_mb}
+read_fd, write_fd = os.pipe()
+pids = []
+for _ in range(CHILDREN):
+    pid = os.fork()
+    if pid == 0:
+        try:
+            hoard = bytearray(SHARE_MB << 20)  # zeroed: every page touched
+            os.write(write_fd, b"h")
+            time.sleep(15)
+        finally:
+            os._exit(0)
+    pids.append(pid)
+os.close(write_fd)
+said, deadline = 0, time.monotonic() + 10
+os.set_blocking(read_fd, False)
+while said < CHILDREN and time.monotonic() < deadline:
+    try:
+        said += len(os.read(read_fd, 64))
+    except BlockingIOError:
+        time.sleep(0.05)
+time.sleep(0.5)
+alive = [pid for pid in pids if os.waitpid(pid, os.WNOHANG) == (0, 0)]
+print(json.dumps({{"reported": said, "held_mb": min(said, len(alive)) * SHARE_MB}}))
+"""
+
+
+def job_memory(sandbox: Sandbox) -> Check:
+    """Four processes of 200 MB, each under a 256 MB address space: 800 MB against a cap of
+    272 MB (256 + the 16 MB /tmp) where a cgroup holds, 4 GB where only rlimits do."""
+    limits = SandboxLimits(memory_mb=256, tmp_mb=16, processes=16, wall_seconds=30, cpu_seconds=20)
+    cap = sandbox.job_memory_cap(limits)
+    result = _attack(sandbox, HOARD.format(children=4, share_mb=200), limits)
+    report = _report(result)
+    if report is None:
+        return Check("job memory cap", False, _failed(result))
+    held = cap.bound_mb is not None and report["held_mb"] <= cap.bound_mb and report["reported"] >= 1
+    detail = f"{cap.describe()}; 4 processes of 200 MB held {report['held_mb']} MB at once"
+    return Check("job memory cap", held, detail)

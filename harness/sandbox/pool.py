@@ -53,7 +53,7 @@ class WarmWorker:
         self.readonly = readonly
         self.limits = limits
         self.spawned: Spawned | None = None
-        self.baseline_bytes = 0  # what the zygote's cgroup held when it said ready
+        self.baseline_bytes = 0  # what the zygote held (not page cache) when it said ready
         self.jobs = 0
         self._empty = tempfile.TemporaryDirectory(prefix="harness-zygote-")
 
@@ -144,7 +144,7 @@ class WarmWorker:
         if ready.get("event") != "ready":
             raise WorkerError(f"the worker did not start: {ready}")
         cgroup = self.spawned.confinement.cgroup
-        self.baseline_bytes = cgroup.usage() if cgroup is not None else 0
+        self.baseline_bytes = cgroup.resident() if cgroup is not None else 0
         return process
 
     def close(self) -> None:

@@ -6,11 +6,14 @@ where isolation does not matter, bwrap where it does.
 
 from __future__ import annotations
 
+import errno
 import shutil
+import struct
 from pathlib import Path
 
 import pytest
 
+from harness.sandbox import cgroup, seccomp, uids
 from harness.sandbox.base import RunRequest, RunResult, SandboxLimits
 from harness.sandbox.bwrap import BwrapSandbox
 from harness.sandbox.pool import WarmPool
@@ -25,7 +28,7 @@ def run(tmp_path: Path, code: str, **limits: object) -> RunResult:
         argv=["python", "-I", str(tmp_path / "prog.py")],
         workdir=tmp_path,
         stdin=b"hello from the grader",
-        limits=SandboxLimits(**limits),  # type: ignore[arg-type]
+        limits=SandboxLimits(**limits),
     )
     return ProcessSandbox().run(request)
 
@@ -100,3 +103,136 @@ def test_a_model_folder_the_rehearsal_cannot_load_does_not_stop_the_worker(tmp_p
         worker = pool.worker(("transformers",), (broken,))
         result = worker.run({"m.py": "def f(x):\n    return x * 2\n"}, STUB_REQUEST, SandboxLimits(wall_seconds=10))
     assert '"value":4' in result.channel.decode(), result
+
+
+# --- the seccomp filter, run by a classic-BPF interpreter (no kernel needed) ------------------
+
+
+def _run_filter(program: list[tuple[int, int, int, int]], arch: int, nr: int, args: tuple[int, ...] = ()) -> int:
+    """What the kernel would answer: classic BPF over a struct seccomp_data (little-endian)."""
+    data = struct.pack("<iIQ6Q", nr, arch, 0, *(list(args) + [0] * (6 - len(args))))
+    pc, acc = 0, 0
+    while True:
+        code, jt, jf, k = program[pc]
+        if code == seccomp.LD_W_ABS:
+            acc = struct.unpack_from("<I", data, k)[0]
+        elif code == seccomp.RET_K:
+            return k
+        elif code in (seccomp.JEQ_K, seccomp.JGE_K, seccomp.JSET_K):
+            taken = {seccomp.JEQ_K: acc == k, seccomp.JGE_K: acc >= k, seccomp.JSET_K: bool(acc & k)}[code]
+            pc += jt if taken else jf
+        else:
+            raise AssertionError(f"unknown instruction {code:#x}")
+        pc += 1
+
+
+ALLOW, EPERM, ENOSYS = seccomp.RET_ALLOW, seccomp.RET_ERRNO | errno.EPERM, seccomp.RET_ERRNO | errno.ENOSYS
+CLONE_THREAD_FLAGS = 0x3D0F00  # what glibc's pthread_create passes to clone
+FORK_FLAGS = 0x01200011  # CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | SIGCHLD, glibc's fork()
+
+
+@pytest.mark.parametrize("arch", [seccomp.X86_64, seccomp.AARCH64], ids=lambda a: a.name)
+@pytest.mark.parametrize(
+    ("call", "args", "answer"),
+    [
+        ("keyctl", (0, -4 & 0xFFFFFFFFFFFFFFFF, 1), EPERM),
+        ("add_key", (), EPERM),
+        ("request_key", (), EPERM),
+        ("ptrace", (0,), EPERM),
+        ("bpf", (), EPERM),
+        ("perf_event_open", (), EPERM),
+        ("mount", (), EPERM),
+        ("setns", (), EPERM),
+        ("clone3", (), ENOSYS),
+        ("io_uring_setup", (), ENOSYS),
+        ("clone", (0x10000000 | 17,), EPERM),  # CLONE_NEWUSER
+        ("clone", (0x00020000 | 17,), EPERM),  # CLONE_NEWNS
+        ("clone", (CLONE_THREAD_FLAGS,), ALLOW),
+        ("clone", (FORK_FLAGS,), ALLOW),
+        ("unshare", (0x10000000,), EPERM),
+        ("unshare", (0x00000080,), EPERM),  # CLONE_NEWTIME
+        ("unshare", (0x00000400,), ALLOW),  # CLONE_FILES
+        ("personality", (0xFFFFFFFF,), ALLOW),
+        ("personality", (0,), ALLOW),
+        ("personality", (0x0040000,), EPERM),  # ADDR_NO_RANDOMIZE
+    ],
+)
+def test_seccomp_filter_answers(arch: seccomp.Arch, call: str, args: tuple[int, ...], answer: int) -> None:
+    program = seccomp.program(arch)
+    assert _run_filter(program, arch.audit, arch.numbers[call], args) == answer
+
+
+@pytest.mark.parametrize("arch", [seccomp.X86_64, seccomp.AARCH64], ids=lambda a: a.name)
+def test_seccomp_filter_allows_everything_else(arch: seccomp.Arch) -> None:
+    program = seccomp.program(arch)
+    special = set(arch.numbers.values())
+    allowed = [nr for nr in range(470) if nr not in special]
+    assert all(_run_filter(program, arch.audit, nr) == ALLOW for nr in allowed)
+
+
+def test_seccomp_filter_refuses_other_architectures_and_x32() -> None:
+    program = seccomp.program(seccomp.X86_64)
+    getpid_i386 = 20
+    assert _run_filter(program, 0x40000003, getpid_i386) == ENOSYS  # AUDIT_ARCH_I386: int 0x80
+    assert _run_filter(program, seccomp.X86_64.audit, 0x40000000 | 250) == ENOSYS  # x32 keyctl
+    assert _run_filter(seccomp.program(seccomp.AARCH64), seccomp.X86_64.audit, 39) == ENOSYS
+
+
+def test_seccomp_filter_bytes_are_what_bwrap_reads() -> None:
+    compiled = seccomp.compile_filter(seccomp.X86_64)
+    assert len(compiled) == 8 * len(seccomp.program(seccomp.X86_64))
+    assert compiled[:8] == struct.pack("=HBBI", seccomp.LD_W_ABS, 0, 0, seccomp.ARCH_OFFSET)
+
+
+# --- uids and memory cgroups ------------------------------------------------------------------
+
+
+@pytest.fixture
+def private_leases(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Leases in a folder of our own, and a /proc/key-users we write."""
+    monkeypatch.setattr(uids, "LEASES", tmp_path / "leases")
+    key_users = tmp_path / "key-users"
+    key_users.write_text("    0:    10 9/9 4/1000000 93/25000000\n")
+    monkeypatch.setattr(uids, "KEY_USERS", key_users)
+    return key_users
+
+
+def test_a_leased_uid_is_not_leased_twice_until_released(private_leases: Path) -> None:
+    first = uids.try_lease(1_000_123)
+    assert first is not None and uids.try_lease(1_000_123) is None
+    first.release()
+    again = uids.try_lease(1_000_123)
+    assert again is not None
+    again.release()
+
+
+def test_a_uid_with_keys_is_never_leased(private_leases: Path) -> None:
+    private_leases.write_text(private_leases.read_text() + "1000124:     2 2/2 2/200 38/20000\n")
+    assert uids.keys_of(1_000_124) == 2 and uids.keys_of(1_000_125) == 0
+    assert uids.try_lease(1_000_124) is None
+
+
+def test_cgroup_hierarchies_are_found_from_proc(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A hybrid host (v1 memory controller, v2 without it), as on the CI machine."""
+    memory = tmp_path / "memory"
+    (memory / "grader" / "job").mkdir(parents=True)
+    mountinfo = tmp_path / "mountinfo"
+    mountinfo.write_text(
+        f"30 25 0:26 / {memory} rw,relatime - cgroup cgroup rw,memory\n"
+        f"31 25 0:27 / {tmp_path / 'unified'} rw,relatime - cgroup2 cgroup2 rw\n"
+    )
+    own = tmp_path / "cgroup"
+    own.write_text("4:memory:/grader/job\n0::/\n")
+    monkeypatch.setattr(cgroup, "MOUNTINFO", mountinfo)
+    monkeypatch.setattr(cgroup, "OWN_CGROUPS", own)
+    assert cgroup._cgroup_mounts() == {"memory": memory, "": tmp_path / "unified"}
+    assert cgroup._own_cgroups() == {"memory": "/grader/job", "": "/"}
+    assert cgroup._under(memory, "/grader/job") == memory / "grader" / "job"
+
+
+def test_the_job_memory_cap_says_what_bounds_it() -> None:
+    with_cgroup = cgroup.job_memory_cap(512, 64, 32, cgroup.Hierarchy(2, Path("/sys/fs/cgroup/x")))
+    assert (with_cgroup.mechanism, with_cgroup.bound_mb) == ("cgroup v2", 576)
+    without = cgroup.job_memory_cap(512, 64, 32, None)
+    assert (without.mechanism, without.bound_mb) == ("rlimits only", 32 * 512 + 64)
+    assert "processes x address space" in without.describe()

@@ -4,7 +4,8 @@ namespace (by unshare, clone and clone3), ptrace, keyrings, mounts, BPF, perf ev
 io_uring, userfaultfd, personality flags, modules, reboot, kexec, swap, the clock, setns,
 another process's memory, and the 32-bit system call gate (int 0x80), which a filter that
 checks only 64-bit numbers would miss. Each call runs in a child of its own; the report maps
-each to "allowed", "errno N" or "killed by signal N"."""
+each to "allowed", "errno N" or "killed by signal N". Arguments are chosen so that a call
+that gets through still changes nothing (paths that do not exist, invalid flags)."""
 
 import ctypes
 import json
@@ -133,8 +134,8 @@ CALLS = {
     "ptrace(PTRACE_TRACEME)": lambda: sc("ptrace", 0, 0, 0, 0),
     "add_key": lambda: sc("add_key", b"user", b"harness-probe", b"x", 1, -3),
     "keyctl(GET_KEYRING_ID, user)": lambda: sc("keyctl", 0, -4, 1),
-    "request_key": lambda: sc("request_key", b"user", b"harness-probe", None, 0),
-    "mount(tmpfs)": lambda: sc("mount", b"none", b"/tmp", b"tmpfs", 0, None),
+    "request_key": lambda: sc("request_key", b"harness-no-such-type", b"harness-probe", None, 0),  # no upcall
+    "mount(tmpfs)": lambda: sc("mount", b"none", b"/nonexistent-harness-probe", b"tmpfs", 0, None),
     "bpf(MAP_CREATE)": lambda: sc("bpf", 0, ctypes.create_string_buffer(struct.pack("<4I", 2, 4, 4, 1), 72), 72),
     "perf_event_open": lambda: sc("perf_event_open", perf_attr(), 0, -1, -1, 0),
     "io_uring_setup": lambda: sc("io_uring_setup", 1, ctypes.create_string_buffer(120)),
@@ -142,10 +143,10 @@ CALLS = {
     "personality(ADDR_NO_RANDOMIZE)": lambda: sc("personality", 0x0040000),
     "init_module": lambda: sc("init_module", None, 0, b""),
     "reboot": lambda: sc("reboot", 0, 0, 0, None),  # wrong magic numbers: a no-op even if it got through
-    "kexec_load": lambda: sc("kexec_load", 0, 0, None, 0),
+    "kexec_load": lambda: sc("kexec_load", 0, 0, None, 0xFFFFFFFF),  # invalid flags: a no-op regardless
     "swapon": lambda: sc("swapon", b"/nonexistent-swap", 0),
     "settimeofday(NULL, NULL)": lambda: sc("settimeofday", None, None),
-    "pivot_root": lambda: sc("pivot_root", b"/tmp", b"/tmp"),
+    "pivot_root": lambda: sc("pivot_root", b"/nonexistent-harness-a", b"/nonexistent-harness-b"),
     "setns": lambda: sc("setns", -1, 0),
     "process_vm_readv": own_memory,
 }
