@@ -81,9 +81,10 @@ def staged_output(out: Path, reports: list[str], carry_over: bool = False) -> It
         ) from None
     try:
         yield staging
-        _commit(staging, target, reports, carry_over)
-    except OSError as exc:
-        raise HarnessError(f"{out}: cannot write the reports ({exc.strerror or exc})") from None
+        try:
+            _commit(staging, target, reports, carry_over)
+        except OSError as exc:
+            raise HarnessError(f"{out}: cannot put the reports in place ({exc.strerror or exc})") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)  # already gone when the swap happened
 
