@@ -1,0 +1,1 @@
+"""Bias checks: representation and association (HELM), counterfactual sentiment, likelihood."""
