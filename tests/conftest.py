@@ -14,6 +14,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN_TODAY = dt.date(2026, 11, 23)  # fixed, so "after DATE" visibility never drifts
+GOLDEN_SEED_SECRET = "golden-sample-cohort"  # fixed, so statistical tests draw the same seeds
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -112,7 +113,14 @@ def sample_cohort(tmp_path_factory: pytest.TempPathFactory) -> SampleCohortRun:
     # relative paths, as a user would type them: locations in the results are relative too
     with pytest.MonkeyPatch.context() as mp:
         mp.chdir(REPO)
-        run = api.grade(["question_bank"], "submissions/sample-cohort", out, ["json", "html", "csv"], GOLDEN_TODAY)
+        run = api.grade(
+            ["question_bank"],
+            "submissions/sample-cohort",
+            out,
+            ["json", "html", "csv"],
+            GOLDEN_TODAY,
+            seed_secret=GOLDEN_SEED_SECRET,
+        )
     text = (out / "results.json").read_text(encoding="utf-8")
     assert text == dump_json(run.cohort), "results.json differs from the result it was written from"
     return SampleCohortRun(out, text)

@@ -17,7 +17,7 @@ import pytest
 
 from harness import api
 from harness.results import Status
-from tests.conftest import GOLDEN_TODAY, REPO, SampleCohortRun
+from tests.conftest import GOLDEN_SEED_SECRET, GOLDEN_TODAY, REPO, SampleCohortRun
 
 GOLDEN = REPO / "tests" / "golden" / "sample-cohort"
 # graded again in a cohort of their own: a strong student, a notebook, a parameterised quiz
@@ -56,13 +56,14 @@ def test_sample_cohort_matches_golden(sample_cohort: SampleCohortRun, update_gol
 def test_grading_is_byte_identical_across_runs(
     sample_cohort: SampleCohortRun, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # A student's result depends only on the banks, their own folder and --today: graded again
+    # A student's result depends only on the banks, their own folder, --today and the seed
+    # secret: graded again
     # in a cohort of three, each is byte for byte what the whole cohort's run wrote.
     cohort = tmp_path / "sample-cohort"
     for student in RECHECKED:
         shutil.copytree(REPO / "submissions" / "sample-cohort" / student, cohort / student)
     monkeypatch.chdir(REPO)  # locations in results start at the cohort folder's own name
-    api.grade(["question_bank"], cohort, tmp_path / "out", ["json"], GOLDEN_TODAY)
+    api.grade(["question_bank"], cohort, tmp_path / "out", ["json"], GOLDEN_TODAY, seed_secret=GOLDEN_SEED_SECRET)
 
     again = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
     first = {s["student_id"]: s for s in sample_cohort.cohort["students"]}
