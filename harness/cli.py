@@ -368,6 +368,40 @@ def plugins() -> None:
         click.echo(f"{info.group:<20} {info.name:<12} {info.target}  [{info.distribution or 'in-process'}]")
 
 
+# -- harness audit: bias and hallucination checks (harness.checks.audit does the work) ----------
+
+
+@main.command()
+@click.option("--check", "checks", required=True, help="Checks to run, comma-separated (harness plugins lists them).")
+@click.option(
+    "--outputs", required=True, type=click.Path(), help="JSONL: id, output; optional source, samples, counterfactual."
+)
+@click.option("--sources", type=click.Path(), help="JSONL of {id, source} for outputs that carry no source.")
+@click.option("--json", "json_out", type=click.Path(), help="Also write the result as JSON to this file.")
+@click.option("--html", "html_out", type=click.Path(), help="Write the HTML report (index.html) into this folder.")
+@click.option("--set", "settings", multiple=True, help="A check's option, CHECK.OPTION=VALUE (repeatable).")
+@user_errors
+def audit(
+    checks: str,
+    outputs: str,
+    sources: str | None,
+    json_out: str | None,
+    html_out: str | None,
+    settings: tuple[str, ...],
+) -> None:
+    """Run bias and hallucination checks on outputs; exit 1 when a check's gate is not met."""
+    from harness.checks.audit import run_audit, summary_lines, verdict
+
+    result = run_audit(checks, outputs, sources, json_out, html_out, settings)
+    for line in summary_lines(result):
+        click.echo(line)
+    if json_out:
+        click.echo(f"json: {json_out}")
+    if html_out:
+        click.echo(f"html: {html_out}/index.html")
+    verdict(result)
+
+
 @main.command()
 @click.argument("results", type=click.Path())
 @click.option("--out", "-o", required=True, type=click.Path(), help="Folder for the reports (replaced as a whole).")

@@ -1,0 +1,143 @@
+# ruff: noqa: E501  (the HTML template reads better unwrapped)
+"""The HTML report of ``harness audit``: every flagged span highlighted in its output, beside the
+source sentence it was compared with (or the note that nothing supports it); for bias checks, the
+terms and counts behind each score.
+
+Rendered from an :class:`~harness.checks.audit.AuditResult` alone. Everything is escaped by
+Jinja's autoescape; the page has no script and a strict Content-Security-Policy (as the other
+reports), so nothing in an output can run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Environment, select_autoescape
+from markupsafe import Markup, escape
+
+from harness.checks.audit import AuditItem, AuditResult, write_text_atomically
+from harness.checks.result import CheckResult, Finding, SampleResult
+
+MAX_SAMPLES_SHOWN = 300  # per check: flagged ones first; the JSON has them all
+
+TEMPLATE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="genai-harness">
+<title>Audit of {{ result.outputs }}</title>
+<style>
+body { margin: 0; color: #1b1f24; font: 16px/1.55 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; }
+.page { max-width: 78rem; margin: 0 auto; padding: 1.25rem 1.25rem 3rem; }
+h1 { font-size: 1.7rem; overflow-wrap: anywhere; } h2 { margin-top: 2.4rem; border-bottom: 1px solid #d0d7de; }
+table { border-collapse: collapse; width: 100%; font-size: .92rem; } th, td { border: 1px solid #d0d7de; padding: .3rem .5rem; text-align: left; vertical-align: top; }
+th { background: #f6f8fa; } .num { text-align: right; font-variant-numeric: tabular-nums; }
+.sample { display: grid; grid-template-columns: 1fr 1fr; gap: 1rem; border: 1px solid #d0d7de; border-radius: 6px; padding: .75rem; margin: .75rem 0; }
+.sample > h3 { grid-column: 1 / -1; margin: 0; font-size: 1rem; overflow-wrap: anywhere; }
+.text { white-space: pre-wrap; overflow-wrap: anywhere; background: #f6f8fa; padding: .5rem; border-radius: 4px; }
+mark { padding: 0 .1em; border-radius: 3px; } mark.high { background: #ffcdd2; outline: 1px solid #a40e26; }
+mark.medium { background: #fff3c4; outline: 1px solid #7d4e00; } mark.low { background: #e3f2fd; }
+.pass { color: #116329; font-weight: 600; } .fail { color: #a40e26; font-weight: 600; } .muted { color: #57606a; }
+.findings { grid-column: 1 / -1; } code { overflow-wrap: anywhere; }
+</style>
+</head>
+<body><main class="page">
+<h1>Audit of {{ result.outputs }}</h1>
+<p>{{ result.items | length }} outputs, sha256 <code>{{ result.sha256[:12] }}</code>.
+Verdict: {% if result.passed %}<span class="pass">every gate met</span>{% else %}<span class="fail">a gate was not met</span>{% endif %}.</p>
+<table><thead><tr><th>check</th><th class="num">score</th><th>gate</th><th>passed</th><th class="num">flagged</th><th>signature</th></tr></thead><tbody>
+{% for r in result.checks %}<tr><td><a href="#{{ r.check }}">{{ r.check }}</a></td><td class="num">{{ "%.4f" | format(r.score) }}</td>
+<td>{% if r.gate is none %}-{% else %}{{ ">=" if r.higher_is_better else "<=" }} {{ r.gate }}{% endif %}</td>
+<td>{% if r.passed %}<span class="pass">yes</span>{% else %}<span class="fail">NO</span>{% endif %}</td>
+<td class="num">{{ r.n_flagged }} / {{ r.n_samples }}</td><td><code>{{ r.signature.format() }}</code></td></tr>{% endfor %}
+</tbody></table>
+{% for section in sections %}{% set r = section.result %}
+<h2 id="{{ r.check }}">{{ r.check }}</h2>
+<p>{{ r.description }}. Score {{ "%.4f" | format(r.score) }} ({{ "higher" if r.higher_is_better else "lower" }} is better).</p>
+{% if r.extra %}<p class="muted">{% for key, value in r.extra.items() %}{{ key }} = {{ value }}{% if not loop.last %}; {% endif %}{% endfor %}</p>{% endif %}
+{% if r.terms %}<h3>Terms behind the score</h3>
+<table><thead><tr><th>term</th><th>group</th><th class="num">count</th></tr></thead><tbody>
+{% for t in r.terms[:60] %}<tr><td>{{ t.term }}</td><td>{{ t.group }}</td><td class="num">{{ t.count }}</td></tr>{% endfor %}
+</tbody></table>{% if r.terms | length > 60 %}<p class="muted">{{ r.terms | length - 60 }} more rows in the JSON.</p>{% endif %}{% endif %}
+{% for view in section.samples %}
+<section class="sample"><h3>{{ view.sample.id }}{% if view.sample.flagged %} <span class="fail">flagged</span>{% endif %} <span class="muted">score {{ view.sample.score }}</span></h3>
+<div><strong>Output</strong><div class="text">{{ view.highlighted }}</div></div>
+<div><strong>{{ "Source" if view.item.source is not none else ("Counterfactual" if view.item.counterfactual is not none else "Compared with") }}</strong>
+<div class="text">{% if view.item.source is not none %}{{ view.item.source }}{% elif view.item.counterfactual is not none %}{{ view.item.counterfactual }}{% else %}<span class="muted">see each finding</span>{% endif %}</div></div>
+{% if view.sample.findings %}<div class="findings"><table><thead><tr><th>span</th><th>kind</th><th>severity</th><th>evidence</th><th>compared with</th></tr></thead><tbody>
+{% for f in view.sample.findings %}<tr><td><mark class="{{ f.severity }}">{{ f.text }}</mark></td><td>{{ f.kind }}</td><td>{{ f.severity }}</td><td>{{ f.evidence }}</td>
+<td>{% if f.source_sentence is not none %}{{ f.source_sentence }}{% else %}<em>{{ f.note }}</em>{% endif %}</td></tr>{% endfor %}
+</tbody></table></div>{% endif %}
+</section>{% endfor %}
+{% if section.hidden %}<p class="muted">{{ section.hidden }} more outputs without findings (or beyond the first {{ limit }}) are in the JSON.</p>{% endif %}
+{% endfor %}
+</main></body></html>
+"""
+
+
+@dataclass(frozen=True)
+class SampleView:
+    sample: SampleResult
+    item: AuditItem
+    highlighted: Markup
+
+
+@dataclass(frozen=True)
+class Section:
+    result: CheckResult
+    samples: list[SampleView]
+    hidden: int
+
+
+def highlight(text: str, findings: list[Finding]) -> Markup:
+    """``text`` escaped, with each finding's span in a ``<mark>`` (overlaps: the earlier span wins)."""
+    pieces: list[str] = []
+    position = 0
+    for finding in sorted(findings, key=lambda f: (f.start, -f.end)):
+        if finding.start < position or finding.end > len(text):
+            continue
+        pieces.append(str(escape(text[position : finding.start])))
+        title = escape(f"{finding.kind}: {finding.evidence}")
+        body = escape(text[finding.start : finding.end])
+        pieces.append(f'<mark class="{escape(finding.severity)}" title="{title}">{body}</mark>')
+        position = finding.end
+    pieces.append(str(escape(text[position:])))
+    return Markup("".join(pieces))
+
+
+def sections(result: AuditResult) -> list[Section]:
+    items = {item.id: item for item in result.items}
+    built = []
+    for check in result.checks:
+        shown = sorted(
+            (s for s in check.samples if s.flagged or s.findings), key=lambda s: (not s.flagged, -len(s.findings))
+        )[:MAX_SAMPLES_SHOWN]
+        order = {s.id: i for i, s in enumerate(check.samples)}
+        shown.sort(key=lambda s: (not s.flagged, order[s.id]))
+        views = [SampleView(s, items[s.id], highlight(items[s.id].output, s.findings)) for s in shown]
+        built.append(Section(check, views, len(check.samples) - len(views)))
+    return built
+
+
+def render_audit_html(result: AuditResult) -> str:
+    environment = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
+    template = environment.from_string(TEMPLATE)
+    return template.render(result=result, sections=sections(result), limit=MAX_SAMPLES_SHOWN)
+
+
+def write_audit_html(result: AuditResult, folder: Path) -> Path:
+    """Write ``index.html`` of the audit into ``folder`` (created if needed); returns its path.
+
+    Raises:
+        HarnessError: ``folder`` exists and is not a folder.
+    """
+    from harness.errors import HarnessError
+
+    if folder.exists() and not folder.is_dir():
+        raise HarnessError(f"--html {folder}: not a folder")
+    page = folder / "index.html"
+    write_text_atomically(page, render_audit_html(result))
+    return page
