@@ -26,8 +26,8 @@ from harness.sandbox.base import RunResult
 
 MAX_EVENT_BYTES = 8_000_000
 NOT_A_RESULT = "it wrote something that is not a result on the result channel"
-OUT_OF_TURN = "it wrote a result out of turn on the result channel"
-AFTER_THE_END = "it wrote on the result channel after its last result"
+OUT_OF_TURN = f"{NOT_A_RESULT} (a result out of turn)"
+AFTER_THE_END = f"{NOT_A_RESULT} (more after its last result)"
 
 
 @dataclass
@@ -118,7 +118,7 @@ class _Reader:
             try:
                 values.decode_samples(event["value"], call["seeds"])
             except values.ProtocolError as exc:
-                raise Violation(f"its draws for test {call['id']} are not the ones asked for: {exc}") from None
+                raise Violation(f"{NOT_A_RESULT} (the draws of test {call['id']}: {exc})") from None
         checked = dict(event, error=_error(event.get("error"))) if not ok else event
         self.report.events[call["id"]] = checked
         self.next += 1

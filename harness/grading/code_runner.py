@@ -57,7 +57,9 @@ class StudentRun:
     hidden: RunReport | None = None
 
     def report_for(self, test: CodeTest) -> RunReport:
-        return self.hidden if test.visibility == "hidden" and self.hidden is not None else self.public
+        if test.visibility == "public":
+            return self.public
+        return self.hidden if self.hidden is not None else RunReport(problem="the hidden tests did not run")
 
 
 class CodeRunner:
@@ -137,7 +139,7 @@ class CodeRunner:
         job each group (one fork, one import; a second job for the hidden tests) instead of
         jobs per question.
 
-        Returns ``{question id: report}`` for the groups that ran cleanly. A group whose job
+        Returns ``{question id: its run}`` for the groups that ran cleanly. A group whose job
         stopped early (a crash, a timeout, a protocol violation) returns nothing, so that each
         of its questions is run again on its own and its report says which one misbehaved.
         """
@@ -280,14 +282,12 @@ class CodeRunner:
 
 def _test_evidence(test: CodeTest, verdict: Verdict) -> dict[str, Any]:
     """What the result records of one test. Students get their record back, so a hidden test
-    records pass or fail only: why it failed, or a p-value (which the code's draws steer),
-    could carry its inputs out."""
-    evidence: dict[str, Any] = {"id": test.id, "passed": verdict.passed, "points": test.points}
-    evidence["visibility"] = test.visibility
-    if test.visibility == "public":
-        evidence["why"] = verdict.category
-        if verdict.p_value is not None:
-            evidence["p_value"] = verdict.p_value
+    records no p-value: the code's draws steer it, and it could carry the test's inputs out
+    (its category of failure is a few bits, as its pass or fail is one)."""
+    evidence = {"id": test.id, "passed": verdict.passed, "points": test.points, "visibility": test.visibility}
+    evidence["why"] = verdict.category
+    if verdict.p_value is not None and test.visibility == "public":
+        evidence["p_value"] = verdict.p_value
     return evidence
 
 

@@ -55,6 +55,11 @@ questions:
         statistical: {{trials: {trials}, seed_kwarg: seed, alpha: 0.001}}
         time_limit: 5
       - {{id: big, call: big, time_limit: 2}}
+      - id: hidden-draw
+        call: draw
+        statistical: {{trials: {trials}, seed_kwarg: seed, alpha: 0.001}}
+        visibility: hidden
+        time_limit: 5
 """
 
 REFERENCE = """\
@@ -131,7 +136,7 @@ def _failed(run: ProtocolRun, student: str, test: str) -> None:
 @pytest.mark.parametrize("student", HONEST)
 def test_honest_students_get_full_marks(protocol_run: ProtocolRun, student: str) -> None:
     result = protocol_run.questions[student]
-    assert result.score == result.max_score == 5, protocol_run.feedback(student)
+    assert result.score == result.max_score == 6, protocol_run.feedback(student)
 
 
 def test_no_attack_makes_the_grader_fail(protocol_run: ProtocolRun) -> None:
@@ -185,12 +190,13 @@ def test_hidden_inputs_never_reach_the_results(protocol_run: ProtocolRun, studen
     assert "hidden test hidden-echo:" in feedback
 
 
-def test_hidden_tests_record_pass_or_fail_only(protocol_run: ProtocolRun) -> None:
-    """Students get their record back: a hidden test's category of failure or p-value, which
-    the code can steer, would carry what it read of the hidden inputs out."""
+def test_hidden_tests_record_no_p_value(protocol_run: ProtocolRun) -> None:
+    """Students get their record back: a hidden statistical test's p-value, which the code's
+    draws steer, could carry what it read of the hidden inputs out."""
     for student in protocol_run.questions:
-        hidden = protocol_run.tests(student)["hidden-echo"]
-        assert set(hidden) == {"id", "passed", "points", "visibility"}, (student, hidden)
+        for test in protocol_run.tests(student).values():
+            if test["visibility"] == "hidden":
+                assert set(test) == {"id", "passed", "points", "visibility", "why"}, (student, test)
 
 
 # --- odd answers are the student's problem, never the grader's -------------------------------
@@ -222,6 +228,7 @@ def test_an_honest_huge_int_costs_only_its_own_test(protocol_run: ProtocolRun) -
         "draw": True,
         "gauss": True,
         "big": False,
+        "hidden-draw": True,
     }
 
 
