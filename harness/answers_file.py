@@ -21,6 +21,7 @@ from harness.errors import BankError
 from harness.results import Problem
 
 MAX_ANSWERS_BYTES = 1_000_000
+MAX_LOST_ANSWERS = 50  # each lost answer costs one more parse: a cap keeps a hostile file cheap
 
 
 @dataclass
@@ -67,24 +68,25 @@ def read_answers_yaml(path: Path, shown: str) -> AnswersFile:
 
 
 def _parse(text: str, bad_lines: dict[int, int], shown: str, found: AnswersFile) -> None:
-    entries = _entries(text)
-    lost: dict[str, str] = {}  # key as written -> why
-    for line, byte in sorted(bad_lines.items()):
-        entry = _entry_at(entries, line)
-        if entry is not None:
-            lost.setdefault(entry.key, f"line {line} is not UTF-8 text (byte 0x{byte:02x})")
-        elif entries is None or not entries:
-            found.problems.append(_whole_file(f"line {line} is not UTF-8 text (byte 0x{byte:02x})", f"{shown}:{line}"))
+    entries: list[_Entry] | None = None  # located only when needed: a valid file is parsed once, by libyaml
+    lost: dict[str, str] = {}  # key as written -> why its answer is not read
+    if bad_lines:
+        entries, lost = _located(text)
+        problem = _lose_bad_lines(entries, bad_lines, lost, shown)
+        if problem is not None:
+            found.problems.append(problem)
             return
-    for key, lines in _duplicates(entries or []).items():
-        lost[key] = f"answered {len(lines)} times (lines {', '.join(map(str, lines))}); none of them was graded"
     while True:
         try:
             data, positions = load_yaml_text(_blanked(text, entries or [], lost), shown)
             break
         except BankError as exc:
+            if entries is None:
+                entries, lost = _located(text)
+                if lost:  # keys written twice: the strict reader's error was one of them
+                    continue
             entry = _entry_at(entries, _line_of(exc.location))
-            if entry is None or entry.key in lost:  # not within one answer: the file is lost
+            if entry is None or entry.key in lost or len(lost) >= MAX_LOST_ANSWERS:  # the file is lost
                 found.problems.append(Problem(code="answers-unreadable", message=exc.message, location=exc.location))
                 return
             lost[entry.key] = exc.message
@@ -99,6 +101,30 @@ def _parse(text: str, bad_lines: dict[int, int], shown: str, found: AnswersFile)
     for entry in entries or []:
         if entry.key in lost:
             _lose(found, entry, lost[entry.key], shown)
+
+
+def _located(text: str) -> tuple[list[_Entry] | None, dict[str, str]]:
+    """The top-level entries, and the answers lost because their key is written twice."""
+    entries = _entries(text)
+    lost = {
+        key: f"answered {len(lines)} times (lines {', '.join(map(str, lines))}); none of them was graded"
+        for key, lines in _duplicates(entries or []).items()
+    }
+    return entries, lost
+
+
+def _lose_bad_lines(
+    entries: list[_Entry] | None, bad_lines: dict[int, int], lost: dict[str, str], shown: str
+) -> Problem | None:
+    """Mark the answer on each line that is not UTF-8; a Problem if the whole file is lost."""
+    for line, byte in sorted(bad_lines.items()):
+        why = f"line {line} is not UTF-8 text (byte 0x{byte:02x})"
+        entry = _entry_at(entries, line)
+        if entry is not None:
+            lost.setdefault(entry.key, why)
+        elif not entries:  # not a mapping of answers: nothing to keep apart
+            return _whole_file(why, f"{shown}:{line}")
+    return None
 
 
 def _lose(found: AnswersFile, entry: _Entry, why: str, shown: str) -> None:

@@ -554,6 +554,20 @@ def test_a_byte_that_is_not_utf8_loses_only_the_answer_on_its_line(tmp_path: Pat
     assert submission.unreadable["q3"].location == "c/alice/answers.yaml:3:1"
 
 
+def test_a_file_of_unreadable_answers_is_given_up_after_a_cap_not_parsed_once_per_answer(tmp_path: Path) -> None:
+    from harness.answers_file import MAX_LOST_ANSWERS
+
+    text = "".join(f"q{i}:\n  a: 1\n  a: 2\n" for i in range(MAX_LOST_ANSWERS + 10))  # each answer lost alone
+    folder = write_student(tmp_path, "mallory", text + "q-last: 1\n")
+
+    started = time.perf_counter()
+    submission = read_submission(folder)
+
+    assert time.perf_counter() - started < 5
+    assert codes(submission.problems) == ["answers-unreadable"]
+    assert submission.answers == {}
+
+
 QUIZ = """\
 id: quiz
 title: Quiz
