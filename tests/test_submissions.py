@@ -723,7 +723,9 @@ def test_cohort_problems_reach_the_console_the_results_and_the_report(tmp_path: 
     assert "1 cohort problem(s) above" in result.output
     results = json.loads((out / "results.json").read_text(encoding="utf-8"))
     assert [p["code"] for p in results["problems"]] == ["lookalike-students"]
-    assert "differ only by case or Unicode normalisation" in (out / "index.html").read_text(encoding="utf-8")
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert "Problems with this cohort" in page
+    assert "differ only by case or Unicode normalisation" in page
 
 
 def test_text_answer_over_the_limit_is_graded_on_its_start_and_says_so(tmp_path: Path) -> None:
