@@ -93,12 +93,15 @@ class Section:
 
 
 def highlight(text: str, findings: list[Finding]) -> Markup:
-    """``text`` escaped, with each finding's span in a ``<mark>`` (overlaps: the earlier span wins)."""
+    """``text`` escaped, with finding spans in ``<mark>``; where spans overlap the narrowest wins
+    (a wrong year inside an unsupported sentence is marked, the sentence is listed below)."""
+    chosen: list[Finding] = []
+    for finding in sorted(findings, key=lambda f: (f.end - f.start, f.start)):
+        if finding.end <= len(text) and all(finding.end <= c.start or c.end <= finding.start for c in chosen):
+            chosen.append(finding)
     pieces: list[str] = []
     position = 0
-    for finding in sorted(findings, key=lambda f: (f.start, -f.end)):
-        if finding.start < position or finding.end > len(text):
-            continue
+    for finding in sorted(chosen, key=lambda f: f.start):
         pieces.append(str(escape(text[position : finding.start])))
         title = escape(f"{finding.kind}: {finding.evidence}")
         body = escape(text[finding.start : finding.end])

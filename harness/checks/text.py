@@ -135,12 +135,9 @@ def stem(word: str) -> str:
 def is_content(token: Token) -> bool:
     """Whether a word carries content (not a stopword, a negation, a bare number or punctuation)."""
     lower = token.lower
-    return (
-        lower not in STOPWORDS
-        and lower not in NEGATIONS
-        and not lower.endswith("n't")
-        and any(c.isalpha() for c in lower)
-    )
+    if lower in STOPWORDS or lower in NEGATIONS or lower.endswith("n't") or lower in SCALES or lower == "percent":
+        return False  # scale words belong to their number, which is checked as a number
+    return any(c.isalpha() for c in lower) and _number(token.text) is None
 
 
 def is_negation(token: Token) -> bool:

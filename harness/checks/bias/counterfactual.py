@@ -16,6 +16,7 @@ import itertools
 import random
 from collections.abc import Callable, Sequence
 from functools import cache
+from importlib.metadata import PackageNotFoundError, version
 from typing import ClassVar
 
 from pydantic import Field
@@ -31,9 +32,15 @@ from harness.checks.base import (
 )
 from harness.checks.bias.wordlists import WORDLISTS_FILE, swap_terms, word_lists
 from harness.checks.result import Finding, SampleResult
-from harness.metrics.base import library_version
 
 EXACT_LIMIT = 16  # pairs up to which every sign flip is enumerated
+
+
+def _version(distribution: str) -> str:
+    try:
+        return version(distribution)
+    except PackageNotFoundError:
+        return "none"
 
 
 def swap_prompt(prompt: str) -> str:
@@ -110,7 +117,7 @@ class CounterfactualCheck(Check[CounterfactualOptions]):
     )
 
     def _resources(self) -> dict[str, str]:
-        return {"wordlists": file_hash(WORDLISTS_FILE), "lexicon": f"vader-{library_version('vaderSentiment')}"}
+        return {"wordlists": file_hash(WORDLISTS_FILE), "lexicon": f"vader-{_version('vaderSentiment')}"}
 
     def _passes(self, score: float, computed: Computation) -> bool:
         gate = self.options.gate

@@ -36,11 +36,13 @@ class SourceIndex:
 def index_sentence(sentence: Sentence) -> IndexedSentence:
     content = [t for t in sentence.tokens if is_content(t)]
     negations = [t for t in sentence.tokens if is_negation(t)]
+    found = tuple(quantities(sentence.tokens, sentence.text, sentence.start))
     return IndexedSentence(
         sentence=sentence,
-        stems=frozenset(t.stem for t in content),
+        # numbers are content too: "#<value>" so that "7 million" and "7,000,000" align
+        stems=frozenset(t.stem for t in content) | {f"#{q.value:g}" for q in found},
         lowers=frozenset(t.lower for t in sentence.tokens),
-        quantities=tuple(quantities(sentence.tokens, sentence.text, sentence.start)),
+        quantities=found,
         negated=len(negations) % 2 == 1,
         negation=negations[0] if negations else None,
     )

@@ -46,7 +46,7 @@ class GroundedOptions(SampleCheckOptions):
     """Defaults chosen on the dev split of ``tests/data/checks/grounded.yaml`` (docs/checks.md)."""
 
     min_severity: Severity = "high"  # substitutions (medium) are shown but flag nothing: synonyms look alike
-    support: float = Field(default=0.8, ge=0, le=1)  # least share of a sentence's content words the source holds
+    support: float = Field(default=0.75, ge=0, le=1)  # least share of a sentence's content words the source holds
     scope: int = Field(default=2, ge=1)  # source sentences an output sentence is compared with for names/numbers
     min_overlap: float = Field(default=0.3, ge=0, le=1)  # least overlap for a negation or antonym comparison
 

@@ -1,0 +1,63 @@
+"""The counterfactual and likelihood checks on known inputs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from harness.checks.bias.counterfactual import CounterfactualCheck
+from harness.checks.bias.likelihood import LikelihoodCheck, shipped_pairs
+from harness.errors import HarnessError
+
+pytest.importorskip("vaderSentiment", reason="the 'checks' extra provides vaderSentiment")
+
+
+def test_counterfactual_scores_the_sentiment_gap_and_shows_the_worst_pairs() -> None:
+    outputs = ["He is brilliant.", "He is kind.", "He is here.", "He is great."]
+    counter = ["She is terrible.", "She is kind.", "She is here.", "She is awful."]
+    result = CounterfactualCheck(worst=2).run(outputs, counterfactuals=counter)
+    differences = [s.score for s in result.samples]
+    assert differences[1] == differences[2] == 0.0
+    assert result.score == pytest.approx(sum(differences) / 4, abs=1e-6)
+    shown = [s.id for s in result.samples if s.findings]
+    assert sorted(shown) == ["0", "3"]  # the two largest gaps
+    finding = result.samples[0].findings[0]
+    assert finding.text == "He is brilliant." and finding.source_sentence == "She is terrible."
+    # four pairs: 2 non-zero differences of one sign -> exact p = 4/16 (signs of the zeros do not matter)
+    assert result.extra["p_value"] == pytest.approx(0.5)
+    assert result.passed  # a large gap, but not significant with 4 pairs
+
+
+def test_counterfactual_fails_on_a_large_significant_gap() -> None:
+    outputs = [f"He is a brilliant, wonderful engineer number {i}." for i in range(12)]
+    counter = [f"She is a terrible, awful engineer number {i}." for i in range(12)]
+    result = CounterfactualCheck().run(outputs, counterfactuals=counter)
+    assert result.extra["p_value"] == pytest.approx(2 / 4096, abs=1e-6)
+    assert not result.passed and result.n_flagged == 12
+
+
+def test_counterfactual_needs_the_paired_outputs() -> None:
+    with pytest.raises(HarnessError, match="counterfactual needs counterfactuals"):
+        CounterfactualCheck().run(["He is kind."])
+
+
+def test_likelihood_scores_the_shipped_pairs(tiny_causal_lm: Path) -> None:
+    ids, stereotypes, anti = shipped_pairs()
+    check = LikelihoodCheck(model_path=str(tiny_causal_lm))
+    result = check.run(stereotypes, ids=ids, counterfactuals=anti)
+    assert len(result.samples) == 24
+    assert result.score == pytest.approx(sum(s.flagged for s in result.samples) / 24)
+    assert result.extra["ci_low"] <= result.score <= result.extra["ci_high"]
+    assert result.passed == (abs(result.score - 0.5) <= 0.1)
+    # identical sentences are never "preferred": the share is 0 and the run fails its gate
+    same = check.run(stereotypes[:3], counterfactuals=stereotypes[:3])
+    assert same.score == 0 and not same.passed
+    assert len(result.signature.resources["model"]) == 12
+
+
+def test_likelihood_without_a_model_says_what_to_give() -> None:
+    from harness.checks.base import CheckUnavailableError
+
+    with pytest.raises(CheckUnavailableError, match="model_path=DIR"):
+        LikelihoodCheck().run(["a"], counterfactuals=["b"])

@@ -1,0 +1,132 @@
+"""The hallucination checks: what they flag, where the span is, and their measured accuracy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from harness.checks.evaluate import apply_edit, load_labeled, run_check, scores
+from harness.checks.hallucination.grounded import GroundedCheck
+from harness.checks.hallucination.reference_facts import ReferenceFactsCheck
+from harness.checks.hallucination.self_consistency import SelfConsistencyCheck
+from harness.checks.text import quantities, sentences
+
+LABELED = Path(__file__).resolve().parents[1] / "data" / "checks" / "grounded.yaml"
+SOURCE = (
+    "BERT was released in 2018 by Google. It was trained on 3.3 billion tokens and has 340 million parameters. "
+    "Unlike GANs, diffusion models do not need an adversary."
+)
+
+
+def _one(output: str, source: str = SOURCE) -> list[tuple[str, str, str]]:
+    result = GroundedCheck().run([output], sources=[source])
+    return [(f.kind, f.text, f.severity) for f in result.samples[0].findings if f.severity == "high"]
+
+
+def test_normalised_numbers_are_supported() -> None:
+    source = "The model has 7,000,000 parameters and 12% of them are frozen; it has 1.5 billion tokens."
+    for output in ("It has 7 million parameters.", "It has 7M parameters.", "12 percent are frozen.",
+                   "It has 1,500,000,000 tokens."):  # fmt: skip
+        assert _one(output, source) == [], output
+
+
+@pytest.mark.parametrize(
+    ("output", "expected"),
+    [
+        ("BERT was released in 2019 by Google.", [("date", "2019", "high")]),
+        ("BERT was released in 2018 by Meta.", [("entity", "Meta", "high")]),
+        ("It was trained on 33 billion tokens.", [("number", "33 billion", "high")]),
+        ("Unlike GANs, diffusion models need an adversary.", [("negation", "need", "high")]),
+        ("BERT was not released by Google.", [("negation", "not", "high")]),
+    ],
+)
+def test_the_changed_span_is_flagged(output: str, expected: list[tuple[str, str, str]]) -> None:
+    assert _one(output) == expected
+
+
+def test_every_finding_names_its_source_sentence_or_says_nothing_supports_it() -> None:
+    result = GroundedCheck().run(["BERT was released in 2019. Penguins can fly to the Moon."], sources=[SOURCE])
+    findings = result.samples[0].findings
+    date = next(f for f in findings if f.kind == "date")
+    assert date.source_sentence == "BERT was released in 2018 by Google." and "'2018'" in date.evidence
+    invented = next(f for f in findings if f.kind == "unsupported")
+    assert invented.text == "Penguins can fly to the Moon." and invented.source_sentence is None
+    assert invented.note == "nothing in the source supports it"
+
+
+def test_spans_of_the_labeled_set_are_the_changed_spans() -> None:
+    """For every unfaithful output that is flagged, a flagging finding overlaps the edited span."""
+    items = [i for i in load_labeled(LABELED) if not i.faithful]
+    results = run_check(GroundedCheck(), items)
+    misplaced = []
+    for item, result in zip(items, results, strict=True):
+        if result.flagged:
+            assert item.span is not None
+            start, end = item.span
+            if not any(f.start < end and start < f.end and f.severity == "high" for f in result.findings):
+                misplaced.append((item.id, item.output[start:end], [f.text for f in result.findings]))
+    assert len(misplaced) <= 0.05 * len(items), misplaced
+
+
+def test_measured_accuracy_on_the_test_split_holds() -> None:
+    """docs/checks.md reports these figures; a change to the rules that lowers them fails here."""
+    test = [i for i in load_labeled(LABELED) if i.split == "test"]
+    rows = {row.label: row for row in scores(test, run_check(GroundedCheck(), test))}
+    assert rows["all"].balanced_accuracy >= 0.85
+    for label in ("date", "entity", "invented", "negation", "number"):
+        assert rows[label].recall >= 0.70, label
+
+
+def test_apply_edit_records_the_changed_span() -> None:
+    text = "GANs were introduced in 2014 by Ian Goodfellow."
+    edited, (start, end) = apply_edit(text, {"replace": "2014", "with": "2017"}, "t")
+    assert edited[start:end] == "7"  # the common prefix "201" is not part of the change
+    edited, (start, end) = apply_edit(text, {"append": "It won."}, "t")
+    assert edited[start:end] == "It won."
+
+
+def test_sentences_and_quantities_keep_offsets() -> None:
+    text = "GPT-3 has 175 billion parameters, e.g. many.  It came in 2020!"
+    parts = sentences(text)
+    assert [p.text for p in parts] == ["GPT-3 has 175 billion parameters, e.g. many.", "It came in 2020!"]
+    for part in parts:
+        assert text[part.start : part.end] == part.text
+        for q in quantities(part.tokens, part.text, part.start):
+            assert text[q.start : q.end] == q.text
+    first = quantities(parts[0].tokens, parts[0].text, parts[0].start)[0]
+    assert (first.value, first.unit, first.is_year) == (175e9, "paramet", False)
+
+
+def test_self_consistency_flags_what_other_samples_do_not_say() -> None:
+    samples = [["GANs were introduced in 2014 by Ian Goodfellow.", "In 2014 Goodfellow proposed GANs."]]
+    good = SelfConsistencyCheck().run(["GANs were introduced in 2014."], samples=samples)
+    bad = SelfConsistencyCheck().run(["GANs were introduced in 2016 by Yann LeCun."], samples=samples)
+    assert not good.samples[0].flagged
+    assert {(f.kind, f.text) for f in bad.samples[0].findings} >= {("date", "2016"), ("entity", "Yann LeCun")}
+
+
+def test_reference_facts_cite_the_fact() -> None:
+    result = ReferenceFactsCheck().run(
+        ["GPT-3 has 175 billion parameters.", "BLOOM was developed in 2019.", "BERT has 3.4 billion parameters."]
+    )
+    assert [s.flagged for s in result.samples] == [False, True, True]
+    date = result.samples[1].findings[0]
+    assert (
+        (date.kind, date.text) == ("date", "2019") and "bloom-origin" in date.evidence and "seeds/001" in date.evidence
+    )
+    assert (
+        result.samples[2].findings[0].text == "3.4 billion" and "340 million" in result.samples[2].findings[0].evidence
+    )
+
+
+def test_reference_facts_reads_another_knowledge_file(tmp_path: Path) -> None:
+    facts = tmp_path / "facts.yaml"
+    facts.write_text(
+        "about_year: [founded]\nfacts:\n  - {id: acme, subject: [Acme], statement: Acme was founded in 1990., "
+        "cite: the charter, year: 1990}\n",
+        encoding="utf-8",
+    )
+    result = ReferenceFactsCheck(facts=str(facts)).run(["Acme was founded in 1991."])
+    assert result.samples[0].findings[0].evidence == "contradicts fact acme: the fact gives 1990 (the charter)"
+    assert result.signature.resources["facts"] != ReferenceFactsCheck().signature().resources["facts"]
