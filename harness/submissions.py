@@ -79,7 +79,7 @@ def read_submission(folder: Path, display: str | None = None) -> Submission:
     submission = Submission(folder.name, folder)
     shown = display or str(folder)
     if printable(folder.name) != folder.name:
-        message = f"the folder name is not UTF-8 text; it is shown as {printable(folder.name)!r}"
+        message = f"the folder name is not UTF-8 text; it is shown as '{printable(folder.name)}'"
         submission.problems.append(Problem(code="name-not-utf8", message=message, location=shown))
     answers_path = next((folder / n for n in ANSWER_FILES if (folder / n).is_file()), None)
     if answers_path is None:
@@ -284,7 +284,7 @@ def _extract(archive: Path, dest: Path, problems: list[EntryProblem], limits: Zi
     if repaired:
         first = next(printable(raw_name(members[i]).decode("utf-8", "surrogateescape")) for i in sorted(repaired))
         message = (
-            f"{len(repaired)} entry name(s) are marked UTF-8 but are not (first: {first!r}); "
+            f"{len(repaired)} entry name(s) are marked UTF-8 but are not (first: '{first}'); "
             "extracted under their bytes"
         )
         problems.append(EntryProblem((), Problem(code="zip-name-not-utf8", message=message, location=archive.name)))
