@@ -2,10 +2,11 @@
 
 The strict YAML reader (:mod:`harness.bank.yaml_source`) refuses a whole document for one
 duplicate key, and a file that is not UTF-8 cannot be read at all; for a bank that is right,
-for a student it would throw away every answer for one slip. Here, each top-level entry of
-the answers mapping is located first (its first and last line). Entries on a line that is not
-UTF-8, entries whose key appears twice, and entries the strict reader rejects are blanked out
-(line numbers are kept) and recorded with their line, and the rest is read strictly.
+for a student it would throw away every answer for one slip. Here, a file the strict reader
+refuses (or one with bytes that are not UTF-8) has its top-level entries located (first and
+last line of each). Entries on a line that is not UTF-8, entries whose key appears twice, and
+entries the strict reader rejects are blanked out (line numbers are kept) and recorded with
+their line, and the rest is read strictly again. A valid file is read once, as before.
 """
 
 from __future__ import annotations
