@@ -71,6 +71,8 @@ GRADE = ["{bank}", "-s", "{cohort}", "-o", "{out}"]
 CHECK = ["{bank}", "-a", "{answers}"]
 SCORE = ["--suite", str(TRANSLATION), "--outputs", str(SYSTEM_A), "--bootstrap", "0"]
 REPORT = ["{results}", "-o", "{out}"]
+AUDIT = ["--check", "grounded", "--outputs", "{audit_outputs}"]
+AUDIT_SOURCE = "Generative Adversarial Networks (GANs) were introduced in 2014 by Ian Goodfellow."
 
 CASES = [
     # grade
@@ -148,6 +150,16 @@ CASES = [
     Case(("report",), "out holds files harness did not write", ["{results}", "-o", "{foreign}"], 2),
     Case(("report",), "unknown format", [*REPORT, "--format", "pdf"], 2),
     Case(("report",), "no --out", ["{results}"], 2),
+    # audit
+    Case(("audit",), "missing outputs", ["--check", "grounded", "--outputs", "{missing}"], 2),
+    Case(("audit",), "outputs are not JSONL", ["--check", "grounded", "--outputs", "{binary}"], 2),
+    Case(("audit",), "unknown check", ["--check", "nosuch", "--outputs", "{audit_outputs}"], 2),
+    Case(("audit",), "--json is a folder", [*AUDIT, "--json", "{empty_dir}"], 2),
+    Case(("audit",), "--json cannot be written", [*AUDIT, "--json", UNWRITABLE + "/audit.json"], 2),
+    Case(("audit",), "--html is a file", [*AUDIT, "--html", "{text_file}"], 2),
+    Case(("audit",), "--html cannot be written", [*AUDIT, "--html", UNWRITABLE], 2),
+    Case(("audit",), "a gate not met", ["--check", "grounded", "--outputs", "{audit_unfaithful}"], 1),
+    Case(("audit",), "no --check", ["--outputs", "{audit_outputs}"], 2),
     # demo
     Case(("demo",), "outside the repository", ["--out", "{out}"], 2, cwd="{empty_dir}"),
 ]
@@ -173,6 +185,11 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         "garbage_json": ("garbage.json", '{"schema_version": 1, "students": [}'),
         "future_json": ("future.json", json.dumps({"schema_version": 99, "students": []})),
         "list_json": ("list.json", "[1, 2, 3]\n"),
+        "audit_outputs": ("faithful.jsonl", json.dumps({"id": "a", "output": AUDIT_SOURCE, "source": AUDIT_SOURCE})),
+        "audit_unfaithful": (
+            "unfaithful.jsonl",
+            json.dumps({"id": "b", "output": "GANs were introduced in 2016.", "source": AUDIT_SOURCE}),
+        ),
     }
     paths = {"bank": bank, "cohort": root / "cohort", "answers": root / "cohort" / "alice" / "answers.yaml"}
     for key, (name, content) in files.items():
