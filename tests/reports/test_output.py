@@ -137,9 +137,11 @@ def test_a_folder_harness_did_not_write_is_refused_before_grading(tmp_path: Path
     out.mkdir()
     (out / "thesis.tex").write_text("years of work\n", encoding="utf-8")
 
-    with pytest.raises(HarnessError, match=r"holds files harness did not write \(thesis\.tex\)"):
-        with staged_output(out, ["json"]):
-            raise AssertionError("the block must not run")
+    with (
+        pytest.raises(HarnessError, match=r"holds files harness did not write \(thesis\.tex\)"),
+        staged_output(out, ["json"]),
+    ):
+        raise AssertionError("the block must not run")
 
     assert sorted(p.name for p in out.iterdir()) == ["thesis.tex"]
     assert leftovers(out) == []
