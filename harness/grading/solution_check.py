@@ -114,8 +114,11 @@ class _QuestionCheck:
     def __init__(self, runner: CodeRunner, question: CodeQuestion, draws: int) -> None:
         self.runner = runner
         self.secret = runner.seed_secret
-        self.question = question
-        self.chance = {t.id for t in question.tests if is_chance_test(question, t)}
+        # Hidden tests report only pass or fail; this check needs their p-values too, and
+        # visibility changes no verdict.
+        public = [t.model_copy(update={"visibility": "public"}) for t in question.tests]
+        self.question = question.model_copy(update={"tests": public})
+        self.chance = {t.id for t in self.question.tests if is_chance_test(self.question, t)}
         self.draws = draws if self.chance else 1
         self.redrawn_statistical = True  # until the runner shows otherwise
         self.bank_expected: dict[str, dict[str, Any]] = {}
@@ -226,7 +229,10 @@ class _QuestionCheck:
             return SolutionReport(qid, name, "warn", f"{head} ({summary})", tuple(catches), caught_draws, draws)
         near = [d for d in range(draws) if not any(c.solid_in(d) or c.single_draw_in(d) for c in caught)]
         if near:
-            head = f"caught by a narrow margin in draw(s) {_draws(near)} (p-value within {MARGIN:g}x of alpha)"
+            head = (
+                f"caught by a narrow margin in draw(s) {_draws(near)} (by statistical tests whose"
+                f" p-value was within {MARGIN:g}x of alpha, or not reported)"
+            )
             return SolutionReport(qid, name, "warn", f"{head} ({summary})", tuple(catches), caught_draws, draws)
         return SolutionReport(qid, name, "ok", summary, tuple(catches), caught_draws, draws)
 

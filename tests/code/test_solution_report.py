@@ -48,6 +48,7 @@ STATISTICAL_TEST = """\
         kwargs: {temperature: 1.5, top_k: 2}
         statistical: {trials: 1000, seed_kwarg: seed, alpha: 0.001}
         time_limit: 20
+        visibility: hidden  # a hidden test reports only pass or fail to students; the check sees its p-value
 """
 
 REFERENCE = """\
@@ -160,7 +161,8 @@ def test_a_statistical_test_catches_it_in_every_draw(tmp_path: Path) -> None:
     assert caught.caught_draws == caught.draws == 5
     statistical = next(c for c in caught.tests if c.test_id == "distribution-top-k")
     assert statistical.failed == (0, 1, 2, 3, 4)
-    assert "distribution-top-k in 5/5 draws" in caught.detail
+    assert "distribution-top-k in 5/5 draws (p ≤ " in caught.detail
+    assert statistical.alpha == 0.001 and all(p < 0.001 / 100 for p in statistical.p_values.values())
     assert found["reference"].level == "ok"
 
 
