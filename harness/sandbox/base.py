@@ -176,12 +176,15 @@ class Sandbox(ABC):
     def _start(
         self, request: RunRequest, stderr: int, channel: bool
     ) -> tuple[subprocess.Popen[bytes], int | None, Confinement]:
-        confinement = self._confine(request.limits)
-        read_fd, write_fd = os.pipe() if channel else (None, None)
-        cgroup_fd = confinement.cgroup.procs_fd() if confinement.cgroup is not None else None
         join_keyring = _keyctl()
+        confinement = self._confine(request.limits)
+        read_fd = write_fd = cgroup_fd = None
         wrapped: Wrapped | None = None
         try:
+            if channel:
+                read_fd, write_fd = os.pipe()
+            if confinement.cgroup is not None:
+                cgroup_fd = confinement.cgroup.procs_fd()
             wrapped = self._wrap(request, write_fd if write_fd is not None else -1, confinement.uid.uid)
             process = subprocess.Popen(
                 wrapped.argv,

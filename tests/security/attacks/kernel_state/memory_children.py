@@ -5,37 +5,41 @@ they hold their share and were still alive afterwards."""
 
 import json
 import os
+import select
 import time
 
 CHILDREN, SHARE_MB = HOST.get("memory_children", (4, 300))
-held_pipe_r, held_pipe_w = os.pipe()
-pids = []
+
+
+def hold_a_share(write_fd):
+    """In a child: take SHARE_MB, say so, and keep it until killed."""
+    try:
+        hoard = bytearray(SHARE_MB << 20)  # zero-filled: every page touched
+        os.write(write_fd, b"h")
+        time.sleep(30)
+    finally:
+        os._exit(0)
+
+
+# One child at a time, each once the one before holds its share (or died): a cap is hit by
+# the last ones, and no child waits on reclaim while all of them are still growing.
+holders = []
 for _ in range(CHILDREN):
+    read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:
-        try:
-            os.close(held_pipe_r)
-            hoard = bytearray(SHARE_MB << 20)
-            hoard[::4096] = b"\x01" * len(range(0, len(hoard), 4096))  # touch every page
-            os.write(held_pipe_w, b"h")
-            time.sleep(12)
-        finally:
-            os._exit(0)
-    pids.append(pid)
-os.close(held_pipe_w)
-said = 0
-deadline = time.monotonic() + 9  # first touches are slow on a busy VM: ~0.5 s per 300 MB alone
-os.set_blocking(held_pipe_r, False)
-while said < CHILDREN and time.monotonic() < deadline:
-    try:
-        said += len(os.read(held_pipe_r, 64))
-    except BlockingIOError:
-        time.sleep(0.05)
+        os.close(read_fd)
+        hold_a_share(write_fd)
+    os.close(write_fd)
+    ready, _, _ = select.select([read_fd], [], [], 4)
+    if ready and os.read(read_fd, 1) == b"h":
+        holders.append(pid)
+    os.close(read_fd)
 time.sleep(0.5)  # an OOM kill of a child that just reported lands now
-alive = [pid for pid in pids if os.waitpid(pid, os.WNOHANG) == (0, 0)]
+alive = [pid for pid in holders if os.waitpid(pid, os.WNOHANG) == (0, 0)]
+REPORT = {"reported": len(holders), "alive": len(alive), "held_mb": len(alive) * SHARE_MB}
 for pid in alive:
     os.kill(pid, 9)
-REPORT = {"reported": said, "alive": len(alive), "held_mb": min(said, len(alive)) * SHARE_MB}
 
 
 def add(a, b):
