@@ -251,8 +251,11 @@ def paper(banks: tuple[str, ...], student: str, everything: bool, today: dt.date
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--solutions", is_flag=True, help="Also prove reference solutions pass and wrong ones fail.")
 @click.option("--sandbox", default=None, help="Backend for --solutions (default: bwrap if it runs here).")
+@click.option(
+    "--draws", type=click.IntRange(min=1), help="Draws of the tests that depend on a seed, for --solutions (default 5)."
+)
 @user_errors
-def validate(paths: tuple[str, ...], solutions: bool, sandbox: str | None) -> None:
+def validate(paths: tuple[str, ...], solutions: bool, sandbox: str | None, draws: int | None) -> None:
     """Validate question banks; exit non-zero on any error."""
     from harness import api
 
@@ -269,7 +272,7 @@ def validate(paths: tuple[str, ...], solutions: bool, sandbox: str | None) -> No
         click.echo(f"{'BAD' if wrong else 'ok '} examples: {len(examples) - len(wrong)} of {len(examples)} as written")
     failures = 0
     if solutions:
-        for check in api.validate_solutions(paths, sandbox):
+        for check in api.validate_solutions(paths, sandbox, draws):
             failures += not check.ok
             mark = "BAD" if not check.ok else "WARN" if check.warning else "ok "
             click.echo(f"{mark} {check.question_id}: {check.solution}: {check.detail}")

@@ -5,7 +5,7 @@ one. A wrong solution that fails only because of a lucky draw is not caught: gra
 another seed would give it full marks. So the tests whose verdict depends on chance are run
 again under other *draws*:
 
-- *chance tests*: statistical tests (their trials start from another seed), tests with
+- *chance tests*: statistical tests (their trials get their seeds from a seed secret), tests with
   seeded random inputs (``{random: ..., seed: s}`` gets another seed) and tests that pass a
   seed to the student's function (the ``seed`` keyword, or a statistical test's
   ``seed_kwarg``, gets another value);
@@ -41,7 +41,7 @@ from harness.sandbox.base import Sandbox
 
 DRAWS = 5
 EXTRA_DRAWS_FACTOR = 4  # single-draw catches only: 5 → 20 draws
-SEED_STRIDE = 1_000_003  # a prime, so moved seeds never land on another test's seeds
+SEED_STRIDE = 1_000_003  # a large prime: moved seeds land far from the small seeds banks state
 MARGIN = 100.0  # a statistical catch with p >= alpha / MARGIN could go the other way
 Level = Literal["ok", "warn", "bad"]
 

@@ -176,3 +176,8 @@ def test_validate_prints_the_warning_and_still_exits_0(tmp_path: Path) -> None:
     lines = result.output.splitlines()
     assert any(line.startswith("WARN sampler: wrong_ignores_k.py: only a lucky draw catches it") for line in lines)
     assert "ok  sampler: wrong_negative_temperature.py: caught by 1 of 3 tests: negative" in lines
+
+    # One draw is what a single grading run sees: the bank's seeds happen to catch it.
+    one = CliRunner().invoke(main, ["validate", "--solutions", "--sandbox", "process", "--draws", "1", str(path)])
+    assert one.exit_code == 0, one.output
+    assert "ok  sampler: wrong_ignores_k.py: caught by 1 of 3 tests: top-k-one in 1/1 draws" in one.output.splitlines()
