@@ -274,3 +274,18 @@ def test_every_course_text_question_has_right_paraphrased_and_wrong_examples(
             assert any(high < question.max_points for _, high in scores), f"{question.id}: a wrong answer"
             notes = " ".join(e.note or "" for e in question.examples)
             assert "misconception" in notes, f"{question.id}: an example of a misconception from the lectures"
+
+
+def test_examples_of_an_included_part_are_located_in_that_part(tmp_path: Path) -> None:
+    part = write(
+        tmp_path,
+        "questions:\n  - id: b\n    kind: true_false\n    prompt: P\n    answer: false\n"
+        "    examples:\n      - {answer: true, score: 0}\n      - {answer: true, score: 1}\n",
+        "_part.yaml",
+    )
+    path = write(tmp_path, 'id: inc\ntitle: T\nversion: "1"\ninclude: [_part.yaml]\n')
+
+    right, wrong = results_of(path)
+
+    assert right.ok and not wrong.ok
+    assert wrong.location.endswith(f"{part.name}:8:9") and Path(wrong.location.rsplit(":", 2)[0]).resolve() == part
