@@ -41,21 +41,15 @@ _SHORT_SCALE = re.compile(r"^(\d+(?:\.\d+)?)(k|m|b|bn)$", re.IGNORECASE)
 _PLAIN_NUMBER = re.compile(r"^\d{1,3}(?:,\d{3})+$|^\d+(?:\.\d+)?$")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Token:
     """A word of a text: its exact text, offsets into the text, lowercase form and stem."""
 
     text: str
     start: int
     end: int
-
-    @property
-    def lower(self) -> str:
-        return self.text.lower()
-
-    @property
-    def stem(self) -> str:
-        return stem(self.text)
+    lower: str
+    stem: str
 
 
 @dataclass(frozen=True)
@@ -85,7 +79,8 @@ def words(text: str, offset: int = 0) -> tuple[Token, ...]:
     tokens = []
     for match in _WORD.finditer(text):
         word = match.group().rstrip(".,")
-        tokens.append(Token(word, offset + match.start(), offset + match.start() + len(word)))
+        begin = offset + match.start()
+        tokens.append(Token(word, begin, begin + len(word), word.lower(), stem(word)))
     return tuple(tokens)
 
 
@@ -133,11 +128,15 @@ def stem(word: str) -> str:
 
 
 def is_content(token: Token) -> bool:
-    """Whether a word carries content (not a stopword, a negation, a bare number or punctuation)."""
-    lower = token.lower
+    """Whether a word carries content (not a stopword, a negation, a number, a scale word or punctuation)."""
+    return _is_content_word(token.lower)
+
+
+@lru_cache(maxsize=65536)
+def _is_content_word(lower: str) -> bool:
     if lower in STOPWORDS or lower in NEGATIONS or lower.endswith("n't") or lower in SCALES or lower == "percent":
         return False  # scale words belong to their number, which is checked as a number
-    return any(c.isalpha() for c in lower) and _number(token.text) is None
+    return any(c.isalpha() for c in lower) and _number(lower) is None
 
 
 def is_negation(token: Token) -> bool:
@@ -180,6 +179,7 @@ def _unit(tokens: tuple[Token, ...], last: int, text: str, offset: int) -> str:
     return stem(following.text) if following is not None and is_content(following) else ""
 
 
+@lru_cache(maxsize=65536)
 def _number(word: str) -> float | None:
     lower = word.lower()
     if lower in NUMBER_WORDS:
