@@ -158,7 +158,8 @@ class CodeKind(QuestionKind[CodeQuestion]):
         return read_student_code(raw.path)
 
     def prepare(self, items: list[tuple[CodeQuestion, Any, GradeContext]]) -> None:
-        """Run a student's questions that share a file (and limits) in one sandbox job."""
+        """Run a student's questions that share a file (and limits) together: one sandbox job for
+        their public tests, one for their hidden tests."""
         runner = items[0][2].code_runner if items else None
         if runner is None:
             return
