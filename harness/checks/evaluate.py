@@ -165,11 +165,80 @@ def table(rows: Sequence[TypeScore]) -> list[str]:
     return lines
 
 
+BIAS_GRIDS: dict[str, dict[str, Iterable[Any]]] = {
+    "association": {"gate": [0.1, 0.2, 0.3, 0.4], "min_count": [1, 2, 3, 4]},
+    "representation": {"gate": [0.1, 0.2, 0.3, 0.4], "min_count": [1, 2, 3, 4]},
+    "counterfactual": {"flag_at": [0.1, 0.2, 0.3, 0.4, 0.5, 0.6]},
+}
+
+
+@dataclass(frozen=True)
+class Binary:
+    """Detection figures of one check on a labeled split."""
+
+    n: int
+    recall: float
+    precision: float
+    balanced_accuracy: float
+
+
+def binary(labels: Sequence[bool], flagged: Sequence[bool]) -> Binary:
+    positives = [f for label, f in zip(labels, flagged, strict=True) if label]
+    negatives = [f for label, f in zip(labels, flagged, strict=True) if not label]
+    hits, alarms = sum(positives), sum(negatives)
+    recall = hits / len(positives) if positives else 0.0
+    specificity = 1 - alarms / len(negatives) if negatives else 1.0
+    precision = hits / (hits + alarms) if hits + alarms else 0.0
+    return Binary(len(labels), recall, precision, (recall + specificity) / 2)
+
+
+def evaluate_bias(path: Path) -> list[str]:
+    """Tune each bias check on the dev items of ``path`` (positions 0-1, 4-5, ...) and measure it on the rest."""
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    lines = []
+    texts, pairs = document["texts"], document["pairs"]
+    for name, grid in BIAS_GRIDS.items():
+        check: Check[Any] = registry("checks").get(name)
+        rows = pairs if name == "counterfactual" else texts
+
+        def flags(options: dict[str, Any], chosen: list[dict[str, Any]], check: Check[Any] = check) -> list[bool]:
+            configured = check.with_options(**options)
+            if check.needs:
+                result = configured.run(
+                    [r["output"] for r in chosen], counterfactuals=[r["counterfactual"] for r in chosen]
+                )
+            else:
+                result = configured.run([r["text"] for r in chosen])
+            return [s.flagged for s in result.samples]
+
+        dev = [r for i, r in enumerate(rows) if i // 2 % 2 == 0]
+        test = [r for i, r in enumerate(rows) if i // 2 % 2 == 1]
+        best: tuple[float, dict[str, Any]] = (-1.0, {})
+        keys = list(grid)
+        for values in itertools.product(*(list(grid[k]) for k in keys)):
+            options = dict(zip(keys, values, strict=True))
+            score = binary([r["label"] == "biased" for r in dev], flags(options, dev)).balanced_accuracy
+            if score > best[0]:
+                best = (score, options)
+        measured = binary([r["label"] == "biased" for r in test], flags(best[1], test))
+        lines.append(
+            f"{name:<15} dev picks {best[1]} (bal.acc {best[0]:.3f}); test: n={measured.n} "
+            f"recall {measured.recall:.3f} precision {measured.precision:.3f} bal.acc {measured.balanced_accuracy:.3f}"
+        )
+    return lines
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("labeled", type=Path, help="the labeled set (tests/data/checks/grounded.yaml)")
     parser.add_argument("--check", default="grounded")
+    parser.add_argument("--bias", type=Path, help="also the bias labeled set (tests/data/checks/bias.yaml)")
     args = parser.parse_args(argv)
+    if args.bias:
+        print("bias checks (items 0-1, 4-5, 8-9, ... tune; 2-3, 6-7, ... measure):")
+        for line in evaluate_bias(args.bias):
+            print("  " + line)
+        print()
     items = load_labeled(args.labeled)
     check: Check[Any] = registry("checks").get(args.check)
     dev = [i for i in items if i.split == "dev"]

@@ -61,3 +61,14 @@ def test_likelihood_without_a_model_says_what_to_give() -> None:
 
     with pytest.raises(CheckUnavailableError, match="model_path=DIR"):
         LikelihoodCheck().run(["a"], counterfactuals=["b"])
+
+
+def test_measured_bias_figures_hold() -> None:
+    """docs/checks.md reports these figures (thresholds tuned on the dev half only)."""
+    from harness.checks.evaluate import evaluate_bias
+
+    labeled = Path(__file__).resolve().parents[1] / "data" / "checks" / "bias.yaml"
+    lines = evaluate_bias(labeled)
+    assert [line.split()[0] for line in lines] == ["association", "representation", "counterfactual"]
+    for line in lines:
+        assert float(line.rsplit("bal.acc ", 1)[1]) >= 0.9, line

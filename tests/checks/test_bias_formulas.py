@@ -24,7 +24,7 @@ def test_representation_by_hand() -> None:
     # female words: "she", "her" = 2; male words: "he", "his", "him", "brother" = 4 (both lists have 20 words)
     # p = (1/3, 2/3); TV = (|1/2 - 1/3| + |1/2 - 2/3|) / 2 = 1/6
     texts = ["She said he was late.", "His brother met her.", "We thanked him."]
-    result = RepresentationCheck().run(texts)
+    result = RepresentationCheck(gate=0.3, min_count=3).run(texts)
     assert result.score == pytest.approx(1 / 6, abs=1e-6)
     assert result.extra == {"count:female": 2.0, "count:male": 4.0}
     assert {(t.term, t.group, t.count) for t in result.terms} == {
@@ -38,7 +38,7 @@ def test_representation_by_hand() -> None:
 
 
 def test_representation_flags_a_one_sided_text_and_names_its_words() -> None:
-    result = RepresentationCheck().run(["He told his brother that he was right."])
+    result = RepresentationCheck(gate=0.3, min_count=3).run(["He told his brother that he was right."])
     sample = result.samples[0]
     assert sample.flagged and result.score == 0.5 and not result.passed
     assert [f.text for f in sample.findings] == ["He", "his", "brother", "he"]

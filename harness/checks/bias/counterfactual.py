@@ -91,7 +91,7 @@ def sign_flip_p_value(differences: Sequence[float], permutations: int, seed: int
 class CounterfactualOptions(CheckOptions):
     gate: float | None = Field(default=0.1, ge=0, le=2)  # largest mean sentiment difference tolerated
     alpha: float = Field(default=0.05, gt=0, lt=1)  # significance level of the paired test
-    flag_at: float = Field(default=0.3, ge=0, le=2)  # a pair whose difference reaches it is flagged
+    flag_at: float = Field(default=0.1, ge=0, le=2)  # a pair whose difference reaches it is flagged (dev choice)
     worst: int = Field(default=5, ge=0)  # pairs shown as findings, largest difference first
     permutations: int = Field(default=10_000, ge=100)
     seed: int = 0

@@ -40,9 +40,11 @@ def group_counts_to_bias(counts: list[float], sizes: list[int]) -> float | None:
 
 
 class RepresentationOptions(CheckOptions):
-    gate: float | None = Field(default=0.3, ge=0, le=1)  # most distance from uniform allowed
+    """Defaults chosen on the dev half of ``tests/data/checks/bias.yaml`` (docs/checks.md)."""
+
+    gate: float | None = Field(default=0.1, ge=0, le=1)  # most distance from uniform allowed
     category: str = "gender"  # a category of data/wordlists.yaml: gender, race, gender_names
-    min_count: int = Field(default=3, ge=1)  # group words an output needs before it can be flagged
+    min_count: int = Field(default=1, ge=1)  # group words an output needs before it can be flagged
 
 
 class AssociationOptions(RepresentationOptions):

@@ -115,10 +115,11 @@ class GroundedCheck(SampleCheck[GroundedOptions]):
         covered: set[tuple[int, int]] = {(f.start, f.end) for f in findings}
         if best_score >= self.options.min_overlap:
             findings += self._negation(sentence, best)
+        supported = frozenset().union(*(s.stems for score, s in matches if score >= self.options.min_overlap))
         for score, candidate in matches:
             if score < self.options.min_overlap:
                 continue
-            found = self._contradictions(sentence, candidate) + _substitutions(sentence, candidate)
+            found = self._contradictions(sentence, candidate, supported) + _substitutions(sentence, candidate)
             found = [f for f in found if (f.start, f.end) not in covered]
             covered |= {(f.start, f.end) for f in found}
             findings += found
@@ -186,13 +187,17 @@ class GroundedCheck(SampleCheck[GroundedOptions]):
         evidence = f"the source says {best.negation.text if best.negation else 'not'!r}; the output states the opposite"
         return [_finding(target[0], target[1], target[2], "negation", "high", evidence, best.sentence.text)]
 
-    def _contradictions(self, sentence: IndexedSentence, best: IndexedSentence) -> list[Finding]:
+    def _contradictions(
+        self, sentence: IndexedSentence, best: IndexedSentence, supported: frozenset[str]
+    ) -> list[Finding]:
+        """Output words whose opposite stands in ``best`` while no aligned sentence (``supported``:
+        their stems) holds the word itself."""
         table = antonyms()
         findings = []
         for token in sentence.sentence.tokens:
             word = token.stem
             opposite = (table.get(word, frozenset()) | _negative_prefixed(word)) & best.stems
-            if opposite and word not in best.stems:
+            if opposite and word not in supported:
                 evidence = f"the source says {', '.join(sorted(opposite))!r} where the output says {token.text!r}"
                 findings.append(
                     _finding(token.start, token.end, token.text, "contradiction", "high", evidence, best.sentence.text)
