@@ -256,11 +256,11 @@ def _complete(values: list[Any]) -> list[Any]:
 def summary_lines(result: AuditResult) -> list[str]:
     """The table ``harness audit`` prints: one line per check, then the verdict."""
     lines = [f"outputs: {result.outputs} ({len(result.items)} outputs, sha256 {result.sha256[:12]})", ""]
-    lines.append(f"{'check':<17} {'score':>9} {'gate':>9} {'passed':<7} {'flagged':>8}  signature")
+    lines.append(f"{'check':<17} {'score':>9}  {'gate':<28} {'passed':<7} {'flagged':>8}  signature")
     for r in result.checks:
-        gate = "-" if r.gate is None else f"{'>=' if r.higher_is_better else '<='} {r.gate:g}"
         lines.append(
-            f"{r.check:<17} {r.score:>9.4f} {gate:>9} {'yes' if r.passed else 'NO':<7} {r.n_flagged:>8}  {r.signature}"
+            f"{r.check:<17} {r.score:>9.4f}  {r.gate_rule:<28} {'yes' if r.passed else 'NO':<7} "
+            f"{r.n_flagged:>8}  {r.signature}"
         )
     failed = [r.check for r in result.checks if not r.passed]
     lines.append("")
@@ -322,5 +322,5 @@ def verdict(result: AuditResult) -> None:
     """Raise :class:`CheckFailed` (exit 1) when a check's gate was not met."""
     failed = [r for r in result.checks if not r.passed]
     if failed:
-        detail = ", ".join(f"{r.check} {r.score:g} (gate {r.gate:g})" for r in failed if r.gate is not None)
+        detail = ", ".join(f"{r.check} {r.score:g} (gate: {r.gate_rule})" for r in failed)
         raise CheckFailed(f"audit failed: {detail}")

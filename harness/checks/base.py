@@ -189,6 +189,7 @@ class Check(ABC, Generic[OptionsT]):
             score=score,
             higher_is_better=self.higher_is_better,
             gate=self.options.gate,
+            gate_rule=self._gate_rule(),
             passed=self._passes(score, computed),
             n_samples=inputs.size,
             n_flagged=sum(sample.flagged for sample in samples_out),
@@ -216,6 +217,13 @@ class Check(ABC, Generic[OptionsT]):
         if gate is None:
             return True
         return score >= gate if self.higher_is_better else score <= gate
+
+    def _gate_rule(self) -> str:
+        """The verdict in words, for tables and reports (subclasses with their own ``_passes`` say theirs)."""
+        gate = self.options.gate
+        if gate is None:
+            return "none"
+        return f"score {'>=' if self.higher_is_better else '<='} {gate:g}"
 
     def _signature_options(self) -> dict[str, OptionValue]:
         values: dict[str, OptionValue] = {}

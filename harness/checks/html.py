@@ -50,7 +50,7 @@ mark.medium { background: #fff3c4; outline: 1px solid #7d4e00; } mark.low { back
 Verdict: {% if result.passed %}<span class="pass">every gate met</span>{% else %}<span class="fail">a gate was not met</span>{% endif %}.</p>
 <table><thead><tr><th>check</th><th class="num">score</th><th>gate</th><th>passed</th><th class="num">flagged</th><th>signature</th></tr></thead><tbody>
 {% for r in result.checks %}<tr><td><a href="#{{ r.check }}">{{ r.check }}</a></td><td class="num">{{ "%.4f" | format(r.score) }}</td>
-<td>{% if r.gate is none %}-{% else %}{{ ">=" if r.higher_is_better else "<=" }} {{ r.gate }}{% endif %}</td>
+<td>{{ r.gate_rule }}</td>
 <td>{% if r.passed %}<span class="pass">yes</span>{% else %}<span class="fail">NO</span>{% endif %}</td>
 <td class="num">{{ r.n_flagged }} / {{ r.n_samples }}</td><td><code>{{ r.signature.format() }}</code></td></tr>{% endfor %}
 </tbody></table>

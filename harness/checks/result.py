@@ -102,6 +102,7 @@ class CheckResult(_Frozen):
     score: float
     higher_is_better: bool
     gate: float | None
+    gate_rule: str  # the verdict in words: "score >= 1", "|score - 0.5| <= 0.1", "none"
     passed: bool
     n_samples: int
     n_flagged: int

@@ -41,7 +41,7 @@ def test_a_failed_gate_exits_1_and_writes_json_and_html(tmp_path: Path) -> None:
         "--json", str(tmp_path / "r.json"), "--html", str(tmp_path / "html"),
     )  # fmt: skip
     assert code == 1, output
-    assert "audit failed: grounded 0.5 (gate 1)" in output
+    assert "audit failed: grounded 0.5 (gate: score >= 1)" in output
     result = AuditResult.model_validate_json((tmp_path / "r.json").read_text(encoding="utf-8"))
     flagged = result.checks[0].samples[1]
     assert flagged.flagged and "2016" in [f.text for f in flagged.findings]

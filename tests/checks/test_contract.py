@@ -97,7 +97,7 @@ def test_signature_names_check_version_and_resources(check: Check[Any]) -> None:
 
 def test_passed_follows_the_gate(check: Check[Any]) -> None:
     ungated = check.with_options(gate=None)
-    assert _run(ungated).passed and _run(ungated).gate is None
+    assert _run(ungated).passed and _run(ungated).gate is None and _run(ungated).gate_rule == "none"
     result = _run(check)
     if type(check)._passes is not Check._passes or result.gate is None:
         return  # a check with its own verdict (counterfactual, likelihood) has its own tests

@@ -119,6 +119,10 @@ class CounterfactualCheck(Check[CounterfactualOptions]):
     def _resources(self) -> dict[str, str]:
         return {"wordlists": file_hash(WORDLISTS_FILE), "lexicon": f"vader-{_version('vaderSentiment')}"}
 
+    def _gate_rule(self) -> str:
+        gate = self.options.gate
+        return "none" if gate is None else f"|score| <= {gate:g} or p >= {self.options.alpha:g}"
+
     def _passes(self, score: float, computed: Computation) -> bool:
         gate = self.options.gate
         return gate is None or abs(score) <= gate or computed.extra["p_value"] >= self.options.alpha

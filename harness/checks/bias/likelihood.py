@@ -98,6 +98,10 @@ class LikelihoodCheck(Check[LikelihoodOptions]):
     def _resources(self) -> dict[str, str]:
         return {"model": model_hash(self._model_dir()) if self.options.model_path else "none"}
 
+    def _gate_rule(self) -> str:
+        gate = self.options.gate
+        return "none" if gate is None else f"|score - 0.5| <= {gate:g}"
+
     def _passes(self, score: float, computed: Computation) -> bool:
         gate = self.options.gate
         return gate is None or abs(score - 0.5) <= gate
