@@ -40,6 +40,7 @@ class LabeledOutput:
     output: str
     label: str  # "faithful" or the error type
     span: tuple[int, int] | None  # the changed characters of ``output``
+    others: tuple[str, ...] = ()  # the passage's faithful outputs this one was not made from
 
     @property
     def faithful(self) -> bool:
@@ -67,10 +68,12 @@ def load_labeled(path: Path) -> list[LabeledOutput]:
     for passage in document["passages"]:
         source, split, faithful = " ".join(passage["source"].split()), passage["split"], passage["faithful"]
         for number, output in enumerate(faithful):
-            items.append(LabeledOutput(f"{passage['id']}/f{number}", split, source, output, FAITHFUL, None))
+            others = tuple(f for i, f in enumerate(faithful) if i != number)
+            items.append(LabeledOutput(f"{passage['id']}/f{number}", split, source, output, FAITHFUL, None, others))
         for number, edit in enumerate(passage["unfaithful"]):
             output, span = apply_edit(faithful[edit["of"]], edit, f"{passage['id']}/u{number}")
-            items.append(LabeledOutput(f"{passage['id']}/u{number}", split, source, output, edit["type"], span))
+            others = tuple(f for i, f in enumerate(faithful) if i != edit["of"])
+            items.append(LabeledOutput(f"{passage['id']}/u{number}", split, source, output, edit["type"], span, others))
     return items
 
 
@@ -102,8 +105,12 @@ def _common_prefix(a: str, b: str) -> int:
 
 
 def run_check(check: Check[Any], items: Sequence[LabeledOutput]) -> list[SampleResult]:
-    result = check.run([i.output for i in items], ids=[i.id for i in items], sources=[i.source for i in items])
-    return result.samples
+    """Run ``check`` on labeled outputs: with their sources, or (``self_consistency``) with the
+    passage's other faithful outputs and its source as the further samples of the same prompt."""
+    outputs, ids = [i.output for i in items], [i.id for i in items]
+    if "samples" in check.needs:
+        return check.run(outputs, ids=ids, samples=[[*i.others, i.source] for i in items]).samples
+    return check.run(outputs, ids=ids, sources=[i.source for i in items]).samples
 
 
 def scores(items: Sequence[LabeledOutput], results: Sequence[SampleResult]) -> list[TypeScore]:
@@ -153,6 +160,13 @@ GROUNDED_GRID: dict[str, Iterable[Any]] = {
     "scope": [1, 2, 3],
     "min_severity": ["medium", "high"],
 }
+
+
+SELF_CONSISTENCY_GRID: dict[str, Iterable[Any]] = {
+    "max_inconsistency": [0.2, 0.3, 0.4, 0.5, 0.6, 0.7],
+    "min_agreement": [0.5, 1.0],
+}
+GRIDS: dict[str, dict[str, Iterable[Any]]] = {"grounded": GROUNDED_GRID, "self_consistency": SELF_CONSISTENCY_GRID}
 
 
 def table(rows: Sequence[TypeScore]) -> list[str]:
@@ -231,7 +245,7 @@ def evaluate_bias(path: Path) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("labeled", type=Path, help="the labeled set (tests/data/checks/grounded.yaml)")
-    parser.add_argument("--check", default="grounded")
+    parser.add_argument("--check", default="grounded", choices=sorted(GRIDS))
     parser.add_argument("--bias", type=Path, help="also the bias labeled set (tests/data/checks/bias.yaml)")
     args = parser.parse_args(argv)
     if args.bias:
@@ -243,10 +257,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     check: Check[Any] = registry("checks").get(args.check)
     dev = [i for i in items if i.split == "dev"]
     test = [i for i in items if i.split == "test"]
-    options, accuracy = tune(check, dev, GROUNDED_GRID)
-    print(f"dev: {len(dev)} outputs; best options {options} (balanced accuracy {accuracy:.3f})")
+    grid = GRIDS[check.name]
+    options, accuracy = tune(check, dev, grid)
+    print(f"{check.name} dev: {len(dev)} outputs; best options {options} (balanced accuracy {accuracy:.3f})")
     defaults = check.options.model_dump()
-    print(f"defaults of {check.name}: " + ", ".join(f"{k}={defaults[k]}" for k in GROUNDED_GRID))
+    print(f"defaults of {check.name}: " + ", ".join(f"{k}={defaults[k]}" for k in grid))
     chosen = check.with_options(**options)
     for name, subset in (("dev", dev), ("test", test)):
         faithful = sum(i.faithful for i in subset)

@@ -22,7 +22,7 @@ from harness.checks.text import Sentence, entity_spans, sentences
 
 
 class SelfConsistencyOptions(SampleCheckOptions):
-    max_inconsistency: float = Field(default=0.5, ge=0, le=1)  # a sentence above it is flagged
+    max_inconsistency: float = Field(default=0.7, ge=0, le=1)  # a sentence above it is flagged (dev choice)
     min_agreement: float = Field(default=0.5, ge=0, le=1)  # share of samples that must mention a name or number
 
 
