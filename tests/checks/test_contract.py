@@ -22,6 +22,7 @@ NAMES = registry("checks").names()
 # what a check needs from the test session, by name
 RESOURCES: dict[str, Callable[[pytest.FixtureRequest], dict[str, Any]]] = {
     "likelihood": lambda request: {"model_path": str(request.getfixturevalue("tiny_causal_lm"))},
+    "nli": lambda request: {"model_path": str(request.getfixturevalue("tiny_nli_model"))},
 }
 
 
