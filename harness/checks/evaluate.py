@@ -242,12 +242,40 @@ def evaluate_bias(path: Path) -> list[str]:
     return lines
 
 
+def evaluate_facts(path: Path) -> list[str]:
+    """``reference_facts`` (default options: it has no threshold to tune) on the labeled claims of
+    ``path``: recall, precision and balanced accuracy on each half, and whether the span is right."""
+    claims = yaml.safe_load(path.read_text(encoding="utf-8"))["claims"]
+    check: Check[Any] = registry("checks").get("reference_facts")
+    lines = []
+    for name, part in (("dev", 0), ("test", 1)):
+        chosen = [c for i, c in enumerate(claims) if i // 2 % 2 == part]
+        result = check.run([c["text"] for c in chosen])
+        measured = binary([not c["label"] for c in chosen], [s.flagged for s in result.samples])
+        on_span = sum(
+            any(f.text == c.get("span") for f in s.findings)
+            for c, s in zip(chosen, result.samples, strict=True)
+            if s.flagged
+        )
+        flagged = sum(s.flagged for s in result.samples)
+        lines.append(
+            f"reference_facts {name}: n={measured.n} recall {measured.recall:.3f} precision {measured.precision:.3f} "
+            f"bal.acc {measured.balanced_accuracy:.3f} span ok {on_span / flagged if flagged else 0:.3f}"
+        )
+    return lines
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("labeled", type=Path, help="the labeled set (tests/data/checks/grounded.yaml)")
     parser.add_argument("--check", default="grounded", choices=sorted(GRIDS))
     parser.add_argument("--bias", type=Path, help="also the bias labeled set (tests/data/checks/bias.yaml)")
+    parser.add_argument("--facts", type=Path, help="also the labeled claims (tests/data/checks/facts.yaml)")
     args = parser.parse_args(argv)
+    if args.facts:
+        for line in evaluate_facts(args.facts):
+            print(line)
+        print()
     if args.bias:
         print("bias checks (items 0-1, 4-5, 8-9, ... tune; 2-3, 6-7, ... measure):")
         for line in evaluate_bias(args.bias):

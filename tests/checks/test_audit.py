@@ -106,6 +106,7 @@ def test_the_lexical_checks_import_no_torch() -> None:
         "from harness.checks.hallucination.grounded import GroundedCheck\n"
         "GroundedCheck().run(['a b.'], sources=['a b c.'])\n"
         "import harness.checks.bias.likelihood, harness.checks.bias.counterfactual, harness.checks.html\n"
+        "import harness.checks.hallucination.nli, harness.checks.evaluate\n"
         "heavy = sorted(m for m in ('torch', 'transformers', 'nltk', 'vaderSentiment') if m in sys.modules)\n"
         "print(','.join(heavy))\n"
     )

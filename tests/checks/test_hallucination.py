@@ -130,3 +130,20 @@ def test_reference_facts_reads_another_knowledge_file(tmp_path: Path) -> None:
     result = ReferenceFactsCheck(facts=str(facts)).run(["Acme was founded in 1991."])
     assert result.samples[0].findings[0].evidence == "contradicts fact acme: the fact gives 1990 (the charter)"
     assert result.signature.resources["facts"] != ReferenceFactsCheck().signature().resources["facts"]
+
+
+def test_reference_facts_measured_figures_hold() -> None:
+    """docs/checks.md reports these figures on tests/data/checks/facts.yaml."""
+    from harness.checks.evaluate import evaluate_facts
+
+    lines = evaluate_facts(LABELED.with_name("facts.yaml"))
+    assert [line.split()[1] for line in lines] == ["dev:", "test:"]
+    for line in lines:
+        assert float(line.split("bal.acc ")[1].split()[0]) >= 0.9, line
+
+
+def test_a_capitalised_alias_names_only_the_proper_noun() -> None:
+    result = ReferenceFactsCheck().run(
+        ["OpenAI built GPT-1 in 2018 as a transformer decoder.", "The Transformer was introduced in 2015."]
+    )
+    assert [s.flagged for s in result.samples] == [False, True]

@@ -32,7 +32,7 @@ class ReferenceFactsOptions(SampleCheckOptions):
 @dataclass(frozen=True)
 class Fact:
     id: str
-    subject: tuple[tuple[str, ...], ...]  # each alias as lowercase words
+    subject: tuple[tuple[str, ...], ...]  # each alias as words, case kept
     statement: str
     cite: str
     year: int | None
@@ -65,7 +65,7 @@ def load_knowledge(path: Path) -> Knowledge:
 def _fact(entry: dict[str, Any]) -> Fact:
     return Fact(
         id=str(entry["id"]),
-        subject=tuple(_words(alias) for alias in entry["subject"]),
+        subject=tuple(tuple(str(alias).split()) for alias in entry["subject"]),
         statement=str(entry["statement"]),
         cite=str(entry["cite"]),
         year=int(entry["year"]) if entry.get("year") is not None else None,
@@ -115,14 +115,21 @@ class ReferenceFactsCheck(SampleCheck[ReferenceFactsOptions]):
 
 
 def _mentions(part: Sentence, aliases: tuple[tuple[str, ...], ...]) -> bool:
-    lowers = [t.lower for t in part.tokens]
-    stems = [stem(t.text) for t in part.tokens]
+    """Whether the sentence names one of the aliases: word by word, by stem ("GANs" names "GAN"),
+    and with the alias's capitals where it has any ("Transformer" is named, "transformer decoder" is not)."""
+    tokens = part.tokens
     for alias in aliases:
         size = len(alias)
-        for i in range(len(lowers) - size + 1):
-            if tuple(lowers[i : i + size]) == alias or tuple(stems[i : i + size]) == tuple(stem(w) for w in alias):
+        for i in range(len(tokens) - size + 1):
+            if all(_same_word(token, word) for token, word in zip(tokens[i : i + size], alias, strict=True)):
                 return True
     return False
+
+
+def _same_word(token: Token, word: str) -> bool:
+    if token.stem != stem(word) and token.lower != word.lower():
+        return False
+    return not any(c.isupper() for c in word) or token.text[0].isupper()
 
 
 def _check(part: Sentence, fact: Fact, knowledge: Knowledge) -> list[Finding]:
@@ -166,7 +173,7 @@ def _agents(part: Sentence) -> list[tuple[Token, ...]]:
 
 
 def _is_subject(words: tuple[str, ...], fact: Fact) -> bool:
-    return any(set(alias) <= set(words) for alias in fact.subject)
+    return any({w.lower() for w in alias} <= set(words) for alias in fact.subject)
 
 
 def _agents_text(fact: Fact) -> str:
