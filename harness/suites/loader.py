@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ from pydantic import ValidationError
 
 from harness.bank.validation import error_message, error_path
 from harness.bank.yaml_source import PathKey, Positions, load_yaml
+from harness.checks.suite import SuiteCheck, build_suite_checks
 from harness.errors import BankError, HarnessError
 from harness.metrics.base import Metric, TextMetric
 from harness.plugins import registry
@@ -70,6 +71,7 @@ class LoadedSuite:
     dataset: TextDataset | None  # text suites
     files: list[Path]  # the suite file and its data files: part of a bank's content hash
     content_hash: str
+    checks: list[SuiteCheck] = field(default_factory=list)  # the `checks:` section (harness.checks.suite)
 
     @property
     def id(self) -> str:
@@ -145,10 +147,13 @@ def _load(path: Path, display: str) -> LoadedSuite:
     errors: list[SuiteError] = []
     metrics = [m for i, spec in enumerate(suite.metrics) if (m := _metric(suite, i, spec, positions, errors))]
     dataset, files = _data(suite, path, display, positions, errors)
+    has_sources = dataset is not None and dataset.sources is not None
+    checks, problems = build_suite_checks(suite.checks, suite.data.task, has_sources)
+    errors += [SuiteError(message, positions.at(where)) for message, where in problems]
     if errors:
         raise SuiteErrors(errors)
     files = [path, *files]
-    return LoadedSuite(suite, path, metrics, dataset, files, _content_hash(files))
+    return LoadedSuite(suite, path, metrics, dataset, files, _content_hash(files), checks)
 
 
 def _validate(data: Any, positions: Positions) -> Suite:

@@ -117,6 +117,14 @@ class MetricSpec(SuiteModel):
         return self.id or self.metric
 
 
+class CheckSpec(SuiteModel):
+    """A check run on a text suite's outputs (``harness.checks``): its options and its gate."""
+
+    check: str = Field(min_length=1, description="a registered check (`harness plugins` lists them)")
+    options: dict[str, Any] = Field(default_factory=dict, description="the check's options")
+    gate: float | None = Field(default=None, description="the check's gate (default: the check's own)")
+
+
 # ------------------------------------------------------------------------------ data
 
 
@@ -187,6 +195,7 @@ class Suite(SuiteModel):
     description: str | None = None
     data: DataSpec
     metrics: list[MetricSpec] = Field(min_length=1)
+    checks: list[CheckSpec] = Field(default_factory=list, description="bias and hallucination checks (text suites)")
     seed: int = Field(default=0, ge=0, description="seeds the bootstrap (and seeded metrics)")
     bootstrap: int = Field(default=1000, ge=0, le=100_000, description="resamples for the confidence intervals")
     confidence: float = Field(default=0.95, gt=0, lt=1)

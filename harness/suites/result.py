@@ -9,6 +9,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from harness.checks.result import CheckResult
 from harness.metrics.result import MetricResult, PairedResult
 from harness.results import Record
 
@@ -78,9 +79,10 @@ class SuiteScore(Record):
     missing: list[str]  # data-set ids with no output, scored as empty
     metrics: list[MetricScore]
     fraction: float | None  # weighted share of the suite's points; None: the suite gives none
-    passed: bool | None  # every threshold met; None: the suite sets none
+    passed: bool | None  # every threshold and check gate met; None: the suite sets none
     baseline: OutputsRef | None = None
     comparisons: list[MetricComparison] = Field(default_factory=list)
+    checks: list[CheckResult] = Field(default_factory=list)  # the suite's checks on these outputs
 
     def metric(self, label: str) -> MetricScore:
         return next(m for m in self.metrics if m.id == label)

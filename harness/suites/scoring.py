@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from harness.checks.suite import run_suite_checks
 from harness.errors import HarnessError
 from harness.suites.images import check_image_folder
 from harness.suites.loader import LoadedSuite, SuiteMetric
@@ -98,7 +99,10 @@ def score_system(
                 worst=worst_samples(system.ids, result.per_sample, metric.higher_is_better, worst),
             )
         )
-    verdicts = [m.passed for m in metrics if m.passed is not None]
+    checks = []
+    if suite.checks and isinstance(system.hypotheses, list):
+        checks = run_suite_checks(suite.checks, system.ids, system.hypotheses, sources)
+    verdicts = [m.passed for m in metrics if m.passed is not None] + [c.passed for c in checks]
     return SuiteScore(
         suite=suite_ref(suite),
         outputs=system.ref(),
@@ -110,6 +114,7 @@ def score_system(
         metrics=metrics,
         fraction=suite.points_fraction({m.id: m.result.score for m in metrics}),
         passed=all(verdicts) if verdicts else None,
+        checks=checks,
     )
 
 

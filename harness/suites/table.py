@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from harness.checks.result import CheckResult
 from harness.suites.result import MetricComparison, MetricScore, SuiteScore
 
 DASH = "-"
@@ -22,6 +23,9 @@ def score_lines(score: SuiteScore, alpha: float = 0.05) -> list[str]:
     level = f"{round(100 * score.confidence)}% CI"
     header = ["metric", "score", level, "threshold", "passed", "points", "signature"]
     lines += ["", *_table(header, [_metric_row(m) for m in score.metrics], numeric={1, 2, 5})]
+    if score.checks:
+        rows = [_check_row(c) for c in score.checks]
+        lines += ["", *_table(["check", "score", "gate", "passed", "flagged", "signature"], rows, numeric={1, 4})]
     lines += ["", _points_line(score), _thresholds_line(score)]
     if score.baseline is not None:
         lines += ["", *comparison_lines(score, alpha)]
@@ -56,6 +60,11 @@ def _metric_row(metric: MetricScore) -> list[str]:
     return [metric.id, number(result.score), interval, threshold, passed, points, str(result.signature)]
 
 
+def _check_row(check: CheckResult) -> list[str]:
+    passed = "yes" if check.passed else "NO"
+    return [check.check, f"{check.score:.4f}", check.gate_rule, passed, str(check.n_flagged), str(check.signature)]
+
+
 def _comparison_row(comparison: MetricComparison, own: MetricScore, alpha: float) -> list[str]:
     paired = comparison.paired
     if paired is None:
@@ -86,7 +95,7 @@ def _points_line(score: SuiteScore) -> str:
 def _thresholds_line(score: SuiteScore) -> str:
     if score.passed is None:
         return "thresholds: none set"
-    failed = [m.id for m in score.metrics if m.passed is False]
+    failed = [m.id for m in score.metrics if m.passed is False] + [c.check for c in score.checks if not c.passed]
     return "thresholds: all met" if not failed else f"thresholds: NOT met by {', '.join(failed)}"
 
 

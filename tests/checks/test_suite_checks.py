@@ -1,0 +1,83 @@
+"""A metric suite's ``checks:`` section: validated at load, run and gated by ``harness score``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from harness.cli import main
+from harness.suites import load_suite, read_system, score_system
+from harness.suites.errors import SuiteErrors
+
+SOURCE = "Generative Adversarial Networks (GANs) were introduced in 2014 by Ian Goodfellow."
+SUITE = """\
+id: tiny-summaries
+title: Tiny summaries
+version: "1"
+data:
+  jsonl: data.jsonl
+bootstrap: 0
+metrics:
+  - metric: exact_match
+checks:
+{checks}
+"""
+
+
+def _suite(folder: Path, checks: str, sources: bool = True) -> Path:
+    item = {"id": "s1", "input": "Summarise.", "reference": "GANs appeared in 2014."}
+    (folder / "data.jsonl").write_text(json.dumps({**item, **({"source": SOURCE} if sources else {})}) + "\n")
+    path = folder / "suite.yaml"
+    path.write_text(SUITE.format(checks=checks), encoding="utf-8")
+    return path
+
+
+def _outputs(folder: Path, text: str) -> Path:
+    path = folder / "outputs.jsonl"
+    path.write_text(json.dumps({"id": "s1", "output": text}) + "\n", encoding="utf-8")
+    return path
+
+
+def test_checks_run_with_the_suite_and_gate_it(tmp_path: Path) -> None:
+    suite = load_suite(_suite(tmp_path, "  - check: grounded\n  - check: representation\n    gate: 0.5"))
+    good = score_system(suite, read_system(suite, _outputs(tmp_path, "GANs were introduced in 2014.")))
+    assert [c.check for c in good.checks] == ["grounded", "representation"]
+    assert good.checks[1].gate == 0.5 and good.checks[0].passed
+    bad = score_system(suite, read_system(suite, _outputs(tmp_path, "GANs were introduced in 2016.")))
+    assert not bad.checks[0].passed and bad.passed is False
+    assert bad.checks[0].samples[0].findings[0].text == "2016"
+
+
+def test_harness_score_prints_the_checks_and_fails_on_a_gate(tmp_path: Path) -> None:
+    suite = _suite(tmp_path, "  - check: grounded")
+    outputs = _outputs(tmp_path, "GANs were introduced in 2016.")
+    result = CliRunner().invoke(main, ["score", "--suite", str(suite), "--outputs", str(outputs), "--check"])
+    assert result.exit_code == 1
+    assert "grounded  0.0000  score >= 1  NO" in result.output
+    assert "thresholds: NOT met by grounded" in result.output
+
+
+@pytest.mark.parametrize(
+    ("checks", "sources", "message"),
+    [
+        ("  - check: nope", True, ":10:12: unknown check 'nope' (known checks: association,"),
+        ("  - check: grounded\n    options: {colour: red}", True, ":11:14: grounded: bad options"),
+        ("  - check: counterfactual", True, ":10:12: counterfactual needs counterfactuals, which a suite's outputs"),
+        ("  - check: grounded", False, ":10:12: grounded needs a `source` on every item of the data set"),
+    ],
+)
+def test_a_bad_check_is_reported_at_its_line(tmp_path: Path, checks: str, sources: bool, message: str) -> None:
+    path = _suite(tmp_path, checks, sources)
+    with pytest.raises(SuiteErrors) as caught:
+        load_suite(path)
+    assert f"{path}{message}" in str(caught.value)
+
+
+def test_a_suite_without_checks_scores_as_before(tmp_path: Path) -> None:
+    path = _suite(tmp_path, "  []")
+    suite = load_suite(path)
+    score = score_system(suite, read_system(suite, _outputs(tmp_path, "GANs appeared in 2014.")))
+    assert score.checks == [] and score.passed is None
