@@ -15,8 +15,6 @@ in one pass (exit 2). A check whose gate is not met makes the audit fail (exit 1
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +26,7 @@ from harness.checks.base import Check
 from harness.checks.result import SCHEMA_VERSION, CheckResult
 from harness.errors import CheckFailed, HarnessError
 from harness.plugins import registry
+from harness.reports.output import check_writable_file, write_text_atomically
 from harness.suites.errors import OutputsError
 from harness.suites.jsonl import describe, parse_jsonl
 
@@ -268,20 +267,6 @@ def summary_lines(result: AuditResult) -> list[str]:
     return lines
 
 
-def write_text_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file renamed into place (never half a file)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, scratch = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.chmod(scratch, 0o644)
-        os.replace(scratch, path)
-    except BaseException:
-        Path(scratch).unlink(missing_ok=True)
-        raise
-
-
 def run_audit(
     checks: str,
     outputs: str,
@@ -305,6 +290,10 @@ def run_audit(
     if unknown:
         raise HarnessError(f"unknown check {unknown[0]!r} (known: {', '.join(known)})")
     options = parse_settings(settings, names)
+    if json_out:  # fail now, not after the checks have run
+        check_writable_file(Path(json_out))
+    if html_out:
+        check_writable_file(Path(html_out) / "index.html")
     inputs = read_outputs(Path(outputs), outputs)
     if sources:
         read_sources(Path(sources), inputs, sources)

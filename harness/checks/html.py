@@ -16,8 +16,9 @@ from pathlib import Path
 from jinja2 import Environment, select_autoescape
 from markupsafe import Markup, escape
 
-from harness.checks.audit import AuditItem, AuditResult, write_text_atomically
+from harness.checks.audit import AuditItem, AuditResult
 from harness.checks.result import CheckResult, Finding, SampleResult
+from harness.reports.output import write_text_atomically
 
 MAX_SAMPLES_SHOWN = 300  # per check: flagged ones first; the JSON has them all
 
