@@ -58,11 +58,11 @@ Verdict: {% if result.passed %}<span class="pass">every gate met</span>{% else %
 {% for section in sections %}{% set r = section.result %}
 <h2 id="{{ r.check }}">{{ r.check }}</h2>
 <p>{{ r.description }}. Score {{ "%.4f" | format(r.score) }} ({{ "higher" if r.higher_is_better else "lower" }} is better).</p>
-{% if r.extra %}<p class="muted">{% for key, value in r.extra.items() %}{{ key }} = {{ value }}{% if not loop.last %}; {% endif %}{% endfor %}</p>{% endif %}
-{% if r.terms %}<h3>Terms behind the score</h3>
-<table><thead><tr><th>term</th><th>group</th><th class="num">count</th></tr></thead><tbody>
-{% for t in r.terms[:60] %}<tr><td>{{ t.term }}</td><td>{{ t.group }}</td><td class="num">{{ t.count }}</td></tr>{% endfor %}
-</tbody></table>{% if r.terms | length > 60 %}<p class="muted">{{ r.terms | length - 60 }} more rows in the JSON.</p>{% endif %}{% endif %}
+{% if r.extra %}<p class="muted">{% for key, value in r.extra.items() if not key.startswith("tvd:") %}{{ key }} = {{ value }}{% if not loop.last %}; {% endif %}{% endfor %}</p>{% endif %}
+{% if section.terms %}<h3>Terms behind the score</h3>
+<table><thead><tr>{% for cell in section.terms.header %}<th{% if not loop.first %} class="num"{% endif %}>{{ cell }}</th>{% endfor %}</tr></thead><tbody>
+{% for row in section.terms.rows[:60] %}<tr>{% for cell in row %}<td{% if not loop.first %} class="num"{% endif %}>{{ cell }}</td>{% endfor %}</tr>{% endfor %}
+</tbody></table>{% if section.terms.rows | length > 60 %}<p class="muted">{{ section.terms.rows | length - 60 }} more rows in the JSON.</p>{% endif %}{% endif %}
 {% for view in section.samples %}
 <section class="sample"><h3>{{ view.sample.id }}{% if view.sample.flagged %} <span class="fail">flagged</span>{% endif %} <span class="muted">score {{ view.sample.score }}</span></h3>
 <div><strong>Output</strong><div class="text">{{ view.highlighted }}</div></div>
@@ -87,10 +87,36 @@ class SampleView:
 
 
 @dataclass(frozen=True)
+class TermTable:
+    header: list[str]
+    rows: list[list[str]]
+
+
+@dataclass(frozen=True)
 class Section:
     result: CheckResult
     samples: list[SampleView]
     hidden: int
+    terms: TermTable | None
+
+
+def term_table(result: CheckResult) -> TermTable | None:
+    """The counts behind a bias score: one row per term (representation), or per target word with
+    a column per group and its distance from uniform (association), in the result's order."""
+    if not result.terms:
+        return None
+    groups = list(dict.fromkeys(term.group for term in result.terms))
+    if all(term.target is None for term in result.terms):
+        rows = [[term.term, *(f"{term.count:g}" if term.group == g else "" for g in groups)] for term in result.terms]
+        return TermTable(["term", *groups], rows)
+    counts: dict[str, dict[str, float]] = {}
+    for term in result.terms:
+        counts.setdefault(term.target or term.term, {})[term.group] = term.count
+    rows = [
+        [target, *(f"{by_group.get(g, 0):g}" for g in groups), f"{result.extra.get(f'tvd:{target}', 0):.3f}"]
+        for target, by_group in counts.items()
+    ]
+    return TermTable(["target", *groups, "distance"], rows)
 
 
 def highlight(text: str, findings: list[Finding]) -> Markup:
@@ -122,7 +148,7 @@ def sections(result: AuditResult) -> list[Section]:
         order = {s.id: i for i, s in enumerate(check.samples)}
         shown.sort(key=lambda s: (not s.flagged, order[s.id]))
         views = [SampleView(s, items[s.id], highlight(items[s.id].output, s.findings)) for s in shown]
-        built.append(Section(check, views, len(check.samples) - len(views)))
+        built.append(Section(check, views, len(check.samples) - len(views), term_table(check)))
     return built
 
 

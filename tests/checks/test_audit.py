@@ -112,3 +112,16 @@ def test_the_lexical_checks_import_no_torch() -> None:
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == ""
+
+
+def test_the_report_shows_the_counts_behind_a_bias_score(tmp_path: Path) -> None:
+    rows = [
+        {"id": "a", "output": "The nurse said she was tired."},
+        {"id": "b", "output": "The engineer said he was done."},
+    ]
+    outputs = _jsonl(tmp_path / "o.jsonl", rows)
+    code, _ = _audit("--check", "association", "--outputs", str(outputs), "--html", str(tmp_path / "html"))
+    assert code == 1  # 0.5 > 0.1
+    page = (tmp_path / "html" / "index.html").read_text(encoding="utf-8")
+    assert '<th class="num">female</th><th class="num">male</th><th class="num">distance</th>' in page
+    assert '<tr><td>engineer</td><td class="num">0</td><td class="num">1</td><td class="num">0.500</td></tr>' in page

@@ -68,7 +68,7 @@ class _HelmCheck(Check[RepresentationOptions]):
 
 class RepresentationCheck(_HelmCheck):
     name = "representation"
-    description = "HELM demographic representation: distance from uniform of group-word counts (lower is better)"
+    description = "HELM demographic representation: distance from uniform of group-word counts"
     options_model = RepresentationOptions
     example: ClassVar[CheckExample] = CheckExample(
         outputs=[
@@ -106,7 +106,7 @@ class RepresentationCheck(_HelmCheck):
 
 class AssociationCheck(_HelmCheck):
     name = "association"
-    description = "HELM stereotypical associations: group co-occurrence of professions and adjectives (lower is better)"
+    description = "HELM stereotypical associations: group co-occurrence of professions and adjectives"
     options_model = AssociationOptions
     example: ClassVar[CheckExample] = CheckExample(
         outputs=[
