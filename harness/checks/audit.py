@@ -31,7 +31,7 @@ from harness.suites.errors import OutputsError
 from harness.suites.jsonl import describe, parse_jsonl
 
 MAX_BYTES = 200_000_000
-OPTIONAL_FIELDS = ("source", "samples", "counterfactual")
+FIELD_OF = {"sources": "source", "samples": "samples", "counterfactuals": "counterfactual"}  # check input -> JSONL key
 
 
 class AuditItem(BaseModel):
@@ -230,9 +230,6 @@ def audit(checks: Sequence[str], inputs: AuditInputs, options: dict[str, dict[st
     )
 
 
-FIELD_OF = {"sources": "source", "samples": "samples", "counterfactuals": "counterfactual"}
-
-
 def _require(check: Check[Any], inputs: AuditInputs) -> None:
     columns: dict[str, Sequence[object]] = {
         "sources": inputs.sources,
@@ -241,7 +238,7 @@ def _require(check: Check[Any], inputs: AuditInputs) -> None:
     }
     for needed in sorted(check.needs):
         for number, value in zip(inputs.lines, columns[needed], strict=True):
-            if value is None:
+            if value is None or value == []:
                 hint = " (or give --sources)" if needed == "sources" else ""
                 raise HarnessError(
                     f"{check.name} needs {FIELD_OF[needed]!r} on every line{hint}", f"{inputs.display}:{number}:1"

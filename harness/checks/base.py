@@ -55,7 +55,7 @@ __all__ = [
     "file_hash",
 ]
 
-Field_ = Literal["sources", "samples", "counterfactuals"]
+InputField = Literal["sources", "samples", "counterfactuals"]
 DECIMALS = 6
 
 
@@ -140,7 +140,7 @@ class Check(ABC, Generic[OptionsT]):
     description: ClassVar[str] = ""
     version: ClassVar[int] = 1  # bump when the rules change: results are then not comparable
     options_model: ClassVar[type[CheckOptions]] = CheckOptions
-    needs: ClassVar[frozenset[Field_]] = frozenset()
+    needs: ClassVar[frozenset[InputField]] = frozenset()
     higher_is_better: ClassVar[bool] = True
     example: ClassVar[CheckExample]
 

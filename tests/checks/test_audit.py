@@ -77,12 +77,14 @@ def test_sources_from_a_separate_file(tmp_path: Path) -> None:
         ('{"id": "a", "output": "x"}\nnot json\n', ":2:1: not JSON"),
         ('{"id": "a", "output": "x", "samples": "one"}\n', ":1:1: 'samples' must be a list of strings"),
         ('{"id": "a", "output": "x"}\n', ":1:1: grounded needs 'source' on every line (or give --sources)"),
+        ('{"id": "a", "output": "x", "samples": []}\n', ":1:1: self_consistency needs 'samples' on every line"),
     ],
 )
 def test_bad_input_exits_2_with_file_and_line(tmp_path: Path, content: str, message: str) -> None:
     path = tmp_path / "o.jsonl"
     path.write_text(content, encoding="utf-8")
-    code, output = _audit("--check", "grounded", "--outputs", str(path))
+    check = "self_consistency" if "samples" in content else "grounded"
+    code, output = _audit("--check", check, "--outputs", str(path))
     assert code == 2
     assert f"{path}{message}" in output
     assert "Traceback" not in output
