@@ -25,6 +25,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, PrivateAttr, ValidationInfo, field_validator, model_validator
 
 from harness.bank.schema import Question
+from harness.checks.feedback import check_evidence, check_feedback
 from harness.errors import AnswerError, HarnessError
 from harness.kinds.base import MISSING, GradeContext, KindExample, Outcome, QuestionKind
 from harness.results import round_score
@@ -253,7 +254,7 @@ def _feedback(score: SuiteScore, answer: SystemOutputs) -> list[str]:
         if metric.fraction is not None and metric.worst:
             worst = ", ".join(f"{s.id} ({_number(s.score)})" for s in metric.worst)
             lines.append(f"Samples that pulled {metric.id} down most: {worst}.")
-    return lines
+    return lines + check_feedback(score.checks)
 
 
 def _metric_line(metric: MetricScore) -> str:
@@ -291,7 +292,7 @@ def _evidence(score: SuiteScore) -> dict[str, Any]:
         "samples": score.outputs.samples,
         "missing": list(score.missing),
         "metrics": [_metric_evidence(m) for m in score.metrics],
-    }
+    } | ({"checks": check_evidence(score.checks)} if score.checks else {})
 
 
 def _metric_evidence(metric: MetricScore) -> dict[str, Any]:

@@ -22,6 +22,7 @@ data:
 bootstrap: 0
 metrics:
   - metric: exact_match
+    points: {{curve: pass, at: 1}}
 checks:
 {checks}
 """
@@ -63,10 +64,10 @@ def test_harness_score_prints_the_checks_and_fails_on_a_gate(tmp_path: Path) -> 
 @pytest.mark.parametrize(
     ("checks", "sources", "message"),
     [
-        ("  - check: nope", True, ":10:12: unknown check 'nope' (known checks: association,"),
-        ("  - check: grounded\n    options: {colour: red}", True, ":11:14: grounded: bad options"),
-        ("  - check: counterfactual", True, ":10:12: counterfactual needs counterfactuals, which a suite's outputs"),
-        ("  - check: grounded", False, ":10:12: grounded needs a `source` on every item of the data set"),
+        ("  - check: nope", True, ":11:12: unknown check 'nope' (known checks: association,"),
+        ("  - check: grounded\n    options: {colour: red}", True, ":12:14: grounded: bad options"),
+        ("  - check: counterfactual", True, ":11:12: counterfactual needs counterfactuals, which a suite's outputs"),
+        ("  - check: grounded", False, ":11:12: grounded needs a `source` on every item of the data set"),
     ],
 )
 def test_a_bad_check_is_reported_at_its_line(tmp_path: Path, checks: str, sources: bool, message: str) -> None:
@@ -81,3 +82,22 @@ def test_a_suite_without_checks_scores_as_before(tmp_path: Path) -> None:
     suite = load_suite(path)
     score = score_system(suite, read_system(suite, _outputs(tmp_path, "GANs appeared in 2014.")))
     assert score.checks == [] and score.passed is None
+
+
+def test_a_generation_question_reports_its_checks_without_changing_points(tmp_path: Path) -> None:
+    from harness.bank.variants import draw_variant
+    from harness.kinds import GradeContext, kind_registry
+    from harness.kinds.generation import GenerationQuestion, SubmittedOutputs
+
+    kind = kind_registry().get("generation")
+    suite = _suite(tmp_path, "  - check: grounded")
+    outputs = _outputs(tmp_path, "GANs were introduced in 2016 by Yann LeCun.")
+    q = GenerationQuestion.model_validate({**kind.example.question, "suite": str(suite)})
+    result = kind.grade(q, SubmittedOutputs(outputs), GradeContext("s", "bank", draw_variant(q, "bank", "s")))
+    assert "grounded: 1 of 1 output(s) flagged; gate score >= 1 NOT met (reported, no points)." in result.feedback
+    assert any(line.startswith("s1: '2016': the source never gives '2016'") for line in result.feedback)
+    check = result.evidence["checks"][0]
+    assert (check["check"], check["passed"], check["flagged"]) == ("grounded", False, 1)
+    assert check["examples"][0]["findings"][0]["text"] == "2016"
+    # the points come from the metrics alone: exact match 0 -> 0 points, flagged or not
+    assert result.score == 0.0

@@ -1,0 +1,53 @@
+"""What a generation question says about its suite's checks: feedback lines and report evidence."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from harness.checks.result import SEVERITY_RANK, CheckResult, Finding
+
+SHOWN_SAMPLES = 3  # flagged outputs named per check
+
+
+def check_feedback(results: Sequence[CheckResult], shown: int = SHOWN_SAMPLES) -> list[str]:
+    """One line per check (verdict, outputs flagged), then up to ``shown`` flagged outputs each
+    with its most severe finding: the words, and why."""
+    lines = []
+    for result in results:
+        verdict = "met" if result.passed else "NOT met"
+        lines.append(
+            f"{result.check}: {result.n_flagged} of {result.n_samples} output(s) flagged; "
+            f"gate {result.gate_rule} {verdict} (reported, no points)."
+        )
+        for sample in result.flagged()[:shown]:
+            finding = _worst(sample.findings)
+            if finding is not None:
+                compared = f" Compared with: {finding.source_sentence!r}." if finding.source_sentence else ""
+                lines.append(f"{sample.id}: {finding.text!r}: {finding.evidence}.{compared}")
+    return lines
+
+
+def check_evidence(results: Sequence[CheckResult], shown: int = SHOWN_SAMPLES) -> list[dict[str, Any]]:
+    """Each check's verdict, signature and the findings of its first ``shown`` flagged outputs."""
+    return [
+        {
+            "check": r.check,
+            "score": r.score,
+            "gate": r.gate_rule,
+            "passed": r.passed,
+            "flagged": r.n_flagged,
+            "samples": r.n_samples,
+            "signature": str(r.signature),
+            "examples": [
+                {"id": s.id, "findings": [f.model_dump() for f in s.findings if f.severity != "low"]}
+                for s in r.flagged()[:shown]
+            ],
+        }
+        for r in results
+    ]
+
+
+def _worst(findings: Sequence[Finding]) -> Finding | None:
+    ranked = sorted(findings, key=lambda f: (-SEVERITY_RANK[f.severity], f.start))
+    return ranked[0] if ranked else None
