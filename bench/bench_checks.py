@@ -99,9 +99,14 @@ def entity_overlap(outputs: Sequence[str], sources: Sequence[str]) -> list[bool]
     return flagged
 
 
-def harness_grounded(outputs: Sequence[str], sources: Sequence[str]) -> list[bool]:
+def cold() -> None:
+    """Empty the word caches, so no run inherits another's work."""
     for cached in (stem, text._is_content_word, text._number):
-        cached.cache_clear()  # no run inherits another's word caches
+        cached.cache_clear()
+
+
+def harness_grounded(outputs: Sequence[str], sources: Sequence[str]) -> list[bool]:
+    cold()
     result = GroundedCheck().run(list(outputs), sources=list(sources))
     return [s.flagged for s in result.samples]
 
@@ -144,7 +149,8 @@ def main() -> int:
             encoding="utf-8",
         )  # fmt: skip
         assert len(read_outputs(path).ids) == args.outputs
-        audit = timed(lambda: run_audit("grounded", str(path), json_out=str(Path(folder) / "r.json")), args.runs)
+        json_out = str(Path(folder) / "r.json")
+        audit = timed(lambda: (cold(), run_audit("grounded", str(path), json_out=json_out)), args.runs)
 
     test = [i for i in load_labeled(LABELED) if i.split == "test"]
     ours_accuracy = balanced_accuracy(test, harness_grounded([i.output for i in test], [i.source for i in test]))
