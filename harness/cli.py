@@ -344,8 +344,11 @@ def score(
     worse = [c.id for c in result.comparisons if c.verdict() == "worse"]
     if check and (result.passed is False or worse):
         missed = [m.id for m in result.metrics if m.passed is False]
-        reasons = ([f"threshold missed by {', '.join(missed)}"] if missed else []) + (
-            [f"significantly worse than the baseline on {', '.join(worse)}"] if worse else []
+        flagged = [c.check for c in result.checks if not c.passed]
+        reasons = (
+            ([f"threshold missed by {', '.join(missed)}"] if missed else [])
+            + ([f"check gate failed: {', '.join(flagged)}"] if flagged else [])
+            + ([f"significantly worse than the baseline on {', '.join(worse)}"] if worse else [])
         )
         raise CheckFailed("check failed: " + "; ".join(reasons))
 
