@@ -5,6 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,8 +32,6 @@ def pytest_configure(config: pytest.Config) -> None:
     and reference results cached by one test are what the next one finds. Set
     ``HARNESS_CACHE`` yourself to reuse a cache across sessions."""
     if "HARNESS_CACHE" not in os.environ:
-        import tempfile
-
         os.environ["HARNESS_CACHE"] = _SESSION_CACHE[0] = tempfile.mkdtemp(prefix="harness-test-cache-")
 
 
@@ -36,9 +39,10 @@ _SESSION_CACHE = [""]  # the cache this session made, removed at its end
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
+    if _BACKGROUND.thread is not None:
+        _BACKGROUND.thread.join()
+        shutil.rmtree(_BACKGROUND.out.parent, ignore_errors=True)
     if _SESSION_CACHE[0]:
-        import shutil
-
         shutil.rmtree(_SESSION_CACHE[0], ignore_errors=True)
         os.environ.pop("HARNESS_CACHE", None)
 
@@ -46,7 +50,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 # Markers that follow from where a test lives or what it uses, so they cannot drift:
 # `pytest -m "not slow"` is the inner loop, `-m sandbox` the attacks and the code cohort.
 _MARKS_BY_FOLDER = {"security": ("sandbox", "slow"), "browser": ("browser", "slow")}
-_SLOW_FIXTURES = {"sample_cohort"}
+_SLOW_FIXTURES = {"sample_cohort", "built"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -56,6 +60,76 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(name)
         if _SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker("slow")
+    # Modules with slow tests run last, so that the session's expensive resources (below)
+    # are prepared in the background while the quick tests run. Whole modules move, so
+    # module-scoped fixtures are still set up once.
+    slow_modules = {item.module for item in items if item.get_closest_marker("slow")}  # type: ignore[attr-defined]
+    items.sort(key=lambda item: item.module in slow_modules)  # type: ignore[attr-defined]
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    if session.config.option.collectonly:
+        return
+    needed = set().union(*(getattr(item, "fixturenames", ()) for item in session.items))
+    if needed & _SLOW_FIXTURES:
+        _BACKGROUND.start(build_cohort="sample_cohort" in needed)
+
+
+class _SessionResources:
+    """The tiny models (trained, about a minute on one core) and the sample cohort graded by
+    `harness grade` (most of another), prepared in a background thread as soon as collection
+    shows that a selected test needs them, into the session's cache and temporary folder.
+    The fixtures wait for them; the quick tests run meanwhile."""
+
+    def __init__(self) -> None:
+        self.thread: threading.Thread | None = None
+        self.models_built = threading.Event()
+        self.out = Path()
+        self.failures: list[str] = []
+
+    def start(self, build_cohort: bool) -> None:
+        self.out = Path(tempfile.mkdtemp(prefix="harness-sample-cohort-")) / "out"
+        self.thread = threading.Thread(target=self._prepare, args=(build_cohort,), daemon=True)
+        self.thread.start()
+
+    def _prepare(self, build_cohort: bool) -> None:
+        python = sys.executable
+        try:
+            self._run([python, "-m", "harness.models"], "building the tiny models")
+        finally:  # a waiter must never hang, whatever happened
+            self.models_built.set()
+        if build_cohort:
+            grade = ["grade", "question_bank", "-s", "submissions/sample-cohort", "-o", str(self.out)]
+            grade += ["--format", "json,html,csv", "--today", GOLDEN_TODAY.isoformat()]
+            cli = ["-c", "from harness.cli import main; main()"]  # the `harness` command, in this interpreter
+            self._run([python, *cli, *grade], "grading the sample cohort")
+
+    def _run(self, argv: list[str], what: str) -> None:
+        # relative paths, as a user would type them: locations in the results are relative too
+        env = {**os.environ, "HARNESS_SEED_SECRET": GOLDEN_SEED_SECRET}
+        done = subprocess.run(argv, cwd=REPO, env=env, capture_output=True, text=True)
+        if done.returncode != 0:
+            self.failures.append(f"{what} exited {done.returncode}: {(done.stdout + done.stderr)[-3000:]}")
+
+    def wait(self, models_only: bool = False) -> None:
+        """Wait for the background work (started now if collection did not start it)."""
+        if self.thread is None:
+            self.start(build_cohort=not models_only)
+        assert self.thread is not None
+        if models_only:
+            self.models_built.wait()
+        else:
+            self.thread.join()
+        assert not self.failures, "\n".join(self.failures)
+
+
+_BACKGROUND = _SessionResources()
+
+
+def wait_for_session_resources(models_only: bool = False) -> None:
+    """The session's tiny models are built and (unless ``models_only``) its sample cohort
+    graded; see :class:`_SessionResources`."""
+    _BACKGROUND.wait(models_only)
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -105,22 +179,11 @@ class SampleCohortRun:
 
 
 @pytest.fixture(scope="session")
-def sample_cohort(tmp_path_factory: pytest.TempPathFactory) -> SampleCohortRun:
-    from harness import api
-    from harness.results import dump_json
+def sample_cohort() -> SampleCohortRun:
+    from harness.results import CohortResult, dump_json
 
-    out = tmp_path_factory.mktemp("sample-cohort")
-    # relative paths, as a user would type them: locations in the results are relative too
-    with pytest.MonkeyPatch.context() as mp:
-        mp.chdir(REPO)
-        run = api.grade(
-            ["question_bank"],
-            "submissions/sample-cohort",
-            out,
-            ["json", "html", "csv"],
-            GOLDEN_TODAY,
-            seed_secret=GOLDEN_SEED_SECRET,
-        )
+    wait_for_session_resources()
+    out = _BACKGROUND.out
     text = (out / "results.json").read_text(encoding="utf-8")
-    assert text == dump_json(run.cohort), "results.json differs from the result it was written from"
+    assert text == dump_json(CohortResult.model_validate_json(text)), "results.json is not the log's own JSON"
     return SampleCohortRun(out, text)

@@ -34,7 +34,9 @@ def built() -> BuiltModels:
     pytest.importorskip("torch")
     pytest.importorskip("transformers")
     from harness.models import build, default_cache_dir, names
+    from tests.conftest import wait_for_session_resources
 
+    wait_for_session_resources(models_only=True)  # trained in the background: build() below finds them cached
     cache_dir = default_cache_dir()
     folders: dict[str, Path] = {}
     seconds: dict[str, float] = {}

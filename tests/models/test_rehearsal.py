@@ -62,6 +62,7 @@ def run_probe(folders: tuple[Path, ...], gpt2: str) -> dict[str, Any]:
     return dict(events["probe"]["value"]["__dict__"])
 
 
+@pytest.mark.sandbox
 @pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewrap not installed")
 def test_jobs_fork_from_a_single_threaded_rehearsed_zygote(built: BuiltModels) -> None:
     gpt2 = str(built.folders["tiny-gpt2"])

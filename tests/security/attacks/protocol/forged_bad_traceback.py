@@ -29,6 +29,12 @@ def echo(x):
 
 
 def big():
-    send({"event": "result", "id": "big", "ok": False,
-          "error": {"type": "ValueError", "message": "m", "traceback": {"line": 1}}})
+    send(
+        {
+            "event": "result",
+            "id": "big",
+            "ok": False,
+            "error": {"type": "ValueError", "message": "m", "traceback": {"line": 1}},
+        }
+    )
     return 0.0

@@ -29,6 +29,12 @@ def echo(x):
 
 
 def big():
-    send({"event": "result", "id": "big", "ok": True,
-          "value": {"__ndarray__": {"dtype": "float64", "shape": [1], "data": [10**400]}}})
+    send(
+        {
+            "event": "result",
+            "id": "big",
+            "ok": True,
+            "value": {"__ndarray__": {"dtype": "float64", "shape": [1], "data": [10**400]}},
+        }
+    )
     return 0.0
