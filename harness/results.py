@@ -143,23 +143,6 @@ class StudentResult(Record):
     def percent(self) -> float:
         return 100.0 * self.score / self.max_score if self.max_score else 0.0
 
-    def for_student(self) -> StudentResult:
-        """This record as it may be handed back: unreleased answers and feedback removed.
-
-        For every question with ``reveal`` False the expected answer leaves the evidence and
-        the feedback is withheld (bank feedback often states the answer).
-        """
-        questions = [q if q.reveal else _withheld(q) for q in self.questions]
-        return self.model_copy(update={"questions": questions})
-
-
-WITHHELD = "Feedback for this question is not released yet."
-
-
-def _withheld(question: QuestionResult) -> QuestionResult:
-    evidence = {k: v for k, v in question.evidence.items() if k != "expected"}
-    return question.model_copy(update={"evidence": evidence, "feedback": [WITHHELD]})
-
 
 class CohortResult(Record):
     schema_version: int = SCHEMA_VERSION
