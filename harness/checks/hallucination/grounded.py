@@ -6,20 +6,32 @@ Each output sentence is aligned with the source sentences that share most of its
 - **numbers** and **dates** ("7 million" = "7,000,000" = "7M"; years): a value the aligned
   sentences do not hold is flagged, *high* when the source holds it nowhere, *medium* when it
   stands elsewhere in the source (a number moved to the wrong statement);
-- **entities** (capitalised names): the same rule;
-- **negation**: the output sentence and its best source sentence disagree on negation;
+- **entities** (capitalised names): the same rule; an acronym and its expansion are one name
+  ("GANs" = "Generative Adversarial Networks", "VAEs" = "Variational autoencoders"): the initials
+  of consecutive content or capitalised words of the source (or of the output, for an acronym
+  the source uses), singular or plural, plus :data:`COURSE_ACRONYMS` for the few whose letters
+  are not initials;
+- **negation**: the output sentence and its best source sentence disagree on negation ("not
+  just X" asserts X, so it is no negation);
 - **contradiction**: an output word whose antonym (``data/antonyms.yaml``) stands in the aligned
-  source sentence while the word itself does not;
-- **unsupported**: the share of the sentence's content words found anywhere in the source is
-  below ``support``; the words no source sentence holds are listed.
+  source sentence while the word itself does not, unless the source holds both the word and its
+  opposite (a contrast the source draws: "discriminative" ... "Generative AI flips the job");
+- **unsupported**: the share of the sentence's content words (fillers such as "basically" left
+  out) found anywhere in the source is below ``support``; the words no source sentence holds are
+  listed.
+
+Only findings at ``min_severity`` or above lower the score: a sentence with a *medium*
+substitution alone (mostly a synonym) counts as supported.
 
 A finding carries the span, the aligned source sentence (or the note that nothing supports
-it) and the evidence in words. Thresholds were chosen on the dev split of the labeled set
+it) and the evidence in words. Thresholds were chosen on the dev splits of the labeled sets
 (``docs/checks.md``).
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import ClassVar
@@ -35,18 +47,40 @@ from harness.checks.hallucination.align import (
     index_sentence,
     index_source,
 )
-from harness.checks.result import NOTHING_SUPPORTS_IT, Finding, Severity
-from harness.checks.text import Quantity, Sentence, Token, entity_spans, is_content, sentences, stem
+from harness.checks.result import NOTHING_SUPPORTS_IT, SEVERITY_RANK, Finding, Severity
+from harness.checks.text import (
+    Quantity,
+    Sentence,
+    Token,
+    entity_spans,
+    is_content,
+    is_negation,
+    sentences,
+    stem,
+)
 
 MAX_SUBSTITUTION = 3  # words on either side of a replacement
 ANTONYMS_FILE = Path(__file__).resolve().parent.parent / "data" / "antonyms.yaml"
+# Acronyms whose letters are not the initials of their words, as the course material spells them
+# out (../shared/seeds: "Variational Autoencoders (VAEs)", "Using Autoencoder (AE)"); every other
+# acronym is linked to its expansion by the initials of the source's own words.
+COURSE_ACRONYMS: dict[str, tuple[str, ...]] = {"vae": ("variational", "autoencoder"), "ae": ("autoencoder",)}
+MAX_ACRONYM = 5  # words an acronym may stand for
+# Intensifiers and hedges: they state nothing the source could fail to support.
+FILLERS = frozenset(
+    "basically really actually very quite just also simply truly literally essentially somewhat rather".split()
+)
+# "not just X": X is asserted, not denied
+NOT_NEGATING = frozenset({"just", "only", "merely", "simply"})
 
 
 class GroundedOptions(SampleCheckOptions):
-    """Defaults chosen on the dev split of ``tests/data/checks/grounded.yaml`` (docs/checks.md)."""
+    """Defaults chosen on the dev splits of ``tests/data/checks/grounded.yaml`` (synthetic edits) and
+    ``tests/data/checks/abstractive.yaml`` (real summaries): the best mean balanced accuracy
+    (docs/checks.md)."""
 
     min_severity: Severity = "high"  # substitutions (medium) are shown but flag nothing: synonyms look alike
-    support: float = Field(default=0.75, ge=0, le=1)  # least share of a sentence's content words the source holds
+    support: float = Field(default=0.2, ge=0, le=1)  # least share of a sentence's content words the source holds
     scope: int = Field(default=2, ge=1)  # source sentences an output sentence is compared with for names/numbers
     min_overlap: float = Field(default=0.3, ge=0, le=1)  # least overlap for a negation or antonym comparison
 
@@ -90,18 +124,22 @@ class GroundedCheck(SampleCheck[GroundedOptions]):
         output = inputs.outputs[index]
         findings: list[Finding] = []
         flagged_sentences = 0
+        floor = SEVERITY_RANK[self.options.min_severity]
         parts = sentences(output)
         supports = []
         for part in parts:
             found, support = self._check_sentence(part, source)
             supports.append(support)
             findings += found
-            flagged_sentences += any(f.severity != "low" for f in found)
+            # only findings that would flag the output lower its score: a substitution (medium) is
+            # mostly a synonym, and counting it marked honest paraphrases down
+            flagged_sentences += any(SEVERITY_RANK[f.severity] >= floor for f in found)
         score = 1.0 - flagged_sentences / len(parts) if parts else 1.0
         details = {"sentences": float(len(parts)), "support": min(supports) if supports else 1.0}
         return SampleOutcome(score=score, findings=findings, details=details)
 
     def _check_sentence(self, part: Sentence, source: SourceIndex) -> tuple[list[Finding], float]:
+        source = _link_acronyms(part, source)
         sentence = index_sentence(part)
         matches = best_matches(sentence, source, self.options.scope)
         if not matches:
@@ -119,7 +157,7 @@ class GroundedCheck(SampleCheck[GroundedOptions]):
         for score, candidate in matches:
             if score < self.options.min_overlap:
                 continue
-            found = self._contradictions(sentence, candidate, supported) + _substitutions(sentence, candidate)
+            found = self._contradictions(sentence, candidate, supported, source) + _substitutions(sentence, candidate)
             found = [f for f in found if (f.start, f.end) not in covered]
             covered |= {(f.start, f.end) for f in found}
             findings += found
@@ -176,10 +214,10 @@ class GroundedCheck(SampleCheck[GroundedOptions]):
         return findings
 
     def _negation(self, sentence: IndexedSentence, best: IndexedSentence) -> list[Finding]:
-        if sentence.negated == best.negated:
+        if _negated(sentence) == _negated(best):
             return []
         part = sentence.sentence
-        if sentence.negation is not None and sentence.negated:
+        if sentence.negation is not None and _negated(sentence):
             cue = sentence.negation
             evidence = f"the output negates ({cue.text!r}) what the source states"
             return [_finding(cue.start, cue.end, cue.text, "negation", "high", evidence, best.sentence.text)]
@@ -188,15 +226,18 @@ class GroundedCheck(SampleCheck[GroundedOptions]):
         return [_finding(target[0], target[1], target[2], "negation", "high", evidence, best.sentence.text)]
 
     def _contradictions(
-        self, sentence: IndexedSentence, best: IndexedSentence, supported: frozenset[str]
+        self, sentence: IndexedSentence, best: IndexedSentence, supported: frozenset[str], source: SourceIndex
     ) -> list[Finding]:
         """Output words whose opposite stands in ``best`` while no aligned sentence (``supported``:
-        their stems) holds the word itself."""
+        their stems) holds the word itself, and the source does not draw the contrast itself."""
         table = antonyms()
         findings = []
         for token in sentence.sentence.tokens:
             word = token.stem
-            opposite = (table.get(word, frozenset()) | _negative_prefixed(word)) & best.stems
+            opposites = table.get(word, frozenset()) | _negative_prefixed(word)
+            opposite = opposites & best.stems
+            if token.lower in best.lowers or _restated_contrast(token, opposites, source):
+                continue
             if opposite and word not in supported:
                 evidence = f"the source says {', '.join(sorted(opposite))!r} where the output says {token.text!r}"
                 findings.append(
@@ -207,7 +248,7 @@ class GroundedCheck(SampleCheck[GroundedOptions]):
     def _unsupported(
         self, part: Sentence, source: SourceIndex, aligned: str | None, skip: set[str]
     ) -> tuple[float, list[Finding]]:
-        content = [t for t in part.tokens if is_content(t) and t.stem not in skip]
+        content = [t for t in part.tokens if is_content(t) and t.stem not in skip and t.lower not in FILLERS]
         if not content:
             return 1.0, []
         missing = [t for t in content if t.stem not in source.stems and t.lower not in source.lowers]
@@ -219,6 +260,71 @@ class GroundedCheck(SampleCheck[GroundedOptions]):
         if aligned is None:
             return support, [_nothing(part, "unsupported", "high", evidence)]
         return support, [_finding(part.start, part.end, part.text, "unsupported", "high", evidence, aligned)]
+
+
+_ACRONYM = re.compile(rf"^[A-Z]{{2,{MAX_ACRONYM}}}s?$")
+
+
+def _acronym(token: Token) -> str | None:
+    """The singular, lowercase letters of an acronym-looking word ("VAEs" -> "vae"), else None."""
+    if not _ACRONYM.match(token.text):
+        return None
+    text = token.text[:-1] if token.text.endswith("s") else token.text
+    return text.lower()
+
+
+def _expansions(part: Sentence) -> dict[str, list[tuple[Token, ...]]]:
+    """The acronyms a sentence's own words spell: the initials of every run of two to five
+    consecutive content or capitalised words ("Large language models" -> "llm"), and the course
+    acronyms (:data:`COURSE_ACRONYMS`) whose words all stand in it."""
+    tokens = part.tokens
+    found: dict[str, list[tuple[Token, ...]]] = {}
+    for begin in range(len(tokens)):
+        for end in range(begin + 2, min(begin + MAX_ACRONYM, len(tokens)) + 1):
+            run = tokens[begin:end]
+            if not all(is_content(t) or t.text[0].isupper() for t in run):
+                break
+            if part.text[run[-2].end - part.start : run[-1].start - part.start].strip(" -"):
+                break
+            found.setdefault("".join(t.lower[0] for t in run), []).append(run)
+    stems = {t.stem: t for t in tokens}
+    for letters, words in COURSE_ACRONYMS.items():
+        if all(stem(w) in stems for w in words):
+            found.setdefault(letters, []).append(tuple(stems[stem(w)] for w in words))
+    return found
+
+
+def _link_acronyms(output: Sentence, source: SourceIndex) -> SourceIndex:
+    """``source`` with acronyms and their expansions linked both ways: a source sentence that
+    spells out an acronym of the output ("Variational autoencoders" for "VAEs") holds that
+    acronym, and one that holds an acronym the output spells out holds the output's words."""
+    spelled = _expansions(output)
+    wanted = {letters: token for token in output.tokens if (letters := _acronym(token)) is not None}
+    if not wanted and not spelled:
+        return source
+    linked = []
+    for indexed in source.sentences:
+        stems, lowers = set(indexed.stems), set(indexed.lowers)
+        expansions = _expansions(indexed.sentence)
+        for letters, token in wanted.items():
+            if letters in expansions:
+                stems.add(token.stem)
+                lowers.add(token.lower)
+        for token in indexed.sentence.tokens:
+            letters = _acronym(token)
+            for run in spelled.get(letters or "", []):
+                stems |= {t.stem for t in run if is_content(t)}
+                lowers |= {t.lower for t in run}
+            for word in COURSE_ACRONYMS.get(letters or "", ()):
+                stems.add(stem(word))
+                lowers.add(word)
+        linked.append(replace(indexed, stems=frozenset(stems), lowers=frozenset(lowers)))
+    return replace(
+        source,
+        sentences=tuple(linked),
+        stems=frozenset().union(*(s.stems for s in linked)),
+        lowers=frozenset().union(*(s.lowers for s in linked)),
+    )
 
 
 def _finding(
@@ -238,6 +344,25 @@ def _finding(
 
 def _nothing(part: Sentence, kind: str, severity: Severity, evidence: str) -> Finding:
     return _finding(part.start, part.end, part.text, kind, severity, evidence, None)
+
+
+def _negated(sentence: IndexedSentence) -> bool:
+    """Whether the sentence denies what it says: an odd number of negations, leaving out "not"
+    before "just", "only", "merely", "simply" ("not just labelling" asserts the labelling)."""
+    tokens = sentence.sentence.tokens
+    cues = [
+        i
+        for i, t in enumerate(tokens)
+        if is_negation(t) and not (t.lower == "not" and i + 1 < len(tokens) and tokens[i + 1].lower in NOT_NEGATING)
+    ]
+    return len(cues) % 2 == 1
+
+
+def _restated_contrast(token: Token, opposites: frozenset[str], source: SourceIndex) -> bool:
+    """Whether the source holds the word as well as its opposite: it draws the contrast itself
+    ("generative AI flips the job around" after "discriminative"; "encode ... then decode"),
+    so an output that names one side restates that contrast rather than contradicting it."""
+    return token.stem in source.stems and bool(opposites & source.stems)
 
 
 NEGATIVE_PREFIXES = ("un", "in", "im", "ir", "il", "dis", "non")
