@@ -162,7 +162,8 @@ def main() -> None:
     """genai-harness: grade quizzes, code and generated outputs for a Generative-AI course.
 
     Exit codes: 0 success, 1 a verdict that failed (a missed threshold, a check that did not
-    hold), 2 bad input or setup, 130/143 interrupted (SIGINT/SIGTERM).
+    hold), 2 bad input or setup, 3 a bug in harness (HARNESS_TRACEBACK=1 shows its
+    traceback), 130/143 interrupted (SIGINT/SIGTERM).
     """
 
 

@@ -187,3 +187,33 @@ def sample_cohort() -> SampleCohortRun:
     text = (out / "results.json").read_text(encoding="utf-8")
     assert text == dump_json(CohortResult.model_validate_json(text)), "results.json is not the log's own JSON"
     return SampleCohortRun(out, text)
+
+
+def build_tiny_gpt2(folder: Path, sentences: list[str]) -> Path:
+    """A 2-layer GPT-2 in ``folder`` with a word-level tokenizer trained on ``sentences``, so
+    every word of them is in its vocabulary (random weights, seed 0; never downloaded)."""
+    torch = pytest.importorskip("torch")
+    transformers = pytest.importorskip("transformers")
+    from tokenizers import Tokenizer, models, pre_tokenizers, trainers
+
+    tokenizer = Tokenizer(models.WordLevel(unk_token="<unk>"))
+    tokenizer.pre_tokenizer = pre_tokenizers.Whitespace()
+    trainer = trainers.WordLevelTrainer(special_tokens=["<unk>", "<pad>", "<bos>", "<eos>"])
+    tokenizer.train_from_iterator(sentences, trainer)
+    fast = transformers.PreTrainedTokenizerFast(
+        tokenizer_object=tokenizer, unk_token="<unk>", pad_token="<pad>", bos_token="<bos>", eos_token="<eos>"
+    )
+    fast.save_pretrained(folder)
+    config = transformers.GPT2Config(
+        n_layer=2,
+        n_head=2,
+        n_embd=32,
+        n_positions=64,
+        vocab_size=len(fast),
+        bos_token_id=fast.bos_token_id,
+        eos_token_id=fast.eos_token_id,
+        pad_token_id=fast.pad_token_id,
+    )
+    torch.manual_seed(0)
+    transformers.GPT2LMHeadModel(config).save_pretrained(folder)
+    return folder

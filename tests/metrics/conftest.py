@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import build_tiny_gpt2
+
 SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
 
 # Course-flavoured sentences, used when the shared seed texts are not beside the repository.
@@ -67,29 +69,4 @@ def another_system(references: list[str], seed: int) -> list[str]:
 @pytest.fixture(scope="session")
 def tiny_lm(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A 2-layer GPT-2 with a word-level tokenizer trained on four sentences (never downloaded)."""
-    torch = pytest.importorskip("torch")
-    transformers = pytest.importorskip("transformers")
-    from tokenizers import Tokenizer, models, pre_tokenizers, trainers
-
-    folder = tmp_path_factory.mktemp("tiny-gpt2")
-    tokenizer = Tokenizer(models.WordLevel(unk_token="<unk>"))
-    tokenizer.pre_tokenizer = pre_tokenizers.Whitespace()
-    trainer = trainers.WordLevelTrainer(special_tokens=["<unk>", "<pad>", "<bos>", "<eos>"])
-    tokenizer.train_from_iterator(TINY_LM_SENTENCES, trainer)
-    fast = transformers.PreTrainedTokenizerFast(
-        tokenizer_object=tokenizer, unk_token="<unk>", pad_token="<pad>", bos_token="<bos>", eos_token="<eos>"
-    )
-    fast.save_pretrained(folder)
-    config = transformers.GPT2Config(
-        n_layer=2,
-        n_head=2,
-        n_embd=32,
-        n_positions=64,
-        vocab_size=len(fast),
-        bos_token_id=fast.bos_token_id,
-        eos_token_id=fast.eos_token_id,
-        pad_token_id=fast.pad_token_id,
-    )
-    torch.manual_seed(0)
-    transformers.GPT2LMHeadModel(config).save_pretrained(folder)
-    return folder
+    return build_tiny_gpt2(tmp_path_factory.mktemp("tiny-gpt2"), TINY_LM_SENTENCES)
