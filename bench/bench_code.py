@@ -38,7 +38,7 @@ from harness.bank.loader import BankQuestion
 from harness.grading import code_runner
 from harness.grading.code_runner import CodeRunner
 from harness.kinds.code import CodeQuestion, StudentCode
-from harness.sandbox.select import sandbox_named
+from harness.sandbox.selection import sandbox_named
 
 BANK = Path("question_bank/coding.yaml")
 SEED = 20261123

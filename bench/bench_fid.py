@@ -4,7 +4,7 @@ Run from the repository root::
 
     .venv/bin/python bench/bench_fid.py [--images 2000] [--size 64] [--batch-size 50]
 
-Writes seeded procedural art (``harness.metrics.image.procedural``) as PNGs into a temporary
+Writes seeded procedural art (``harness.images.procedural``) as PNGs into a temporary
 folder: ``--images`` "real" and as many "generated" images (shift 0.5). Then, for the first
 quarter, half and all of each set (500, 1,000 and 2,000 images by default), two children each
 score FID with the offline extractor in a fresh process (``--runs`` times: median time,
@@ -102,7 +102,7 @@ def _sizes(images: int) -> tuple[int, ...]:
 
 def _write_data(root: Path, images: int, size: int) -> None:
     """The full sets, plus folders of links holding the first n images of each for every size."""
-    from harness.metrics.image.procedural import write_real_and_generated
+    from harness.images.procedural import write_real_and_generated
 
     write_real_and_generated(root / "all", images, shift=SHIFT, seed=SEED, size=size)
     for n in _sizes(images):

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 from harness.sandbox.base import RunRequest
-from harness.sandbox.select import sandbox_named
+from harness.sandbox.selection import sandbox_named
 
 TARGET_MS = 10.0
 

@@ -93,7 +93,7 @@ def grade(
         SubmissionError: the cohort cannot be read at all.
         UnknownPluginError: an unknown report format or sandbox.
         HarnessError: code questions, and a sandbox that cannot isolate them (see
-            :func:`harness.sandbox.select.sandbox_for_cohort`); an ``out`` that is a file,
+            :func:`harness.sandbox.selection.sandbox_for_cohort`); an ``out`` that is a file,
             holds files harness did not write, or cannot be written (all before grading).
     """
     loaded = load(banks)
@@ -143,7 +143,7 @@ def check(
     if not plan.has_code:
         return grade_student(plan, submission)
     from harness.grading.code_runner import CodeRunner
-    from harness.sandbox.select import default_sandbox
+    from harness.sandbox.selection import default_sandbox
 
     with CodeRunner(default_sandbox()) as runner:  # your own code: the process backend is fine
         result = grade_student(replace(plan, code_runner=runner), submission)
@@ -203,7 +203,7 @@ def _code_runner(plan: GradingPlan, sandbox: str, unsafe: bool, seed_secret: str
         yield None
         return
     from harness.grading.code_runner import CodeRunner
-    from harness.sandbox.select import sandbox_for_cohort
+    from harness.sandbox.selection import sandbox_for_cohort
 
     with CodeRunner(sandbox_for_cohort(sandbox, unsafe), seed_secret=seed_secret) as runner:
         yield runner
@@ -304,7 +304,7 @@ def validate_solutions(
     :mod:`harness.grading.solution_check`); a wrong solution that only some draws catch is a
     warning."""
     from harness.grading.solution_check import DRAWS, check_solutions
-    from harness.sandbox.select import default_sandbox, sandbox_named
+    from harness.sandbox.selection import default_sandbox, sandbox_named
 
     backend = sandbox_named(sandbox) if sandbox else default_sandbox()
     return [

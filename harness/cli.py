@@ -294,7 +294,7 @@ def sandbox() -> None:
 def doctor(name: str) -> None:
     """Run real attacks against a backend and report what holds on this machine."""
     from harness.sandbox.doctor import run_checks
-    from harness.sandbox.select import sandbox_named
+    from harness.sandbox.selection import sandbox_named
 
     backend = sandbox_named(name)
     reason = backend.unavailable_reason()

@@ -95,7 +95,7 @@ class _SessionResources:
     def _prepare(self, build_cohort: bool) -> None:
         python = sys.executable
         try:
-            self._run([python, "-m", "harness.models"], "building the tiny models")
+            self._run([python, "-m", "harness.course_models"], "building the tiny models")
         finally:  # a waiter must never hang, whatever happened
             self.models_built.set()
         if build_cohort:

@@ -19,7 +19,7 @@ from click.testing import CliRunner, Result
 from harness.cli import main
 from harness.kinds import kind_registry
 from harness.kinds.code import EXAMPLES
-from harness.sandbox import select
+from harness.sandbox import selection as select
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 KINDS = ["choice", "code", "generation", "matching", "numeric", "ordering", "text", "true_false"]

@@ -12,7 +12,7 @@ from harness.bank.variants import draw_variant
 from harness.grading.code_runner import CodeRunner
 from harness.kinds import MISSING, GradeContext, QuestionKind, kind_registry
 from harness.results import Status
-from harness.sandbox.select import default_sandbox
+from harness.sandbox.selection import default_sandbox
 
 KINDS = kind_registry().names()
 NOT_AN_ANSWER = {"__not_an_answer__": [[1]]}

@@ -224,7 +224,7 @@ class CodeRunner:
             if name in self._model_folders:
                 return self._model_folders[name]
         if self._models is None:
-            from harness.models.tiny import build
+            from harness.course_models.tiny import build
 
             path: Path = build(name, self.cache_dir)
         else:

@@ -13,11 +13,8 @@ neither answer nor feedback, and feedback such as "P(X = 1) = p" often gives the
 
 from __future__ import annotations
 
-import hashlib
 import json
-import re
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -30,6 +27,7 @@ from markupsafe import Markup
 from harness.reports import Reporter
 from harness.reports.charts import Chart, difficulty_chart, format_coordinate, histogram_chart
 from harness.reports.markdown import render_inline_markdown, render_markdown
+from harness.reports.names import HASH_PREFIX, student_file_stems
 from harness.reports.release import Withheld, released, withheld
 from harness.reports.stats import (
     REVIEW_THRESHOLD,
@@ -51,7 +49,6 @@ from harness.results import (
 )
 
 TEMPLATES = Path(__file__).parent / "templates"
-HASH_PREFIX = 12  # hex digits of a hash shown in headers and used in hashed file names
 STATUS_LABELS = {
     Status.CORRECT.value: "Correct",
     Status.PARTIAL.value: "Partly correct",
@@ -124,43 +121,6 @@ def _environment() -> Environment:
         hash_prefix=HASH_PREFIX,
     )
     return env
-
-
-# ------------------------------------------------------------------------------ file names
-
-_SAFE_STEM = re.compile(r"[A-Za-z0-9_.-]{1,64}")
-_UNSAFE_RUN = re.compile(r"[^A-Za-z0-9_-]+")
-_WINDOWS_RESERVED = frozenset(
-    {"con", "prn", "aux", "nul"} | {f"com{i}" for i in range(10)} | {f"lpt{i}" for i in range(10)}
-)
-
-
-def safe_file_stem(student_id: str) -> str:
-    """A file name stem for ``student_id``: the id itself when it is plainly safe, else hashed.
-
-    Safe means 1-64 characters of ``[A-Za-z0-9_.-]``, not starting with a dot and not a
-    Windows device name. Anything else becomes its safe characters plus 12 hex digits of
-    its SHA-256, so two ids never share a file.
-    """
-    plain = (
-        _SAFE_STEM.fullmatch(student_id) is not None
-        and not student_id.startswith(".")
-        and student_id.split(".")[0].lower() not in _WINDOWS_RESERVED
-    )
-    return student_id if plain else _hashed_stem(student_id)
-
-
-def _hashed_stem(student_id: str) -> str:
-    kept = _UNSAFE_RUN.sub("_", student_id).strip("_")[:40]
-    digest = hashlib.sha256(student_id.encode("utf-8")).hexdigest()[:HASH_PREFIX]
-    return f"{kept}-{digest}" if kept else digest
-
-
-def student_file_stems(student_ids: Iterable[str]) -> dict[str, str]:
-    """Stems for every id, unique even on a case-insensitive file system (clashes are hashed)."""
-    stems = {sid: safe_file_stem(sid) for sid in student_ids}
-    folded = Counter(stem.lower() for stem in stems.values())
-    return {sid: _hashed_stem(sid) if folded[stem.lower()] > 1 else stem for sid, stem in stems.items()}
 
 
 # ------------------------------------------------------------------------------ formatting

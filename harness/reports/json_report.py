@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from harness.reports import Reporter
-from harness.reports.html import student_file_stems
+from harness.reports.names import student_file_stems
 from harness.reports.release import released
 from harness.results import CohortResult, dump_json, write_cohort_json
 

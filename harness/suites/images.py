@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from harness.metrics.image import procedural
+from harness.images import procedural
 from harness.suites.errors import OutputsError
 from harness.suites.model import ProceduralImages
 

@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from harness.metrics.image.procedural import DEFAULT_STYLE, ArtStyle
+from harness.images.procedural import DEFAULT_STYLE, ArtStyle
 
 SUITE_ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
 DATA_PATH_PATTERN = r"^[^/\\][^\\]*$"  # relative to the suite file, forward slashes
@@ -129,7 +129,7 @@ class CheckSpec(SuiteModel):
 
 
 class ProceduralStyle(SuiteModel):
-    """The knobs of :class:`harness.metrics.image.procedural.ArtStyle`."""
+    """The knobs of :class:`harness.images.procedural.ArtStyle`."""
 
     hue: float = Field(default=DEFAULT_STYLE.hue, ge=0, lt=1)
     hue_spread: float = Field(default=DEFAULT_STYLE.hue_spread, ge=0, le=1)

@@ -12,7 +12,7 @@ from harness.bank.loader import load_bank
 from harness.cli import main
 from harness.grading.solution_check import SolutionReport, check_solutions, is_chance_test, redraw
 from harness.kinds.code import CodeQuestion
-from harness.sandbox.select import sandbox_named
+from harness.sandbox.selection import sandbox_named
 
 # The case: the only top-k tests are a k=1 test and a single-draw property test, both
 # with a fixed seed. A sampler that ignores k still returns the arg-max at k=1 whenever its

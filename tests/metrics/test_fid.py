@@ -10,12 +10,12 @@ import scipy.linalg
 import torch
 
 from harness.errors import HarnessError
+from harness.images.procedural import DEFAULT_STYLE, art_array, write_real_and_generated
 from harness.metrics.image.fid import FIDMetric
 from harness.metrics.image.frechet import frechet_distance, gaussian_statistics
 from harness.metrics.image.inception import FID_WEIGHTS_URL, FIDWeightsError
 from harness.metrics.image.kid import KIDMetric
 from harness.metrics.image.offline import OfflineFeatureExtractor
-from harness.metrics.image.procedural import DEFAULT_STYLE, art_array, write_real_and_generated
 from harness.plugins import registry
 
 SIZE = 32  # small images keep the suite fast; the offline extractor resizes them anyway

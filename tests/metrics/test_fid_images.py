@@ -9,8 +9,8 @@ import pytest
 import torch
 from PIL import Image
 
+from harness.images.procedural import DEFAULT_STYLE, art_array, render_art, write_art
 from harness.metrics.image.offline import NOT_COMPARABLE, OfflineFeatureExtractor
-from harness.metrics.image.procedural import DEFAULT_STYLE, art_array, render_art, write_art
 from harness.metrics.image.sources import ArrayImages, FolderImages, ImageSetError, open_images
 
 # --- sources -------------------------------------------------------------------------------

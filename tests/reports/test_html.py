@@ -8,14 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from harness.reports.html import (
-    HtmlReporter,
-    question_view,
-    safe_file_stem,
-    student_file_stems,
-)
+from harness.reports.html import HtmlReporter, question_view
 from harness.reports.json_report import JsonReporter
 from harness.reports.markdown import render_markdown
+from harness.reports.names import safe_file_stem, student_file_stems
 from harness.results import (
     BankRef,
     CohortResult,

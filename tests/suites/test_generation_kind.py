@@ -205,7 +205,7 @@ def test_grading_a_cohort_without_importing_torch(tmp_path: Path) -> None:
 
 @pytest.mark.usefixtures("image_cache")
 def test_image_questions_score_a_folder_and_refuse_a_broken_image(tmp_path: Path) -> None:
-    from harness.metrics.image.procedural import DEFAULT_STYLE, write_art
+    from harness.images.procedural import DEFAULT_STYLE, write_art
 
     suite = tmp_path / "art.yaml"
     suite.write_text(

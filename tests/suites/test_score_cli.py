@@ -134,7 +134,7 @@ def test_a_text_suite_never_imports_torch() -> None:
 
 
 def test_fid_suite_end_to_end_with_tiny_images(tmp_path: Path) -> None:
-    from harness.metrics.image.procedural import DEFAULT_STYLE, write_art
+    from harness.images.procedural import DEFAULT_STYLE, write_art
 
     suite = tmp_path / "art.yaml"
     suite.write_text(

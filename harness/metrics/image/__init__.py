@@ -6,7 +6,7 @@
 - ``extractors``: choosing and building one of them.
 - ``metric``: the template that streams both sets through torchmetrics; ``fid`` and ``kid`` fill it in.
 - ``frechet``: the closed-form Fréchet distance between Gaussians (the reference for the tests).
-- ``procedural``: seeded procedural-art image sets with a controllable distribution shift.
+- (the image sets come from ``harness.images.procedural``: seeded art with a controllable distribution shift)
 
 Loading the ``fid`` and ``kid`` plugins and validating their options imports no torch,
 torchmetrics or Pillow (a suite loader builds every metric of a bank): ``fid``, ``kid``,

@@ -104,7 +104,7 @@ class StreamedFeatures:
 
 
 def _example_images(stream: int) -> list[np.ndarray]:
-    from harness.metrics.image.procedural import iter_art
+    from harness.images.procedural import iter_art
 
     return list(iter_art(6, size=16, seed=0, stream=stream))
 

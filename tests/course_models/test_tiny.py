@@ -19,10 +19,19 @@ from typing import Any
 
 import pytest
 
+from harness.course_models import (
+    RECIPES,
+    TinyModelError,
+    UnknownModelError,
+    build,
+    build_recipe,
+    cache_key,
+    names,
+    tiny,
+)
+from harness.course_models.__main__ import main as build_all_main
+from harness.course_models.recipes import TINY_GPT2, TINY_SENTIMENT, read_labelled, read_paragraphs
 from harness.errors import HarnessError
-from harness.models import RECIPES, TinyModelError, UnknownModelError, build, build_recipe, cache_key, names, tiny
-from harness.models.__main__ import main as build_all_main
-from harness.models.recipes import TINY_GPT2, TINY_SENTIMENT, read_labelled, read_paragraphs
 
 from .conftest import BuiltModels
 
@@ -58,7 +67,7 @@ def words(text: str) -> list[str]:
 
 
 def test_importing_harness_models_does_not_import_torch() -> None:
-    code = "import sys, harness.models; print(sorted(m for m in ('torch', 'transformers') if m in sys.modules))"
+    code = "import sys, harness.course_models; print(sorted(m for m in ('torch', 'transformers') if m in sys.modules))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
 
@@ -187,7 +196,7 @@ def test_tiny_gpt2_loads_and_writes_course_words(built: BuiltModels) -> None:
 def test_tiny_seq2seq_answers_a_paragraph_with_its_first_sentence(built: BuiltModels) -> None:
     from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
-    from harness.models.training import first_sentence
+    from harness.course_models.training import first_sentence
 
     folder = built.folders["tiny-seq2seq"]
     tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True)

@@ -33,7 +33,7 @@ def built() -> BuiltModels:
     which the sample cohort's grading also uses: the build itself never touches the hub."""
     pytest.importorskip("torch")
     pytest.importorskip("transformers")
-    from harness.models import build, default_cache_dir, names
+    from harness.course_models import build, default_cache_dir, names
     from tests.conftest import wait_for_session_resources
 
     wait_for_session_resources(models_only=True)  # trained in the background: build() below finds them cached

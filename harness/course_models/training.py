@@ -1,6 +1,6 @@
 """Training the tiny models from their recipes: torch, tokenizers and transformers live here.
 
-Import this module lazily (``harness.models.tiny`` does, inside ``build``). Everything is
+Import this module lazily (``harness.course_models.tiny`` does, inside ``build``). Everything is
 seeded and runs on one CPU thread, so the same recipe and library versions give the same
 bytes of ``model.safetensors`` on every run: one thread fixes the order of every floating-point
 reduction, and it is no slower for models this small on a busy two-core machine.
@@ -35,7 +35,7 @@ from transformers import (
 )
 from transformers.utils import logging as hf_logging
 
-from harness.models.recipes import (
+from harness.course_models.recipes import (
     BOS,
     EOS,
     PAD,

@@ -13,8 +13,8 @@ bytes. Nothing heavy is imported here: torch and transformers come only with a b
 =================  ===================================================================
 """
 
-from harness.models.recipes import RECIPES, TinyModelRecipe
-from harness.models.tiny import (
+from harness.course_models.recipes import RECIPES, TinyModelRecipe
+from harness.course_models.tiny import (
     TinyModelError,
     UnknownModelError,
     build,

@@ -14,7 +14,7 @@ import pytest
 from harness.sandbox.base import SandboxLimits
 from harness.sandbox.bwrap import BwrapSandbox
 from harness.sandbox.pool import WarmPool
-from tests.models.conftest import BuiltModels
+from tests.course_models.conftest import BuiltModels
 
 PRELOAD = ("torch", "transformers", "transformers.pipelines")
 PROBE = """\

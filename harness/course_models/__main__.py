@@ -1,4 +1,4 @@
-"""``python -m harness.models [CACHE_DIR]``: build every tiny model and print its folder."""
+"""``python -m harness.course_models [CACHE_DIR]``: build every tiny model and print its folder."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import sys
 import time
 from pathlib import Path
 
+from harness.course_models.tiny import build, default_cache_dir, names
 from harness.errors import HarnessError
-from harness.models.tiny import build, default_cache_dir, names
 
 
 def main(argv: list[str]) -> int:

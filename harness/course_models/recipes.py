@@ -1,7 +1,7 @@
 """The training recipes of the tiny models: plain data, no torch.
 
 A recipe says everything that decides a model's bytes: the architecture, the tokenizer, the
-shipped data it learns from, the schedule and the seed. :func:`harness.models.tiny.build`
+shipped data it learns from, the schedule and the seed. :func:`harness.course_models.tiny.build`
 hashes it (with the data files, the training code and the library versions) into the cache
 key, so changing any number here builds a fresh model instead of reusing a stale one.
 """

@@ -29,8 +29,8 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
+from harness.course_models.recipes import RECIPES, TinyModelRecipe
 from harness.errors import HarnessError, UnknownPluginError
-from harness.models.recipes import RECIPES, TinyModelRecipe
 
 MARKER = "harness-model.json"
 TRAINING_CODE = Path(__file__).resolve().with_name("training.py")
@@ -147,7 +147,7 @@ def make_world_readable(folder: Path) -> None:
 
 def _train(recipe: TinyModelRecipe, folder: Path) -> dict[str, Any]:
     try:
-        from harness.models import training
+        from harness.course_models import training
     except ImportError as error:
         raise TinyModelError(f"building {recipe.name} needs torch and transformers ({error}): {ML_EXTRA}") from error
     return asdict(training.train(recipe, folder))
