@@ -85,3 +85,12 @@ def test_listing_plugins_imports_no_heavy_library() -> None:
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120, check=False
     )
     assert result.stdout.splitlines()[-1] == "HEAVY []", result.stderr
+
+
+def test_the_rest_of_the_group_still_works_beside_broken_plugins(tmp_path: Path) -> None:
+    results = tmp_path / "results.json"
+    results.write_text(CohortResult(cohort="c", mode="grade", banks=[], questions=[], students=[]).model_dump_json())
+    site = write_broken_distribution(tmp_path / "site")
+    result = harness("report", str(results), "-o", str(tmp_path / "out"), "--format", "fine,csv", pythonpath=site)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "out" / "fine.txt").read_text() == "0"
