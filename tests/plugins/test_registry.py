@@ -121,3 +121,21 @@ def test_declaring_a_group_imports_nothing() -> None:
     assert Registry(group).names() == []
     with pytest.raises(ModuleNotFoundError):
         group.base_class()
+
+
+def test_a_bank_naming_a_broken_kind_says_why_at_its_line(installed: Path) -> None:
+    from harness import api
+    from harness.errors import BankErrors
+
+    module = "raise ImportError('needs the spacy model en_core_web_sm')\n"
+    write_distribution(
+        installed, "broken-kind", {"harness.kinds": {"parsed": "parsed_kind:Kind"}}, {"parsed_kind.py": module}
+    )
+    bank = installed / "bank.yaml"
+    bank.write_text('id: b\ntitle: B\nversion: "1"\nquestions:\n  - id: q\n    kind: parsed\n    prompt: Why?\n')
+    with pytest.raises(BankErrors) as caught:
+        api.load([bank])
+    assert str(caught.value) == (
+        f"{bank}:6:11: harness.kinds plugin 'parsed' (broken-kind 0.1) cannot be used: "
+        "cannot import parsed_kind:Kind: ImportError: needs the spacy model en_core_web_sm"
+    )
