@@ -368,11 +368,19 @@ def schema(for_suite: bool) -> None:
 @main.command()
 @user_errors
 def plugins() -> None:
-    """List installed plugins."""
+    """List installed plugins by group, then the broken ones and why they cannot be used."""
     from harness import api
 
-    for info in api.plugins():
-        click.echo(f"{info.group:<20} {info.name:<12} {info.target}  [{info.distribution or 'in-process'}]")
+    rows = api.plugins()
+    for info in rows:
+        source = f"{info.distribution or 'in-process'} {info.version or ''}".strip()
+        state = "  BROKEN" if info.error else ""
+        click.echo(f"{info.group:<20} {info.name:<20} {source:<24} {info.target}{state}")
+    broken = [info for info in rows if info.error]
+    if broken:
+        click.echo(f"\n{len(broken)} broken plugin(s), the others load as usual:")
+        for info in broken:
+            click.echo(f"  {info.describe()}: {info.error}")
 
 
 # -- harness audit: bias and hallucination checks (harness.checks.audit does the work) ----------

@@ -52,6 +52,13 @@ class UnknownPluginError(HarnessError):
     exit_code = 2
 
 
+class PluginError(UnknownPluginError):
+    """An installed plugin that cannot be used: its module fails to import, it loads the wrong
+    type, or it cannot be built. The message names it (entry point, distribution) and says why.
+    A subclass of :class:`UnknownPluginError`, so whoever reports an unusable name reports it too.
+    """
+
+
 class SubmissionError(HarnessError):
     """A cohort or archive cannot be read at all (a single bad student is recorded instead)."""
 

@@ -14,6 +14,7 @@ from harness.kinds import MISSING, GradeContext, QuestionKind, kind_registry
 from harness.results import Status
 from harness.sandbox.selection import default_sandbox
 
+GROUP = "kinds"  # tests/plugins/test_contract_modules.py finds this module by it
 KINDS = kind_registry().names()
 NOT_AN_ANSWER = {"__not_an_answer__": [[1]]}
 

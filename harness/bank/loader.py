@@ -22,7 +22,7 @@ from harness.bank.schema import BankHeader, BankPart, Question
 from harness.bank.validation import error_message, error_path
 from harness.bank.variants import Variant, VariantError, sample_values
 from harness.bank.yaml_source import PathKey, Positions, load_yaml
-from harness.errors import BankError, BankErrors, UnknownPluginError
+from harness.errors import BankError, BankErrors, PluginError, UnknownPluginError
 from harness.kinds import QuestionKind, kind_registry
 from harness.kinds.text import synonym_table
 
@@ -211,6 +211,8 @@ def _question(bank_id: str, raw: Any, part: _Part, prefix: PathKey) -> BankQuest
         raise BankError("question has no kind (for example `kind: choice`)", where)
     try:
         kind: QuestionKind[Any] = kind_registry().get(kind_name)
+    except PluginError as exc:  # installed but broken: say why, not "unknown"
+        raise BankError(exc.message, part.positions.at((*prefix, "kind"))) from exc
     except UnknownPluginError as exc:
         known = ", ".join(kind_registry().names())
         raise BankError(

@@ -17,7 +17,8 @@ from harness.checks.result import CheckResult
 from harness.errors import HarnessError
 from harness.plugins import registry
 
-NAMES = registry("checks").names()
+GROUP = "checks"
+NAMES = registry(GROUP).names()
 
 # what a check needs from the test session, by name
 RESOURCES: dict[str, Callable[[pytest.FixtureRequest], dict[str, Any]]] = {

@@ -16,7 +16,8 @@ from harness.errors import HarnessError
 from harness.metrics.base import Metric, MetricResult, MetricUnavailableError, library_version
 from harness.plugins import registry
 
-NAMES = registry("metrics").names()
+GROUP = "metrics"
+NAMES = registry(GROUP).names()
 # the metrics that score hypotheses against references one to one (not, e.g., distinct-n)
 PAIRED = [name for name in NAMES if getattr(registry("metrics").get(name), "paired_inputs", False)]
 
