@@ -756,4 +756,7 @@ questions:
     (result,) = run.cohort.students[0].questions
     assert result.score == 0.0  # the limit stands: only the start is graded...
     assert result.feedback[0].startswith(f"Your answer is {len(answer):,} characters long; only the first 5,000")
-    assert result.evidence["answer_cut"] == {"length": len(answer), "graded": 5000}  # ...but nobody misses it
+    assert result.evidence.model_dump()["answer_cut"] == {
+        "length": len(answer),
+        "graded": 5000,
+    }  # ...but nobody misses it

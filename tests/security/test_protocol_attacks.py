@@ -91,7 +91,7 @@ class ProtocolRun:
     seed_secret: Any
 
     def tests(self, student: str) -> dict[str, dict[str, Any]]:
-        return {t["id"]: t for t in self.questions[student].evidence.get("tests", [])}
+        return {t["id"]: t for t in self.questions[student].evidence.model_dump().get("tests", [])}
 
     def feedback(self, student: str) -> str:
         return "\n".join(self.questions[student].feedback)
