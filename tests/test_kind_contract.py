@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from harness.bank.variants import draw_variant
+from harness.evidence import UngradedEvidence
 from harness.grading.code_runner import CodeRunner
 from harness.kinds import MISSING, GradeContext, QuestionKind, kind_registry
-from harness.evidence import UngradedEvidence
 from harness.results import QuestionResult, Status
 from harness.sandbox.selection import default_sandbox
 
