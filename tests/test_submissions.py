@@ -501,7 +501,7 @@ def test_deeply_nested_answers_file_is_recorded_not_a_crash(tmp_path: Path, text
         "import sys, pathlib\n"
         "from harness.submissions import collect_cohort\n"
         "cohort = collect_cohort(pathlib.Path(sys.argv[1]))\n"
-        "print([(s.student_id, [p.code for p in s.problems]) for s in cohort.submissions])\n"
+        "print([(s.student_id, [p.code.value for p in s.problems]) for s in cohort.submissions])\n"
     )
 
     child = subprocess.run(
