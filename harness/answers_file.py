@@ -19,7 +19,7 @@ import yaml
 
 from harness.bank.yaml_source import Positions, load_yaml_text
 from harness.errors import BankError
-from harness.results import Problem
+from harness.results import Problem, ProblemCode
 
 MAX_ANSWERS_BYTES = 1_000_000
 MAX_LOST_ANSWERS = 50  # each lost answer costs one more parse: a cap keeps a hostile file cheap
@@ -88,14 +88,16 @@ def _parse(text: str, bad_lines: dict[int, int], shown: str, found: AnswersFile)
                     continue
             entry = _entry_at(entries, _line_of(exc.location))
             if entry is None or entry.key in lost or len(lost) >= MAX_LOST_ANSWERS:  # the file is lost
-                found.problems.append(Problem(code="answers-unreadable", message=exc.message, location=exc.location))
+                found.problems.append(
+                    Problem(code=ProblemCode.ANSWERS_UNREADABLE, message=exc.message, location=exc.location)
+                )
                 return
             lost[entry.key] = exc.message
     if data is None:
         data = {}
     if not isinstance(data, dict):
         message = "answers file must be a mapping of question id to answer"
-        found.problems.append(Problem(code="answers-unreadable", message=message, location=f"{shown}:1:1"))
+        found.problems.append(Problem(code=ProblemCode.ANSWERS_UNREADABLE, message=message, location=f"{shown}:1:1"))
         return
     found.answers = {str(k): v for k, v in data.items()}
     found.positions = positions
@@ -132,7 +134,7 @@ def _lose(found: AnswersFile, entry: _Entry, why: str, shown: str) -> None:
     if entry.key in found.unreadable:
         return
     problem = Problem(
-        code="answer-unreadable",
+        code=ProblemCode.ANSWER_UNREADABLE,
         message=f"the answer to {entry.key!r} could not be read: {why}",
         location=f"{shown}:{entry.first}:{entry.column}",
     )
@@ -217,4 +219,4 @@ def _line_of(location: str | None) -> int | None:
 
 
 def _whole_file(message: str, location: str) -> Problem:
-    return Problem(code="answers-unreadable", message=message, location=location)
+    return Problem(code=ProblemCode.ANSWERS_UNREADABLE, message=message, location=location)

@@ -130,7 +130,7 @@ def check(
     :func:`default_student_id` (the folder holding the answers file), as in a cohort. Hidden
     questions are not graded at all, so nothing about their answers reaches the result. A
     code question runs its public tests only and is scored out of their points; its
-    ``evidence["hidden_points"]`` says how many points its hidden tests hold.
+    ``hidden_points`` says how many points its hidden tests hold.
 
     Raises:
         HarnessError: the answers file is missing; a bank is invalid.
@@ -191,7 +191,7 @@ def _public_share(result: QuestionResult, question: CodeQuestion) -> QuestionRes
             "score": round_score(result.score * share),
             "max_score": checked,
             "feedback": [*result.feedback, note],
-            "evidence": {**result.evidence, "hidden_points": hidden},
+            "hidden_points": hidden,
         }
     )
 

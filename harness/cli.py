@@ -217,7 +217,7 @@ def check(banks: tuple[str, ...], answers: str, student: str | None, as_json: bo
     how = "given with --student" if student else "the answers file's folder name; use --student ID if it is not yours"
     click.echo(f"student: {result.student_id} ({how})")
     for q in result.questions:
-        hidden = q.evidence.get("hidden_points")
+        hidden = q.hidden_points
         more = f"  (+{hidden:g} in hidden tests, not checked)" if hidden else ""
         click.echo(f"{q.status.value:>9}  {q.score:g}/{q.max_score:g}  {q.question_id}{more}")
         for line in q.feedback:
@@ -231,7 +231,7 @@ def check(banks: tuple[str, ...], answers: str, student: str | None, as_json: bo
 
 def _check_total(result: Any) -> str:
     total = f"total: {result.score:g}/{result.max_score:g} ({result.percent:.0f}%) on public questions"
-    hidden = sum(q.evidence.get("hidden_points", 0) for q in result.questions)
+    hidden = sum(q.hidden_points or 0 for q in result.questions)
     return f"{total} and public tests; {hidden:g} more point(s) in hidden tests are graded later" if hidden else total
 
 

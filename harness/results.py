@@ -9,17 +9,18 @@ byte-identical JSON (no timestamps, sorted keys, rounded floats).
 from __future__ import annotations
 
 import json
-import re
 import textwrap
-from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, Field, SerializeAsAny
 from pydantic_core import PydanticSerializationError
 
-SCHEMA_VERSION = 1
+from harness.evidence import Evidence, UngradedEvidence, parse_evidence, upgrade_v1_evidence
+from harness.records import Data, Record, Text, printable_data
+
+SCHEMA_VERSION = 2
 SCORE_DECIMALS = 6
 
 
@@ -34,53 +35,33 @@ class Status(StrEnum):
     ERROR = "error"  # the grader itself failed on this answer (recorded, never raised)
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+class ProblemCode(StrEnum):
+    """What went wrong for a student (or the cohort) that did not stop the run."""
+
+    ANSWERS_UNREADABLE = "answers-unreadable"  # the answers file as a whole
+    ANSWER_UNREADABLE = "answer-unreadable"  # one entry of it
+    NO_ANSWERS = "no-answers"
+    UNKNOWN_QUESTION = "unknown-question"
+    NAME_NOT_UTF8 = "name-not-utf8"
+    SKIPPED_LINK = "skipped-link"
+    STUDENT_DROPPED = "student-dropped"
+    LOOKALIKE_STUDENTS = "lookalike-students"
+    ZIP_NAME_NOT_UTF8 = "zip-name-not-utf8"
+    ZIP_UNSAFE_ENTRY = "zip-unsafe-entry"
+    ZIP_DUPLICATE_ENTRY = "zip-duplicate-entry"
+    ZIP_UNWRITABLE_ENTRY = "zip-unwritable-entry"
+    ZIP_UNREADABLE_ENTRY = "zip-unreadable-entry"
+    ZIP_OVERSIZED_ENTRY = "zip-oversized-entry"
 
 
-def printable(text: str) -> str:
-    """``text`` with every lone surrogate written out visibly, so it can be encoded as UTF-8.
-
-    Student text reaches results from places that can hold code points no UTF-8 file can:
-    an exception message or a notebook decoded from JSON (``"\\ud800"``), a folder or zip
-    entry name that is not UTF-8 (Python keeps each undecodable byte as U+DC80..U+DCFF). An
-    undecodable byte is shown as ``\\xNN``, any other lone surrogate as ``\\uNNNN``.
-    """
-    if text.isascii():
-        return text
-    return _SURROGATE.sub(_escape_surrogate, text)
-
-
-def _escape_surrogate(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    if 0xDC80 <= code <= 0xDCFF:  # a byte that did not decode (os.fsdecode, surrogateescape)
-        return f"\\x{code - 0xDC00:02x}"
-    return f"\\u{code:04x}"
-
-
-def printable_data(value: Any) -> Any:
-    """:func:`printable` applied to every string (keys included) of nested dicts and lists."""
-    if isinstance(value, str):
-        return printable(value)
-    if isinstance(value, Mapping):
-        return {printable_data(k): printable_data(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [printable_data(v) for v in value]
-    return value
-
-
-# Fields that carry student-provided text: cleaned where it enters the result log.
-Text = Annotated[str, AfterValidator(printable)]
-Data = Annotated[Any, AfterValidator(printable_data)]
-
-
-class Record(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+# Problems that leave a student with no answers at all: a non-attempt, not a zero.
+NON_ATTEMPT = frozenset({ProblemCode.NO_ANSWERS, ProblemCode.ANSWERS_UNREADABLE})
 
 
 class Problem(Record):
     """Something that went wrong for a student and did not stop the run."""
 
-    code: Text  # machine-readable: answers-unreadable, unknown-question, ...
+    code: ProblemCode
     message: Text  # one clear line for a person
     location: Text | None = None  # file:line where it applies
 
@@ -94,11 +75,15 @@ class QuestionResult(Record):
     status: Status
     feedback: list[Text] = Field(default_factory=list)
     answer: Data = None  # the student's answer, as given (JSON-safe)
-    evidence: Annotated[dict[str, Any], AfterValidator(printable_data)] = Field(default_factory=dict)  # why
+    evidence: Annotated[SerializeAsAny[Evidence], BeforeValidator(parse_evidence)] = Field(
+        default_factory=UngradedEvidence
+    )  # what decided the score, typed by kind (harness.evidence)
     variant: dict[str, Any] | None = None  # parameter values of this student's variant
     prompt: Text | None = None  # this student's rendered prompt, for parameterised questions
     option_order: list[Text] | None = None  # choice: the order this student was shown
     reveal: bool = True  # False: the expected answer must not be shown to the student
+    # A self-check: points of the parts it did not run (hidden tests); absent from a grading run's log.
+    hidden_points: float | None = Field(default=None, exclude_if=lambda value: value is None)
 
 
 class OptionInfo(Record):
@@ -212,6 +197,38 @@ def read_cohort(path: Path) -> CohortResult:
     except (OSError, ValueError) as exc:
         raise HarnessError(f"{path}: cannot read results: {exc}") from None
     version = data.get("schema_version") if isinstance(data, dict) else None
-    if version != SCHEMA_VERSION:
-        raise HarnessError(f"{path}: results schema_version {version!r}, this harness reads {SCHEMA_VERSION}")
+    if version == 1:
+        data = upgrade_v1(data)
+    elif version != SCHEMA_VERSION:
+        raise HarnessError(f"{path}: results schema_version {version!r}, this harness reads 1 and {SCHEMA_VERSION}")
     return CohortResult.model_validate(data)
+
+
+def upgrade_v1(data: dict[str, Any]) -> dict[str, Any]:
+    """A version-1 cohort log (its JSON data) as version 2 writes it: evidence typed (see
+    :func:`harness.evidence.upgrade_v1_evidence`), a self-check's ``hidden_points`` moved from
+    the evidence to the result. Malformed data is left for validation to refuse."""
+    students = data.get("students")
+    if not isinstance(students, list):
+        return data
+    return {**data, "schema_version": SCHEMA_VERSION, "students": [_upgrade_v1_student(s) for s in students]}
+
+
+def _upgrade_v1_student(student: Any) -> Any:
+    if not isinstance(student, dict) or not isinstance(student.get("questions"), list):
+        return student
+    questions = [_upgrade_v1_question(q) for q in student["questions"]]
+    return {**student, "schema_version": SCHEMA_VERSION, "questions": questions}
+
+
+def _upgrade_v1_question(question: Any) -> Any:
+    if not isinstance(question, dict) or not isinstance(question.get("evidence", {}), dict):
+        return question
+    evidence = question.get("evidence", {})
+    upgraded = {
+        **question,
+        "evidence": upgrade_v1_evidence(str(question.get("kind")), str(question.get("status")), evidence),
+    }
+    if "hidden_points" in evidence:
+        upgraded["hidden_points"] = evidence["hidden_points"]
+    return upgraded

@@ -24,7 +24,8 @@ from typing import Any, BinaryIO
 from harness.answers_file import MAX_ANSWERS_BYTES, AnswersFile, read_answers_yaml
 from harness.bank.yaml_source import Positions
 from harness.errors import SubmissionError
-from harness.results import Problem, printable
+from harness.records import printable
+from harness.results import Problem, ProblemCode
 from harness.zip_names import open_zip, raw_name
 
 ANSWER_FILES = ("answers.yaml", "answers.yml")
@@ -80,12 +81,12 @@ def read_submission(folder: Path, display: str | None = None) -> Submission:
     shown = display or str(folder)
     if printable(folder.name) != folder.name:
         message = f"the folder name is not UTF-8 text; it is shown as '{printable(folder.name)}'"
-        submission.problems.append(Problem(code="name-not-utf8", message=message, location=shown))
+        submission.problems.append(Problem(code=ProblemCode.NAME_NOT_UTF8, message=message, location=shown))
     answers_path = next((folder / n for n in ANSWER_FILES if (folder / n).is_file()), None)
     if answers_path is None:
         submission.problems.append(
             Problem(
-                code="no-answers",
+                code=ProblemCode.NO_ANSWERS,
                 message=f"no {ANSWER_FILES[0]} in the submission folder",
                 location=shown,
             )
@@ -140,7 +141,7 @@ def collect_cohort(source: Path, workdir: Path | None = None) -> Cohort:
             continue
         if entry.is_symlink():
             message = f"{printable(entry.name)}: symbolic link skipped"
-            problems.append(Problem(code="skipped-link", message=message, location=f"{name}/{entry.name}"))
+            problems.append(Problem(code=ProblemCode.SKIPPED_LINK, message=message, location=f"{name}/{entry.name}"))
         elif entry.is_dir():
             submissions.append(read_submission(entry, f"{name}/{entry.name}"))
     problems = _place_entry_problems(entry_problems, root.relative_to(dest).parts, submissions, name) + problems
@@ -170,7 +171,7 @@ def _place_entry_problems(
             dropped[student] += 1
     for student, count in sorted(dropped.items()):
         message = f"{printable(student)}: all {count} of this student's zip entries were skipped; not graded"
-        cohort_level.append(Problem(code="student-dropped", message=message, location=f"{cohort}/{student}"))
+        cohort_level.append(Problem(code=ProblemCode.STUDENT_DROPPED, message=message, location=f"{cohort}/{student}"))
     return cohort_level
 
 
@@ -188,7 +189,9 @@ def _lookalike_students(submissions: list[Submission], cohort: str) -> list[Prob
                 f"{names} differ only by case or Unicode normalisation (NFC/NFD): graded as {len(ids)} "
                 "students; merge or rename them"
             )
-            problems.append(Problem(code="lookalike-students", message=message, location=f"{cohort}/{ids[0]}"))
+            problems.append(
+                Problem(code=ProblemCode.LOOKALIKE_STUDENTS, message=message, location=f"{cohort}/{ids[0]}")
+            )
     return problems
 
 
@@ -257,7 +260,7 @@ class _Extraction:
     total: int = 0
     written: set[tuple[str, ...]] = field(default_factory=set)  # paths of the files extracted
 
-    def skip(self, name: str, code: str, message: str) -> None:
+    def skip(self, name: str, code: ProblemCode, message: str) -> None:
         where = f"{self.archive.name}!{name}"
         self.problems.append(EntryProblem(_claimed_parts(name), Problem(code=code, message=message, location=where)))
 
@@ -287,20 +290,22 @@ def _extract(archive: Path, dest: Path, problems: list[EntryProblem], limits: Zi
             f"{len(repaired)} entry name(s) are marked UTF-8 but are not (first: '{first}'); "
             "extracted under their bytes"
         )
-        problems.append(EntryProblem((), Problem(code="zip-name-not-utf8", message=message, location=archive.name)))
+        problems.append(
+            EntryProblem((), Problem(code=ProblemCode.ZIP_NAME_NOT_UTF8, message=message, location=archive.name))
+        )
     return _cohort_root(dest)
 
 
 def _extract_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, run: _Extraction) -> None:
     relative = _safe_member_path(name)
     if relative is None:
-        run.skip(name, "zip-unsafe-entry", "path leaves the archive; skipped")
+        run.skip(name, ProblemCode.ZIP_UNSAFE_ENTRY, "path leaves the archive; skipped")
         return
     if stat.S_ISLNK(info.external_attr >> 16):
-        run.skip(name, "zip-unsafe-entry", "symbolic link; skipped")
+        run.skip(name, ProblemCode.ZIP_UNSAFE_ENTRY, "symbolic link; skipped")
         return
     if relative.parts in run.written:
-        run.skip(name, "zip-duplicate-entry", "a second entry with the same path; the first one was kept")
+        run.skip(name, ProblemCode.ZIP_DUPLICATE_ENTRY, "a second entry with the same path; the first one was kept")
         return
     target = run.dest.joinpath(*relative.parts)
     try:  # the file system, not the archive, refuses these: this entry alone is lost
@@ -311,7 +316,7 @@ def _extract_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, run: 
         out = target.open("xb")
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__  # "File exists", "Not a directory", "File name too long"
-        run.skip(name, "zip-unwritable-entry", f"cannot be written here ({reason}); skipped")
+        run.skip(name, ProblemCode.ZIP_UNWRITABLE_ENTRY, f"cannot be written here ({reason}); skipped")
         return
     run.written.add(relative.parts)
     with out:
@@ -328,11 +333,11 @@ def _write_member(
         # encrypted, an unsupported compression method, corrupt data, or a local header whose
         # name is marked UTF-8 but is not: skip this entry only
         target.unlink(missing_ok=True)
-        run.skip(name, "zip-unreadable-entry", f"cannot extract: {exc}; skipped")
+        run.skip(name, ProblemCode.ZIP_UNREADABLE_ENTRY, f"cannot extract: {exc}; skipped")
         return
     if written > run.limits.max_file_bytes:
         target.unlink()
-        run.skip(name, "zip-oversized-entry", f"larger than {run.limits.max_file_bytes} bytes; skipped")
+        run.skip(name, ProblemCode.ZIP_OVERSIZED_ENTRY, f"larger than {run.limits.max_file_bytes} bytes; skipped")
         return
     run.total += written
 

@@ -434,7 +434,7 @@ def test_check_json_is_a_student_result_named_after_the_answers_folder(bank: Pat
     data = json.loads(result.output)
     assert data["student_id"] == answers.parent.name
     assert data["score"] == 7.0 and data["max_score"] == 8.0
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == 2
 
 
 def test_check_student_option_picks_the_variant_a_cohort_grade_would_use(
@@ -529,7 +529,7 @@ def test_check_scores_a_code_question_on_the_points_its_public_tests_hold(
         "total: 2/2 (100%) on public questions and public tests; 3 more point(s) in hidden tests are graded later"
     )
     [question] = json.loads(as_json.output)["questions"]
-    assert (question["score"], question["max_score"], question["evidence"]["hidden_points"]) == (2, 2, 3)
+    assert (question["score"], question["max_score"], question["hidden_points"]) == (2, 2, 3)
     assert [t["id"] for t in question["evidence"]["tests"]] == ["three", "one"]  # hidden tests never ran
 
 

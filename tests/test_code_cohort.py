@@ -148,7 +148,7 @@ def test_an_infinite_loop_hits_the_per_call_time_limit(graded: Graded) -> None:
     greedy = graded.question(SLOW, "code-greedy")
     assert greedy["score"] == 0
     assert "timed out after 2 s" in graded.feedback(SLOW, "code-greedy")
-    assert {t["why"] for t in greedy["evidence"]["tests"]} >= {"timeout"}
+    assert {t["verdict"] for t in greedy["evidence"]["tests"]} >= {"timeout"}
     # the loop costs only its own calls: the rest of the same file is still graded
     assert graded.question(SLOW, "code-softmax")["score"] > 0
     assert graded.question(SLOW, "code-top-k")["score"] > 0

@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 
 from harness.bank.variants import draw_variant
+from harness.evidence import UngradedEvidence
 from harness.grading.code_runner import CodeRunner
 from harness.kinds import MISSING, GradeContext, QuestionKind, kind_registry
-from harness.results import Status
+from harness.results import QuestionResult, Status
 from harness.sandbox.selection import default_sandbox
 
 GROUP = "kinds"  # tests/plugins/test_contract_modules.py finds this module by it
@@ -90,6 +91,18 @@ def test_grading_is_deterministic_and_json_safe(setup, name: str) -> None:  # ty
     second = kind.grade(question, kind.example.wrong, ctx).model_dump(mode="json")
     assert json.dumps(first, sort_keys=True) == json.dumps(second, sort_keys=True)
     assert "expected" in first["evidence"]
+
+
+@pytest.mark.parametrize("name", KINDS)
+def test_evidence_is_the_kinds_model_and_reads_back_as_it(setup, name: str) -> None:  # type: ignore[no-untyped-def]
+    kind, question, ctx = setup(name)
+    for raw in (kind.example.right, kind.example.wrong):
+        result = kind.grade(question, raw, ctx)
+        assert type(result.evidence) is kind.evidence_model, result.feedback
+        again = QuestionResult.model_validate_json(result.model_dump_json())
+        assert type(again.evidence) is kind.evidence_model and again == result
+    ungraded = kind.grade(question, NOT_AN_ANSWER, ctx).evidence
+    assert isinstance(ungraded, UngradedEvidence)
 
 
 @pytest.mark.parametrize("name", KINDS)

@@ -58,7 +58,7 @@ def test_choice_answer_forms_and_feedback() -> None:
     assert grade(MANY, "A, B").status is Status.CORRECT  # comma string, case-insensitive ids
     result = grade(MANY, ["a", "d"])
     assert "D is a distractor." in result.feedback
-    assert result.evidence["chosen"] == ["a", "d"]
+    assert result.evidence.model_dump()["chosen"] == ["a", "d"]
     unknown = grade(MANY, ["z"])
     assert unknown.status is Status.INVALID and "unknown option 'z'" in unknown.feedback[0]
 
@@ -158,21 +158,21 @@ RUBRIC = {
 def test_text_rubric(answer: str, score: float, met: list[str]) -> None:
     result = grade(RUBRIC, answer)
     assert result.score == score
-    assert result.evidence["criteria_met"] == met
+    assert result.evidence.model_dump()["criteria_met"] == met
 
 
 def test_text_bank_synonyms_are_symmetric() -> None:
     result = grade(
         RUBRIC, "The generator tries to deceive the critic", synonyms={"fool": ["deceive"], "discriminator": ["critic"]}
     )
-    assert result.evidence["criteria_met"] == ["names", "goal"]
+    assert result.evidence.model_dump()["criteria_met"] == ["names", "goal"]
 
 
 def test_text_similarity_ramp() -> None:
     question = {**RUBRIC, "similarity": {"points": 1, "zero_at": 0.2, "full_at": 0.6}}
     close = grade(question, "The generator produces fake samples to fool the discriminator")
     far = grade(question, "Bananas are yellow")
-    assert close.evidence["similarity"] > 0.6 and far.evidence["similarity"] == 0
+    assert close.evidence.model_dump()["similarity"] > 0.6 and far.evidence.model_dump()["similarity"] == 0
     assert close.max_score == 4 and close.score == 3  # names + goal + full similarity
 
 
@@ -197,7 +197,7 @@ MATCHING = {
 def test_matching_partial_credit() -> None:
     result = grade(MATCHING, {"gan": "Adversarial", "VAE": "trees"})
     assert result.score == pytest.approx(1 / 3)
-    assert result.evidence["right"] == ["GAN"] and result.evidence["wrong"] == ["VAE"]
+    assert result.evidence.model_dump()["right"] == ["GAN"] and result.evidence.model_dump()["wrong"] == ["VAE"]
     assert grade(MATCHING, {"GAN": "nonsense"}).status is Status.INVALID
     assert grade(MATCHING, ["GAN"]).status is Status.INVALID
 
@@ -253,7 +253,7 @@ def test_grader_bug_is_recorded_not_raised(monkeypatch: pytest.MonkeyPatch) -> N
 )
 def test_keyword_stuffing_is_caught(answer: str, bare: bool) -> None:
     result = grade(RUBRIC, answer)
-    assert result.evidence.get("bare_list", False) is bare
+    assert result.evidence.model_dump().get("bare_list", False) is bare
     if bare:
         assert result.score == 0 and "list of terms" in result.feedback[0]
 

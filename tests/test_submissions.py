@@ -501,7 +501,7 @@ def test_deeply_nested_answers_file_is_recorded_not_a_crash(tmp_path: Path, text
         "import sys, pathlib\n"
         "from harness.submissions import collect_cohort\n"
         "cohort = collect_cohort(pathlib.Path(sys.argv[1]))\n"
-        "print([(s.student_id, [p.code for p in s.problems]) for s in cohort.submissions])\n"
+        "print([(s.student_id, [p.code.value for p in s.problems]) for s in cohort.submissions])\n"
     )
 
     child = subprocess.run(
@@ -756,4 +756,7 @@ questions:
     (result,) = run.cohort.students[0].questions
     assert result.score == 0.0  # the limit stands: only the start is graded...
     assert result.feedback[0].startswith(f"Your answer is {len(answer):,} characters long; only the first 5,000")
-    assert result.evidence["answer_cut"] == {"length": len(answer), "graded": 5000}  # ...but nobody misses it
+    assert result.evidence.model_dump()["answer_cut"] == {
+        "length": len(answer),
+        "graded": 5000,
+    }  # ...but nobody misses it

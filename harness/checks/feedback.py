@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from harness.checks.result import SEVERITY_RANK, CheckResult, Finding
+from harness.evidence import CheckEvidence, FlaggedSample
 
 SHOWN_SAMPLES = 3  # flagged outputs named per check
 
@@ -28,22 +28,22 @@ def check_feedback(results: Sequence[CheckResult], shown: int = SHOWN_SAMPLES) -
     return lines
 
 
-def check_evidence(results: Sequence[CheckResult], shown: int = SHOWN_SAMPLES) -> list[dict[str, Any]]:
+def check_evidence(results: Sequence[CheckResult], shown: int = SHOWN_SAMPLES) -> list[CheckEvidence]:
     """Each check's verdict, signature and the findings of its first ``shown`` flagged outputs."""
     return [
-        {
-            "check": r.check,
-            "score": r.score,
-            "gate": r.gate_rule,
-            "passed": r.passed,
-            "flagged": r.n_flagged,
-            "samples": r.n_samples,
-            "signature": str(r.signature),
-            "examples": [
-                {"id": s.id, "findings": [f.model_dump() for f in s.findings if f.severity != "low"]}
+        CheckEvidence(
+            check=r.check,
+            score=r.score,
+            gate=r.gate_rule,
+            passed=r.passed,
+            flagged=r.n_flagged,
+            samples=r.n_samples,
+            signature=str(r.signature),
+            examples=[
+                FlaggedSample(id=s.id, findings=[f for f in s.findings if f.severity != "low"])
                 for s in r.flagged()[:shown]
             ],
-        }
+        )
         for r in results
     ]
 

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from harness import __version__
+from harness.evidence import CodeEvidence, CodeTestVerdict
 from harness.grading import values
 from harness.grading.channel import RunReport, parse_channel
 from harness.grading.sample_tests import compare_samples, trial_seeds
@@ -273,22 +274,25 @@ class CodeRunner:
             *_report_feedback(run.public),  # never the hidden job's: its messages may quote hidden inputs
             *(_test_line(t, v) for t, v in zip(tests, verdicts, strict=True)),
         ]
-        evidence = {
-            "sandbox": self.sandbox.name,
-            "tests": [_test_evidence(t, v) for t, v in zip(tests, verdicts, strict=True)],
-        }
+        evidence = CodeEvidence(
+            sandbox=self.sandbox.name, tests=[_test_evidence(t, v) for t, v in zip(tests, verdicts, strict=True)]
+        )
         return Outcome(earned / total if total else 0.0, feedback, evidence)
 
 
-def _test_evidence(test: CodeTest, verdict: Verdict) -> dict[str, Any]:
+def _test_evidence(test: CodeTest, verdict: Verdict) -> CodeTestVerdict:
     """What the result records of one test. Students get their record back, so a hidden test
     records no p-value: the code's draws steer it, and it could carry the test's inputs out
     (its category of failure is a few bits, as its pass or fail is one)."""
-    evidence = {"id": test.id, "passed": verdict.passed, "points": test.points, "visibility": test.visibility}
-    evidence["why"] = verdict.category
-    if verdict.p_value is not None and test.visibility == "public":
-        evidence["p_value"] = verdict.p_value
-    return evidence
+    p_value = verdict.p_value if test.visibility == "public" else None
+    return CodeTestVerdict(
+        id=test.id,
+        passed=verdict.passed,
+        points=test.points,
+        visibility=test.visibility,
+        verdict=verdict.category,
+        p_value=p_value,
+    )
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from harness.bank.schema import Example
 from harness.bank.variants import VariantError, draw_variant
 from harness.bank.yaml_source import Positions, load_yaml
 from harness.errors import BankError
+from harness.evidence import TextEvidence
 from harness.kinds import GradeContext
 from harness.kinds.base import QuestionKind
 from harness.results import QuestionResult, Status
@@ -119,11 +120,11 @@ def _answer_is_a_file(kind: QuestionKind[Any]) -> bool:
 def _why(graded: QuestionResult) -> str:
     """What decided the score, briefly: the rubric's criteria, or the status and message."""
     evidence = graded.evidence
-    if evidence.get("bare_list"):
+    if isinstance(evidence, TextEvidence) and evidence.bare_list:
         return "read as a bare list of terms"
-    if "criteria_met" in evidence:
-        met = ", ".join(evidence["criteria_met"]) or "none"
-        similarity = f"; similarity {evidence['similarity']:g}" if "similarity" in evidence else ""
+    if isinstance(evidence, TextEvidence):
+        met = ", ".join(evidence.criteria_met) or "none"
+        similarity = f"; similarity {evidence.similarity:g}" if evidence.similarity is not None else ""
         return f"criteria met: {met}{similarity}"
     if graded.status in (Status.INVALID, Status.ERROR, Status.MISSING):
         first = graded.feedback[0] if graded.feedback else ""

@@ -6,7 +6,7 @@ import json
 import re
 
 from harness.errors import AnswerError
-from harness.results import printable
+from harness.records import printable
 
 _MAGIC = re.compile(r"^\s*(%|!)")
 

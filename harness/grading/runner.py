@@ -17,9 +17,11 @@ from harness.bank.loader import Bank, BankQuestion
 from harness.bank.variants import VariantError, draw_variant
 from harness.kinds.base import GradeContext
 from harness.results import (
+    NON_ATTEMPT,
     BankRef,
     CohortResult,
     Problem,
+    ProblemCode,
     QuestionInfo,
     QuestionResult,
     Status,
@@ -29,7 +31,6 @@ from harness.results import (
 from harness.submissions import Cohort, Submission
 
 Mode = Literal["grade", "check"]
-UNREADABLE = ("no-answers", "answers-unreadable")  # problems that leave a student with no answers
 
 
 @dataclass(frozen=True)
@@ -164,7 +165,7 @@ def _ungraded(bq: BankQuestion, status: Status, why: str) -> QuestionResult:
 
 
 def _missing_reason(submission: Submission) -> str:
-    unreadable = next((p for p in submission.problems if p.code in UNREADABLE), None)
+    unreadable = next((p for p in submission.problems if p.code in NON_ATTEMPT), None)
     return f"No answer: {unreadable.message}." if unreadable else "No answer given."
 
 
@@ -172,7 +173,7 @@ def _unknown_answers(plan: GradingPlan, submission: Submission) -> list[Problem]
     known = {bq.question.id for bank in plan.banks for bq in bank.questions}
     return [
         Problem(
-            code="unknown-question",
+            code=ProblemCode.UNKNOWN_QUESTION,
             message=f"answer to unknown question {qid!r} ignored (check the id)",
             location=submission.answer_location(qid),
         )

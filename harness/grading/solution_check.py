@@ -35,6 +35,7 @@ from typing import Any, Literal
 
 from harness.bank.loader import Bank
 from harness.errors import AnswerError
+from harness.evidence import CodeEvidence, Evidence
 from harness.grading.code_runner import CodeRunner
 from harness.kinds.code import CodeQuestion, CodeTest, StudentCode, read_student_code
 from harness.sandbox.base import Sandbox
@@ -152,7 +153,7 @@ class _QuestionCheck:
                     self.redrawn_statistical = self._statistical_moved(question)
             finally:
                 self.runner.seed_secret = self.secret
-            failures[draw] = {t["id"]: t.get("p_value") for t in outcome.evidence["tests"] if not t["passed"]}
+            failures[draw] = _failed_tests(outcome.evidence)
         return failures
 
     def _redrawn(self, draw: int) -> CodeQuestion:
@@ -235,6 +236,13 @@ class _QuestionCheck:
             )
             return SolutionReport(qid, name, "warn", f"{head} ({summary})", tuple(catches), caught_draws, draws)
         return SolutionReport(qid, name, "ok", summary, tuple(catches), caught_draws, draws)
+
+
+def _failed_tests(evidence: Evidence) -> dict[str, float | None]:
+    """The tests a draw failed, with their p-values (statistical tests), by id."""
+    if not isinstance(evidence, CodeEvidence):
+        raise TypeError(f"a code question recorded {type(evidence).__name__}, not CodeEvidence")
+    return {t.id: t.p_value for t in evidence.tests if not t.passed}
 
 
 def _summary(caught: list[TestCatch], total: int) -> str:

@@ -20,6 +20,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 from harness.bank.schema import Question
 from harness.bank.variants import Variant
 from harness.errors import AnswerError
+from harness.evidence import Evidence, UngradedEvidence
 from harness.results import OptionInfo, QuestionResult, Status, round_score
 
 Q = TypeVar("Q", bound=Question)
@@ -49,7 +50,7 @@ class Outcome:
 
     fraction: float
     feedback: list[str] = field(default_factory=list)
-    evidence: dict[str, Any] = field(default_factory=dict)
+    evidence: Evidence = field(default_factory=UngradedEvidence)  # the kind's ``evidence_model``
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ class QuestionKind(ABC, Generic[Q]):
 
     name: ClassVar[str]
     model: ClassVar[type[Question]]
+    evidence_model: ClassVar[type[Evidence]]  # what ``_grade`` records of why (harness.evidence)
     description: ClassVar[str] = ""
     example: ClassVar[KindExample]
 
@@ -112,7 +114,7 @@ class QuestionKind(ABC, Generic[Q]):
 
     @abstractmethod
     def _grade(self, question: Q, answer: Any, ctx: GradeContext) -> Outcome:
-        """Score a parsed answer. ``Outcome.evidence`` should say what decided it."""
+        """Score a parsed answer. ``Outcome.evidence``, an ``evidence_model``, says what decided it."""
 
     @abstractmethod
     def expected(self, question: Q, ctx: GradeContext) -> Any:
@@ -133,9 +135,9 @@ class QuestionKind(ABC, Generic[Q]):
     def _result(self, question: Q, ctx: GradeContext, raw: Any, outcome: Outcome, status: Status) -> QuestionResult:
         points = question.max_points
         fraction = min(1.0, max(0.0, outcome.fraction))
-        evidence = dict(outcome.evidence)
+        evidence = outcome.evidence
         if status is not Status.ERROR:
-            evidence["expected"] = _json_safe(self.expected(question, ctx))
+            evidence = evidence.model_copy(update={"expected": _json_safe(self.expected(question, ctx))})
         variant = ctx.variant
         return QuestionResult(
             question_id=question.id,

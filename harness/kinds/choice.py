@@ -10,6 +10,7 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from harness.bank.schema import ID_PATTERN, Model, Question, check_templates, parameter_names
 from harness.errors import AnswerError
+from harness.evidence import ChoiceEvidence
 from harness.kinds.base import GradeContext, KindExample, Outcome, QuestionKind
 from harness.kinds.labels import as_label_list, resolve_label
 from harness.results import OptionInfo
@@ -60,6 +61,7 @@ class ChoiceQuestion(Question):
 class ChoiceKind(QuestionKind[ChoiceQuestion]):
     name = "choice"
     model = ChoiceQuestion
+    evidence_model = ChoiceEvidence
     description = "multiple choice: one answer or several, with partial credit and shuffling"
     example = KindExample(
         question={
@@ -92,7 +94,7 @@ class ChoiceKind(QuestionKind[ChoiceQuestion]):
         missed = len(correct - answer)
         if question.select == "many" and missed and fraction > 0:
             feedback.insert(0, f"You missed {missed} correct option(s).")
-        evidence = {"chosen": sorted(answer), "policy": question.partial_credit}
+        evidence = ChoiceEvidence(chosen=sorted(answer), policy=question.partial_credit)
         return Outcome(fraction, feedback, evidence)
 
     def expected(self, question: ChoiceQuestion, ctx: GradeContext) -> Any:

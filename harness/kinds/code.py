@@ -18,6 +18,7 @@ from pydantic import Field, PrivateAttr, ValidationInfo, field_validator, model_
 
 from harness.bank.schema import ID_PATTERN, Model, Question
 from harness.errors import AnswerError
+from harness.evidence import CodeEvidence
 from harness.kinds.base import MISSING, GradeContext, KindExample, Outcome, QuestionKind
 from harness.sandbox.base import SandboxLimits
 
@@ -120,6 +121,7 @@ class StudentCode:
 class CodeKind(QuestionKind[CodeQuestion]):
     name = "code"
     model = CodeQuestion
+    evidence_model = CodeEvidence
     description = "a Python file or notebook, run in a sandbox and compared with a reference"
     example = KindExample(
         question={

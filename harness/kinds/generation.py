@@ -27,6 +27,7 @@ from pydantic import Field, PrivateAttr, ValidationInfo, field_validator, model_
 from harness.bank.schema import Question
 from harness.checks.feedback import check_evidence, check_feedback
 from harness.errors import AnswerError, HarnessError
+from harness.evidence import GenerationEvidence, MetricEvidence, SampleScore
 from harness.kinds.base import MISSING, GradeContext, KindExample, Outcome, QuestionKind
 from harness.results import round_score
 from harness.suites import LoadedSuite, OutputsError, SuiteErrors, SystemOutputs, load_suite, read_system, score_system
@@ -115,6 +116,7 @@ class SubmittedOutputs:
 
 class GenerationKind(QuestionKind[GenerationQuestion]):
     name = "generation"
+    evidence_model = GenerationEvidence
     model = GenerationQuestion
     description = "generated outputs (JSONL, or a folder of images) scored with a metric suite"
     example = KindExample(
@@ -284,31 +286,32 @@ def _number(value: float) -> str:
     return f"{value:.2f}" if abs(value) >= 10 else f"{value:.3f}"
 
 
-def _evidence(score: SuiteScore) -> dict[str, Any]:
+def _evidence(score: SuiteScore) -> GenerationEvidence:
     """What the reports show: each metric's score, interval, signature and worst samples."""
-    return {
-        "suite": f"{score.suite.id} v{score.suite.version}",
-        "outputs_sha256": score.outputs.sha256,
-        "samples": score.outputs.samples,
-        "missing": list(score.missing),
-        "metrics": [_metric_evidence(m) for m in score.metrics],
-    } | ({"checks": check_evidence(score.checks)} if score.checks else {})
+    return GenerationEvidence(
+        suite=f"{score.suite.id} v{score.suite.version}",
+        outputs_sha256=score.outputs.sha256,
+        samples=score.outputs.samples,
+        missing=list(score.missing),
+        metrics=[_metric_evidence(m) for m in score.metrics],
+        checks=check_evidence(score.checks),
+    )
 
 
-def _metric_evidence(metric: MetricScore) -> dict[str, Any]:
+def _metric_evidence(metric: MetricScore) -> MetricEvidence:
     result = metric.result
-    return {
-        "id": metric.id,
-        "metric": result.name,
-        "score": round_score(result.score),
-        "ci_low": None if result.ci_low is None else round_score(result.ci_low),
-        "ci_high": None if result.ci_high is None else round_score(result.ci_high),
-        "confidence": result.confidence,
-        "higher_is_better": result.higher_is_better,
-        "threshold": metric.threshold,
-        "passed": metric.passed,
-        "weight": metric.weight,
-        "fraction": None if metric.fraction is None else round_score(metric.fraction),
-        "signature": str(result.signature),
-        "worst": [{"id": s.id, "score": round_score(s.score)} for s in metric.worst],
-    }
+    return MetricEvidence(
+        id=metric.id,
+        metric=result.name,
+        score=round_score(result.score),
+        ci_low=None if result.ci_low is None else round_score(result.ci_low),
+        ci_high=None if result.ci_high is None else round_score(result.ci_high),
+        confidence=result.confidence,
+        higher_is_better=result.higher_is_better,
+        threshold=metric.threshold,
+        passed=metric.passed,
+        weight=metric.weight,
+        fraction=None if metric.fraction is None else round_score(metric.fraction),
+        signature=str(result.signature),
+        worst=[SampleScore(id=s.id, score=round_score(s.score)) for s in metric.worst],
+    )

@@ -8,6 +8,7 @@ from pydantic import Field, model_validator
 
 from harness.bank.schema import Question
 from harness.errors import AnswerError
+from harness.evidence import MatchingEvidence
 from harness.kinds.base import GradeContext, KindExample, Outcome, QuestionKind
 from harness.kinds.labels import normalize_label, resolve_label, type_name
 
@@ -36,6 +37,7 @@ class MatchingQuestion(Question):
 class MatchingKind(QuestionKind[MatchingQuestion]):
     name = "matching"
     model = MatchingQuestion
+    evidence_model = MatchingEvidence
     description = "match left items to right items, with partial credit"
     example = KindExample(
         question={
@@ -66,7 +68,7 @@ class MatchingKind(QuestionKind[MatchingQuestion]):
         feedback = [f"{len(right)} of {len(question.pairs)} matched correctly."]
         if unanswered:
             feedback.append(f"{unanswered} item(s) left unmatched.")
-        evidence = {"right": right, "wrong": wrong}
+        evidence = MatchingEvidence(right=right, wrong=wrong)
         return Outcome(len(right) / len(question.pairs), feedback, evidence)
 
     def paper_lines(self, question: MatchingQuestion, ctx: GradeContext) -> list[str]:

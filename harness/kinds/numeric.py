@@ -10,6 +10,7 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from harness.bank.schema import Model, Question, parameter_names, parse_formula
 from harness.errors import AnswerError
+from harness.evidence import NumericEvidence, ToleranceUsed
 from harness.kinds.base import GradeContext, KindExample, Outcome, QuestionKind
 from harness.kinds.labels import type_name
 
@@ -44,6 +45,7 @@ class NumericQuestion(Question):
 class NumericKind(QuestionKind[NumericQuestion]):
     name = "numeric"
     model = NumericQuestion
+    evidence_model = NumericEvidence
     description = "a number, with absolute, relative or significant-figure tolerance"
     example = KindExample(
         question={
@@ -74,7 +76,9 @@ class NumericKind(QuestionKind[NumericQuestion]):
         feedback = []
         if not passed and ctx.reveal:
             feedback.append("Your answer is too high." if answer > expected else "Your answer is too low.")
-        evidence = {"given": answer, "tolerance": tol.model_dump(exclude_none=True)}
+        evidence = NumericEvidence(
+            given=answer, tolerance=ToleranceUsed(abs=tol.abs, rel=tol.rel, sig_figs=tol.sig_figs)
+        )
         return Outcome(1.0 if passed else 0.0, feedback, evidence)
 
     def expected(self, question: NumericQuestion, ctx: GradeContext) -> Any:

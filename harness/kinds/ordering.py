@@ -9,6 +9,7 @@ from pydantic import Field, model_validator
 
 from harness.bank.schema import Question
 from harness.errors import AnswerError
+from harness.evidence import OrderingEvidence
 from harness.kinds.base import GradeContext, KindExample, Outcome, QuestionKind
 from harness.kinds.labels import normalize_label, resolve_label, type_name
 
@@ -28,6 +29,7 @@ class OrderingQuestion(Question):
 class OrderingKind(QuestionKind[OrderingQuestion]):
     name = "ordering"
     model = OrderingQuestion
+    evidence_model = OrderingEvidence
     description = "put items in the right order, with exact, positional or pairwise credit"
     example = KindExample(
         question={
@@ -54,7 +56,7 @@ class OrderingKind(QuestionKind[OrderingQuestion]):
 
     def _grade(self, question: OrderingQuestion, answer: list[str], ctx: GradeContext) -> Outcome:
         fraction = order_credit(question.items, answer, question.scoring)
-        return Outcome(fraction, [], {"scoring": question.scoring, "given": answer})
+        return Outcome(fraction, [], OrderingEvidence(scoring=question.scoring, given=answer))
 
     def paper_lines(self, question: OrderingQuestion, ctx: GradeContext) -> list[str]:
         items = list(question.items)

@@ -20,6 +20,7 @@ from pydantic import Field, field_validator, model_validator
 
 from harness.bank.schema import ID_PATTERN, Model, Question
 from harness.errors import AnswerError
+from harness.evidence import AnswerCut, TextEvidence
 from harness.kinds.base import GradeContext, KindExample, Outcome, QuestionKind
 from harness.kinds.labels import type_name
 
@@ -111,6 +112,7 @@ class TextQuestion(Question):
 class TextKind(QuestionKind[TextQuestion]):
     name = "text"
     model = TextQuestion
+    evidence_model = TextEvidence
     description = "short free text graded by a rubric of keywords, regexes and similarity"
     example = KindExample(
         question={
@@ -136,7 +138,7 @@ class TextKind(QuestionKind[TextQuestion]):
 
     def _grade(self, question: TextQuestion, answer: str, ctx: GradeContext) -> Outcome:
         """Grade the first :data:`MAX_ANSWER_CHARS` characters; a longer answer is told so
-        in its feedback and ``evidence["answer_cut"]``, so nobody loses its end unawares."""
+        in its feedback and its evidence's ``answer_cut``, so nobody loses its end unawares."""
         if len(answer) <= MAX_ANSWER_CHARS:
             return self._grade_text(question, answer, ctx)
         outcome = self._grade_text(question, answer[:MAX_ANSWER_CHARS], ctx)
@@ -145,12 +147,13 @@ class TextKind(QuestionKind[TextQuestion]):
             "graded (the limit for a text answer)."
         )
         outcome.feedback.insert(0, note)
-        outcome.evidence["answer_cut"] = {"length": len(answer), "graded": MAX_ANSWER_CHARS}
+        cut = AnswerCut(length=len(answer), graded=MAX_ANSWER_CHARS)
+        outcome.evidence = outcome.evidence.model_copy(update={"answer_cut": cut})
         return outcome
 
     def _grade_text(self, question: TextQuestion, answer: str, ctx: GradeContext) -> Outcome:
         if not question.rubric.allow_lists and looks_like_bare_list(answer):
-            return Outcome(0.0, [BARE_LIST_FEEDBACK], {"criteria_met": [], "bare_list": True})
+            return Outcome(0.0, [BARE_LIST_FEEDBACK], TextEvidence(criteria_met=[], bare_list=True))
         text = normalize_text(answer)
         earned, met, feedback = 0.0, [], []
         for criterion in question.rubric.criteria:
@@ -162,12 +165,12 @@ class TextKind(QuestionKind[TextQuestion]):
                     feedback.append(f"{mark} {criterion.description}")
             elif criterion.points > 0 and criterion.description and ctx.reveal:
                 feedback.append(f"✗ Missing: {criterion.description}")
-        evidence: dict[str, Any] = {"criteria_met": met}
+        similarity = None
         if question.similarity and question.reference:
             similarity = cosine_similarity(answer, question.reference)
             earned += question.similarity.points * _ramp(similarity, question.similarity)
-            evidence["similarity"] = round(similarity, 4)
-        return Outcome(earned / question.max_points, feedback, evidence)
+            similarity = round(similarity, 4)
+        return Outcome(earned / question.max_points, feedback, TextEvidence(criteria_met=met, similarity=similarity))
 
     def expected(self, question: TextQuestion, ctx: GradeContext) -> Any:
         return question.reference

@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from harness.bank.schema import Question
 from harness.errors import AnswerError
+from harness.evidence import TrueFalseEvidence
 from harness.kinds.base import GradeContext, KindExample, Outcome, QuestionKind
 from harness.kinds.labels import type_name
 
@@ -20,6 +21,7 @@ class TrueFalseQuestion(Question):
 class TrueFalseKind(QuestionKind[TrueFalseQuestion]):
     name = "true_false"
     model = TrueFalseQuestion
+    evidence_model = TrueFalseEvidence
     description = "true or false"
     example = KindExample(
         question={"id": "ex-tf", "kind": "true_false", "prompt": "GANs are discriminative.", "answer": False},
@@ -35,7 +37,7 @@ class TrueFalseKind(QuestionKind[TrueFalseQuestion]):
         raise AnswerError(f"expected true or false, got {type_name(raw)}")
 
     def _grade(self, question: TrueFalseQuestion, answer: bool, ctx: GradeContext) -> Outcome:
-        return Outcome(1.0 if answer == question.answer else 0.0, [], {"given": answer})
+        return Outcome(1.0 if answer == question.answer else 0.0, [], TrueFalseEvidence(given=answer))
 
     def expected(self, question: TrueFalseQuestion, ctx: GradeContext) -> Any:
         return question.answer

@@ -15,6 +15,7 @@ import csv
 import io
 from pathlib import Path
 
+from harness.evidence import TextEvidence
 from harness.reports import Reporter
 from harness.results import CohortResult, QuestionResult, Status, StudentResult, round_score
 
@@ -96,7 +97,7 @@ def review_reason(result: QuestionResult) -> str | None:
     """Why a person should look at this score before it stands, or None."""
     if result.status in REVIEW_REASONS:
         return REVIEW_REASONS[result.status]
-    if "answer_cut" in result.evidence:
+    if isinstance(result.evidence, TextEvidence) and result.evidence.answer_cut:
         return "answer cut at the length limit"
     return None
 

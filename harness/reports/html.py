@@ -24,6 +24,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from harness.evidence import ChoiceEvidence, GenerationEvidence, MetricEvidence
 from harness.reports import Reporter
 from harness.reports.charts import Chart, difficulty_chart, format_coordinate, histogram_chart
 from harness.reports.markdown import render_inline_markdown, render_markdown
@@ -273,7 +274,7 @@ def question_view(number: int, result: QuestionResult, info: QuestionInfo | None
     """Everything one question block of a student page shows, with hidden answers removed."""
     bank_prompt = info.prompt if info else ""
     rendered = result.prompt or bank_prompt
-    expected = result.evidence.get("expected") if result.reveal else None
+    expected = result.evidence.expected if result.reveal else None
     options = _option_views(result, info)
     return QuestionView(
         number=number,
@@ -311,7 +312,10 @@ def _option_views(result: QuestionResult, info: QuestionInfo | None) -> list[Opt
 
 
 def _chosen(result: QuestionResult) -> list[str]:
-    raw = result.evidence.get("chosen", result.answer)
+    """The options chosen; for an answer that was not graded (invalid), the ids it gave."""
+    if isinstance(result.evidence, ChoiceEvidence):
+        return result.evidence.chosen
+    raw = result.answer
     if isinstance(raw, str):
         return [raw]
     return [str(x) for x in raw] if isinstance(raw, list) else []
@@ -379,27 +383,28 @@ def metric_views(result: QuestionResult) -> list[MetricView]:
     return [_metric_view(entry) for entry in _metric_entries(result)]
 
 
-def _metric_entries(result: QuestionResult) -> list[dict[str, Any]]:
-    entries = result.evidence.get("metrics")
-    if not isinstance(entries, list):
-        return []
-    return [e for e in entries if isinstance(e, dict) and isinstance(e.get("score"), (int, float))]
+def _metric_entries(result: QuestionResult) -> list[MetricEvidence]:
+    return result.evidence.metrics if isinstance(result.evidence, GenerationEvidence) else []
 
 
-def _metric_view(entry: dict[str, Any]) -> MetricView:
-    low, high, confidence = entry.get("ci_low"), entry.get("ci_high"), entry.get("confidence")
-    has_interval = isinstance(low, (int, float)) and isinstance(high, (int, float))
-    threshold, fraction = entry.get("threshold"), entry.get("fraction")
-    higher = entry.get("higher_is_better", True) is not False
+def _metric_view(entry: MetricEvidence) -> MetricView:
+    low, high, confidence, threshold, fraction = (
+        entry.ci_low,
+        entry.ci_high,
+        entry.confidence,
+        entry.threshold,
+        entry.fraction,
+    )
+    has_interval = low is not None and high is not None
     return MetricView(
-        label=str(entry.get("id") or entry.get("metric") or "metric"),
-        score=format_metric(entry["score"]),
+        label=entry.id or entry.metric or "metric",
+        score=format_metric(entry.score),
         interval=f"[{format_metric(low)}, {format_metric(high)}]" if has_interval else "\u2014",
-        confidence=f"{round(100 * confidence)}%" if has_interval and isinstance(confidence, (int, float)) else "",
-        threshold=f"{'≥' if higher else '≤'} {threshold:g}" if isinstance(threshold, (int, float)) else "\u2014",
-        passed=entry.get("passed") if isinstance(entry.get("passed"), bool) else None,
-        points=format_percent(100 * fraction, 0) if isinstance(fraction, (int, float)) else "\u2014",
-        signature=str(entry.get("signature") or ""),
+        confidence=f"{round(100 * confidence)}%" if has_interval and confidence is not None else "",
+        threshold=f"{'≥' if entry.higher_is_better else '≤'} {threshold:g}" if threshold is not None else "\u2014",
+        passed=entry.passed,
+        points=format_percent(100 * fraction, 0) if fraction is not None else "\u2014",
+        signature=entry.signature,
     )
 
 
@@ -418,11 +423,11 @@ def metric_summaries(cohort: CohortResult) -> list[MetricSummary]:
     for student in cohort.students:
         for result in student.questions:
             for entry in _metric_entries(result):
-                key = (result.question_id, str(entry.get("id") or entry.get("metric")))
-                scores.setdefault(key, []).append(float(entry["score"]))
-                better[key] = entry.get("higher_is_better", True) is not False
-                if isinstance(entry.get("passed"), bool):
-                    passes.setdefault(key, []).append(entry["passed"])
+                key = (result.question_id, entry.id or entry.metric)
+                scores.setdefault(key, []).append(entry.score)
+                better[key] = entry.higher_is_better
+                if entry.passed is not None:
+                    passes.setdefault(key, []).append(entry.passed)
     order = {q.id: i for i, q in enumerate(cohort.questions)}
     return [
         MetricSummary(

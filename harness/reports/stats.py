@@ -28,9 +28,9 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from harness.results import CohortResult, QuestionInfo, QuestionResult, Status, StudentResult
+from harness.evidence import ChoiceEvidence
+from harness.results import NON_ATTEMPT, CohortResult, QuestionInfo, QuestionResult, Status, StudentResult
 
-NON_ATTEMPT_CODES = frozenset({"answers-unreadable", "no-answers"})
 UPPER_LOWER_FRACTION = 0.27  # Kelley's 27% groups
 LOW_DISCRIMINATION = 0.2  # below this an item deserves a second look
 REVIEW_THRESHOLD = 0.6  # topics under 60% are worth reviewing
@@ -183,7 +183,7 @@ def analyse_cohort(cohort: CohortResult) -> CohortStats:
 
 def is_non_attempt(student: StudentResult) -> bool:
     """True when the student's answers could not be read or there were none to grade."""
-    return not student.questions or any(p.code in NON_ATTEMPT_CODES for p in student.problems)
+    return not student.questions or any(p.code in NON_ATTEMPT for p in student.problems)
 
 
 def score_fraction(result: QuestionResult) -> float:
@@ -264,7 +264,7 @@ def _status_counts(results: Iterable[QuestionResult | None]) -> dict[str, int]:
 def _option_counts(
     results: Sequence[QuestionResult | None], info: QuestionInfo | None
 ) -> tuple[list[OptionCount], int]:
-    """Distractor counts from ``evidence["chosen"]``; ids not in the bank are listed after."""
+    """Distractor counts from the choice evidence; ids not in the bank are listed after."""
     if info is None or not info.options:
         return [], 0
     chosen: Counter[str] = Counter()
@@ -280,15 +280,10 @@ def _option_counts(
 
 
 def _chosen_ids(result: QuestionResult | None) -> list[str]:
-    """The option ids a student chose, tolerating a single id where a list is expected."""
-    if result is None:
+    """The option ids a student chose (none when the answer was not graded)."""
+    if result is None or not isinstance(result.evidence, ChoiceEvidence):
         return []
-    raw = result.evidence.get("chosen")
-    if isinstance(raw, str):
-        return [raw]
-    if isinstance(raw, list):
-        return [str(x) for x in raw]
-    return []
+    return result.evidence.chosen
 
 
 def pearson(xs: Sequence[float], ys: Sequence[float]) -> float | None:

@@ -11,7 +11,7 @@ from pydantic import Field
 
 from harness.checks.result import CheckResult
 from harness.metrics.result import MetricResult, PairedResult
-from harness.results import Record
+from harness.records import Record
 
 SCHEMA_VERSION = 1
 Verdict = Literal["better", "worse", "no significant difference", "not compared"]

@@ -97,7 +97,7 @@ def test_a_generation_question_reports_its_checks_without_changing_points(tmp_pa
     result = kind.grade(q, SubmittedOutputs(outputs), GradeContext("s", "bank", draw_variant(q, "bank", "s")))
     assert "grounded: 1 of 1 output(s) flagged; gate score >= 1 NOT met (reported, no points)." in result.feedback
     assert any(line.startswith("s1: '2016': the source never gives '2016'") for line in result.feedback)
-    check = result.evidence["checks"][0]
+    check = result.evidence.model_dump()["checks"][0]
     assert (check["check"], check["passed"], check["flagged"]) == ("grounded", False, 1)
     assert check["examples"][0]["findings"][0]["text"] == "2016"
     # the points come from the metrics alone: exact match 0 -> 0 points, flagged or not

@@ -9,11 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from harness.evidence import AnswerCut, Evidence, NumericEvidence, TextEvidence, ToleranceUsed
 from harness.reports.csv_gradebook import CsvReporter, format_number, gradebook_csv, safe_cell
 from harness.results import (
     BankRef,
     CohortResult,
     Problem,
+    ProblemCode,
     QuestionInfo,
     QuestionResult,
     Status,
@@ -28,10 +30,11 @@ def _question(qid: str, points: float) -> QuestionInfo:
 
 
 def _result(
-    qid: str, score: float, max_score: float, status: Status = Status.PARTIAL, evidence: dict[str, object] | None = None
+    qid: str, score: float, max_score: float, status: Status = Status.PARTIAL, evidence: Evidence | None = None
 ) -> QuestionResult:
+    evidence = evidence or NumericEvidence(given=score, tolerance=ToleranceUsed(abs=0.0))
     return QuestionResult(
-        question_id=qid, kind="numeric", score=score, max_score=max_score, status=status, evidence=evidence or {}
+        question_id=qid, kind="numeric", score=score, max_score=max_score, status=status, evidence=evidence
     )
 
 
@@ -42,7 +45,7 @@ def _student(sid: str, results: list[QuestionResult], problems: int = 0) -> Stud
         score=sum(r.score for r in results),
         max_score=3,
         questions=results,
-        problems=[Problem(code="x", message="m")] * problems,
+        problems=[Problem(code=ProblemCode.SKIPPED_LINK, message="m")] * problems,
     )
 
 
@@ -99,7 +102,13 @@ def test_answers_that_need_a_person_are_flagged_not_plain_zeros() -> None:
         [
             _result("q1", 0, 1, Status.INVALID),
             _result("q2", 0, 2, Status.ERROR),
-            _result("q3", 1, 1, Status.CORRECT, {"answer_cut": {"length": 7000, "graded": 5000}}),
+            _result(
+                "q3",
+                1,
+                1,
+                Status.CORRECT,
+                TextEvidence(criteria_met=[], answer_cut=AnswerCut(length=7000, graded=5000)),
+            ),
             _result("q4", 0, 1, Status.INCORRECT),
             _result("q5", 0, 1, Status.MISSING),
         ],

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from harness.evidence import ChoiceEvidence, NumericEvidence, TextEvidence, ToleranceUsed
 from harness.reports.html import HtmlReporter, question_view
 from harness.reports.json_report import JsonReporter
 from harness.reports.markdown import render_markdown
@@ -17,6 +18,7 @@ from harness.results import (
     CohortResult,
     OptionInfo,
     Problem,
+    ProblemCode,
     QuestionInfo,
     QuestionResult,
     Status,
@@ -86,7 +88,7 @@ def _results(mc: str, num: float, text: str, hidden: float) -> list[QuestionResu
             max_score=1,
             status=Status.CORRECT if right else Status.INCORRECT,
             answer=mc,
-            evidence={"chosen": [mc], "expected": ["b"]},
+            evidence=ChoiceEvidence(chosen=[mc], policy="all_or_nothing", expected=["b"]),
             option_order=["c", "b", "a"],
             feedback=[] if right else ["A GAN *generates* samples."],
         ),
@@ -98,7 +100,7 @@ def _results(mc: str, num: float, text: str, hidden: float) -> list[QuestionResu
             max_score=2,
             status=Status.CORRECT if num == 0.25 else Status.INCORRECT,
             answer=num,
-            evidence={"expected": 0.25},
+            evidence=NumericEvidence(given=num, tolerance=ToleranceUsed(abs=1e-6), expected=0.25),
             variant={"n": 20, "k": 5},
             prompt="In 20 flips we saw 5 heads. MLE of `p`?",
         ),
@@ -111,7 +113,7 @@ def _results(mc: str, num: float, text: str, hidden: float) -> list[QuestionResu
             status=Status.PARTIAL,
             answer=text,
             feedback=["Name both networks."],
-            evidence={"expected": "A generator and a discriminator compete."},
+            evidence=TextEvidence(criteria_met=[], expected="A generator and a discriminator compete."),
         ),
         QuestionResult(
             question_id="hidden-num",
@@ -121,7 +123,7 @@ def _results(mc: str, num: float, text: str, hidden: float) -> list[QuestionResu
             max_score=1,
             status=Status.CORRECT if hidden == float(SECRET) else Status.INCORRECT,
             answer=hidden,
-            evidence={"expected": float(SECRET)},
+            evidence=NumericEvidence(given=hidden, tolerance=ToleranceUsed(abs=1e-6), expected=float(SECRET)),
             feedback=[f"The answer is {SECRET}."],  # bank feedback that gives the answer away
             reveal=False,
         ),
@@ -154,7 +156,7 @@ def make_cohort() -> CohortResult:
                 [],
                 [
                     Problem(
-                        code="answers-unreadable",
+                        code=ProblemCode.ANSWERS_UNREADABLE,
                         message="answers.yaml: not YAML",
                         location="carol/answers.yaml:3",
                     )

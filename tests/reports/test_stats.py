@@ -10,6 +10,7 @@ import math
 
 import pytest
 
+from harness.evidence import ChoiceEvidence
 from harness.reports.stats import (
     analyse_cohort,
     pearson,
@@ -205,7 +206,7 @@ def test_non_attempts_are_left_out_of_item_analysis_but_graded() -> None:
     assert stats.distribution.bins[0] == 2  # s6 and the absent student
 
 
-def test_distractor_counts_read_evidence_chosen() -> None:
+def test_distractor_counts_read_the_choice_evidence() -> None:
     question = QuestionInfo(
         id="mc",
         bank_id="b",
@@ -219,7 +220,7 @@ def test_distractor_counts_read_evidence_chosen() -> None:
             OptionInfo(id="c", text="C", correct=False),
         ],
     )
-    chosen = [["a"], ["b"], ["b"], [], "a", ["a", "zz"]]
+    chosen = [["a"], ["b"], ["b"], [], ["a"], ["a", "zz"]]
     students = [
         StudentResult(
             student_id=f"s{i}",
@@ -233,7 +234,7 @@ def test_distractor_counts_read_evidence_chosen() -> None:
                     score=0,
                     max_score=1,
                     status=Status.INCORRECT,
-                    evidence={"chosen": ids},
+                    evidence=ChoiceEvidence(chosen=ids, policy="all_or_nothing"),
                 )
             ],
         )

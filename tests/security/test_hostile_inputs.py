@@ -122,7 +122,7 @@ def test_record_built_without_validation_still_serialises(tmp_path: Path) -> Non
     """model_copy and model_construct skip validators: the writer must survive them too."""
     dirty = _student_with("ok").model_copy(update={"student_id": "eve-\ud83d"})
     cohort = CohortResult.model_construct(
-        schema_version=1, cohort="c", mode="grade", banks=[], questions=[], sandbox=None, students=[dirty], problems=[]
+        schema_version=2, cohort="c", mode="grade", banks=[], questions=[], sandbox=None, students=[dirty], problems=[]
     )
 
     write_cohort_json(cohort, tmp_path / "results.json")

@@ -91,7 +91,7 @@ class ProtocolRun:
     seed_secret: Any
 
     def tests(self, student: str) -> dict[str, dict[str, Any]]:
-        return {t["id"]: t for t in self.questions[student].evidence.get("tests", [])}
+        return {t["id"]: t for t in self.questions[student].evidence.model_dump().get("tests", [])}
 
     def feedback(self, student: str) -> str:
         return "\n".join(self.questions[student].feedback)
@@ -196,7 +196,8 @@ def test_hidden_tests_record_no_p_value(protocol_run: ProtocolRun) -> None:
     for student in protocol_run.questions:
         for test in protocol_run.tests(student).values():
             if test["visibility"] == "hidden":
-                assert set(test) == {"id", "passed", "points", "visibility", "why"}, (student, test)
+                assert set(test) == {"id", "passed", "points", "visibility", "verdict", "p_value"}, (student, test)
+                assert test["p_value"] is None, (student, test)
 
 
 # --- odd answers are the student's problem, never the grader's -------------------------------

@@ -17,6 +17,7 @@ from harness import api
 from harness.bank.loader import load_bank
 from harness.bank.variants import draw_variant
 from harness.errors import BankErrors
+from harness.evidence import GenerationEvidence
 from harness.kinds import GradeContext, kind_registry
 from harness.kinds.generation import EXAMPLES, GenerationQuestion, SubmittedOutputs
 from harness.results import QuestionResult, Status
@@ -51,12 +52,14 @@ def test_scores_become_points_and_feedback_names_the_worst_samples() -> None:
     result = grade(question(), SubmittedOutputs(EXAMPLES / "wrong.jsonl"))
     assert result.status is Status.PARTIAL
     evidence = result.evidence
-    assert evidence["suite"] == "example-translation v1" and evidence["samples"] == 4
-    chrf, bleu = evidence["metrics"]
-    assert chrf["signature"].startswith("chrf|nrefs:var|bs:100|seed:0|")
-    assert chrf["ci_low"] <= chrf["score"] <= chrf["ci_high"] and chrf["passed"] is False
+    assert isinstance(evidence, GenerationEvidence)
+    assert evidence.suite == "example-translation v1" and evidence.samples == 4
+    chrf, bleu = evidence.metrics
+    assert chrf.signature.startswith("chrf|nrefs:var|bs:100|seed:0|")
+    assert chrf.ci_low is not None and chrf.ci_high is not None
+    assert chrf.ci_low <= chrf.score <= chrf.ci_high and chrf.passed is False
     # points: chrF's and BLEU's linear curves, equal weights
-    expected = (min(1, max(0, (chrf["score"] - 20) / 70)) + min(1, max(0, (bleu["score"] - 5) / 65))) / 2
+    expected = (min(1, max(0, (chrf.score - 20) / 70)) + min(1, max(0, (bleu.score - 5) / 65))) / 2
     assert result.score == pytest.approx(2 * expected, abs=1e-6)
     assert any(line.startswith("Samples that pulled chrf down most: ex-2 (") for line in result.feedback)
     assert result.feedback[0].startswith("chrf: ") and "threshold ≥ 60 not met" in result.feedback[0]
@@ -67,7 +70,7 @@ def test_missing_ids_are_scored_as_empty_and_said(tmp_path: Path) -> None:
     result = grade(question(), raw)
     assert result.status is Status.PARTIAL
     assert "No output for 1 id(s), scored as empty: ex-4." in result.feedback
-    assert result.evidence["missing"] == ["ex-4"]
+    assert isinstance(result.evidence, GenerationEvidence) and result.evidence.missing == ["ex-4"]
     strict = grade(question(missing_outputs="invalid"), raw)
     assert strict.status is Status.INVALID
     assert strict.feedback[0] == "outputs/translations.jsonl: no output for 1 id(s): ex-4"
@@ -220,7 +223,8 @@ def test_image_questions_score_a_folder_and_refuse_a_broken_image(tmp_path: Path
     write_art(student / "outputs" / "art", 6, DEFAULT_STYLE.shifted(0.1), seed=9, size=20, stream=1)
     result = grade(q, KIND.answer_for(q, {}, student))
     assert result.status in (Status.CORRECT, Status.PARTIAL), result.feedback
-    fid, kid = result.evidence["metrics"]
+    assert isinstance(result.evidence, GenerationEvidence)
+    fid, kid = result.evidence.model_dump()["metrics"]
     assert kid["metric"] == "kid" and kid["fraction"] is None  # reported, no points
     assert fid["metric"] == "fid" and "not comparable to published FID" in fid["signature"]
     assert fid["worst"][0]["id"].endswith(".png")
@@ -241,4 +245,4 @@ def test_sample_cohort_outputs_of_varied_quality() -> None:
     result = api.check([banks], REPO / "submissions" / "sample-cohort" / "s05-ravi-patel" / "answers.yaml")
     by_id = {q.question_id: q for q in result.questions}
     assert by_id["gen-translate-fr"].status is Status.PARTIAL
-    assert by_id["gen-summaries"].evidence["metrics"][0]["id"] == "rouge-l"
+    assert by_id["gen-summaries"].evidence.model_dump()["metrics"][0]["id"] == "rouge-l"

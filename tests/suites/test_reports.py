@@ -5,6 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+from pydantic import ValidationError
+
+from harness.evidence import OtherEvidence
 from harness.reports.html import HtmlReporter, metric_summaries, metric_views
 from harness.results import BankRef, CohortResult, QuestionInfo, QuestionResult, Status, StudentResult
 
@@ -41,7 +45,13 @@ def result(student_score: float, entries: list[dict[str, Any]], reveal: bool = T
         status=Status.PARTIAL,
         feedback=["bleu: ..."],
         answer="translations.jsonl",
-        evidence={"suite": "translation v1", "metrics": entries},
+        evidence={
+            "type": "generation",
+            "suite": "translation v1",
+            "outputs_sha256": "0" * 64,
+            "samples": 4,
+            "metrics": entries,
+        },
         reveal=reveal,
     )
 
@@ -90,7 +100,18 @@ def test_withheld_questions_show_no_metrics(tmp_path: Path) -> None:
     assert "36.07" not in page and SIGNATURE not in page
 
 
-def test_odd_evidence_is_skipped_not_fatal() -> None:
-    assert metric_views(result(0, "not a list")) == []  # type: ignore[arg-type]
-    [view] = metric_views(result(0, [metric(0.0523, threshold=None, passed=None, fraction=None), {"score": "x"}]))
+def test_a_metric_without_interval_threshold_or_points_shows_dashes() -> None:
+    [view] = metric_views(result(0, [metric(0.0523, threshold=None, passed=None, fraction=None)]))
     assert (view.score, view.interval, view.threshold, view.points, view.confidence) == ("0.0523", "—", "—", "—", "")
+
+
+def test_odd_evidence_is_refused_where_the_log_is_read() -> None:
+    with pytest.raises(ValidationError, match="metrics"):
+        result(0, "not a list")  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="score"):
+        result(0, [{"score": "x"}])
+
+
+def test_evidence_of_an_unknown_type_shows_no_metrics() -> None:
+    odd = result(0, []).model_copy(update={"evidence": OtherEvidence(type="someone-elses", metrics=[1])})
+    assert metric_views(odd) == []
