@@ -35,9 +35,9 @@ from typing import Any
 
 from harness import api
 from harness.bank.loader import BankQuestion
-from harness.grading import code_runner
-from harness.grading.code_runner import CodeRunner
 from harness.kinds.code import CodeQuestion, StudentCode
+from harness.kinds.code_engine import runner as code_runner
+from harness.kinds.code_engine.runner import CodeRunner
 from harness.sandbox.selection import sandbox_named
 
 BANK = Path("question_bank/coding.yaml")

@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from harness.bank.loader import Bank, BankQuestion
 from harness.bank.variants import VariantError, draw_variant
 from harness.kinds.base import GradeContext
+from harness.kinds.lifecycle import RunResources
 from harness.results import (
     BankRef,
     CohortResult,
@@ -39,12 +40,8 @@ class GradingPlan:
     banks: list[Bank]
     mode: Mode
     today: dt.date
-    code_runner: Any = None  # a CodeRunner when the banks hold code questions
-    workers: int = 1  # students graded at once (code questions wait on sandboxes)
-
-    @property
-    def has_code(self) -> bool:
-        return any(bq.kind.name == "code" for _, bq in self.questions())
+    resources: RunResources = field(default_factory=RunResources)  # see grading.lifecycle.open_run
+    workers: int = 1  # students graded at once (when a kind's scope waits on sandboxes)
 
     def questions(self) -> Iterable[tuple[Bank, BankQuestion]]:
         for bank in self.banks:
@@ -62,7 +59,7 @@ class GradingPlan:
 def grade_student(plan: GradingPlan, submission: Submission) -> StudentResult:
     """Grade one submission. Never raises: problems are recorded in the result."""
     problems = list(submission.problems)
-    prepared: dict[str, Any] = {}  # shared by this student's questions, never by two students
+    prepared: dict[str, object] = {}  # shared by this student's questions, never by two students
     staged = [_stage(plan, bank, bq, submission, prepared) for bank, bq in plan.questions()]
     _prepare(staged)
     results = [s if isinstance(s, QuestionResult) else s.kind.grade(s.question, s.raw, s.ctx) for s in staged]
@@ -90,13 +87,14 @@ def grade_cohort(plan: GradingPlan, cohort: Cohort) -> CohortResult:
         pool.shutdown()
     else:
         students = [grade_student(plan, s) for s in submissions]
+    record = plan.resources.record()
     return CohortResult(
         cohort=cohort.name,
         mode=plan.mode,
         banks=plan.bank_refs(),
         questions=plan.question_infos(),
-        sandbox=plan.code_runner.sandbox.name if plan.code_runner is not None else None,
-        seed_secret=plan.code_runner.seed_secret if plan.code_runner is not None else None,
+        sandbox=record.sandbox,
+        seed_secret=record.seed_secret,
         students=students,
         problems=cohort.problems,
     )
@@ -126,7 +124,7 @@ def _prepare(staged: list[_Staged | QuestionResult]) -> None:
 
 
 def _stage(
-    plan: GradingPlan, bank: Bank, bq: BankQuestion, submission: Submission, prepared: dict[str, Any]
+    plan: GradingPlan, bank: Bank, bq: BankQuestion, submission: Submission, prepared: dict[str, object]
 ) -> _Staged | QuestionResult:
     question = bq.question
     lost = submission.unreadable.get(question.id)
@@ -143,7 +141,7 @@ def _stage(
         reveal=question.is_public_on(plan.today),
         synonyms=bank.synonyms,
         missing_reason=_missing_reason(submission),
-        code_runner=plan.code_runner,
+        resources=plan.resources,
         public_only=plan.mode == "check",
         prepared=prepared,
     )

@@ -35,8 +35,8 @@ from typing import Any, Literal
 
 from harness.bank.loader import Bank
 from harness.errors import AnswerError
-from harness.grading.code_runner import CodeRunner
 from harness.kinds.code import CodeQuestion, CodeTest, StudentCode, read_student_code
+from harness.kinds.code_engine.runner import CodeRunner
 from harness.sandbox.base import Sandbox
 
 DRAWS = 5
