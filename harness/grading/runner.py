@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from harness.bank.loader import Bank, BankQuestion
+from harness.bank.schema import Question
 from harness.bank.variants import VariantError, draw_variant
-from harness.kinds.base import GradeContext
+from harness.kinds.base import GradeContext, QuestionKind
 from harness.kinds.lifecycle import RunResources
 from harness.results import (
     BankRef,
@@ -61,7 +62,7 @@ def grade_student(plan: GradingPlan, submission: Submission) -> StudentResult:
     problems = list(submission.problems)
     prepared: dict[str, object] = {}  # shared by this student's questions, never by two students
     staged = [_stage(plan, bank, bq, submission, prepared) for bank, bq in plan.questions()]
-    _prepare(staged)
+    staged = _prepare(staged)
     results = [s if isinstance(s, QuestionResult) else s.kind.grade(s.question, s.raw, s.ctx) for s in staged]
     problems += _unknown_answers(plan, submission)
     return StudentResult(
@@ -104,23 +105,30 @@ def grade_cohort(plan: GradingPlan, cohort: Cohort) -> CohortResult:
 class _Staged:
     """A question ready to grade: the student's raw answer and the context it is graded in."""
 
-    kind: Any
-    question: Any
+    kind: QuestionKind[Any]
+    question: Question
     raw: Any
     ctx: GradeContext
 
 
-def _prepare(staged: list[_Staged | QuestionResult]) -> None:
-    """Let each kind see all of a student's questions of its own before grading any."""
+def _prepare(staged: list[_Staged | QuestionResult]) -> list[_Staged | QuestionResult]:
+    """Let each kind see all of a student's questions of its own before grading any.
+
+    A kind whose ``prepare`` raises has a bug: its questions of this student are recorded as
+    errors (saying so), and the run goes on with the other kinds and students.
+    """
     by_kind: dict[str, list[_Staged]] = {}
     for item in staged:
         if isinstance(item, _Staged):
             by_kind.setdefault(item.kind.name, []).append(item)
+    failed: dict[int, QuestionResult] = {}
     for items in by_kind.values():
         try:
             items[0].kind.prepare([(s.question, s.raw, s.ctx) for s in items])
-        except Exception:  # optional work: each question is then graded on its own
-            continue
+        except (Exception, RecursionError) as exc:
+            why = f"the grader failed while preparing this answer ({type(exc).__name__}: {str(exc)[:300]})"
+            failed.update({id(s): _ungraded(s.kind, s.question, Status.ERROR, why) for s in items})
+    return [failed.get(id(item), item) for item in staged]
 
 
 def _stage(
@@ -129,11 +137,11 @@ def _stage(
     question = bq.question
     lost = submission.unreadable.get(question.id)
     if lost is not None:  # in answers.yaml, but could not be read (a duplicate key, a non-UTF-8 byte)
-        return _ungraded(bq, Status.INVALID, f"{lost.message} ({lost.location})")
+        return _ungraded(bq.kind, question, Status.INVALID, f"{lost.message} ({lost.location})")
     try:
         variant = draw_variant(question, bank.id, submission.student_id)
     except VariantError as exc:  # constraints that held at load time but not for this student
-        return _ungraded(bq, Status.ERROR, f"could not build your variant: {exc}")
+        return _ungraded(bq.kind, question, Status.ERROR, f"could not build your variant: {exc}")
     ctx = GradeContext(
         student_id=submission.student_id,
         bank_id=bank.id,
@@ -148,11 +156,10 @@ def _stage(
     return _Staged(bq.kind, question, bq.kind.answer_for(question, submission.answers, submission.folder), ctx)
 
 
-def _ungraded(bq: BankQuestion, status: Status, why: str) -> QuestionResult:
-    question = bq.question
+def _ungraded(kind: QuestionKind[Any], question: Question, status: Status, why: str) -> QuestionResult:
     return QuestionResult(
         question_id=question.id,
-        kind=bq.kind.name,
+        kind=kind.name,
         topic=question.tags.topic,
         score=0.0,
         max_score=question.max_points,
