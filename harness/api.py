@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from harness.bank.loader import Bank, load_banks
 from harness.errors import HarnessError
 from harness.grading.lifecycle import open_run
 from harness.grading.runner import GradingPlan, Mode, grade_cohort, grade_student
+from harness.kinds import LoadedBank, load_banks
 from harness.kinds.lifecycle import RunOptions
 from harness.plugins import GROUPS, PluginInfo, registry
 from harness.reports import Reporter
@@ -62,8 +62,9 @@ def bank_files(paths: Sequence[PathLike]) -> list[Path]:
     return files
 
 
-def load(paths: Sequence[PathLike]) -> list[Bank]:
-    """Load and validate banks (files or folders). Raises BankErrors listing every problem."""
+def load(paths: Sequence[PathLike]) -> list[LoadedBank]:
+    """Load and validate banks (files or folders) with the installed kinds. Raises BankErrors
+    listing every problem."""
     return load_banks(bank_files(paths))
 
 
@@ -199,8 +200,10 @@ def read_results(path: PathLike) -> CohortResult:
 def bank_json_schema() -> dict[str, Any]:
     """The JSON Schema of a bank file, with one branch per installed question kind."""
     from harness.bank.json_schema import bank_schema
+    from harness.kinds import kind_registry
 
-    return bank_schema()
+    kinds = kind_registry()
+    return bank_schema([kinds.get(name).model for name in kinds.names()])
 
 
 def suite_json_schema() -> dict[str, Any]:
@@ -213,7 +216,7 @@ def suite_json_schema() -> dict[str, Any]:
     return schema
 
 
-def check_examples(loaded: Sequence[Bank]) -> list[ExampleResult]:
+def check_examples(loaded: Sequence[LoadedBank]) -> list[ExampleResult]:
     """Grade every question's example answers with its kind; see :mod:`harness.grading.examples`.
 
     Returns one result per example; those that are not ``ok`` say where and why (``message``).

@@ -11,10 +11,9 @@ from typing import Any, ClassVar, Literal
 import pytest
 
 from harness import api
-from harness.bank.loader import Bank
 from harness.grading.lifecycle import open_run
 from harness.grading.runner import GradingPlan, grade_cohort
-from harness.kinds import kind_registry
+from harness.kinds import LoadedBank, kind_registry
 from harness.kinds.base import GradeContext, KindExample, Outcome
 from harness.kinds.lifecycle import RunOptions, RunRecord, RunResources, RunScope
 from harness.kinds.true_false import TrueFalseKind, TrueFalseQuestion
@@ -97,7 +96,7 @@ def _cohort(*students: str) -> Cohort:
 
 
 def _plan(bank: Path) -> GradingPlan:
-    loaded: list[Bank] = api.load([bank])
+    loaded: list[LoadedBank] = api.load([bank])
     return GradingPlan(loaded, "grade", TODAY)
 
 

@@ -13,9 +13,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from harness.bank.loader import Bank, BankQuestion
 from harness.bank.schema import Question
 from harness.bank.variants import VariantError, draw_variant
+from harness.kinds import LoadedBank, LoadedQuestion
 from harness.kinds.base import GradeContext, QuestionKind
 from harness.kinds.lifecycle import RunResources
 from harness.results import (
@@ -38,13 +38,13 @@ UNREADABLE = ("no-answers", "answers-unreadable")  # problems that leave a stude
 class GradingPlan:
     """Which questions a run grades, fixed once for the whole cohort."""
 
-    banks: list[Bank]
+    banks: list[LoadedBank]
     mode: Mode
     today: dt.date
     resources: RunResources = field(default_factory=RunResources)  # see grading.lifecycle.open_run
     workers: int = 1  # students graded at once (when a kind's scope waits on sandboxes)
 
-    def questions(self) -> Iterable[tuple[Bank, BankQuestion]]:
+    def questions(self) -> Iterable[tuple[LoadedBank, LoadedQuestion]]:
         for bank in self.banks:
             for bq in bank.questions:
                 if self.mode == "grade" or bq.question.is_public_on(self.today):
@@ -132,7 +132,7 @@ def _prepare(staged: list[_Staged | QuestionResult]) -> list[_Staged | QuestionR
 
 
 def _stage(
-    plan: GradingPlan, bank: Bank, bq: BankQuestion, submission: Submission, prepared: dict[str, object]
+    plan: GradingPlan, bank: LoadedBank, bq: LoadedQuestion, submission: Submission, prepared: dict[str, object]
 ) -> _Staged | QuestionResult:
     question = bq.question
     lost = submission.unreadable.get(question.id)
@@ -186,7 +186,7 @@ def _unknown_answers(plan: GradingPlan, submission: Submission) -> list[Problem]
     ]
 
 
-def _question_info(bank: Bank, bq: BankQuestion) -> QuestionInfo:
+def _question_info(bank: LoadedBank, bq: LoadedQuestion) -> QuestionInfo:
     q = bq.question
     return QuestionInfo(
         id=q.id,

@@ -97,6 +97,11 @@ class QuestionKind(ABC, Generic[Q]):
         for text in question.templated_texts():
             variant.render(text)
 
+    def synonym_index(self, declared: Mapping[str, list[str]]) -> Mapping[str, tuple[str, ...]]:
+        """Called at load time with the bank's declared ``synonyms``: the lookup this kind
+        matches with, left in :attr:`GradeContext.synonyms`. Most kinds match no words: empty."""
+        return {}
+
     def answer_for(self, question: Q, answers: Mapping[str, Any], folder: Path | None) -> Any:
         """The student's raw answer: by default the question's entry in answers.yaml."""
         return answers.get(question.id, MISSING)
