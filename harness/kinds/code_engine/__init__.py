@@ -1,7 +1,8 @@
 """The engine of the ``code`` kind, one job per module.
 
 - ``runner``: :class:`CodeRunner`, the run scope the kind opens (warm sandbox pools, the
-  student's jobs, questions that share a file grouped into one job, tiny-model folders);
+  student's and the reference's jobs, tiny-model folders);
+- ``grouping``: a student's questions that share a file, run as one job, and its report split;
 - ``reference_cache``: the reference's reports, cached in memory and on disk;
 - ``channel`` and ``values``: the wire protocol from the sandbox stub, and its value codec;
 - ``judge``: the verdict on one test; ``sample_tests``: the statistical comparison of draws;

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from harness.kinds.code import CodeTest
 
 
-def test_evidence(test: CodeTest, verdict: Verdict) -> dict[str, Any]:
+def evidence_record(test: CodeTest, verdict: Verdict) -> dict[str, Any]:
     """What the result records of one test. Students get their record back, so a hidden test
     records no p-value: the code's draws steer it, and it could carry the test's inputs out
     (its category of failure is a few bits, as its pass or fail is one)."""
@@ -27,7 +27,7 @@ def test_evidence(test: CodeTest, verdict: Verdict) -> dict[str, Any]:
     return evidence
 
 
-def test_line(test: CodeTest, verdict: Verdict) -> str:
+def feedback_line(test: CodeTest, verdict: Verdict) -> str:
     if test.visibility == "hidden":
         return f"{'✓' if verdict.passed else '✗'} hidden test {test.id}: {'passed' if verdict.passed else 'failed'}"
     call = f"{test.call}({_arguments(test)})"

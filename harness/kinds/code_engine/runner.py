@@ -27,7 +27,8 @@ from typing import TYPE_CHECKING, Any
 from harness.kinds.base import Outcome
 from harness.kinds.code_engine import values
 from harness.kinds.code_engine.channel import RunReport, parse_channel
-from harness.kinds.code_engine.feedback import report_feedback, test_evidence, test_line
+from harness.kinds.code_engine.feedback import evidence_record, feedback_line, report_feedback
+from harness.kinds.code_engine.grouping import group_test_id, question_part, shared_file_groups
 from harness.kinds.code_engine.judge import judge, load_properties
 from harness.kinds.code_engine.reference_cache import ReferenceCache, cache_key
 from harness.kinds.code_engine.sample_tests import trial_seeds
@@ -93,6 +94,8 @@ class CodeRunner(RunScope):
     gives byte-identical results; the run records it (``CohortResult.seed_secret``).
     """
 
+    parallel = True  # grading waits on sandboxes: students are graded in threads
+
     def __init__(
         self,
         sandbox: Sandbox,
@@ -107,8 +110,6 @@ class CodeRunner(RunScope):
         self.cache_dir = cache_dir or default_cache_dir()
         self.reference_cache = ReferenceCache(self.cache_dir)
         self._model = ModelFolders(self.cache_dir, models)
-
-    parallel = True  # grading waits on sandboxes: students are graded in threads
 
     def record(self) -> RunRecord:
         return RunRecord(sandbox=self.sandbox.name, seed_secret=self.seed_secret)
@@ -168,19 +169,9 @@ class CodeRunner(RunScope):
         stopped early (a crash, a timeout, a protocol violation) returns nothing, so that each
         of its questions is run again on its own and its report says which one misbehaved.
         """
-        groups: dict[tuple[Any, ...], list[tuple[CodeQuestion, StudentCode]]] = {}
-        for question, code in jobs:
-            key = (
-                question.file,
-                code.source,
-                tuple(question.preload),
-                question.limits.model_copy(update={"wall_seconds": 0}),
-            )  # not the models: the job reads every model of its group (all public, read-only)
-            groups.setdefault(key, []).append((question, code))
         reports: dict[str, StudentRun] = {}
-        for group in groups.values():
-            if len(group) > 1:
-                reports.update(self._run_group(group, public_only))
+        for group in shared_file_groups(jobs):
+            reports.update(self._run_group(group, public_only))
         return reports
 
     def _run_group(self, group: list[tuple[CodeQuestion, StudentCode]], public_only: bool) -> dict[str, StudentRun]:
@@ -188,7 +179,7 @@ class CodeRunner(RunScope):
 
         def calls(visibility: str) -> list[dict[str, Any]]:
             return [
-                dict(self._call(question, test), id=f"{n}:{test.id}")
+                dict(self._call(question, test), id=group_test_id(n, test.id))
                 for n, question in enumerate(questions)
                 for test in question.tests
                 if test.visibility == visibility
@@ -203,7 +194,7 @@ class CodeRunner(RunScope):
         if hidden is not None and hidden.problem is not None:
             return {}
         return {
-            question.id: StudentRun(_part(public, n), _part(hidden, n) if hidden is not None else None)
+            question.id: StudentRun(question_part(public, n), question_part(hidden, n) if hidden is not None else None)
             for n, question in enumerate(questions)
         }
 
@@ -257,21 +248,10 @@ class CodeRunner(RunScope):
         feedback = [
             *code.notes,
             *report_feedback(run.public),  # never the hidden job's: its messages may quote hidden inputs
-            *(test_line(t, v) for t, v in zip(tests, verdicts, strict=True)),
+            *(feedback_line(t, v) for t, v in zip(tests, verdicts, strict=True)),
         ]
         evidence = {
             "sandbox": self.sandbox.name,
-            "tests": [test_evidence(t, v) for t, v in zip(tests, verdicts, strict=True)],
+            "tests": [evidence_record(t, v) for t, v in zip(tests, verdicts, strict=True)],
         }
         return Outcome(earned / total if total else 0.0, feedback, evidence)
-
-
-def _part(report: RunReport, index: int) -> RunReport:
-    """The events of question ``index`` in a group's report, under their own test ids."""
-    prefix = f"{index}:"
-    events = {
-        key.removeprefix(prefix): dict(event, id=key.removeprefix(prefix))
-        for key, event in report.events.items()
-        if key.startswith(prefix)
-    }
-    return RunReport(events=events, import_error=report.import_error)
