@@ -34,10 +34,10 @@ from pathlib import Path
 from typing import Any
 
 from harness import api
-from harness.bank.loader import BankQuestion
-from harness.grading import code_runner
-from harness.grading.code_runner import CodeRunner
+from harness.kinds import LoadedQuestion
 from harness.kinds.code import CodeQuestion, StudentCode
+from harness.kinds.code_engine import runner as code_runner
+from harness.kinds.code_engine.runner import CodeRunner
 from harness.sandbox.selection import sandbox_named
 
 BANK = Path("question_bank/coding.yaml")
@@ -46,7 +46,7 @@ TODAY = dt.date(2026, 11, 23)
 
 
 def code_questions() -> list[CodeQuestion]:
-    questions: list[BankQuestion] = [bq for bank in api.load([BANK]) for bq in bank.questions]
+    questions: list[LoadedQuestion] = [bq for bank in api.load([BANK]) for bq in bank.questions]
     return [bq.question for bq in questions if isinstance(bq.question, CodeQuestion)]
 
 

@@ -9,25 +9,25 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from harness.bank.loader import Bank, load_banks
 from harness.errors import HarnessError
+from harness.grading.lifecycle import open_run
 from harness.grading.runner import GradingPlan, Mode, grade_cohort, grade_student
+from harness.kinds import LoadedBank, load_banks
+from harness.kinds.lifecycle import RunOptions
 from harness.plugins import GROUPS, PluginInfo, registry
 from harness.reports import Reporter
 from harness.reports.output import staged_output
-from harness.results import CohortResult, QuestionResult, StudentResult, read_cohort, round_score
+from harness.results import CohortResult, StudentResult, read_cohort
 from harness.submissions import collect_cohort, read_answers_file
 
 if TYPE_CHECKING:
     from harness.grading.examples import ExampleResult
-    from harness.grading.solution_check import SolutionReport
-    from harness.kinds.code import CodeQuestion
+    from harness.kinds.code_engine.solution_check import SolutionReport
     from harness.suites import SuiteScore
 
 PathLike = str | Path
@@ -62,8 +62,9 @@ def bank_files(paths: Sequence[PathLike]) -> list[Path]:
     return files
 
 
-def load(paths: Sequence[PathLike]) -> list[Bank]:
-    """Load and validate banks (files or folders). Raises BankErrors listing every problem."""
+def load(paths: Sequence[PathLike]) -> list[LoadedBank]:
+    """Load and validate banks (files or folders) with the installed kinds. Raises BankErrors
+    listing every problem."""
     return load_banks(bank_files(paths))
 
 
@@ -98,17 +99,14 @@ def grade(
     """
     loaded = load(banks)
     reporters = [registry("reporters").get(name) for name in formats]  # fail before grading
-    registry("sandboxes").get(sandbox)  # an unknown name fails even when no question runs code
+    registry("sandboxes").get(sandbox)  # an unknown name fails even when no question needs one
     plan = GradingPlan(loaded, "grade", today or dt.date.today())
+    options = RunOptions("grade", sandbox=sandbox, unsafe_sandbox=unsafe_sandbox, seed_secret=seed_secret)
     import tempfile  # only grading a zip export needs a work folder
 
     with staged_output(Path(out), list(formats)) as staging:  # an unusable --out fails before grading
-        with (
-            tempfile.TemporaryDirectory(prefix="harness-") as workdir,
-            _code_runner(plan, sandbox, unsafe_sandbox, seed_secret) as runner,
-        ):
-            plan = replace(plan, code_runner=runner, workers=(os.cpu_count() or 1) if runner else 1)
-            cohort = grade_cohort(plan, collect_cohort(Path(submissions), Path(workdir)))
+        with tempfile.TemporaryDirectory(prefix="harness-") as workdir, open_run(plan, options) as running:
+            cohort = grade_cohort(running, collect_cohort(Path(submissions), Path(workdir)))
         reports = _write_reports(cohort, reporters, staging, Path(out))
     return GradeRun(cohort, reports)
 
@@ -129,8 +127,9 @@ def check(
     ``student_id`` picks the student's variants of parameterised questions; by default it is
     :func:`default_student_id` (the folder holding the answers file), as in a cohort. Hidden
     questions are not graded at all, so nothing about their answers reaches the result. A
-    code question runs its public tests only and is scored out of their points; its
-    ``hidden_points`` says how many points its hidden tests hold.
+    kind grades what is public only (a code question runs its public tests and is scored out
+    of their points, and its ``hidden_points`` says how many points its hidden tests hold;
+    see :func:`harness.kinds.code.public_share`).
 
     Raises:
         HarnessError: the answers file is missing; a bank is invalid.
@@ -140,73 +139,13 @@ def check(
         raise HarnessError(f"{path}: no such answers file")
     plan = GradingPlan(load(banks), "check", today or dt.date.today())
     submission = read_answers_file(path, student_id or default_student_id(path))
-    if not plan.has_code:
-        return grade_student(plan, submission)
-    from harness.grading.code_runner import CodeRunner
-    from harness.sandbox.selection import default_sandbox
-
-    with CodeRunner(default_sandbox()) as runner:  # your own code: the process backend is fine
-        result = grade_student(replace(plan, code_runner=runner), submission)
-    return _public_tests_only(plan, result)
+    with open_run(plan, RunOptions("check")) as running:  # your own code: the default sandbox is fine
+        return grade_student(running, submission)
 
 
 def default_student_id(answers: PathLike) -> str:
     """The student id a self-check uses without ``--student``: the answers file's folder name."""
     return Path(answers).resolve().parent.name
-
-
-def _public_tests_only(plan: GradingPlan, result: StudentResult) -> StudentResult:
-    """Score each code question out of the points its public tests hold, not the whole question's.
-
-    The code kind scales the public tests' share up to the question's points, which shows a
-    solution that fails every hidden test as "5/5"; a self-check must say "2/2, and 3 points
-    are in hidden tests".
-    """
-    from harness.kinds.code import CodeQuestion
-
-    code = {bq.question.id: bq.question for _, bq in plan.questions() if isinstance(bq.question, CodeQuestion)}
-    questions = [_public_share(q, code[q.question_id]) if q.question_id in code else q for q in result.questions]
-    return result.model_copy(
-        update={
-            "questions": questions,
-            "score": round_score(sum(q.score for q in questions)),
-            "max_score": round_score(sum(q.max_score for q in questions)),
-        }
-    )
-
-
-def _public_share(result: QuestionResult, question: CodeQuestion) -> QuestionResult:
-    every = sum(t.points for t in question.tests)
-    public = sum(t.points for t in question.tests if t.visibility == "public")
-    if public == every:
-        return result
-    share = public / every
-    checked, hidden = round_score(result.max_score * share), round_score(result.max_score * (1 - share))
-    note = (
-        f"Self-check runs the public tests only: {checked:g} of this question's {result.max_score:g} points. "
-        f"The other {hidden:g} are in hidden tests, graded after you submit."
-    )
-    return result.model_copy(
-        update={
-            "score": round_score(result.score * share),
-            "max_score": checked,
-            "feedback": [*result.feedback, note],
-            "hidden_points": hidden,
-        }
-    )
-
-
-@contextmanager
-def _code_runner(plan: GradingPlan, sandbox: str, unsafe: bool, seed_secret: str | None = None) -> Iterator[Any]:
-    """A CodeRunner when the plan has code questions (after the sandbox is confirmed)."""
-    if not plan.has_code:
-        yield None
-        return
-    from harness.grading.code_runner import CodeRunner
-    from harness.sandbox.selection import sandbox_for_cohort
-
-    with CodeRunner(sandbox_for_cohort(sandbox, unsafe), seed_secret=seed_secret) as runner:
-        yield runner
 
 
 def paper(banks: Sequence[PathLike], student_id: str, today: dt.date | None = None, everything: bool = False) -> str:
@@ -262,8 +201,10 @@ def read_results(path: PathLike) -> CohortResult:
 def bank_json_schema() -> dict[str, Any]:
     """The JSON Schema of a bank file, with one branch per installed question kind."""
     from harness.bank.json_schema import bank_schema
+    from harness.kinds import kind_registry
 
-    return bank_schema()
+    kinds = kind_registry()
+    return bank_schema([kinds.get(name).model for name in kinds.names()])
 
 
 def suite_json_schema() -> dict[str, Any]:
@@ -276,7 +217,7 @@ def suite_json_schema() -> dict[str, Any]:
     return schema
 
 
-def check_examples(loaded: Sequence[Bank]) -> list[ExampleResult]:
+def check_examples(loaded: Sequence[LoadedBank]) -> list[ExampleResult]:
     """Grade every question's example answers with its kind; see :mod:`harness.grading.examples`.
 
     Returns one result per example; those that are not ``ok`` say where and why (``message``).
@@ -301,9 +242,9 @@ def validate_solutions(
 ) -> list[SolutionCheck]:
     """Prove every reference solution passes all its tests and every known-wrong one fails one,
     under ``draws`` draws of the tests that depend on a seed (see
-    :mod:`harness.grading.solution_check`); a wrong solution that only some draws catch is a
+    :mod:`harness.kinds.code_engine.solution_check`); a wrong solution that only some draws catch is a
     warning."""
-    from harness.grading.solution_check import DRAWS, check_solutions
+    from harness.kinds.code_engine.solution_check import DRAWS, check_solutions
     from harness.sandbox.selection import default_sandbox, sandbox_named
 
     backend = sandbox_named(sandbox) if sandbox else default_sandbox()

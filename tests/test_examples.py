@@ -14,11 +14,11 @@ import pytest
 from click.testing import CliRunner
 
 from harness.api import check_examples, load
-from harness.bank.loader import load_bank
 from harness.bank.variants import draw_variant
 from harness.cli import main
 from harness.errors import BankErrors
 from harness.grading.examples import ExampleResult
+from harness.kinds import load_bank
 
 REPO = Path(__file__).resolve().parent.parent
 TEXT_BANKS = sorted((REPO / "question_bank").glob("*.yaml"))

@@ -10,10 +10,9 @@ import pytest
 
 from harness.bank.variants import draw_variant
 from harness.evidence import UngradedEvidence
-from harness.grading.code_runner import CodeRunner
 from harness.kinds import MISSING, GradeContext, QuestionKind, kind_registry
+from harness.kinds.lifecycle import RunOptions, RunResources, RunScope
 from harness.results import QuestionResult, Status
-from harness.sandbox.selection import default_sandbox
 
 GROUP = "kinds"  # tests/plugins/test_contract_modules.py finds this module by it
 KINDS = kind_registry().names()
@@ -21,19 +20,30 @@ NOT_AN_ANSWER = {"__not_an_answer__": [[1]]}
 
 
 @pytest.fixture(scope="module")
-def code_runner(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CodeRunner]:
-    """Kinds that run code get a real sandbox, like in a grading run."""
-    with CodeRunner(default_sandbox(), cache_dir=tmp_path_factory.mktemp("cache")) as runner:
-        yield runner
+def resources(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunResources]:
+    """Every kind opens its run scope for its example, as in a grading run (a kind that runs
+    code gets a real sandbox, the default one)."""
+    options = RunOptions("grade", cache_dir=tmp_path_factory.mktemp("cache"))
+    scopes: list[RunScope] = []
+    try:
+        for name in KINDS:
+            kind = kind_registry().get(name)
+            scope = kind.open_run([kind.model.model_validate(kind.example.question)], options)
+            if scope is not None:
+                scopes.append(scope)
+        yield RunResources(scopes)
+    finally:
+        for scope in scopes:
+            scope.close()
 
 
 @pytest.fixture
-def setup(code_runner: CodeRunner):  # type: ignore[no-untyped-def]
+def setup(resources: RunResources):  # type: ignore[no-untyped-def]
     def make(name: str) -> tuple[QuestionKind[Any], Any, GradeContext]:
         kind = kind_registry().get(name)
         question = kind.model.model_validate(kind.example.question)
         variant = draw_variant(question, "bank", "student-1")
-        return kind, question, GradeContext("student-1", "bank", variant, code_runner=code_runner)
+        return kind, question, GradeContext("student-1", "bank", variant, resources=resources)
 
     return make
 

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from collections.abc import Mapping
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
-from harness.bank.loader import load_bank, load_banks
-from harness.errors import BankError, BankErrors
+from harness.bank import loader
+from harness.bank.expressions import ExpressionError
+from harness.bank.schema import Question
+from harness.bank.variants import Variant
+from harness.errors import BankError, BankErrors, UnknownPluginError
+from harness.kinds import load_bank, load_banks
+from harness.kinds.true_false import TrueFalseQuestion
 
 HEADER = "id: b\ntitle: T\nversion: 1\n"
 
@@ -33,7 +42,7 @@ def test_loads_defaults_and_includes(write_bank) -> None:  # type: ignore[no-unt
     q1, inc = (bq.question for bq in bank.questions)
     assert (q1.id, q1.points, q1.tags.topic, q1.tags.difficulty) == ("q1", 2, "gans", "easy")
     assert (inc.id, inc.points, inc.tags.topic, inc.tags.difficulty) == ("inc", 2, "gans", "hard")
-    assert bank.synonyms["fool"] == ("trick",) and bank.synonyms["trick"] == ("fool",)
+    assert bank.synonyms == {}  # no kind of this bank matches words: nothing to index
     assert len(bank.content_hash) == 64
 
 
@@ -229,3 +238,54 @@ def test_the_docs_example_does_not_put_points_in_defaults() -> None:
     example = yaml.safe_load(text.split("```yaml\n", 1)[1].split("```", 1)[0])
 
     assert "points" not in example["defaults"]
+
+
+def test_the_kinds_of_a_bank_index_its_synonyms_across_includes(write_bank) -> None:  # type: ignore[no-untyped-def]
+    write_bank("synonyms: {D: [critic]}\nquestions: []\n", "_part.yaml")
+    path = write_bank(HEADER + "include: [_part.yaml]\nsynonyms: {Fool: [trick]}\nquestions:\n" + TEXT_3_CRITERIA)
+    synonyms = load_bank(path).synonyms  # the text kind's index: normalized, symmetric
+    assert synonyms["fool"] == ("trick",) and synonyms["trick"] == ("fool",)
+    assert synonyms["critic"] == ("d",)
+
+
+class _Probed:
+    """A kind outside the registry: the loader needs only the BankKind protocol."""
+
+    name = "true_false"
+    model = TrueFalseQuestion
+    probed: ClassVar[list[dict[str, object]]] = []
+
+    def probe(self, question: Question, variant: Variant) -> None:
+        self.probed.append(dict(variant.values))
+        if variant.values.get("n") == 3:
+            raise ExpressionError("three is not allowed")
+
+    def synonym_index(self, declared: Mapping[str, list[str]]) -> Mapping[str, tuple[str, ...]]:
+        return {"x": ("y",)}
+
+
+class _Lookup:
+    def get(self, name: str) -> _Probed:
+        if name != "true_false":
+            raise UnknownPluginError(f"unknown kind {name!r}")
+        return _Probed()
+
+    def names(self) -> list[str]:
+        return ["true_false"]
+
+
+def test_the_loader_asks_the_kind_to_probe_its_formulas(write_bank) -> None:  # type: ignore[no-untyped-def]
+    question = "  - {id: q, kind: true_false, prompt: 'n is {n}', answer: true, parameters: {n: {int: [3, 3]}}}\n"
+    with pytest.raises(BankErrors, match="three is not allowed"):
+        loader.load_bank(write_bank(HEADER + "questions:\n" + question), _Lookup())
+    assert _Probed.probed and _Probed.probed[0]["n"] == 3
+    plain = loader.load_bank(
+        write_bank(HEADER + "questions:\n  - {id: q, kind: true_false, prompt: P, answer: true}\n"), _Lookup()
+    )
+    assert isinstance(plain.questions[0].kind, _Probed) and plain.synonyms == {"x": ("y",)}
+
+
+def test_bank_loading_imports_no_kind() -> None:
+    code = "import sys, harness.bank.loader; print(sorted(m for m in sys.modules if m.startswith('harness.kinds')))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

@@ -33,9 +33,8 @@ import pytest
 import yaml
 
 from harness.api import load
-from harness.bank.loader import Bank, BankQuestion
 from harness.bank.variants import draw_variant
-from harness.kinds import GradeContext
+from harness.kinds import GradeContext, LoadedBank, LoadedQuestion
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "tests" / "data" / "text_agreement.yaml"
@@ -80,7 +79,7 @@ class Graded:
         return abs(self.rubric - self.human) / self.points
 
 
-def _text_questions() -> dict[str, tuple[Bank, BankQuestion]]:
+def _text_questions() -> dict[str, tuple[LoadedBank, LoadedQuestion]]:
     found = {}
     for bank in load([REPO / "question_bank"]):
         for bq in bank.questions:

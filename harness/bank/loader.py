@@ -13,7 +13,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -23,33 +23,65 @@ from harness.bank.validation import error_message, error_path
 from harness.bank.variants import Variant, VariantError, sample_values
 from harness.bank.yaml_source import PathKey, Positions, load_yaml
 from harness.errors import BankError, BankErrors, PluginError, UnknownPluginError
-from harness.kinds import QuestionKind, kind_registry
-from harness.kinds.text import synonym_table
 
 MAX_INCLUDE_DEPTH = 8
 
 
+class BankKind(Protocol):
+    """What loading a bank asks of a question kind (the kinds satisfy it; bank never imports them).
+
+    ``model`` validates the kind's questions; ``probe`` evaluates a question's formulas for a
+    sample variant (raising ExpressionError or VariantError when one fails); ``synonym_index``
+    turns the bank's declared ``synonyms`` into the lookup the kind matches with (most kinds
+    use none and return an empty mapping).
+    """
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def model(self) -> type[Question]: ...
+
+    def probe(self, question: Any, variant: Variant) -> None: ...
+
+    def synonym_index(self, declared: Mapping[str, list[str]]) -> Mapping[str, tuple[str, ...]]: ...
+
+
+K = TypeVar("K", bound=BankKind)
+K_co = TypeVar("K_co", bound=BankKind, covariant=True)
+
+
+class KindLookup(Protocol[K_co]):
+    """The installed kinds by name, passed in by the layer above (``harness.kinds.kind_registry()``)."""
+
+    def get(self, name: str) -> K_co:
+        """The kind called ``name``; raises UnknownPluginError listing the known ones."""
+        ...
+
+    def names(self) -> list[str]: ...
+
+
 @dataclass(frozen=True)
-class BankQuestion:
+class BankQuestion(Generic[K]):
     """A validated question with the kind that grades it and where it was written."""
 
     question: Question
-    kind: QuestionKind[Any]
+    kind: K
     location: str  # file:line:col of the question
 
 
 @dataclass(frozen=True)
-class Bank:
+class Bank(Generic[K]):
     id: str
     title: str
     version: str
     path: Path
-    questions: list[BankQuestion]
+    questions: list[BankQuestion[K]]
     synonyms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     content_hash: str = ""
     warnings: tuple[str, ...] = ()  # "file:line:col: message", for `harness validate`
 
-    def question(self, question_id: str) -> BankQuestion | None:
+    def question(self, question_id: str) -> BankQuestion[K] | None:
         return next((q for q in self.questions if q.question.id == question_id), None)
 
 
@@ -60,8 +92,9 @@ class _Part:
     defaults: dict[str, Any]
 
 
-def load_bank(path: Path) -> Bank:
-    """Load and validate the bank at ``path`` with its includes.
+def load_bank(path: Path, kinds: KindLookup[K]) -> Bank[K]:
+    """Load and validate the bank at ``path`` with its includes, each question by its kind in
+    ``kinds``.
 
     Raises:
         BankErrors: every problem found, each with its file:line:column.
@@ -72,34 +105,38 @@ def load_bank(path: Path) -> Bank:
     errors: list[BankError] = []
     parts = _collect_parts(path, header, positions, {}, errors, seen=(path.resolve(),))
     warnings: list[str] = []
-    questions = _questions(header.id, parts, errors, warnings)
+    questions = _questions(header.id, parts, kinds, errors, warnings)
     if errors:
         raise BankErrors(errors)
-    synonyms: dict[str, list[str]] = {}
+    declared: dict[str, list[str]] = {}
     for part in parts:
-        synonyms.update(part.header.synonyms)
+        declared.update(part.header.synonyms)
+    synonyms: dict[str, tuple[str, ...]] = {}
+    for kind in {id(bq.kind): bq.kind for bq in questions}.values():  # each kind once, in bank order
+        synonyms.update(kind.synonym_index(declared))
     return Bank(
         id=header.id,
         title=header.title,
         version=header.version,
         path=path,
         questions=questions,
-        synonyms=synonym_table(synonyms),
+        synonyms=synonyms,
         content_hash=_content_hash(header, questions),
         warnings=tuple(warnings),
     )
 
 
-def load_banks(paths: list[Path]) -> list[Bank]:
+def load_banks(paths: list[Path], kinds: KindLookup[K]) -> list[Bank[K]]:
     """Load several banks; question ids must be unique across them, as must bank ids.
 
     Raises:
         BankErrors: all the problems of all the banks.
     """
-    banks, errors = [], []
+    banks: list[Bank[K]] = []
+    errors: list[BankError] = []
     for path in paths:
         try:
-            banks.append(load_bank(path))
+            banks.append(load_bank(path, kinds))
         except BankErrors as exc:
             errors.extend(exc.errors)
         except BankError as exc:
@@ -110,7 +147,7 @@ def load_banks(paths: list[Path]) -> list[Bank]:
     return banks
 
 
-def _cross_bank_errors(banks: list[Bank]) -> list[BankError]:
+def _cross_bank_errors(banks: list[Bank[K]]) -> list[BankError]:
     errors: list[BankError] = []
     bank_ids: dict[str, str] = {}
     question_ids: dict[str, str] = {}
@@ -156,14 +193,16 @@ def _collect_parts(
     return parts
 
 
-def _questions(bank_id: str, parts: list[_Part], errors: list[BankError], warnings: list[str]) -> list[BankQuestion]:
-    result: list[BankQuestion] = []
+def _questions(
+    bank_id: str, parts: list[_Part], kinds: KindLookup[K], errors: list[BankError], warnings: list[str]
+) -> list[BankQuestion[K]]:
+    result: list[BankQuestion[K]] = []
     first_seen: dict[str, str] = {}
     for part in parts:
         for i, raw in enumerate(part.header.questions):
             prefix: PathKey = ("questions", i)
             try:
-                bq = _question(bank_id, raw, part, prefix)
+                bq = _question(bank_id, raw, part, prefix, kinds)
             except BankErrors as exc:
                 errors.extend(exc.errors)
                 continue
@@ -202,7 +241,7 @@ def _points_warning(question: Question, raw: dict[str, Any], part: _Part, prefix
     )
 
 
-def _question(bank_id: str, raw: Any, part: _Part, prefix: PathKey) -> BankQuestion:
+def _question(bank_id: str, raw: Any, part: _Part, prefix: PathKey, kinds: KindLookup[K]) -> BankQuestion[K]:
     where = part.positions.at(prefix)
     if not isinstance(raw, dict):
         raise BankError("a question must be a mapping of fields", where)
@@ -210,40 +249,35 @@ def _question(bank_id: str, raw: Any, part: _Part, prefix: PathKey) -> BankQuest
     if not isinstance(kind_name, str):
         raise BankError("question has no kind (for example `kind: choice`)", where)
     try:
-        kind: QuestionKind[Any] = kind_registry().get(kind_name)
+        kind = kinds.get(kind_name)
     except PluginError as exc:  # installed but broken: say why, not "unknown"
         raise BankError(exc.message, part.positions.at((*prefix, "kind"))) from exc
     except UnknownPluginError as exc:
-        known = ", ".join(kind_registry().names())
+        known = ", ".join(kinds.names())
         raise BankError(
             f"unknown kind {kind_name!r} (known kinds: {known})", part.positions.at((*prefix, "kind"))
         ) from exc
     base_dir = Path(part.positions.file).parent
     question = _validate(kind.model, _merge(part.defaults, raw), part.positions, prefix, {"base_dir": base_dir})
-    _check_variants(bank_id, question, where)
+    _check_variants(bank_id, question, kind, where)
     return BankQuestion(question, kind, where)
 
 
-def _check_variants(bank_id: str, question: Question, where: str) -> None:
+def _check_variants(bank_id: str, question: Question, kind: BankKind, where: str) -> None:
     """Draw a few variants now, so a formula that fails for some values fails at load time."""
     try:
         probes = sample_values(question, bank_id) if question.parameters else [{}]
     except VariantError as exc:
         raise BankError(f"question {question.id!r}: {exc}", where) from None
     for values in probes:
-        _evaluate_probe(Variant("probe", dict(values)), question, where)
+        _evaluate_probe(Variant("probe", dict(values)), question, kind, where)
 
 
-def _evaluate_probe(variant: Variant, question: Question, where: str) -> None:
+def _evaluate_probe(variant: Variant, question: Question, kind: BankKind, where: str) -> None:
+    """Ask the kind to evaluate the question's formulas (its texts, its answer) for ``variant``."""
     try:
-        for text in question.templated_texts():
-            variant.render(text)
-        answer = getattr(question, "answer", None)
-        if isinstance(answer, str):
-            value = variant.evaluate(answer)
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise ExpressionError(f"answer formula gives {value!r}, not a number")
-    except ExpressionError as exc:
+        kind.probe(question, variant)
+    except (ExpressionError, VariantError) as exc:
         raise BankError(f"question {question.id!r}: {exc} (with {variant.values})", where) from None
 
 
@@ -278,7 +312,7 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def _content_hash(header: BankHeader, questions: list[BankQuestion]) -> str:
+def _content_hash(header: BankHeader, questions: list[BankQuestion[K]]) -> str:
     files = [path for q in questions for path in q.question.content_files()]
     payload = {
         "id": header.id,

@@ -14,13 +14,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from harness.bank.loader import Bank, BankQuestion
 from harness.bank.schema import Example
 from harness.bank.variants import VariantError, draw_variant
 from harness.bank.yaml_source import Positions, load_yaml
 from harness.errors import BankError
 from harness.evidence import TextEvidence
-from harness.kinds import GradeContext
+from harness.kinds import GradeContext, LoadedBank, LoadedQuestion
 from harness.kinds.base import QuestionKind
 from harness.results import QuestionResult, Status
 
@@ -60,7 +59,7 @@ class ExampleResult:
         return f"{head}: scored {self.score:g}/{self.points:g}, {verdict} ({self.why})"
 
 
-def check_examples(banks: Sequence[Bank]) -> list[ExampleResult]:
+def check_examples(banks: Sequence[LoadedBank]) -> list[ExampleResult]:
     """Grade every example of every question of ``banks``.
 
     Returns:
@@ -81,7 +80,7 @@ def check_examples(banks: Sequence[Bank]) -> list[ExampleResult]:
     return results
 
 
-def _check(bank: Bank, bq: BankQuestion, number: int, example: Example, location: str) -> ExampleResult:
+def _check(bank: LoadedBank, bq: LoadedQuestion, number: int, example: Example, location: str) -> ExampleResult:
     question = bq.question
     result = ExampleResult(location, question.id, number, example.score, question.max_points)
     problem = _unusable(bq, example)
@@ -97,7 +96,7 @@ def _check(bank: Bank, bq: BankQuestion, number: int, example: Example, location
     return replace(result, score=graded.score, why=_why(graded))
 
 
-def _unusable(bq: BankQuestion, example: Example) -> str | None:
+def _unusable(bq: LoadedQuestion, example: Example) -> str | None:
     question = bq.question
     if _answer_is_a_file(bq.kind):
         return (
@@ -143,7 +142,7 @@ class _ExamplePlaces:
     def __init__(self) -> None:
         self._files: dict[str, tuple[dict[str, int], Positions]] = {}
 
-    def locate(self, bq: BankQuestion, index: int) -> str:
+    def locate(self, bq: LoadedQuestion, index: int) -> str:
         file = bq.location.rsplit(":", 2)[0]
         if file not in self._files:
             self._files[file] = _question_indexes(file)

@@ -10,12 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from harness.bank.loader import Bank, BankQuestion
+from harness.bank.schema import Question
 from harness.bank.variants import VariantError, draw_variant
-from harness.kinds.base import GradeContext
+from harness.kinds import LoadedBank, LoadedQuestion
+from harness.kinds.base import GradeContext, QuestionKind
+from harness.kinds.lifecycle import RunResources
 from harness.results import (
     NON_ATTEMPT,
     BankRef,
@@ -37,17 +39,13 @@ Mode = Literal["grade", "check"]
 class GradingPlan:
     """Which questions a run grades, fixed once for the whole cohort."""
 
-    banks: list[Bank]
+    banks: list[LoadedBank]
     mode: Mode
     today: dt.date
-    code_runner: Any = None  # a CodeRunner when the banks hold code questions
-    workers: int = 1  # students graded at once (code questions wait on sandboxes)
+    resources: RunResources = field(default_factory=RunResources)  # see grading.lifecycle.open_run
+    workers: int = 1  # students graded at once (when a kind's scope waits on sandboxes)
 
-    @property
-    def has_code(self) -> bool:
-        return any(bq.kind.name == "code" for _, bq in self.questions())
-
-    def questions(self) -> Iterable[tuple[Bank, BankQuestion]]:
+    def questions(self) -> Iterable[tuple[LoadedBank, LoadedQuestion]]:
         for bank in self.banks:
             for bq in bank.questions:
                 if self.mode == "grade" or bq.question.is_public_on(self.today):
@@ -63,9 +61,9 @@ class GradingPlan:
 def grade_student(plan: GradingPlan, submission: Submission) -> StudentResult:
     """Grade one submission. Never raises: problems are recorded in the result."""
     problems = list(submission.problems)
-    prepared: dict[str, Any] = {}  # shared by this student's questions, never by two students
+    prepared: dict[str, object] = {}  # shared by this student's questions, never by two students
     staged = [_stage(plan, bank, bq, submission, prepared) for bank, bq in plan.questions()]
-    _prepare(staged)
+    staged = _prepare(staged)
     results = [s if isinstance(s, QuestionResult) else s.kind.grade(s.question, s.raw, s.ctx) for s in staged]
     problems += _unknown_answers(plan, submission)
     return StudentResult(
@@ -91,13 +89,14 @@ def grade_cohort(plan: GradingPlan, cohort: Cohort) -> CohortResult:
         pool.shutdown()
     else:
         students = [grade_student(plan, s) for s in submissions]
+    record = plan.resources.record()
     return CohortResult(
         cohort=cohort.name,
         mode=plan.mode,
         banks=plan.bank_refs(),
         questions=plan.question_infos(),
-        sandbox=plan.code_runner.sandbox.name if plan.code_runner is not None else None,
-        seed_secret=plan.code_runner.seed_secret if plan.code_runner is not None else None,
+        sandbox=record.sandbox,
+        seed_secret=record.seed_secret,
         students=students,
         problems=cohort.problems,
     )
@@ -107,36 +106,43 @@ def grade_cohort(plan: GradingPlan, cohort: Cohort) -> CohortResult:
 class _Staged:
     """A question ready to grade: the student's raw answer and the context it is graded in."""
 
-    kind: Any
-    question: Any
+    kind: QuestionKind[Any]
+    question: Question
     raw: Any
     ctx: GradeContext
 
 
-def _prepare(staged: list[_Staged | QuestionResult]) -> None:
-    """Let each kind see all of a student's questions of its own before grading any."""
+def _prepare(staged: list[_Staged | QuestionResult]) -> list[_Staged | QuestionResult]:
+    """Let each kind see all of a student's questions of its own before grading any.
+
+    A kind whose ``prepare`` raises has a bug: its questions of this student are recorded as
+    errors (saying so), and the run goes on with the other kinds and students.
+    """
     by_kind: dict[str, list[_Staged]] = {}
     for item in staged:
         if isinstance(item, _Staged):
             by_kind.setdefault(item.kind.name, []).append(item)
+    failed: dict[int, QuestionResult] = {}
     for items in by_kind.values():
         try:
             items[0].kind.prepare([(s.question, s.raw, s.ctx) for s in items])
-        except Exception:  # optional work: each question is then graded on its own
-            continue
+        except (Exception, RecursionError) as exc:
+            why = f"the grader failed while preparing this answer ({type(exc).__name__}: {str(exc)[:300]})"
+            failed.update({id(s): _ungraded(s.kind, s.question, Status.ERROR, why) for s in items})
+    return [failed.get(id(item), item) for item in staged]
 
 
 def _stage(
-    plan: GradingPlan, bank: Bank, bq: BankQuestion, submission: Submission, prepared: dict[str, Any]
+    plan: GradingPlan, bank: LoadedBank, bq: LoadedQuestion, submission: Submission, prepared: dict[str, object]
 ) -> _Staged | QuestionResult:
     question = bq.question
     lost = submission.unreadable.get(question.id)
     if lost is not None:  # in answers.yaml, but could not be read (a duplicate key, a non-UTF-8 byte)
-        return _ungraded(bq, Status.INVALID, f"{lost.message} ({lost.location})")
+        return _ungraded(bq.kind, question, Status.INVALID, f"{lost.message} ({lost.location})")
     try:
         variant = draw_variant(question, bank.id, submission.student_id)
     except VariantError as exc:  # constraints that held at load time but not for this student
-        return _ungraded(bq, Status.ERROR, f"could not build your variant: {exc}")
+        return _ungraded(bq.kind, question, Status.ERROR, f"could not build your variant: {exc}")
     ctx = GradeContext(
         student_id=submission.student_id,
         bank_id=bank.id,
@@ -144,18 +150,17 @@ def _stage(
         reveal=question.is_public_on(plan.today),
         synonyms=bank.synonyms,
         missing_reason=_missing_reason(submission),
-        code_runner=plan.code_runner,
+        resources=plan.resources,
         public_only=plan.mode == "check",
         prepared=prepared,
     )
     return _Staged(bq.kind, question, bq.kind.answer_for(question, submission.answers, submission.folder), ctx)
 
 
-def _ungraded(bq: BankQuestion, status: Status, why: str) -> QuestionResult:
-    question = bq.question
+def _ungraded(kind: QuestionKind[Any], question: Question, status: Status, why: str) -> QuestionResult:
     return QuestionResult(
         question_id=question.id,
-        kind=bq.kind.name,
+        kind=kind.name,
         topic=question.tags.topic,
         score=0.0,
         max_score=question.max_points,
@@ -182,7 +187,7 @@ def _unknown_answers(plan: GradingPlan, submission: Submission) -> list[Problem]
     ]
 
 
-def _question_info(bank: Bank, bq: BankQuestion) -> QuestionInfo:
+def _question_info(bank: LoadedBank, bq: LoadedQuestion) -> QuestionInfo:
     q = bq.question
     return QuestionInfo(
         id=q.id,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Generic, TypeVar
@@ -21,6 +21,7 @@ from harness.bank.schema import Question
 from harness.bank.variants import Variant
 from harness.errors import AnswerError
 from harness.evidence import Evidence, UngradedEvidence
+from harness.kinds.lifecycle import RunOptions, RunResources, RunScope
 from harness.results import OptionInfo, QuestionResult, Status, round_score
 
 Q = TypeVar("Q", bound=Question)
@@ -39,9 +40,9 @@ class GradeContext:
     reveal: bool = True  # False: feedback must not give the expected answer away
     synonyms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     missing_reason: str = "No answer given."
-    code_runner: Any = None  # harness.grading.code_runner.CodeRunner when the run grades code
-    public_only: bool = False  # a self-check: code questions run their public tests only
-    prepared: dict[str, Any] = field(default_factory=dict)  # what ``prepare`` left, by question id
+    resources: RunResources = field(default_factory=RunResources)  # what the run's kinds opened
+    public_only: bool = False  # a self-check: only what is public is graded (a kind's public tests)
+    prepared: dict[str, object] = field(default_factory=dict)  # what ``prepare`` left, by question id
 
 
 @dataclass
@@ -74,6 +75,34 @@ class QuestionKind(ABC, Generic[Q]):
     evidence_model: ClassVar[type[Evidence]]  # what ``_grade`` records of why (harness.evidence)
     description: ClassVar[str] = ""
     example: ClassVar[KindExample]
+
+    def open_run(self, questions: Sequence[Q], options: RunOptions) -> RunScope | None:
+        """Called once per run that grades ``questions`` of this kind, before any is graded:
+        open what grading needs for the whole run (a sandbox pool, a model) and return it as a
+        :class:`RunScope`; the run closes it at its end and every :class:`GradeContext` carries
+        it in ``resources``. By default a kind needs nothing.
+
+        Raises:
+            HarnessError: the resource cannot be opened with these options (nothing is graded).
+        """
+        return None
+
+    def probe(self, question: Q, variant: Variant) -> None:
+        """Called at load time with a few sample variants: evaluate every formula of the
+        question, so that one failing for some values fails the bank, not a student's grading.
+        By default the question's templated texts are rendered; a kind with formulas of its own
+        (``numeric``'s ``answer``) evaluates them too.
+
+        Raises:
+            ExpressionError, VariantError: a formula fails for this variant.
+        """
+        for text in question.templated_texts():
+            variant.render(text)
+
+    def synonym_index(self, declared: Mapping[str, list[str]]) -> Mapping[str, tuple[str, ...]]:
+        """Called at load time with the bank's declared ``synonyms``: the lookup this kind
+        matches with, left in :attr:`GradeContext.synonyms`. Most kinds match no words: empty."""
+        return {}
 
     def answer_for(self, question: Q, answers: Mapping[str, Any], folder: Path | None) -> Any:
         """The student's raw answer: by default the question's entry in answers.yaml."""

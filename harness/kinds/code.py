@@ -1,15 +1,16 @@
 """``code``: a student's Python file or notebook, run in a sandbox, graded outside it.
 
-The question model lives here; running and judging live in
-:mod:`harness.grading.code_runner`, which this kind reaches through the ``code_runner`` of
-its :class:`GradeContext` (the run sets one up with the chosen sandbox backend).
+The question model lives here; running and judging live in the engine,
+:mod:`harness.kinds.code_engine`. The kind opens the engine's :class:`CodeRunner` for the
+whole run (:meth:`CodeKind.open_run`, with the run's sandbox backend) and finds it again in
+each :class:`GradeContext`'s ``resources``.
 See docs/code-exercises.md for the format.
 """
 
 from __future__ import annotations
 
 import keyword
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -20,6 +21,9 @@ from harness.bank.schema import ID_PATTERN, Model, Question
 from harness.errors import AnswerError
 from harness.evidence import CodeEvidence
 from harness.kinds.base import MISSING, GradeContext, KindExample, Outcome, QuestionKind
+from harness.kinds.code_engine.runner import CodeRunner, StudentRun
+from harness.kinds.lifecycle import RunOptions
+from harness.results import QuestionResult, round_score
 from harness.sandbox.base import SandboxLimits
 
 MAX_SOURCE_BYTES = 1_000_000
@@ -159,10 +163,28 @@ class CodeKind(QuestionKind[CodeQuestion]):
             raise AnswerError(f"expected the file {question.file} in your submission folder")
         return read_student_code(raw.path)
 
+    def open_run(self, questions: Sequence[CodeQuestion], options: RunOptions) -> CodeRunner:
+        """The run's :class:`CodeRunner`: warm sandbox pools and the reference cache.
+
+        A cohort's code runs in ``options.sandbox`` (checked to isolate, unless
+        ``options.unsafe_sandbox``); a self-check (no sandbox named) runs the student's own code
+        in the default backend.
+
+        Raises:
+            HarnessError: the named backend cannot isolate a cohort's code.
+        """
+        from harness.sandbox.selection import default_sandbox, sandbox_for_cohort
+
+        if options.sandbox is None:
+            backend = default_sandbox()
+        else:
+            backend = sandbox_for_cohort(options.sandbox, options.unsafe_sandbox)
+        return CodeRunner(backend, cache_dir=options.cache_dir, seed_secret=options.seed_secret)
+
     def prepare(self, items: list[tuple[CodeQuestion, Any, GradeContext]]) -> None:
         """Run a student's questions that share a file (and limits) together: one sandbox job for
         their public tests, one for their hidden tests."""
-        runner = items[0][2].code_runner if items else None
+        runner = items[0][2].resources.get(CodeRunner) if items else None
         if runner is None:
             return
         jobs = []
@@ -176,15 +198,50 @@ class CodeKind(QuestionKind[CodeQuestion]):
             if question.id in reports:
                 ctx.prepared[question.id] = reports[question.id]
 
+    def grade(self, question: CodeQuestion, raw: Any, ctx: GradeContext) -> QuestionResult:
+        """The template's result; in a self-check (public tests only), scored out of the points
+        the public tests hold (see :func:`public_share`)."""
+        result = super().grade(question, raw, ctx)
+        return public_share(result, question) if ctx.public_only else result
+
     def _grade(self, question: CodeQuestion, answer: StudentCode, ctx: GradeContext) -> Outcome:
-        if ctx.code_runner is None:
+        runner = ctx.resources.get(CodeRunner)
+        if runner is None:
             raise RuntimeError("no sandbox was set up for code questions in this run")
         run = ctx.prepared.pop(question.id, None)
-        outcome: Outcome = ctx.code_runner.grade(question, answer, public_only=ctx.public_only, run=run)
-        return outcome
+        return runner.grade(
+            question, answer, public_only=ctx.public_only, run=run if isinstance(run, StudentRun) else None
+        )
 
     def expected(self, question: CodeQuestion, ctx: GradeContext) -> Any:
         return None  # per-test expectations are in the feedback of public tests only
+
+
+def public_share(result: QuestionResult, question: CodeQuestion) -> QuestionResult:
+    """Score a self-checked code question out of the points its public tests hold.
+
+    The template scales the public tests' share up to the question's points, which shows a
+    solution that fails every hidden test as "5/5"; a self-check must say "2/2, and 3 points
+    are in hidden tests" (``QuestionResult.hidden_points``).
+    """
+    every = sum(t.points for t in question.tests)
+    public = sum(t.points for t in question.tests if t.visibility == "public")
+    if public == every:
+        return result
+    share = public / every
+    checked, hidden = round_score(result.max_score * share), round_score(result.max_score * (1 - share))
+    note = (
+        f"Self-check runs the public tests only: {checked:g} of this question's {result.max_score:g} points. "
+        f"The other {hidden:g} are in hidden tests, graded after you submit."
+    )
+    return result.model_copy(
+        update={
+            "score": round_score(result.score * share),
+            "max_score": checked,
+            "feedback": [*result.feedback, note],
+            "hidden_points": hidden,
+        }
+    )
 
 
 def read_student_code(path: Path) -> StudentCode:

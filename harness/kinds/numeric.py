@@ -8,7 +8,9 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
+from harness.bank.expressions import ExpressionError
 from harness.bank.schema import Model, Question, parameter_names, parse_formula
+from harness.bank.variants import Variant
 from harness.errors import AnswerError
 from harness.evidence import NumericEvidence, ToleranceUsed
 from harness.kinds.base import GradeContext, KindExample, Outcome, QuestionKind
@@ -59,6 +61,14 @@ class NumericKind(QuestionKind[NumericQuestion]):
         right="3/10",
         wrong=0.5,
     )
+
+    def probe(self, question: NumericQuestion, variant: Variant) -> None:
+        """The texts, and the ``answer`` formula, which must give a number."""
+        super().probe(question, variant)
+        if isinstance(question.answer, str):
+            value = variant.evaluate(question.answer)
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise ExpressionError(f"answer formula gives {value!r}, not a number")
 
     def parse_answer(self, question: NumericQuestion, raw: Any, ctx: GradeContext) -> float:
         return parse_number(raw)

@@ -131,6 +131,9 @@ class TextKind(QuestionKind[TextQuestion]):
         wrong="It classifies images.",
     )
 
+    def synonym_index(self, declared: Mapping[str, list[str]]) -> Mapping[str, tuple[str, ...]]:
+        return synonym_table(declared)
+
     def parse_answer(self, question: TextQuestion, raw: Any, ctx: GradeContext) -> str:
         if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
             raise AnswerError(f"expected text, got {type_name(raw)}")

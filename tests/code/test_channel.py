@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from harness.grading.channel import AFTER_THE_END, NOT_A_RESULT, OUT_OF_TURN, parse_channel
+from harness.kinds.code_engine.channel import AFTER_THE_END, NOT_A_RESULT, OUT_OF_TURN, parse_channel
 from harness.sandbox.base import RunResult
 
 CALLS: list[dict[str, Any]] = [{"id": "a"}, {"id": "b"}]

@@ -8,9 +8,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from harness.grading.channel import RunReport
-from harness.grading.code_runner import CodeRunner, _load_report, _save_report
 from harness.kinds import kind_registry
+from harness.kinds.code_engine.channel import RunReport
+from harness.kinds.code_engine.reference_cache import load_report, save_report
+from harness.kinds.code_engine.runner import CodeRunner
 from harness.sandbox.process import ProcessSandbox
 
 
@@ -18,8 +19,8 @@ def test_concurrent_writers_of_one_cache_entry_never_collide(tmp_path: Path) -> 
     path = tmp_path / "expected" / "key.json"
     reports = [RunReport(events={"t": {"value": i}}) for i in range(16)]
     with ThreadPoolExecutor(16) as pool:
-        list(pool.map(lambda r: _save_report(path, r), reports * 8))
-    loaded = _load_report(path)
+        list(pool.map(lambda r: save_report(path, r), reports * 8))
+    loaded = load_report(path)
     assert loaded is not None and loaded.events in [r.events for r in reports]
     assert [p.name for p in path.parent.iterdir()] == ["key.json"]  # no temporary file left behind
 

@@ -7,7 +7,7 @@ import random
 import pytest
 from scipy import stats
 
-from harness.grading.sample_tests import compare_samples, trial_seeds
+from harness.kinds.code_engine.sample_tests import compare_samples, trial_seeds
 
 
 def test_chi_square_matches_scipy_on_a_plain_table() -> None:

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from harness import api
-from harness.grading.sample_tests import trial_seeds
+from harness.kinds.code_engine.sample_tests import trial_seeds
 from harness.sandbox.pool import WarmWorker
 
 BANK = """\

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from harness.bank.loader import load_bank
 from harness.cli import main
-from harness.grading.solution_check import SolutionReport, check_solutions, is_chance_test, redraw
+from harness.kinds import load_bank
 from harness.kinds.code import CodeQuestion
+from harness.kinds.code_engine.solution_check import SolutionReport, check_solutions, is_chance_test, redraw
 from harness.sandbox.selection import sandbox_named
 
 # The case: the only top-k tests are a k=1 test and a single-draw property test, both

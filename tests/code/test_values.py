@@ -6,8 +6,16 @@ import math
 
 import pytest
 
-from harness.grading import values
-from harness.grading.values import ArrayValue, DictValue, ObjectValue, ProtocolError, Samples, Tolerance, TupleValue
+from harness.kinds.code_engine import values
+from harness.kinds.code_engine.values import (
+    ArrayValue,
+    DictValue,
+    ObjectValue,
+    ProtocolError,
+    Samples,
+    Tolerance,
+    TupleValue,
+)
 
 
 def array(data: list[float], dtype: str = "float64", kind: str = "__ndarray__") -> dict[str, object]:

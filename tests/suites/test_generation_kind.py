@@ -14,11 +14,10 @@ from typing import Any
 import pytest
 
 from harness import api
-from harness.bank.loader import load_bank
 from harness.bank.variants import draw_variant
 from harness.errors import BankErrors
 from harness.evidence import GenerationEvidence
-from harness.kinds import GradeContext, kind_registry
+from harness.kinds import GradeContext, kind_registry, load_bank
 from harness.kinds.generation import EXAMPLES, GenerationQuestion, SubmittedOutputs
 from harness.results import QuestionResult, Status
 from tests.conftest import REPO

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from harness.grading import values
+from harness.kinds.code_engine import values
 from harness.sandbox.base import RunResult
 
 MAX_EVENT_BYTES = 8_000_000

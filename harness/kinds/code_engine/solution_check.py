@@ -33,11 +33,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from harness.bank.loader import Bank
 from harness.errors import AnswerError
 from harness.evidence import CodeEvidence, Evidence
-from harness.grading.code_runner import CodeRunner
+from harness.kinds import LoadedBank
 from harness.kinds.code import CodeQuestion, CodeTest, StudentCode, read_student_code
+from harness.kinds.code_engine.runner import CodeRunner
 from harness.sandbox.base import Sandbox
 
 DRAWS = 5
@@ -94,7 +94,7 @@ class SolutionReport:
 
 
 def check_solutions(
-    banks: Sequence[Bank], sandbox: Sandbox, draws: int = DRAWS, seed_secret: str | None = None
+    banks: Sequence[LoadedBank], sandbox: Sandbox, draws: int = DRAWS, seed_secret: str | None = None
 ) -> Iterator[SolutionReport]:
     """Grade every code question's reference and known-wrong solutions, under ``draws`` draws
     of the chance tests (see the module docstring). ``seed_secret`` fixes the statistical

@@ -1,0 +1,44 @@
+"""Opening and closing the kinds' run scopes around a grading run (see :mod:`harness.kinds.lifecycle`)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import replace
+from typing import Any
+
+from harness.bank.schema import Question
+from harness.grading.runner import GradingPlan
+from harness.kinds.base import QuestionKind
+from harness.kinds.lifecycle import RunOptions, RunResources, RunScope
+
+
+@contextmanager
+def open_run(plan: GradingPlan, options: RunOptions, workers: int | None = None) -> Iterator[GradingPlan]:
+    """``plan`` with the scopes of its kinds open, each kind asked once with its questions.
+
+    Students are graded ``workers`` at a time (default: one per CPU) when a scope says that
+    grading waits on something else (a sandbox); one at a time otherwise. Every scope opened is
+    closed when the block ends, in reverse order, also when opening a later one fails.
+
+    Raises:
+        HarnessError: a kind cannot open its scope with ``options``.
+    """
+    with ExitStack() as stack:
+        scopes: list[RunScope] = []
+        for kind, questions in _questions_by_kind(plan).items():
+            scope = kind.open_run(questions, options)
+            if scope is not None:
+                stack.callback(scope.close)
+                scopes.append(scope)
+        resources = RunResources(scopes)
+        count = (workers or os.cpu_count() or 1) if resources.parallel else 1
+        yield replace(plan, resources=resources, workers=count)
+
+
+def _questions_by_kind(plan: GradingPlan) -> dict[QuestionKind[Any], list[Question]]:
+    by_kind: dict[QuestionKind[Any], list[Question]] = {}
+    for _, bq in plan.questions():
+        by_kind.setdefault(bq.kind, []).append(bq.question)
+    return by_kind

@@ -1,0 +1,12 @@
+"""The engine of the ``code`` kind, one job per module.
+
+- ``runner``: :class:`CodeRunner`, the run scope the kind opens (warm sandbox pools, the
+  student's and the reference's jobs, tiny-model folders);
+- ``grouping``: a student's questions that share a file, run as one job, and its report split;
+- ``reference_cache``: the reference's reports, cached in memory and on disk;
+- ``channel`` and ``values``: the wire protocol from the sandbox stub, and its value codec;
+- ``judge``: the verdict on one test; ``sample_tests``: the statistical comparison of draws;
+- ``feedback``: what a student reads and what the result records of each test;
+- ``solution_check``: proving reference and known-wrong solutions right and wrong (``harness
+  validate --solutions``).
+"""

@@ -1,0 +1,139 @@
+"""The verdict on one test: the student's event against the reference's, outside every sandbox.
+
+Both events are plain JSON from the channel (:mod:`harness.kinds.code_engine.channel`),
+decoded by the wire codec (:mod:`harness.kinds.code_engine.values`); statistical tests
+compare draws (:mod:`harness.kinds.code_engine.sample_tests`); property tests call the
+instructor's checks (trusted code, imported here, never in the sandbox).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from harness.kinds.code_engine import values
+from harness.kinds.code_engine.channel import RunReport
+from harness.kinds.code_engine.sample_tests import compare_samples
+
+if TYPE_CHECKING:
+    from harness.kinds.code import CodeQuestion, CodeTest
+
+
+@dataclass(frozen=True)
+class Verdict:
+    passed: bool
+    category: str  # passed | wrong | error | timeout | missing | raises | statistical | property
+    detail: str = ""  # for public tests: what was expected and what came back
+    p_value: float | None = None
+
+
+def judge(
+    test: CodeTest,
+    expected: dict[str, Any] | None,
+    report: RunReport,
+    properties: dict[str, Any],
+    seeds: list[int] | None = None,
+) -> Verdict:
+    """The verdict on one test, from the student's event and the reference's; ``seeds`` are
+    those a statistical test's draws must have been made with."""
+    event = report.events.get(test.id)
+    if event is None:
+        why = report.problem or ("the module could not be imported" if report.import_error else "no result came back")
+        return Verdict(False, "missing", why)
+    if not event.get("ok"):
+        return _judge_error(test, event)
+    if test.raises:
+        return Verdict(False, "raises", f"expected {test.raises} to be raised, but it returned a value")
+    try:
+        actual = _decode(test, event.get("value"), seeds)
+    except values.ProtocolError as exc:
+        return Verdict(False, "error", f"the returned value could not be read: {exc}")
+    if not expected or not expected.get("ok"):
+        raise RuntimeError(f"the reference solution gave no value for test {test.id!r}")
+    reference = _decode(test, expected["value"], seeds)
+    if test.statistical:
+        return _judge_samples(test, reference, actual)
+    if test.property:
+        return _judge_property(test, actual, properties)
+    tol = values.Tolerance(test.compare.rtol, test.compare.atol, test.compare.dtype)
+    reason = values.compare(reference, actual, tol)
+    if reason:
+        return Verdict(False, "wrong", f"{reason}; expected {values.short(reference)}")
+    return Verdict(True, "passed")
+
+
+def _decode(test: CodeTest, value: Any, seeds: list[int] | None) -> Any:
+    if test.statistical is None:
+        return values.decode(value)
+    if seeds is None:
+        raise RuntimeError(f"no seeds for the statistical test {test.id!r}")
+    return values.decode_samples(value, seeds)
+
+
+def _judge_error(test: CodeTest, event: dict[str, Any]) -> Verdict:
+    raw = event.get("error")
+    error: dict[str, Any] = raw if isinstance(raw, dict) else {}
+    kind, message = str(error.get("type", "Error"))[:80], str(error.get("message", ""))[:300]
+    if event.get("timed_out"):
+        return Verdict(False, "timeout", f"timed out after {test.time_limit:g} s")
+    if test.raises and kind == test.raises:
+        return Verdict(True, "passed")
+    lines = [str(line)[:160] for line in error.get("traceback", [])[:5] if isinstance(line, str)]
+    where = f" ({'; '.join(lines)})" if lines else ""
+    if test.raises:
+        return Verdict(False, "raises", f"expected {test.raises}, but it raised {kind}: {message}{where}")
+    return Verdict(False, "error", f"raised {kind}: {message}{where}")
+
+
+def _judge_samples(test: CodeTest, reference: values.Samples, actual: values.Samples) -> Verdict:
+    assert test.statistical is not None
+    if len(actual.items) != test.statistical.trials:  # decode_samples checked it already; cheap
+        return Verdict(False, "statistical", f"expected {test.statistical.trials} draws, got {len(actual.items)}")
+    try:
+        result = compare_samples(list(map(values.plain, reference.items)), list(map(values.plain, actual.items)))
+    except ValueError as exc:
+        return Verdict(False, "statistical", str(exc))
+    passed = result.p_value >= test.statistical.alpha
+    detail = (
+        f"{result.method} test over {test.statistical.trials} draws: p = {result.p_value:.3g} "
+        f"({'≥' if passed else '<'} alpha {test.statistical.alpha:g})"
+    )
+    return Verdict(passed, "passed" if passed else "statistical", detail, round(result.p_value, 6))
+
+
+def _judge_property(test: CodeTest, actual: Any, properties: dict[str, Any]) -> Verdict:
+    check = properties.get(str(test.property))
+    if not callable(check):
+        raise RuntimeError(f"no function {test.property!r} in the properties file")
+    args = [_argument_value(a) for a in test.args]
+    kwargs = {k: _argument_value(v) for k, v in test.kwargs.items()}
+    try:
+        verdict = check(values.plain(actual), args, kwargs)
+    except Exception as exc:  # the check choked on what came back: the value is not what it asks for
+        return Verdict(
+            False, "property", f"the check {test.property} failed on the returned value ({type(exc).__name__})"
+        )
+    if verdict is True:
+        return Verdict(True, "passed")
+    return Verdict(False, "property", verdict if isinstance(verdict, str) else f"the check {test.property} failed")
+
+
+def _argument_value(spec: Any) -> Any:
+    """What the student's function received for ``spec`` (numpy arrays for arrays/tensors)."""
+    try:
+        return values.plain(values.decode(values.build_argument(spec, {})))
+    except ValueError:  # a model path and the like: the spec itself says what it was
+        return spec
+
+
+def load_properties(question: CodeQuestion) -> dict[str, Any]:
+    """Import the instructor's property checks (trusted code, run outside the sandbox)."""
+    assert question.properties is not None
+    path = question.path(question.properties)
+    spec = importlib.util.spec_from_file_location(f"harness_properties_{question.id.replace('-', '_')}", path)
+    if spec is None or spec.loader is None:
+        raise RuntimeError(f"cannot load {path}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return vars(module)

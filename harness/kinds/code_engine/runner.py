@@ -1,0 +1,257 @@
+"""Running code questions: warm sandbox pools for the run, the student's jobs, the reference's.
+
+The verdict is computed outside every sandbox (:mod:`~harness.kinds.code_engine.judge`) from
+two plain-JSON reports: what the student's functions returned and what the reference returned
+for the same calls. The reference runs in workers of its own (never in a student's), and its
+reports are cached (:mod:`~harness.kinds.code_engine.reference_cache`).
+
+A student's public and hidden tests run in separate sandbox jobs, public first: the code can
+read every call of its own job (arguments included) and put it in an exception message, and
+only the public job's messages reach the feedback. Of the hidden job, a student learns
+pass or fail per test, nothing else.
+
+Statistical tests draw with seeds derived from the run's secret (:func:`trial_seeds`): a
+student cannot know them before the run, and the same secret reproduces the same run.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from harness.evidence import CodeEvidence
+from harness.kinds.base import Outcome
+from harness.kinds.code_engine import values
+from harness.kinds.code_engine.channel import RunReport, parse_channel
+from harness.kinds.code_engine.feedback import evidence_record, feedback_line, report_feedback
+from harness.kinds.code_engine.grouping import group_test_id, question_part, shared_file_groups
+from harness.kinds.code_engine.judge import judge, load_properties
+from harness.kinds.code_engine.reference_cache import ReferenceCache, cache_key
+from harness.kinds.code_engine.sample_tests import trial_seeds
+from harness.kinds.lifecycle import RunRecord, RunScope
+from harness.sandbox.base import Sandbox
+from harness.sandbox.pool import WarmPool
+
+if TYPE_CHECKING:
+    from harness.kinds.code import CodeQuestion, CodeTest, StudentCode
+
+SEED_SECRET_ENV = "HARNESS_SEED_SECRET"
+
+
+def default_cache_dir() -> Path:
+    return Path(os.environ.get("HARNESS_CACHE") or Path.home() / ".cache" / "genai-harness")
+
+
+class ModelFolders:
+    """The folders of the course's tiny models a run's questions name, found (or built) once
+    per run: finding one hashes its recipe."""
+
+    def __init__(self, cache_dir: Path, build: Callable[[str], Path] | None = None) -> None:
+        self._cache_dir = cache_dir
+        self._build = build
+        self._folders: dict[str, Path] = {}
+        self._guard = threading.Lock()
+
+    def __call__(self, name: str) -> Path:
+        with self._guard:
+            if name in self._folders:
+                return self._folders[name]
+        if self._build is None:
+            from harness.course_models.tiny import build
+
+            path: Path = build(name, self._cache_dir)
+        else:
+            path = self._build(name)
+        with self._guard:
+            return self._folders.setdefault(name, path)
+
+
+@dataclass(frozen=True)
+class StudentRun:
+    """A student's code run on one question: the public tests' job, whose messages reach the
+    feedback, and the hidden tests' job (None when there are none), of which only pass or
+    fail per test does."""
+
+    public: RunReport
+    hidden: RunReport | None = None
+
+    def report_for(self, test: CodeTest) -> RunReport:
+        if test.visibility == "public":
+            return self.public
+        return self.hidden if self.hidden is not None else RunReport(problem="the hidden tests did not run")
+
+
+class CodeRunner(RunScope):
+    """Grades code questions with one sandbox backend; the ``code`` kind opens one per run
+    (:meth:`harness.kinds.code.CodeKind.open_run`) and the run closes it.
+
+    ``seed_secret`` is where the seeds of statistical tests come from: by default
+    ``$HARNESS_SEED_SECRET``, else a fresh random one. The same secret (and the same inputs)
+    gives byte-identical results; the run records it (``CohortResult.seed_secret``).
+    """
+
+    parallel = True  # grading waits on sandboxes: students are graded in threads
+
+    def __init__(
+        self,
+        sandbox: Sandbox,
+        cache_dir: Path | None = None,
+        models: Callable[[str], Path] | None = None,
+        seed_secret: str | None = None,
+    ) -> None:
+        self.sandbox = sandbox
+        self.seed_secret = seed_secret or os.environ.get(SEED_SECRET_ENV) or secrets.token_hex(16)
+        self.students = WarmPool(sandbox)
+        self.references = WarmPool(sandbox)  # the reference never runs where a student's code runs
+        self.cache_dir = cache_dir or default_cache_dir()
+        self.reference_cache = ReferenceCache(self.cache_dir)
+        self._model = ModelFolders(self.cache_dir, models)
+
+    def record(self) -> RunRecord:
+        return RunRecord(sandbox=self.sandbox.name, seed_secret=self.seed_secret)
+
+    def close(self) -> None:
+        self.students.close()
+        self.references.close()
+
+    def __enter__(self) -> CodeRunner:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- running -----------------------------------------------------------------------
+
+    def run(self, question: CodeQuestion, source: str, tests: list[CodeTest], pool: WarmPool) -> RunReport:
+        """Run ``tests`` against ``source`` in a warm worker of ``pool``."""
+        return self._execute(pool, [question], source, [self._call(question, t) for t in tests])
+
+    def _execute(
+        self, pool: WarmPool, questions: list[CodeQuestion], source: str, calls: list[dict[str, Any]]
+    ) -> RunReport:
+        """One sandbox job: ``calls`` against ``source``, the file of ``questions`` (which share
+        preloads and limits); the job may read every model of every question."""
+        first = questions[0]
+        module = Path(first.file).with_suffix(".py").name
+        limits = first.limits.model_copy(
+            update={
+                "wall_seconds": max(
+                    max(q.limits.wall_seconds for q in questions), sum(c["time_limit"] for c in calls) + 10
+                ),
+                "channel_bytes": min(first.limits.channel_bytes * len(questions), 256_000_000),
+            }
+        )
+        models = tuple(sorted({path for question in questions for path in self._model_paths(question)}))
+        worker = pool.worker(tuple(first.preload), models, first.limits)
+        request = {"module": module, "calls": calls, "import_time_limit": 20}
+        return parse_channel(worker.run({module: source}, request, limits), calls)
+
+    def run_student(self, question: CodeQuestion, source: str, tests: list[CodeTest]) -> StudentRun:
+        """The public tests of ``tests`` in one job, then the hidden ones in another.
+
+        The public job runs even with no public test: its import errors are the feedback."""
+        public = self.run(question, source, [t for t in tests if t.visibility == "public"], self.students)
+        hidden = [t for t in tests if t.visibility == "hidden"]
+        return StudentRun(public, self.run(question, source, hidden, self.students) if hidden else None)
+
+    def run_together(
+        self, jobs: list[tuple[CodeQuestion, StudentCode]], public_only: bool = False
+    ) -> dict[str, StudentRun]:
+        """One student's questions that share a file, preloads and limits, run in one sandbox
+        job each group (one fork, one import; a second job for the hidden tests) instead of
+        jobs per question.
+
+        Returns ``{question id: its run}`` for the groups that ran cleanly. A group whose job
+        stopped early (a crash, a timeout, a protocol violation) returns nothing, so that each
+        of its questions is run again on its own and its report says which one misbehaved.
+        """
+        reports: dict[str, StudentRun] = {}
+        for group in shared_file_groups(jobs):
+            reports.update(self._run_group(group, public_only))
+        return reports
+
+    def _run_group(self, group: list[tuple[CodeQuestion, StudentCode]], public_only: bool) -> dict[str, StudentRun]:
+        questions = [question for question, _ in group]
+
+        def calls(visibility: str) -> list[dict[str, Any]]:
+            return [
+                dict(self._call(question, test), id=group_test_id(n, test.id))
+                for n, question in enumerate(questions)
+                for test in question.tests
+                if test.visibility == visibility
+            ]
+
+        source = group[0][1].source
+        public = self._execute(self.students, questions, source, calls("public"))
+        if public.problem is not None:
+            return {}
+        hidden_calls = [] if public_only else calls("hidden")
+        hidden = self._execute(self.students, questions, source, hidden_calls) if hidden_calls else None
+        if hidden is not None and hidden.problem is not None:
+            return {}
+        return {
+            question.id: StudentRun(question_part(public, n), question_part(hidden, n) if hidden is not None else None)
+            for n, question in enumerate(questions)
+        }
+
+    def expected(self, question: CodeQuestion) -> RunReport:
+        """The reference's report on every test of ``question``, from the cache when possible."""
+        source = question.path(question.reference).read_text(encoding="utf-8")
+        calls = [self._call(question, t) for t in question.tests]
+        key = cache_key(source, question.file, question.preload, calls)
+        return self.reference_cache.get(key, lambda: self.run(question, source, question.tests, self.references))
+
+    def _call(self, question: CodeQuestion, test: CodeTest) -> dict[str, Any]:
+        models = {name: self._model(name) for name in question.models}
+        call: dict[str, Any] = {
+            "id": test.id,
+            "function": test.call,
+            "args": values.build_argument(test.args, models),
+            "kwargs": {k: values.build_argument(v, models) for k, v in test.kwargs.items()},
+            "time_limit": test.time_limit,
+        }
+        if test.statistical:
+            call.update(seed_kwarg=test.statistical.seed_kwarg, seeds=self._seeds(question, test))
+        return call
+
+    def _seeds(self, question: CodeQuestion, test: CodeTest) -> list[int] | None:
+        if test.statistical is None:
+            return None
+        return trial_seeds(self.seed_secret, f"{question.id}/{test.id}", test.statistical.trials)
+
+    def _model_paths(self, question: CodeQuestion) -> tuple[Path, ...]:
+        return tuple(self._model(name) for name in question.models)
+
+    # --- judging -----------------------------------------------------------------------
+
+    def grade(
+        self, question: CodeQuestion, code: StudentCode, public_only: bool = False, run: StudentRun | None = None
+    ) -> Outcome:
+        """Run the student's code and judge every test against the reference. ``run`` is
+        the student's run when it was made already (by :meth:`run_together`)."""
+        tests = [t for t in question.tests if t.visibility == "public" or not public_only]
+        expected = self.expected(question)
+        if expected.import_error or expected.problem:
+            raise RuntimeError(f"the reference solution failed: {expected.problem or expected.import_error}")
+        if run is None:
+            run = self.run_student(question, code.source, tests)
+        properties = load_properties(question) if any(t.property for t in tests) else {}
+        verdicts = [
+            judge(t, expected.events.get(t.id), run.report_for(t), properties, self._seeds(question, t)) for t in tests
+        ]
+        earned = sum(t.points for t, v in zip(tests, verdicts, strict=True) if v.passed)
+        total = sum(t.points for t in tests)
+        feedback = [
+            *code.notes,
+            *report_feedback(run.public),  # never the hidden job's: its messages may quote hidden inputs
+            *(feedback_line(t, v) for t, v in zip(tests, verdicts, strict=True)),
+        ]
+        evidence = CodeEvidence(
+            sandbox=self.sandbox.name, tests=[evidence_record(t, v) for t, v in zip(tests, verdicts, strict=True)]
+        )
+        return Outcome(earned / total if total else 0.0, feedback, evidence)
