@@ -25,6 +25,8 @@ from harness.results import CohortResult, QuestionResult, StudentResult, read_co
 from harness.submissions import collect_cohort, read_answers_file
 
 if TYPE_CHECKING:
+    from harness.exports.gradescope import GradescopeRun, HiddenVisibility
+    from harness.exports.run import ExportRun
     from harness.grading.examples import ExampleResult
     from harness.grading.solution_check import SolutionReport
     from harness.kinds.code import CodeQuestion
@@ -374,3 +376,40 @@ def _score_suite(suite: Path, outputs: list[PathLike], settings: Any, allow_miss
 def plugins() -> list[PluginInfo]:
     """Every installed plugin of every group."""
     return [info for group in GROUPS for info in registry(group).info()]
+
+
+def export_grades(
+    lms: str,
+    results: PathLike,
+    roster: PathLike,
+    out: PathLike,
+    *,
+    assignment: str | None = None,
+    assignment_id: str | None = None,
+    per_question: bool = False,
+) -> ExportRun:
+    """Write a cohort's grades as the gradebook CSV of ``lms`` ("canvas" or "moodle"), matched
+    to LMS accounts through ``roster``; see :func:`harness.exports.run.export_grades`.
+
+    Returns:
+        An :class:`~harness.exports.run.ExportRun`: the file, the mismatch side file, the match.
+    """
+    from harness.exports.run import export_grades as write_export
+
+    return write_export(lms, read_results(results), Path(roster), Path(out), assignment, assignment_id, per_question)
+
+
+def gradescope(
+    banks: Sequence[PathLike],
+    root: PathLike = "/autograder",
+    *,
+    student_id: str | None = None,
+    sandbox: str | None = None,
+    hidden: HiddenVisibility = "after_published",
+    today: dt.date | None = None,
+) -> GradescopeRun:
+    """Grade the one submission of a Gradescope autograder run and write its results.json;
+    see :func:`harness.exports.gradescope.grade_gradescope`."""
+    from harness.exports.gradescope import grade_gradescope
+
+    return grade_gradescope(banks, Path(root), student_id, sandbox, hidden, today)
