@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from harness.grading.examples import ExampleResult
     from harness.grading.solution_check import SolutionReport
     from harness.kinds.code import CodeQuestion
+    from harness.similarity.cohort import SimilarityReport
     from harness.suites import SuiteScore
 
 PathLike = str | Path
@@ -413,3 +414,31 @@ def gradescope(
     from harness.exports.gradescope import grade_gradescope
 
     return grade_gradescope(banks, Path(root), student_id, sandbox, hidden, today)
+
+
+def similarity(
+    submissions: PathLike,
+    banks: Sequence[PathLike],
+    *,
+    starter: Sequence[PathLike] = (),
+    threshold: float | None = None,
+) -> SimilarityReport:
+    """Pairs of students whose code files or text answers are alike beyond ``threshold``
+    (default: the one chosen on the labeled set, docs/similarity.md), with the regions they
+    share; the starter files' and the references' code is excluded. See
+    :mod:`harness.similarity`.
+
+    Raises:
+        BankErrors: a bank is invalid.
+        SubmissionError: the cohort cannot be read at all.
+        HarnessError: a threshold outside [0, 1]; a starter file that cannot be read.
+    """
+    from harness.similarity.cohort import find_similar
+    from harness.similarity.pairs import SimilaritySettings
+
+    settings = SimilaritySettings()
+    if threshold is not None:
+        if not 0 <= threshold <= 1:
+            raise HarnessError(f"threshold {threshold}: give a number from 0 to 1")
+        settings = replace(settings, threshold=threshold)
+    return find_similar(Path(submissions), load(banks), [Path(p) for p in starter], settings)

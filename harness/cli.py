@@ -523,3 +523,48 @@ def gradescope(
     run = api.gradescope(banks, root, student_id=student, sandbox=sandbox, hidden=hidden, today=today)
     click.echo(f"{run.result.student_id}: {run.result.score:g}/{run.result.max_score:g}")
     click.echo(f"results: {run.path}")
+
+
+@main.command("similarity")
+@click.argument("submissions", type=click.Path())
+@click.option(
+    "--bank", "banks", multiple=True, required=True, type=click.Path(), help="Bank file or folder (repeatable)."
+)
+@click.option("--starter", multiple=True, type=click.Path(), help="Starter code handed out (excluded; repeatable).")
+@click.option("--threshold", type=float, help="Report pairs scoring at least this (default: docs/similarity.md).")
+@click.option("--json", "json_out", type=click.Path(), help="Write the pairs as JSON to this file.")
+@click.option("--html", "html_out", type=click.Path(), help="Write index.html with the pairs side by side here.")
+@user_errors
+def similarity_command(
+    submissions: str,
+    banks: tuple[str, ...],
+    starter: tuple[str, ...],
+    threshold: float | None,
+    json_out: str | None,
+    html_out: str | None,
+) -> None:
+    """List pairs of students whose code or text answers are alike (starter and reference excluded)."""
+    from harness import api
+
+    if json_out:
+        from harness.reports.output import check_writable_file
+
+        check_writable_file(Path(json_out))
+    report = api.similarity(submissions, banks, starter=starter, threshold=threshold)
+    for match in report.pairs:
+        where = ", ".join(f"{r.a[0]}-{r.a[1]}~{r.b[0]}-{r.b[1]}" for r in match.regions[:4])
+        click.echo(f"{match.score:5.2f}  {match.item:<28} {match.a} ~ {match.b}  ({where})")
+    for line in report.skipped:
+        click.echo(f"skipped: {line}", err=True)
+    click.echo(
+        f"{len(report.pairs)} pair(s) at or above {report.settings.threshold:g} among {report.documents} documents"
+    )
+    if json_out:
+        from harness.reports.output import write_text_atomically
+
+        write_text_atomically(Path(json_out), report.to_json())
+        click.echo(f"json: {json_out}")
+    if html_out:
+        from harness.similarity.html import write_html
+
+        click.echo(f"html: {write_html(report, Path(html_out))}")
