@@ -8,6 +8,10 @@ Settings are chosen on the dev split (exercises ``sampling`` and ``mle``): for e
 size and window the threshold that maximises recall minus false-positive rate on dev (the
 middle of the best range, rounded to 0.05). The default settings' figures on the test split
 (``pmfs`` and ``loglik``, never used for choosing) are what docs/similarity.md reports.
+Text answers are measured at the same default threshold, not tuned on them: every pair of
+two sample-cohort students' answers to a text question is an independent pair, and each
+answer of 12 words or more against a disguised copy of it (case, punctuation, sentence
+order changed, a filler phrase added) a copy pair.
 Exit status 1 when the test split misses a target of issue 13: recall >= 0.95 on disguised
 copies, at most 2% of independent pairs flagged.
 """
@@ -20,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from harness.similarity.pairs import SimilaritySettings
-from tests.similarity.labeled import figures, scored_pairs
+from tests.similarity.labeled import figures, scored_pairs, text_pairs
 
 THRESHOLDS = [round(0.05 * i, 2) for i in range(1, 20)]
 
@@ -54,9 +58,15 @@ def main() -> int:
     print("default settings:")
     print("  " + line("dev", default))
     print("  " + line("test", default))
+    text = figures(text_pairs(default), default.threshold)
+    print(
+        f"  text  n={default.text_n} threshold={text.threshold:.2f}  copies {text.copies:3d}  independent "
+        f"{text.independent}  recall {text.recall:.3f}  FPR {text.false_positive_rate:.4f}  "
+        f"precision {text.precision:.3f}"
+    )
     test = figures(scored_pairs("test", default), default.threshold)
-    ok = test.recall >= 0.95 and test.false_positive_rate <= 0.02
-    print(f"targets (recall >= 0.95, FPR <= 0.02 on test): {'met' if ok else 'MISSED'}")
+    ok = all(f.recall >= 0.95 and f.false_positive_rate <= 0.02 for f in (test, text))
+    print(f"targets (recall >= 0.95, FPR <= 0.02 on code test split and on text): {'met' if ok else 'MISSED'}")
     return 0 if ok else 1
 
 

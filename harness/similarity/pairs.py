@@ -5,8 +5,11 @@ A pair's score is the share of the smaller document's distinctive fingerprints t
 other holds too (containment, as MOSS reports it): a copy padded with dead code still
 scores high, and the score is in [0, 1]. Distinctive means: not in the excluded set (the
 starter code and the reference solution) and not shared by more than ``common_fraction`` of
-the item's documents (what the exercise forces everyone to write). Pairs are found through
-an inverted index, so documents that share nothing cost nothing.
+the item's documents (what the exercise forces everyone to write). The share is taken of
+at least ``min_size`` fingerprints, so that two files left with a handful of distinctive
+fingerprints (most of them the reference's) do not score 1.0 for one standard formula
+written alike. Pairs are found through an inverted index, so documents that share nothing
+cost nothing.
 """
 
 from __future__ import annotations
@@ -28,10 +31,12 @@ class SimilaritySettings:
     k: int = 5  # tokens per k-gram (code)
     window: int = 4  # winnowing window (code)
     text_n: int = 3  # words per n-gram (text)
-    threshold: float = 0.65  # pairs scoring at least this are reported (chosen on the dev split)
+    threshold: float = 0.7  # pairs scoring at least this are reported (chosen on the dev split)
     common_fraction: float = 0.5  # fingerprints in more than this share of an item's documents are ignored
     common_min: int = 3  # ... but only when they are in more than this many documents
     min_shared: int = 3  # a pair sharing fewer distinctive fingerprints is never reported
+    min_size: int = 20  # code scores are out of at least this many fingerprints: one shared line is not a copy
+    text_min_size: int = 8  # the same floor for text answers, in word n-grams (answers are short)
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,7 @@ def compare_documents(
     for number, hashes in enumerate(kept):
         for value in hashes:
             index[value].append(number)
+    floor = settings.min_size if documents and documents[0].kind == "code" else settings.text_min_size
     spans: dict[int, dict[int, tuple[int, int]]] = {}  # document -> hash -> its first span, when needed
     matches = []
     for i, hashes in enumerate(kept):
@@ -76,7 +82,7 @@ def compare_documents(
         for j, count in shared.items():
             if j <= i or count < settings.min_shared:
                 continue
-            score = count / min(len(hashes), len(kept[j]))
+            score = count / max(min(len(hashes), len(kept[j])), floor)
             if score >= settings.threshold:
                 matches.append(_match(documents, i, j, kept[i] & kept[j], score, spans))
     return sorted(matches, key=lambda m: (-m.score, m.item, m.a, m.b))

@@ -72,3 +72,59 @@ def figures(pairs: list[Scored], threshold: float) -> Figures:
         false / len(independent),
         hit / (hit + false) if hit + false else 1.0,
     )
+
+
+# -- text answers: the sample cohort's answers (independent) and disguised copies of them -------
+
+FILLERS = ["In my opinion,", "Basically", "As we saw in class,", "To summarise:"]
+
+
+def disguised_text(answer: str, seed: str) -> str:
+    """A copy as a student disguises prose: case and punctuation changed, sentences
+    reordered, a filler phrase added (words themselves kept: a reworded answer is not a copy)."""
+    import random
+    import re
+
+    rng = random.Random(seed)
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", answer.strip()) if s]
+    rng.shuffle(sentences)
+    text = " ".join(sentences)
+    text = text.upper() if rng.random() < 0.3 else text.lower()
+    text = text.replace(",", " ;").replace(" - ", ", ")
+    return f"{rng.choice(FILLERS)} {text}"
+
+
+def text_pairs(settings: SimilaritySettings, min_words: int = 12) -> list[Scored]:
+    """Every pair of two students' answers to each text question of the course's banks (taken
+    as independent), and each answer of at least ``min_words`` words against its disguised copy."""
+    from harness import api
+    from harness.kinds.text import TextQuestion
+    from harness.similarity.text import text_document, text_hashes
+    from harness.submissions import read_submission
+
+    everything = settings.__class__(**{**settings.__dict__, "threshold": 0.0})
+    cohort = sorted((REPO / "submissions" / "sample-cohort").iterdir())
+    answers = {f.name: read_submission(f).answers for f in cohort}  # as grading reads them
+    out: list[Scored] = []
+    for bank in api.load([REPO / "question_bank"]):
+        for bq in bank.questions:
+            question = bq.question
+            if not isinstance(question, TextQuestion):
+                continue
+            given = {s: a[question.id] for s, a in answers.items() if isinstance(a.get(question.id), str)}
+            docs = [text_document(s, question.id, t, settings.text_n) for s, t in given.items()]
+            copies = [
+                text_document(f"{s}~copy", question.id, disguised_text(t, f"{question.id}/{s}"), settings.text_n)
+                for s, t in given.items()
+                if len(t.split()) >= min_words
+            ]
+            excluded = text_hashes(question.prompt, settings.text_n) | text_hashes(
+                question.reference or "", settings.text_n
+            )
+            found = {(m.a, m.b): m.score for m in compare_documents(docs + copies, excluded, everything)}
+            for x, y in combinations(sorted(given), 2):
+                out.append(Scored(question.id, x, y, False, found.get((x, y), 0.0)))
+            for copy in copies:
+                student = copy.student.removesuffix("~copy")
+                out.append(Scored(question.id, student, copy.student, True, found.get((student, copy.student), 0.0)))
+    return out

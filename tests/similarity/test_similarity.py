@@ -88,7 +88,7 @@ def test_text_answers_compare_by_normalised_word_ngrams_without_the_prompt() -> 
 
 def test_the_labeled_test_split_meets_the_targets_at_the_default_settings() -> None:
     result = figures(scored_pairs("test", SETTINGS), SETTINGS.threshold)
-    assert (result.copies, result.independent) == (24, 108)
+    assert (result.copies, result.independent) == (30, 180)
     assert result.recall >= 0.95
     assert result.false_positive_rate <= 0.02
 
@@ -124,3 +124,12 @@ def test_cli_lists_pairs_writes_stable_json_and_escaped_html(tmp_path: Path) -> 
     assert set(document["pairs"][0]) == {"item", "kind", "a", "b", "score", "shared", "regions"}
     page = (tmp_path / "html" / "index.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;" in page and "<script>" not in page
+
+
+def test_text_answers_meet_the_targets_at_the_default_threshold() -> None:
+    from tests.similarity.labeled import text_pairs
+
+    result = figures(text_pairs(SETTINGS), SETTINGS.threshold)
+    assert result.copies > 100 and result.independent > 1000
+    assert result.recall >= 0.95
+    assert result.false_positive_rate <= 0.02
