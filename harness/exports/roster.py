@@ -72,16 +72,16 @@ class RosterMatch:
     def complete(self) -> bool:
         return not self.not_in_roster and not self.not_in_cohort
 
-    def warnings(self) -> list[str]:
-        """One line per mismatch, for stderr."""
-        lines = [
-            f"warning: {folder}: in the results but not in the roster; not exported" for folder in self.not_in_roster
-        ]
-        lines += [
-            f"warning: roster line {e.line}: {e.folder} has no results in this cohort; not exported"
-            for e in self.not_in_cohort
-        ]
-        return lines
+    def mismatches(self) -> list[str]:
+        """One phrase per mismatch, results first, then roster entries in roster order."""
+        phrases = [f"{folder} is not in the roster" for folder in self.not_in_roster]
+        return phrases + [f"{e.folder} (roster line {e.line}) has no results" for e in self.not_in_cohort]
+
+    def summary(self, shown: int = 5) -> str:
+        """The mismatches on one line, the first ``shown`` named."""
+        phrases = self.mismatches()
+        more = f"; and {len(phrases) - shown} more" if len(phrases) > shown else ""
+        return "; ".join(phrases[:shown]) + more
 
     def to_json(self) -> str:
         """The mismatch side file: stable keys, sorted, one trailing newline."""

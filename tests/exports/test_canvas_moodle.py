@@ -83,7 +83,8 @@ def test_cli_writes_the_export_and_lists_mismatches(cohort: CohortResult, roster
     args = ["export", "canvas", "--results", str(results), "--roster", str(roster), "-o", str(out)]
     run = CliRunner().invoke(main, [*args, "--assignment-id", "9"])
     assert run.exit_code == 1, run.output  # alan is on the roster but has no results
-    assert "warning: roster line 5: alan has no results in this cohort; not exported" in run.stderr
+    assert run.stderr.startswith("error: 1 roster mismatch(es), not exported: alan (roster line 5) has no results")
+    assert len(run.stderr.splitlines()) == 1
     assert rows(out.read_bytes().decode("utf-8"))[0][5] == "Unit quiz (9)"
     side = json.loads((tmp_path / "out" / "canvas.roster-mismatches.json").read_text(encoding="utf-8"))
     assert side["not_in_cohort"][0]["folder"] == "alan" and side["not_in_roster"] == []

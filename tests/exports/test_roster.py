@@ -43,11 +43,12 @@ def test_mismatches_in_both_directions_are_listed(cohort: CohortResult, tmp_path
     assert match.not_in_roster == ["=cmd|calc", "grace"]
     assert [e.folder for e in match.not_in_cohort] == ["nobody"]
     assert not match.complete
-    assert match.warnings() == [
-        "warning: =cmd|calc: in the results but not in the roster; not exported",
-        "warning: grace: in the results but not in the roster; not exported",
-        "warning: roster line 3: nobody has no results in this cohort; not exported",
+    assert match.mismatches() == [
+        "=cmd|calc is not in the roster",
+        "grace is not in the roster",
+        "nobody (roster line 3) has no results",
     ]
+    assert match.summary(shown=2) == "=cmd|calc is not in the roster; grace is not in the roster; and 1 more"
     side = json.loads(match.to_json())
     assert side == {
         "matched": 1,
