@@ -57,3 +57,35 @@ def test_cli_without_a_submission_folder_is_one_line(tmp_path: Path) -> None:
     assert (
         run.stderr.strip() == f"error: {tmp_path / 'submission'}: no submission folder (is --root the autograder root?)"
     )
+
+
+def test_a_code_question_maps_to_one_test_with_pass_fail_only_for_hidden_tests(tmp_path: Path) -> None:
+    exercise = REPO / "question_bank" / "exercises" / "greedy"
+    bank = tmp_path / "bank.yaml"
+    bank.write_text(
+        f"""id: gs
+title: Gradescope code
+version: "1"
+questions:
+  - id: code-greedy
+    kind: code
+    prompt: Write greedy(logits).
+    file: sampling.py
+    reference: {exercise / "reference.py"}
+    preload: [numpy]
+    tests:
+      - {{id: first, call: greedy, args: [[0.4, 0.3, 0.2, 0.1]]}}
+      - {{id: tie, call: greedy, args: [[1.0, 3.0, 3.0, 2.0]], visibility: hidden}}
+""",
+        encoding="utf-8",
+    )
+    root = tmp_path / "autograder"
+    (root / "submission").mkdir(parents=True)
+    shutil.copy(exercise / "wrong_last_on_ties.py", root / "submission" / "sampling.py")
+    run = CliRunner().invoke(main, ["gradescope", str(bank), "--root", str(root), "--sandbox", "process"])
+    assert run.exit_code == 0, run.output
+    document = json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
+    (test,) = document["tests"]
+    assert (test["name"], test["visibility"], test["status"]) == ("code-greedy", "visible", "failed")
+    assert 0 < test["score"] < test["max_score"] == 2  # the public test passes, the hidden tie does not
+    assert "[1.0, 3.0, 3.0, 2.0]" not in test["output"]  # a hidden test's input never reaches the student
