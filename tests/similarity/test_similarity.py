@@ -133,3 +133,16 @@ def test_text_answers_meet_the_targets_at_the_default_threshold() -> None:
     assert result.copies > 100 and result.independent > 1000
     assert result.recall >= 0.95
     assert result.false_positive_rate <= 0.02
+
+
+def test_starter_code_handed_out_is_not_counted(tmp_path: Path) -> None:
+    from harness import api
+
+    cohort = tmp_path / "cohort"
+    for student in ("s1", "s2"):
+        (cohort / student).mkdir(parents=True)
+        shutil.copy(DATA / "originals" / "loglik" / "author4.py", cohort / student / "mle.py")
+    bank = REPO / "question_bank" / "coding.yaml"
+    assert [(m.a, m.b) for m in api.similarity(cohort, [bank]).pairs] == [("s1", "s2")]
+    starter = DATA / "originals" / "loglik" / "author4.py"  # as if it had been handed out
+    assert api.similarity(cohort, [bank], starter=[starter]).pairs == []
