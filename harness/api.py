@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,8 +26,11 @@ from harness.results import CohortResult, StudentResult, read_cohort
 from harness.submissions import collect_cohort, read_answers_file
 
 if TYPE_CHECKING:
+    from harness.exports.gradescope import GradescopeRun, HiddenVisibility
+    from harness.exports.run import ExportRun
     from harness.grading.examples import ExampleResult
     from harness.kinds.code_engine.solution_check import SolutionReport
+    from harness.similarity.cohort import SimilarityReport
     from harness.suites import SuiteScore
 
 PathLike = str | Path
@@ -315,3 +318,68 @@ def _score_suite(suite: Path, outputs: list[PathLike], settings: Any, allow_miss
 def plugins() -> list[PluginInfo]:
     """Every installed plugin of every group."""
     return [info for group in GROUPS for info in registry(group).info()]
+
+
+def export_grades(
+    lms: str,
+    results: PathLike,
+    roster: PathLike,
+    out: PathLike,
+    *,
+    assignment: str | None = None,
+    assignment_id: str | None = None,
+    per_question: bool = False,
+) -> ExportRun:
+    """Write a cohort's grades as the gradebook CSV of ``lms`` ("canvas" or "moodle"), matched
+    to LMS accounts through ``roster``; see :func:`harness.exports.run.export_grades`.
+
+    Returns:
+        An :class:`~harness.exports.run.ExportRun`: the file, the mismatch side file, the match.
+    """
+    from harness.exports.run import export_grades as write_export
+
+    return write_export(lms, read_results(results), Path(roster), Path(out), assignment, assignment_id, per_question)
+
+
+def gradescope(
+    banks: Sequence[PathLike],
+    root: PathLike = "/autograder",
+    *,
+    student_id: str | None = None,
+    sandbox: str | None = None,
+    hidden: HiddenVisibility = "after_published",
+    today: dt.date | None = None,
+) -> GradescopeRun:
+    """Grade the one submission of a Gradescope autograder run and write its results.json;
+    see :func:`harness.exports.gradescope.grade_gradescope`."""
+    from harness.exports.gradescope import grade_gradescope
+
+    return grade_gradescope(banks, Path(root), student_id, sandbox, hidden, today)
+
+
+def similarity(
+    submissions: PathLike,
+    banks: Sequence[PathLike],
+    *,
+    starter: Sequence[PathLike] = (),
+    threshold: float | None = None,
+) -> SimilarityReport:
+    """Pairs of students whose code files or text answers are alike beyond ``threshold``
+    (default: the one chosen on the labeled set, docs/similarity.md), with the regions they
+    share; the starter files' and the references' code is excluded. See
+    :mod:`harness.similarity`.
+
+    Raises:
+        BankErrors: a bank is invalid.
+        SubmissionError: the cohort cannot be read at all.
+        HarnessError: a threshold outside [0, 1]; a starter file that cannot be read.
+    """
+    from harness.similarity.cohort import find_similar
+    from harness.similarity.pairs import SimilaritySettings
+
+    settings = SimilaritySettings()
+    if threshold is not None:
+        if not 0 <= threshold <= 1:
+            raise HarnessError(f"threshold {threshold}: give a number from 0 to 1")
+        settings = replace(settings, threshold=threshold)
+    return find_similar(Path(submissions), load(banks), [Path(p) for p in starter], settings)

@@ -24,12 +24,15 @@ from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
 from types import FrameType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
 from harness import __version__
 from harness.errors import CheckFailed, HarnessError
+
+if TYPE_CHECKING:
+    from harness.exports.gradescope import HiddenVisibility
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEMO_BANKS = Path("question_bank")
@@ -460,3 +463,118 @@ def _print_cohort_summary(run: Any) -> None:
             click.echo(f"{name}: {path}")
     if "html" in run.reports:
         click.echo(f"cohort report: {run.reports['html']}")
+
+
+# -- LMS exports and Gradescope (harness.exports does the work) -------------------------------
+
+
+@main.command("export")
+@click.argument("lms", type=click.Choice(["canvas", "moodle"]))
+@click.option("--results", required=True, type=click.Path(), help="A cohort's results.json.")
+@click.option("--roster", required=True, type=click.Path(), help="Roster CSV: folder -> LMS ids (docs/exports.md).")
+@click.option("--out", "-o", required=True, type=click.Path(), help="The CSV file to write.")
+@click.option("--per-question", is_flag=True, help="One grade column per question instead of the total.")
+@click.option("--assignment", help="The grade item's name (default: the bank's title).")
+@click.option("--assignment-id", help="Canvas: the assignment's id, so the import updates it.")
+@user_errors
+def export_command(
+    lms: str,
+    results: str,
+    roster: str,
+    out: str,
+    per_question: bool,
+    assignment: str | None,
+    assignment_id: str | None,
+) -> None:
+    """Write a gradebook CSV that LMS (canvas or moodle) imports; exit 1 if the roster and the
+    results do not name the same students (the file is written; stderr and a side file list
+    the mismatches)."""
+    from harness import api
+
+    run = api.export_grades(
+        lms, results, roster, out, assignment=assignment, assignment_id=assignment_id, per_question=per_question
+    )
+    click.echo(f"{lms}: {run.path} ({len(run.match.matched)} students)")
+    click.echo(f"roster mismatches: {run.mismatches_path}")
+    if not run.match.complete:  # one line on stderr, like every failure; the side file has them all
+        count = len(run.match.mismatches())
+        raise CheckFailed(
+            f"{count} roster mismatch(es), not exported: {run.match.summary()} (the export was written; "
+            f"{run.mismatches_path} lists them)"
+        )
+
+
+@main.command()
+@click.argument("banks", nargs=-1, required=True, type=click.Path())
+@click.option("--root", default="/autograder", show_default=True, type=click.Path(), help="The autograder root.")
+@click.option("--student", help="Whose variants to grade (default: the sid in submission_metadata.json).")
+@click.option("--sandbox", help="Backend for code questions (default: bwrap where it runs, else process).")
+@click.option(
+    "--hidden-visibility",
+    type=click.Choice(["after_published", "hidden"]),
+    default="after_published",
+    show_default=True,
+    help="Gradescope visibility of questions not released to students.",
+)
+@today_option
+@user_errors
+def gradescope(
+    banks: tuple[str, ...],
+    root: str,
+    student: str | None,
+    sandbox: str | None,
+    hidden_visibility: str,
+    today: dt.date | None,
+) -> None:
+    """Grade the submission in Gradescope's autograder layout and write results/results.json."""
+    from harness import api
+
+    hidden = cast("HiddenVisibility", hidden_visibility)  # click.Choice allows only those
+    run = api.gradescope(banks, root, student_id=student, sandbox=sandbox, hidden=hidden, today=today)
+    click.echo(f"{run.result.student_id}: {run.result.score:g}/{run.result.max_score:g}")
+    click.echo(f"results: {run.path}")
+
+
+@main.command("similarity")
+@click.argument("submissions", type=click.Path())
+@click.option(
+    "--bank", "banks", multiple=True, required=True, type=click.Path(), help="Bank file or folder (repeatable)."
+)
+@click.option("--starter", multiple=True, type=click.Path(), help="Starter code handed out (excluded; repeatable).")
+@click.option("--threshold", type=float, help="Report pairs scoring at least this (default: docs/similarity.md).")
+@click.option("--json", "json_out", type=click.Path(), help="Write the pairs as JSON to this file.")
+@click.option("--html", "html_out", type=click.Path(), help="Write index.html with the pairs side by side here.")
+@user_errors
+def similarity_command(
+    submissions: str,
+    banks: tuple[str, ...],
+    starter: tuple[str, ...],
+    threshold: float | None,
+    json_out: str | None,
+    html_out: str | None,
+) -> None:
+    """List pairs of students whose code or text answers are alike (starter and reference excluded)."""
+    from harness import api
+
+    if json_out:
+        from harness.reports.output import check_writable_file
+
+        check_writable_file(Path(json_out))
+    report = api.similarity(submissions, banks, starter=starter, threshold=threshold)
+    for match in report.pairs:
+        where = ", ".join(f"{r.a[0]}-{r.a[1]}~{r.b[0]}-{r.b[1]}" for r in match.regions[:4])
+        click.echo(f"{match.score:5.2f}  {match.item:<28} {match.a} ~ {match.b}  ({where})")
+    for line in report.skipped:
+        click.echo(f"skipped: {line}", err=True)
+    click.echo(
+        f"{len(report.pairs)} pair(s) at or above {report.settings.threshold:g} among {report.documents} documents"
+    )
+    if json_out:
+        from harness.reports.output import write_text_atomically
+
+        write_text_atomically(Path(json_out), report.to_json())
+        click.echo(f"json: {json_out}")
+    if html_out:
+        from harness.similarity.html import write_html
+
+        click.echo(f"html: {write_html(report, Path(html_out))}")

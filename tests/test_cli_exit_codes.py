@@ -72,6 +72,7 @@ CHECK = ["{bank}", "-a", "{answers}"]
 SCORE = ["--suite", str(TRANSLATION), "--outputs", str(SYSTEM_A), "--bootstrap", "0"]
 REPORT = ["{results}", "-o", "{out}"]
 AUDIT = ["--check", "grounded", "--outputs", "{audit_outputs}"]
+EXPORT = ["canvas", "--results", "{results}", "--roster", "{roster}", "-o", "{out}/canvas.csv"]
 AUDIT_SOURCE = "Generative Adversarial Networks (GANs) were introduced in 2014 by Ian Goodfellow."
 
 CASES = [
@@ -162,6 +163,31 @@ CASES = [
     Case(("audit",), "no --check", ["--outputs", "{audit_outputs}"], 2),
     # demo
     Case(("demo",), "outside the repository", ["--out", "{out}"], 2, cwd="{empty_dir}"),
+    # export
+    Case(
+        ("export",), "missing results", ["canvas", "--results", "{missing}", "--roster", "{roster}", "-o", "{out}"], 2
+    ),
+    Case(("export",), "results of harness score", ["canvas", *EXPORT[1:2], "{score_json}", *EXPORT[3:]], 2),
+    Case(("export",), "missing roster", [*EXPORT[:4], "{missing}", *EXPORT[5:]], 2),
+    Case(("export",), "roster with an unknown column", [*EXPORT[:4], "{bad_roster}", *EXPORT[5:]], 2),
+    Case(("export",), "unknown LMS", ["blackboard", *EXPORT[1:]], 2),
+    Case(("export",), "out is a folder", [*EXPORT[:6], "{empty_dir}"], 2),
+    Case(("export",), "a roster mismatch", [*EXPORT[:4], "{other_roster}", *EXPORT[5:]], 1),
+    Case(("export",), "roster and results agree", EXPORT, 0),
+    # gradescope
+    Case(("gradescope",), "no submission folder", ["{bank}", "--root", "{empty_dir}"], 2),
+    Case(("gradescope",), "missing bank", ["{missing}", "--root", "{empty_dir}"], 2),
+    Case(("gradescope",), "unknown visibility", ["{bank}", "--hidden-visibility", "never"], 2),
+    Case(("gradescope",), "bad date", ["{bank}", "--today", "someday"], 2),
+    # similarity
+    Case(
+        ("similarity",), "missing cohort", ["{empty_dir}/no-cohort", "--bank", "{bank}"], 2
+    ),  # {missing} is made by a score case
+    Case(("similarity",), "cohort without students", ["{empty_dir}", "--bank", "{bank}"], 2),
+    Case(("similarity",), "missing bank", ["{cohort}", "--bank", "{missing}"], 2),
+    Case(("similarity",), "threshold above 1", ["{cohort}", "--bank", "{bank}", "--threshold", "2"], 2),
+    Case(("similarity",), "--json is a folder", ["{cohort}", "--bank", "{bank}", "--json", "{empty_dir}"], 2),
+    Case(("similarity",), "no --bank", ["{cohort}"], 2),
 ]
 
 
@@ -185,6 +211,9 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         "garbage_json": ("garbage.json", '{"schema_version": 1, "students": [}'),
         "future_json": ("future.json", json.dumps({"schema_version": 99, "students": []})),
         "list_json": ("list.json", "[1, 2, 3]\n"),
+        "roster": ("roster.csv", "folder,email\nalice,alice@uni.edu\n"),
+        "bad_roster": ("bad_roster.csv", "folder,emial\nalice,alice@uni.edu\n"),
+        "other_roster": ("other_roster.csv", "folder,email\nbob,bob@uni.edu\n"),
         "audit_outputs": ("faithful.jsonl", json.dumps({"id": "a", "output": AUDIT_SOURCE, "source": AUDIT_SOURCE})),
         "audit_unfaithful": (
             "unfaithful.jsonl",
