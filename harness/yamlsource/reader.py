@@ -83,10 +83,9 @@ class _Builder:
             raise self._error(f"document expands to more than {MAX_NODES} values", node)
         if path not in self.marks:
             self.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-        kind = type(node)
-        if kind is yaml.ScalarNode:
+        if isinstance(node, yaml.ScalarNode):
             value = self._scalar(node)
-        elif node.tag != _PLAIN_TAGS[kind]:
+        elif node.tag != _PLAIN_TAGS[type(node)]:
             raise self._error(f"tag {node.tag!r} is not allowed: only plain YAML data", node)
         elif isinstance(node, yaml.MappingNode):
             value = self._mapping(node, path)
@@ -95,7 +94,7 @@ class _Builder:
         self.sizes[id(node)] = self.count - start
         return value
 
-    def _scalar(self, node: yaml.Node) -> Any:
+    def _scalar(self, node: yaml.ScalarNode) -> Any:
         """A scalar's value: strings as they are, common tags by their constructor, others generically."""
         tag = node.tag
         if tag == _STR_TAG:
@@ -114,7 +113,7 @@ class _Builder:
         explicit_keys: set[Any] = set()  # a key written twice is an error; overriding a merge is not
         result: dict[Any, Any] = {}
         for i, (key_node, value_node) in enumerate(node.value):
-            if type(key_node) is not yaml.ScalarNode:
+            if not isinstance(key_node, yaml.ScalarNode):
                 raise self._error("mapping keys must be plain values", key_node)
             key = self._scalar(key_node)
             if not isinstance(key, (str, int, bool)) and key is not None:
