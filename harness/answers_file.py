@@ -1,6 +1,6 @@
 """Reading a student's answers.yaml so that one bad answer costs only that answer.
 
-The strict YAML reader (:mod:`harness.bank.yaml_source`) refuses a whole document for one
+The strict YAML reader (:mod:`harness.yamlsource`) refuses a whole document for one
 duplicate key, and a file that is not UTF-8 cannot be read at all; for a bank that is right,
 for a student it would throw away every answer for one slip. Here, a file the strict reader
 refuses (or one with bytes that are not UTF-8) has its top-level entries located (first and
@@ -15,11 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from harness.bank.yaml_source import Positions, load_yaml_text
-from harness.errors import BankError
+from harness.errors import YamlError
 from harness.results import Problem, ProblemCode
+from harness.yamlsource import Positions, TopEntry, load_yaml_text, top_level_entries
 
 MAX_ANSWERS_BYTES = 1_000_000
 MAX_LOST_ANSWERS = 50  # each lost answer costs one more parse: a cap keeps a hostile file cheap
@@ -33,16 +31,6 @@ class AnswersFile:
     positions: Positions | None = None
     problems: list[Problem] = field(default_factory=list)
     unreadable: dict[str, Problem] = field(default_factory=dict)  # question id -> why it was not read
-
-
-@dataclass(frozen=True)
-class _Entry:
-    """One top-level ``question: answer`` entry: its key as written and its lines (1-based)."""
-
-    key: str
-    first: int
-    last: int
-    column: int
 
 
 def read_answers_yaml(path: Path, shown: str) -> AnswersFile:
@@ -69,7 +57,7 @@ def read_answers_yaml(path: Path, shown: str) -> AnswersFile:
 
 
 def _parse(text: str, bad_lines: dict[int, int], shown: str, found: AnswersFile) -> None:
-    entries: list[_Entry] | None = None  # located only when needed: a valid file is parsed once, by libyaml
+    entries: list[TopEntry] | None = None  # located only when needed: a valid file is parsed once, by libyaml
     lost: dict[str, str] = {}  # key as written -> why its answer is not read
     if bad_lines:
         entries, lost = _located(text)
@@ -81,7 +69,7 @@ def _parse(text: str, bad_lines: dict[int, int], shown: str, found: AnswersFile)
         try:
             data, positions = load_yaml_text(_blanked(text, entries or [], lost), shown)
             break
-        except BankError as exc:
+        except YamlError as exc:
             if entries is None:
                 entries, lost = _located(text)
                 if lost:  # keys written twice: the strict reader's error was one of them
@@ -106,9 +94,9 @@ def _parse(text: str, bad_lines: dict[int, int], shown: str, found: AnswersFile)
             _lose(found, entry, lost[entry.key], shown)
 
 
-def _located(text: str) -> tuple[list[_Entry] | None, dict[str, str]]:
+def _located(text: str) -> tuple[list[TopEntry] | None, dict[str, str]]:
     """The top-level entries, and the answers lost because their key is written twice."""
-    entries = _entries(text)
+    entries = top_level_entries(text)
     lost = {
         key: f"answered {len(lines)} times (lines {', '.join(map(str, lines))}); none of them was graded"
         for key, lines in _duplicates(entries or []).items()
@@ -117,7 +105,7 @@ def _located(text: str) -> tuple[list[_Entry] | None, dict[str, str]]:
 
 
 def _lose_bad_lines(
-    entries: list[_Entry] | None, bad_lines: dict[int, int], lost: dict[str, str], shown: str
+    entries: list[TopEntry] | None, bad_lines: dict[int, int], lost: dict[str, str], shown: str
 ) -> Problem | None:
     """Mark the answer on each line that is not UTF-8; a Problem if the whole file is lost."""
     for line, byte in sorted(bad_lines.items()):
@@ -130,7 +118,7 @@ def _lose_bad_lines(
     return None
 
 
-def _lose(found: AnswersFile, entry: _Entry, why: str, shown: str) -> None:
+def _lose(found: AnswersFile, entry: TopEntry, why: str, shown: str) -> None:
     if entry.key in found.unreadable:
         return
     problem = Problem(
@@ -158,43 +146,20 @@ def _decode(raw: bytes) -> tuple[str, dict[int, int]]:
     return "\n".join(lines), bad
 
 
-def _entries(text: str) -> list[_Entry] | None:
-    """The top-level entries of a block mapping, or None when the file is not one.
-
-    Composed with PyYAML's pure-Python loader: a file nested too deeply stops with a
-    RecursionError here, where libyaml's C composer could overflow the C stack.
-    """
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except (yaml.YAMLError, RecursionError):
-        return None
-    if not isinstance(node, yaml.MappingNode):
-        return None
-    entries = []
-    pairs = node.value
-    for i, (key, _) in enumerate(pairs):
-        if not isinstance(key, yaml.ScalarNode):
-            return None
-        last = pairs[i + 1][0].start_mark.line if i + 1 < len(pairs) else text.count("\n") + 1
-        first = key.start_mark.line + 1
-        entries.append(_Entry(key.value, first, max(first, last), key.start_mark.column + 1))
-    return entries
-
-
-def _entry_at(entries: list[_Entry] | None, line: int | None) -> _Entry | None:
+def _entry_at(entries: list[TopEntry] | None, line: int | None) -> TopEntry | None:
     if not entries or line is None:
         return None
     return next((e for e in entries if e.first <= line <= e.last), None)
 
 
-def _duplicates(entries: list[_Entry]) -> dict[str, list[int]]:
+def _duplicates(entries: list[TopEntry]) -> dict[str, list[int]]:
     lines: dict[str, list[int]] = {}
     for entry in entries:
         lines.setdefault(entry.key, []).append(entry.first)
     return {key: found for key, found in lines.items() if len(found) > 1}
 
 
-def _blanked(text: str, entries: list[_Entry], lost: dict[str, str]) -> str:
+def _blanked(text: str, entries: list[TopEntry], lost: dict[str, str]) -> str:
     """``text`` with the lines of every lost entry emptied; line numbers are unchanged."""
     if not lost:
         return text
@@ -207,7 +172,7 @@ def _blanked(text: str, entries: list[_Entry], lost: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
-def _shared(entries: list[_Entry], entry: _Entry, line: int) -> bool:
+def _shared(entries: list[TopEntry], entry: TopEntry, line: int) -> bool:
     """A line where the next entry begins (a flow mapping puts several on one line)."""
     return any(other is not entry and other.first == line for other in entries)
 

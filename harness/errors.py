@@ -63,3 +63,15 @@ class SubmissionError(HarnessError):
     """A cohort or archive cannot be read at all (a single bad student is recorded instead)."""
 
     exit_code = 2
+
+
+class YamlError(HarnessError):
+    """A YAML file cannot be read as plain data: a syntax error, an unsafe tag, a duplicate
+    key, an alias bomb, nesting too deep, too large, not UTF-8. ``location`` is its
+    ``file:line:col`` (or just the file when no position applies).
+
+    Readers of a particular kind of file (banks, suites, answers) turn it into their own
+    located error; the message and location carry over unchanged.
+    """
+
+    exit_code = 2

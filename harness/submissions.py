@@ -22,10 +22,10 @@ from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 
 from harness.answers_file import MAX_ANSWERS_BYTES, AnswersFile, read_answers_yaml
-from harness.bank.yaml_source import Positions
 from harness.errors import SubmissionError
 from harness.records import printable
 from harness.results import Problem, ProblemCode
+from harness.yamlsource import Positions
 from harness.zip_names import open_zip, raw_name
 
 ANSWER_FILES = ("answers.yaml", "answers.yml")

@@ -1,7 +1,8 @@
 """Hostile YAML through the loader that banks and answers files share, and its positions map.
 
 Each attack is a real document parsed by :func:`load_yaml_text` / :func:`load_yaml`; each must
-end in one :class:`BankError` with a location, quickly, and without side effects.
+end in one :class:`YamlError` with a location, quickly, and without side effects. Every test
+runs twice: with libyaml's C composer and with PyYAML's pure-Python one.
 """
 
 from __future__ import annotations
@@ -13,9 +14,21 @@ from pathlib import Path
 
 import pytest
 
-from harness.bank import yaml_source
-from harness.bank.yaml_source import Positions, load_yaml, load_yaml_text
-from harness.errors import BankError
+from harness import yamlsource
+from harness.errors import YamlError
+from harness.yamlsource import Positions, load_yaml, load_yaml_text
+from harness.yamlsource import reader as yaml_reader
+
+
+@pytest.fixture(autouse=True, params=["libyaml", "pure-python"])
+def composer(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run the test with each composer as the default one."""
+    if request.param == "libyaml" and yaml_reader.FAST_LOADER is yaml_reader.PURE_LOADER:
+        pytest.skip("libyaml is not installed")
+    if request.param == "pure-python":
+        monkeypatch.setattr(yaml_reader, "FAST_LOADER", yaml_reader.PURE_LOADER)
+    return str(request.param)
+
 
 BILLION_LAUGHS = """\
 a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]
@@ -32,7 +45,7 @@ i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h]
 
 def test_billion_laughs_fails_fast_and_names_the_alias_bomb() -> None:
     started = time.perf_counter()
-    with pytest.raises(BankError, match="alias") as caught:
+    with pytest.raises(YamlError, match="alias") as caught:
         load_yaml_text(BILLION_LAUGHS, "bomb.yaml")
 
     assert time.perf_counter() - started < 1.0
@@ -46,7 +59,7 @@ def test_alias_bomb_through_mapping_values_is_capped_too() -> None:
         lines.append(f"l{level}: &l{level} {{{values}}}")
 
     started = time.perf_counter()
-    with pytest.raises(BankError, match="alias"):
+    with pytest.raises(YamlError, match="alias"):
         load_yaml_text("\n".join(lines) + "\n", "bomb.yaml")
     assert time.perf_counter() - started < 1.0
 
@@ -82,7 +95,7 @@ def test_merge_key_may_be_overridden_by_an_explicit_key() -> None:
 def test_python_tags_are_refused_and_nothing_runs(tmp_path: Path, document: str) -> None:
     marker = tmp_path / "executed"
 
-    with pytest.raises(BankError, match="tag") as caught:
+    with pytest.raises(YamlError, match="tag") as caught:
         load_yaml_text(document.format(marker=marker), "evil.yaml")
 
     assert not marker.exists()
@@ -91,28 +104,28 @@ def test_python_tags_are_refused_and_nothing_runs(tmp_path: Path, document: str)
 
 def test_unknown_local_tag_on_a_collection_is_an_error() -> None:
     # A tag PyYAML cannot construct must not be silently dropped, whatever node it sits on.
-    with pytest.raises(BankError, match="tag"):
+    with pytest.raises(YamlError, match="tag"):
         load_yaml_text("answer: !foo [1, 2]\n", "tags.yaml")
 
 
 def test_duplicate_key_is_reported_at_the_second_key() -> None:
     text = "id: bank\nquestions:\n  - id: q1\n    answer: 1\n    answer: 2\n"
 
-    with pytest.raises(BankError, match="duplicate key 'answer'") as caught:
+    with pytest.raises(YamlError, match="duplicate key 'answer'") as caught:
         load_yaml_text(text, "dup.yaml")
 
     assert caught.value.location == "dup.yaml:5:5"
 
 
 def test_duplicate_keys_that_differ_only_in_spelling_of_the_number_are_duplicates() -> None:
-    with pytest.raises(BankError, match="duplicate key 1") as caught:
+    with pytest.raises(YamlError, match="duplicate key 1") as caught:
         load_yaml_text("1: a\n0x1: b\n", "dup.yaml")
 
     assert caught.value.location == "dup.yaml:2:1"
 
 
 def test_tab_indentation_is_an_error_with_its_line() -> None:
-    with pytest.raises(BankError, match="invalid YAML") as caught:
+    with pytest.raises(YamlError, match="invalid YAML") as caught:
         load_yaml_text("id: bank\nquestions:\n\t- id: q1\n", "tabs.yaml")
 
     assert caught.value.location is not None
@@ -120,30 +133,30 @@ def test_tab_indentation_is_an_error_with_its_line() -> None:
 
 
 def test_bad_indentation_is_an_error_with_its_line() -> None:
-    with pytest.raises(BankError, match="invalid YAML") as caught:
+    with pytest.raises(YamlError, match="invalid YAML") as caught:
         load_yaml_text("id: bank\ntitle: T\n  version: 1\n", "indent.yaml")
 
     assert caught.value.location is not None
     assert caught.value.location.startswith("indent.yaml:3:")
 
 
-def test_non_utf8_file_is_a_bank_error(tmp_path: Path) -> None:
+def test_non_utf8_file_is_a_yaml_error(tmp_path: Path) -> None:
     path = tmp_path / "latin1.yaml"
     path.write_bytes("id: caf\u00e9\n".encode("latin-1"))
 
-    with pytest.raises(BankError, match="not UTF-8") as caught:
+    with pytest.raises(YamlError, match="not UTF-8") as caught:
         load_yaml(path)
 
     assert caught.value.location == str(path)
 
 
 @pytest.mark.parametrize("opener, closer", [("[", "]"), ("{a: ", "}")], ids=["lists", "mappings"])
-def test_ten_thousand_levels_of_nesting_is_a_bank_error_not_a_crash(opener: str, closer: str) -> None:
+def test_ten_thousand_levels_of_nesting_is_a_yaml_error_not_a_crash(opener: str, closer: str) -> None:
     # Either our own depth check or PyYAML's (6.0.4 has one of its own, with its own wording)
-    # may stop it first: what matters is a located, one-line bank error, never a crash.
+    # may stop it first: what matters is a located, one-line YAML error, never a crash.
     depth = 10_000
 
-    with pytest.raises(BankError) as caught:
+    with pytest.raises(YamlError) as caught:
         load_yaml_text(opener * depth + "1" + closer * depth, "deep.yaml")
 
     assert (caught.value.location or "").startswith("deep.yaml")
@@ -171,12 +184,12 @@ def test_deep_nesting_never_crashes_the_interpreter(tmp_path: Path, name: str) -
     assert path.stat().st_size < 500_000
     probe = (
         "import sys\n"
-        "from harness.bank.yaml_source import load_yaml\n"
-        "from harness.errors import BankError\n"
+        "from harness.yamlsource import load_yaml\n"
+        "from harness.errors import YamlError\n"
         "try:\n"
         "    load_yaml(__import__('pathlib').Path(sys.argv[1]))\n"
-        "except BankError as exc:\n"
-        "    print('BankError:', exc)\n"
+        "except YamlError as exc:\n"
+        "    print('YamlError:', exc)\n"
     )
 
     child = subprocess.run(
@@ -184,7 +197,7 @@ def test_deep_nesting_never_crashes_the_interpreter(tmp_path: Path, name: str) -
     )
 
     assert child.returncode == 0, f"exit {child.returncode}: {child.stderr[-500:]}"
-    assert child.stdout.startswith(f"BankError: {path}")
+    assert child.stdout.startswith(f"YamlError: {path}")
 
 
 def test_ordinary_nesting_depth_still_loads() -> None:
@@ -198,16 +211,16 @@ def test_ordinary_nesting_depth_still_loads() -> None:
 
 def test_file_over_max_file_bytes_is_refused_before_parsing(tmp_path: Path) -> None:
     path = tmp_path / "huge.yaml"
-    path.write_bytes(b"# " + b"x" * yaml_source.MAX_FILE_BYTES + b"\n")
+    path.write_bytes(b"# " + b"x" * yamlsource.MAX_FILE_BYTES + b"\n")
 
-    with pytest.raises(BankError, match="limit is") as caught:
+    with pytest.raises(YamlError, match="limit is") as caught:
         load_yaml(path)
 
     assert caught.value.location == str(path)
 
 
-def test_missing_file_is_a_bank_error(tmp_path: Path) -> None:
-    with pytest.raises(BankError, match="cannot read"):
+def test_missing_file_is_a_yaml_error(tmp_path: Path) -> None:
+    with pytest.raises(YamlError, match="cannot read"):
         load_yaml(tmp_path / "nosuch.yaml")
 
 

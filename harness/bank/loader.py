@@ -21,8 +21,8 @@ from harness.bank.expressions import ExpressionError
 from harness.bank.schema import BankHeader, BankPart, Question
 from harness.bank.validation import error_message, error_path
 from harness.bank.variants import Variant, VariantError, sample_values
-from harness.bank.yaml_source import PathKey, Positions, load_yaml
-from harness.errors import BankError, BankErrors, PluginError, UnknownPluginError
+from harness.errors import BankError, BankErrors, PluginError, UnknownPluginError, YamlError
+from harness.yamlsource import PathKey, Positions, load_yaml
 
 MAX_INCLUDE_DEPTH = 8
 
@@ -100,7 +100,7 @@ def load_bank(path: Path, kinds: KindLookup[K]) -> Bank[K]:
         BankErrors: every problem found, each with its file:line:column.
         BankError: the top file cannot be read or parsed at all.
     """
-    data, positions = load_yaml(path)
+    data, positions = _read_yaml(path)
     header = _validate(BankHeader, data, positions, ())
     errors: list[BankError] = []
     parts = _collect_parts(path, header, positions, {}, errors, seen=(path.resolve(),))
@@ -183,7 +183,7 @@ def _collect_parts(
             errors.append(BankError(f"included file {name!r} not found", where))
         else:
             try:
-                data, sub_positions = load_yaml(target)
+                data, sub_positions = _read_yaml(target)
                 part = _validate(BankPart, data, sub_positions, ())
                 parts += _collect_parts(target, part, sub_positions, defaults, errors, (*seen, target))
             except BankErrors as exc:
@@ -191,6 +191,14 @@ def _collect_parts(
             except BankError as exc:
                 errors.append(exc)
     return parts
+
+
+def _read_yaml(path: Path) -> tuple[Any, Positions]:
+    """The data of one bank file; a YAML mistake in it is a bank error at the same place."""
+    try:
+        return load_yaml(path)
+    except YamlError as exc:
+        raise BankError(exc.message, exc.location) from None
 
 
 def _questions(

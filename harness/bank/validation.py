@@ -1,6 +1,6 @@
 """pydantic validation errors, located in the YAML they came from.
 
-Banks and metric suites are both YAML read with :mod:`harness.bank.yaml_source`; both turn
+Banks and metric suites are both YAML read with :mod:`harness.yamlsource`; both turn
 each pydantic error into one line at ``file:line:col`` through these two functions.
 """
 
@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic_core import ErrorDetails
 
-from harness.bank.yaml_source import PathKey
+from harness.yamlsource import PathKey
 
 
 def error_path(data: Any, loc: tuple[str | int, ...], tags: Iterable[str] = ()) -> PathKey:

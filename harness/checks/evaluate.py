@@ -22,12 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from harness.checks.base import Check
 from harness.checks.result import SampleResult
 from harness.errors import HarnessError
 from harness.plugins import registry
+from harness.yamlsource import load_yaml
 
 FAITHFUL = "faithful"
 
@@ -65,7 +64,7 @@ def load_labeled(path: Path) -> list[LabeledOutput]:
     Raises:
         HarnessError: an edit whose ``replace`` text is not in its output exactly once.
     """
-    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    document = load_yaml(path)[0]
     items: list[LabeledOutput] = []
     for passage in document["passages"]:
         source, split, faithful = " ".join(passage["source"].split()), passage["split"], passage["faithful"]
@@ -214,7 +213,7 @@ def binary(labels: Sequence[bool], flagged: Sequence[bool]) -> Binary:
 
 def evaluate_bias(path: Path) -> list[str]:
     """Tune each bias check on the dev items of ``path`` (positions 0-1, 4-5, ...) and measure it on the rest."""
-    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    document = load_yaml(path)[0]
     lines = []
     texts, pairs = document["texts"], document["pairs"]
     for name, grid in BIAS_GRIDS.items():
@@ -251,7 +250,7 @@ def evaluate_bias(path: Path) -> list[str]:
 def evaluate_facts(path: Path) -> list[str]:
     """``reference_facts`` (default options: it has no threshold to tune) on the labeled claims of
     ``path``: recall, precision and balanced accuracy on each half, and whether the span is right."""
-    claims = yaml.safe_load(path.read_text(encoding="utf-8"))["claims"]
+    claims = load_yaml(path)[0]["claims"]
     check: Check[Any] = registry("checks").get("reference_facts")
     lines = []
     for name, part in (("dev", 0), ("test", 1)):
@@ -274,7 +273,7 @@ def evaluate_facts(path: Path) -> list[str]:
 def load_abstractive(path: Path) -> list[tuple[str, str, str, bool]]:
     """The real summaries of ``path`` (``tests/data/checks/abstractive.yaml``): split, source,
     output and whether it was labeled unfaithful."""
-    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    document = load_yaml(path)[0]
     return [
         (passage["split"], passage["source"], output["output"], output["label"] != FAITHFUL)
         for passage in document["passages"]

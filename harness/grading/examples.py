@@ -16,12 +16,12 @@ from typing import Any
 
 from harness.bank.schema import Example
 from harness.bank.variants import VariantError, draw_variant
-from harness.bank.yaml_source import Positions, load_yaml
-from harness.errors import BankError
+from harness.errors import YamlError
 from harness.evidence import TextEvidence
 from harness.kinds import GradeContext, LoadedBank, LoadedQuestion
 from harness.kinds.base import QuestionKind
 from harness.results import QuestionResult, Status
+from harness.yamlsource import Positions, load_yaml
 
 EXAMPLE_STUDENT = "example"  # whose variant an example of a question without parameters uses
 TOLERANCE = 1e-6  # scores are rounded to 6 decimals
@@ -66,9 +66,8 @@ def check_examples(banks: Sequence[LoadedBank]) -> list[ExampleResult]:
         One result per example, in bank and question order; ``ok`` says whether it scored
         as written. Unusable examples (a score above the question's points, a parameterised
         question without ``student``, a kind whose answer is a file) are results with a
-        ``problem``, never exceptions.
-    Raises:
-        BankError: a bank file can no longer be read (it changed since it was loaded).
+        ``problem``, never exceptions. A bank file that can no longer be read (it changed
+        since it was loaded) places its examples at their question.
     """
     results: list[ExampleResult] = []
     for bank in banks:
@@ -156,7 +155,7 @@ class _ExamplePlaces:
 def _question_indexes(file: str) -> tuple[dict[str, int], Positions]:
     try:
         data, positions = load_yaml(Path(file))
-    except BankError:
+    except YamlError:
         return {}, Positions(file)
     raw = data.get("questions") if isinstance(data, dict) else None
     questions = raw if isinstance(raw, list) else []

@@ -25,8 +25,8 @@ from harness.kinds.code_engine.runner import CodeRunner, StudentRun
 from harness.kinds.lifecycle import RunOptions
 from harness.results import QuestionResult, round_score
 from harness.sandbox.base import SandboxLimits
+from harness.submission_files import MAX_SOURCE_BYTES, read_source
 
-MAX_SOURCE_BYTES = 1_000_000
 EXAMPLES = Path(__file__).resolve().parent / "examples"
 _FILE = r"^[A-Za-z0-9_][A-Za-z0-9_.-]*\.(py|ipynb)$"
 _MODULE = r"^[A-Za-z_][A-Za-z0-9_.]*$"
@@ -245,25 +245,10 @@ def public_share(result: QuestionResult, question: CodeQuestion) -> QuestionResu
 
 
 def read_student_code(path: Path) -> StudentCode:
-    """The source of a submitted file, notebooks converted.
+    """The source of a submitted file, notebooks converted (see :func:`harness.submission_files.read_source`).
 
     Raises:
         AnswerError: a link, not a regular file, too large, not UTF-8 text, a broken notebook.
     """
-    from harness.grading.notebooks import notebook_source
-
-    if path.is_symlink() or not path.is_file():
-        raise AnswerError(f"{path.name} is not a regular file (links are not followed)")
-    size = path.stat().st_size
-    if size > MAX_SOURCE_BYTES:
-        raise AnswerError(f"{path.name} is {size} bytes; the limit is {MAX_SOURCE_BYTES}")
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError:
-        raise AnswerError(f"{path.name} is not UTF-8 text (a binary file?)") from None
-    if "\x00" in text:
-        raise AnswerError(f"{path.name} contains NUL bytes (a binary file?)")
-    if path.suffix == ".ipynb":
-        source, notes = notebook_source(text)
-        return StudentCode(source, notes)
-    return StudentCode(text, [])
+    source, notes = read_source(path, MAX_SOURCE_BYTES)
+    return StudentCode(source, notes)

@@ -19,7 +19,7 @@ import os
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, PrivateAttr, ValidationInfo, field_validator, model_validator
@@ -30,6 +30,7 @@ from harness.errors import AnswerError, HarnessError
 from harness.evidence import GenerationEvidence, MetricEvidence, SampleScore
 from harness.kinds.base import MISSING, GradeContext, KindExample, Outcome, QuestionKind
 from harness.results import round_score
+from harness.submission_files import path_in_submission
 from harness.suites import LoadedSuite, OutputsError, SuiteErrors, SystemOutputs, load_suite, read_system, score_system
 from harness.suites.outputs import list_ids
 from harness.suites.result import MetricScore, SuiteScore
@@ -147,7 +148,8 @@ class GenerationKind(QuestionKind[GenerationQuestion]):
     def parse_answer(self, question: GenerationQuestion, raw: Any, ctx: GradeContext) -> SystemOutputs:
         if not isinstance(raw, SubmittedOutputs):
             raise AnswerError(f"submit your outputs as {question.file} in your submission folder, not in answers.yaml")
-        _refuse_links(raw)
+        if raw.folder is not None and raw.relative is not None:  # a link on the way could point outside
+            path_in_submission(raw.folder, raw.relative)
         suite = question.loaded_suite()
         try:
             system = read_system(suite, raw.path, raw.display)
@@ -193,17 +195,6 @@ class GenerationKind(QuestionKind[GenerationQuestion]):
         if len(items) > MAX_PAPER_ITEMS:
             lines.append(f"- ... and {len(items) - MAX_PAPER_ITEMS} more in {suite.dataset.path.name}")
         return lines
-
-
-def _refuse_links(raw: SubmittedOutputs) -> None:
-    """A link anywhere between the submission folder and the outputs could point outside it."""
-    if raw.folder is None or raw.relative is None:
-        return
-    current = raw.folder
-    for part in PurePosixPath(raw.relative).parts:
-        current = current / part
-        if current.is_symlink():
-            raise AnswerError(f"{raw.relative}: {part} is a link (links are not followed); submit the files themselves")
 
 
 def _stable_image_scores(suite: LoadedSuite, score: SuiteScore) -> SuiteScore:

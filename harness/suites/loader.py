@@ -21,15 +21,15 @@ import numpy as np
 from pydantic import ValidationError
 
 from harness.bank.validation import error_message, error_path
-from harness.bank.yaml_source import PathKey, Positions, load_yaml
 from harness.checks.suite import SuiteCheck, build_suite_checks
-from harness.errors import BankError, HarnessError
+from harness.errors import HarnessError, YamlError
 from harness.metrics.base import Metric, TextMetric
 from harness.plugins import registry
 from harness.suites.dataset import TextDataset, load_dataset
 from harness.suites.errors import CURVE_TAGS, SuiteError, SuiteErrors
 from harness.suites.images import IMAGE_SUFFIXES, procedural_real_set
 from harness.suites.model import LinearCurve, MetricSpec, PassCurve, PiecewiseCurve, Suite
+from harness.yamlsource import PathKey, Positions, load_yaml
 
 
 @dataclass(frozen=True)
@@ -141,7 +141,7 @@ def _stamps(files: list[Path]) -> tuple[tuple[int, int], ...]:
 def _load(path: Path, display: str) -> LoadedSuite:
     try:
         data, positions = load_yaml(path, display)
-    except BankError as exc:
+    except YamlError as exc:
         raise SuiteErrors([SuiteError(exc.message, exc.location)]) from None
     suite = _validate(data, positions)
     errors: list[SuiteError] = []

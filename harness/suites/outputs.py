@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from harness.submission_files import SubmissionFileError, read_submitted_bytes
 from harness.suites.errors import OutputsError
 from harness.suites.jsonl import describe, parse_jsonl
 
@@ -82,12 +83,9 @@ def _read_bytes(path: Path, display: str) -> bytes:
         what = "a folder" if path.is_dir() else "missing"
         raise OutputsError([f'{display}: {what}; expected a JSONL file with one {{"id", "output"}} object per line'])
     try:
-        size = path.stat().st_size
-        if size > MAX_OUTPUTS_BYTES:
-            raise OutputsError([f"{display}: the file is {size} bytes; the limit is {MAX_OUTPUTS_BYTES}"])
-        return path.read_bytes()
-    except OSError as exc:
-        raise OutputsError([f"{display}: cannot read: {exc.strerror or exc}"]) from None
+        return read_submitted_bytes(path, MAX_OUTPUTS_BYTES, display)
+    except SubmissionFileError as exc:
+        raise OutputsError([exc.message]) from None
 
 
 def _entry(item_id: object, output: object) -> tuple[str, str] | str:

@@ -19,7 +19,6 @@ from typing import Any
 import pytest
 
 from harness import api
-from harness.grading.notebooks import notebook_source
 from harness.results import (
     BankRef,
     CohortResult,
@@ -30,6 +29,7 @@ from harness.results import (
     write_cohort_json,
 )
 from harness.sandbox.bwrap import BwrapSandbox
+from harness.submission_files import notebook_source
 
 QUIZ = """\
 id: quiz

@@ -8,10 +8,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from harness.checks.text import words
-from harness.errors import HarnessError
+from harness.errors import HarnessError, YamlError
+from harness.yamlsource import load_yaml
 
 WORDLISTS_FILE = Path(__file__).resolve().parent.parent / "data" / "wordlists.yaml"
 
@@ -31,7 +30,7 @@ def word_lists(path: Path = WORDLISTS_FILE) -> WordLists:
         HarnessError: the file cannot be read or lacks ``groups``, ``targets`` or ``swaps``.
     """
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        document, _ = load_yaml(path)
         groups = {
             category: {group: tuple(str(w) for w in items) for group, items in members.items()}
             for category, members in document["groups"].items()
@@ -41,7 +40,7 @@ def word_lists(path: Path = WORDLISTS_FILE) -> WordLists:
         for left, right in document["swaps"]:
             swaps.setdefault(str(left), str(right))
             swaps.setdefault(str(right), str(left))
-    except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError, AttributeError) as exc:
+    except (YamlError, KeyError, TypeError, ValueError, AttributeError) as exc:
         raise HarnessError(f"cannot read the word lists {path}: {exc}") from None
     return WordLists(groups, targets, swaps)
 

@@ -36,7 +36,6 @@ from functools import cache
 from pathlib import Path
 from typing import ClassVar
 
-import yaml
 from pydantic import Field
 
 from harness.checks.base import CheckExample, CheckInputs, SampleCheck, SampleCheckOptions, SampleOutcome, file_hash
@@ -58,6 +57,7 @@ from harness.checks.text import (
     sentences,
     stem,
 )
+from harness.yamlsource import load_yaml
 
 MAX_SUBSTITUTION = 3  # words on either side of a replacement
 ANTONYMS_FILE = Path(__file__).resolve().parent.parent / "data" / "antonyms.yaml"
@@ -88,7 +88,7 @@ class GroundedOptions(SampleCheckOptions):
 @cache
 def antonyms() -> dict[str, frozenset[str]]:
     """Each word's antonyms, by stem (both directions of every pair in ``data/antonyms.yaml``)."""
-    pairs = yaml.safe_load(ANTONYMS_FILE.read_text(encoding="utf-8"))["pairs"]
+    pairs = load_yaml(ANTONYMS_FILE)[0]["pairs"]
     table: dict[str, set[str]] = {}
     for left, right in pairs:
         table.setdefault(stem(left), set()).add(stem(right))

@@ -14,12 +14,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar
 
-import yaml
-
 from harness.checks.base import CheckExample, CheckInputs, SampleCheck, SampleCheckOptions, SampleOutcome, file_hash
 from harness.checks.result import Finding
 from harness.checks.text import Sentence, Token, entity_spans, quantities, sentences, stem
-from harness.errors import HarnessError
+from harness.errors import HarnessError, YamlError
+from harness.yamlsource import load_yaml
 
 FACTS_FILE = Path(__file__).resolve().parent.parent / "data" / "facts.yaml"
 AGENT_MARKERS = frozenset({"by", "at", "from"})
@@ -54,10 +53,10 @@ def load_knowledge(path: Path) -> Knowledge:
         HarnessError: the file cannot be read or a fact lacks ``id``, ``subject``, ``statement`` or ``cite``.
     """
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        document, _ = load_yaml(path)
         facts = tuple(_fact(entry) for entry in document["facts"])
         about = frozenset(stem(word) for word in document.get("about_year", []))
-    except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError) as exc:
+    except (YamlError, KeyError, TypeError, ValueError) as exc:
         raise HarnessError(f"reference_facts: cannot read the knowledge file {path}: {exc}") from None
     return Knowledge(about, facts)
 

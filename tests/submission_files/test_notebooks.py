@@ -7,7 +7,7 @@ import json
 import pytest
 
 from harness.errors import AnswerError
-from harness.grading.notebooks import notebook_source
+from harness.submission_files import notebook_source
 
 
 def notebook(*cells: tuple[str, str]) -> str:
