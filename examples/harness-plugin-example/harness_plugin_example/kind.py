@@ -9,6 +9,7 @@ from pydantic import Field
 
 from harness.bank.schema import Question
 from harness.errors import AnswerError
+from harness.evidence import Evidence
 from harness.kinds.base import GradeContext, KindExample, Outcome, QuestionKind
 
 
@@ -19,11 +20,24 @@ class KeywordsQuestion(Question):
     keywords: list[str] = Field(min_length=1)
 
 
+class KeywordsEvidence(Evidence):
+    """What a result records: the keywords the answer used and those it left out.
+
+    Subclassing :class:`harness.evidence.Evidence` registers the model under its ``type``, so a
+    result log read back (``harness report results.json``) types it again.
+    """
+
+    type: Literal["keywords"] = "keywords"
+    found: list[str]
+    missing: list[str]
+
+
 class KeywordsKind(QuestionKind[KeywordsQuestion]):
     """Partial credit for each keyword the answer uses (case-insensitive, whole words)."""
 
     name = "keywords"
     model = KeywordsQuestion
+    evidence_model = KeywordsEvidence
     description = "free text, scored by the share of required keywords it uses"
     example = KindExample(
         question={
@@ -45,7 +59,7 @@ class KeywordsKind(QuestionKind[KeywordsQuestion]):
         found = [word for word in question.keywords if word.lower() in answer]
         missing = [word for word in question.keywords if word.lower() not in answer]
         feedback = [f"Missing: {', '.join(missing)}."] if missing and ctx.reveal else []
-        return Outcome(len(found) / len(question.keywords), feedback, {"found": found, "missing": missing})
+        return Outcome(len(found) / len(question.keywords), feedback, KeywordsEvidence(found=found, missing=missing))
 
     def expected(self, question: KeywordsQuestion, ctx: GradeContext) -> Any:
         return question.keywords
