@@ -23,6 +23,7 @@ GROUPS = {
     "metrics": "harness.metrics",
     "sandboxes": "harness.sandboxes",
     "checks": "harness.checks",
+    "models": "harness.models",
 }
 
 
