@@ -16,8 +16,9 @@ The template sees ``id``, ``input``, ``source``, ``references``, ``reference`` (
 ``examples`` (the few-shot items, each with the same fields). It is rendered in Jinja2's
 sandboxed environment with strict undefined names, so a template can neither reach Python
 internals nor misspell a field silently. Few-shot examples are other items of the data set,
-drawn by a generator seeded by the few-shot seed and the item's id: the same item always gets
-the same examples, whatever else runs.
+drawn by a generator seeded by the few-shot seed and the item's id from the other items in id
+order: the same item always gets the same examples, whatever else runs and however the data
+set's lines are ordered.
 """
 
 from __future__ import annotations
@@ -143,7 +144,7 @@ def fewshot_examples(fewshot: FewShot | None, items: list[TaskItem], index: int)
         return []
     digest = hashlib.sha256(f"{fewshot.seed}\0{items[index].id}".encode()).digest()
     rng = random.Random(int.from_bytes(digest[:8], "big"))
-    others = [i for i in range(len(items)) if i != index]
+    others = sorted((i for i in range(len(items)) if i != index), key=lambda i: items[i].id)  # not file order
     return [items[i] for i in sorted(rng.sample(others, fewshot.count))]
 
 

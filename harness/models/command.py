@@ -79,14 +79,19 @@ class CommandAdapter(ModelAdapter):
         timer = threading.Timer(self._timeout, process.kill)
         for thread in (feeder, drainer, timer):
             thread.start()
+        complete = False
         try:
             for number, line in enumerate(process.stdout, start=1):
                 yield self._parse(line, number, len(requests))
+            complete = True
         finally:
             timer.cancel()
+            if not complete:  # a bad line, or the caller stopped: the rest of the batch is not wanted
+                process.kill()
             process.stdout.close()
             code = process.wait()
             drainer.join()
+            process.stderr.close()
         if code != 0:
             last = errors[-1].strip() if errors else "no message on stderr"
             raise AdapterError(f"command:{self.target}: exited with {code}: {last}")

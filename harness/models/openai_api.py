@@ -60,6 +60,8 @@ class OpenAIAdapter(ModelAdapter):
         self._endpoint = Endpoint("http", "", None, "")
         self._key: str | None = None
         self._local = threading.local()
+        self._open: list[http.client.HTTPConnection] = []  # every thread's connection, closed after each run
+        self._open_lock = threading.Lock()
         self._concurrency = 8
         self._timeout = 60.0
         self._retries = 5
@@ -104,6 +106,8 @@ class OpenAIAdapter(ModelAdapter):
             finally:
                 for future in pending:
                     future.cancel()
+                pool.shutdown(wait=True)
+                self.close()
 
     def _call(self, index: int, request: Request) -> tuple[int, str]:
         body = json.dumps(self._payload(request)).encode()
@@ -176,7 +180,16 @@ class OpenAIAdapter(ModelAdapter):
             kind = http.client.HTTPSConnection if e.scheme == "https" else http.client.HTTPConnection
             connection = kind(e.host, e.port, timeout=self._timeout)
             self._local.connection = connection
+            with self._open_lock:
+                self._open.append(connection)
         return connection
+
+    def close(self) -> None:
+        """Close every connection the worker threads opened (their threads are gone after a run)."""
+        with self._open_lock:
+            for connection in self._open:
+                connection.close()
+            self._open.clear()
 
     def _drop_connection(self) -> None:
         connection = getattr(self._local, "connection", None)
