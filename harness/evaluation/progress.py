@@ -32,9 +32,10 @@ class Progress:
 
     def advance(self, count: int = 1) -> None:
         self._done += count
-        if self.tty and not self.quiet and time.monotonic() - self._drawn >= REDRAW_S:
-            self._drawn = time.monotonic()
-            self.stream.write("\r" + self.live_line() + "\x1b[K")
+        now = time.monotonic()
+        if self.tty and not self.quiet and now - self._drawn >= REDRAW_S:
+            self._drawn = now
+            self.stream.write("\r" + self.live_line(now) + "\x1b[K")
             self.stream.flush()
 
     def finish(self, summary: str) -> None:
@@ -46,8 +47,8 @@ class Progress:
         self.stream.write(f"{prefix}{self._stage}: {summary} ({elapsed:.1f} s)\n")
         self.stream.flush()
 
-    def live_line(self) -> str:
-        elapsed = max(time.monotonic() - self._start, 1e-9)
+    def live_line(self, now: float) -> str:
+        elapsed = max(now - self._start, 1e-9)
         rate = self._done / elapsed
         left = (self._total - self._done) / rate if rate > 0 else float("inf")
         eta = f"{left:.0f} s" if left != float("inf") else "?"
