@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from harness.errors import HarnessError
 from harness.evaluation.result import BaselineRef, Comparison, EvalResult, Verdict
+from harness.suites.errors import OutputsError
 from harness.suites.loader import LoadedSuite
 from harness.suites.result import MetricComparison
 from harness.suites.scoring import ScoreSettings, SystemOutputs, compare_systems, read_system, score_system
@@ -48,7 +49,11 @@ def read_baseline(suite: LoadedSuite, path: Path) -> tuple[SystemOutputs, Baseli
             raise BaselineError(f"{path}: the baseline ran on other items than suite {suite.id!r}: rerun it")
         system = SystemOutputs(str(path), digest, ids, [outputs[i] for i in ids], [])
         return system, BaselineRef(name=str(path), sha256=digest, model=run.model)
-    system = read_system(suite, path, str(path))
+    try:
+        system = read_system(suite, path, str(path))
+    except OutputsError as exc:
+        more = f" (and {len(exc.problems) - 1} more problems)" if len(exc.problems) > 1 else ""
+        raise BaselineError(f"not a harness eval result nor an outputs JSONL: {exc.problems[0]}{more}") from None
     if system.missing:
         raise BaselineError(f"{system.missing_message()}: a baseline must answer every item")
     return system, BaselineRef(name=str(path), sha256=digest)

@@ -1,7 +1,8 @@
 """Progress: a live line with rate and ETA on a terminal, one quiet line per stage otherwise.
 
 CI logs keep every byte written to them, so off a terminal a stage prints a single line when
-it ends; on a terminal the line is redrawn at most ten times a second.
+it ends; on a terminal the line is redrawn at most ten times a second. Progress goes to stdout,
+like the results: a failed command's stderr is its one error line.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ REDRAW_S = 0.1
 
 
 class Progress:
-    """Reports stages on ``stream`` (stderr by default); ``quiet`` prints nothing at all."""
+    """Reports stages on ``stream`` (stdout by default: stderr holds only the one error line of a
+    failed command); ``quiet`` prints nothing at all."""
 
     def __init__(self, stream: TextIO | None = None, tty: bool | None = None, quiet: bool = False) -> None:
-        self.stream = stream or sys.stderr
+        self.stream = stream or sys.stdout
         self.tty = self.stream.isatty() if tty is None else tty
         self.quiet = quiet
         self._stage = ""
