@@ -173,3 +173,13 @@ def test_the_cli_starts_without_torch_or_the_adapters() -> None:
     code = "import sys, harness.cli; print(sorted(m for m in ('torch', 'transformers', 'harness.models.hf', 'harness.evaluation.pipeline') if m in sys.modules))"
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_several_samples_per_item_reach_the_outputs_and_the_result(write_suite: WriteSuite, tmp_path: Path) -> None:
+    suite = write_suite(items=3, task="task: {prompt: '{{ input }}', samples: 3}")
+    outputs = tmp_path / "outputs.jsonl"
+    run_ = api.evaluate(suite, f"{FAKE}:echo", reports={"outputs": outputs})
+    assert (run_.stats.requests, run_.stats.called) == (9, 9)  # each sample is its own call (its own seed)
+    lines = [json.loads(line) for line in outputs.read_text(encoding="utf-8").splitlines()]
+    assert lines[0] == {"id": "q000", "output": "item number 0", "samples": ["item number 0"] * 3}
+    assert run_.result.samples[0].samples == ["item number 0"] * 3
