@@ -52,10 +52,10 @@ def test_sigkill_then_rerun_resumes_with_no_call_lost_or_repeated(write_suite: W
     assert 9 <= kept < ITEMS and not outputs.exists()  # the 10th call may be in flight
 
     second = _eval(suite, cache, outputs, env)
-    _, err = second.communicate(timeout=300)
+    out, err = second.communicate(timeout=300)
     assert second.returncode == 0, err
     calls_after = log.read_text(encoding="utf-8").splitlines()[len(calls_before) :]
-    assert f"{ITEMS - kept} model calls" in err
+    assert f"{ITEMS - kept} model calls" in out
     assert len(calls_after) == ITEMS - kept  # nothing the cache kept was asked again
     assert len(calls_before) - kept <= 1  # at most the call in flight at the kill was lost, and it was redone
     assert sorted(set(calls_before[:kept]) | set(calls_after)) == sorted(f"item number {i}" for i in range(ITEMS))
