@@ -377,6 +377,7 @@ def evaluate(
     model: str,
     model_options: Sequence[str] = (),
     *,
+    task: PathLike | None = None,
     baseline: PathLike | None = None,
     alpha: float = 0.05,
     reports: dict[str, PathLike | None] | None = None,
@@ -386,6 +387,9 @@ def evaluate(
     bootstrap: int | None = None,
 ) -> EvalRun:
     """Run ``model`` (``ADAPTER:TARGET``) on a text suite, score, check, compare with ``baseline``, gate.
+
+    ``task`` is a task file (default: the suite's ``task:`` section, else ``<suite>.task.yaml``
+    beside it, else each item's input as the prompt).
 
     ``reports`` maps ``json``, ``junit``, ``markdown``, ``html`` (a folder) and ``outputs`` (the
     JSONL ``harness score`` reads) to where to write them. See :mod:`harness.evaluation.pipeline`.
@@ -401,6 +405,7 @@ def evaluate(
     settings = EvalSettings(
         suite=Path(suite),
         model=parse_model_spec(model, model_options),
+        task=Path(task) if task is not None else None,
         baseline=Path(baseline) if baseline is not None else None,
         alpha=alpha,
         reports=Reports(**targets),

@@ -385,9 +385,10 @@ def plugins() -> None:
 
 
 @main.command("eval")
-@click.option("--suite", required=True, type=click.Path(), help="A text metric suite (its `task:` says how to prompt).")
+@click.option("--suite", required=True, type=click.Path(), help="A text metric suite (metric_suites/*.yaml).")
 @click.option("--model", required=True, help="ADAPTER:TARGET, e.g. hf:path/to/model, openai:gpt-4o-mini.")
 @click.option("--model-option", "model_options", multiple=True, help="An adapter option KEY=VALUE (repeatable).")
+@click.option("--task", type=click.Path(), help="A task file (default: the suite's task, or <suite>.task.yaml).")
 @click.option("--baseline", type=click.Path(), help="A previous run's --json (or outputs JSONL): paired significance.")
 @click.option("--alpha", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.05, show_default=True)
 @click.option("--json", "json_out", type=click.Path(), help="Write the result as JSON (harness schema --result).")
@@ -406,6 +407,7 @@ def eval_command(
     suite: str,
     model: str,
     model_options: tuple[str, ...],
+    task: str | None,
     baseline: str | None,
     alpha: float,
     json_out: str | None,
@@ -426,6 +428,7 @@ def eval_command(
         suite,
         model,
         model_options,
+        task=task,
         baseline=baseline,
         alpha=alpha,
         reports={"json": json_out, "junit": junit, "markdown": markdown, "html": html_out, "outputs": outputs},

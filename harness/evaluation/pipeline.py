@@ -21,6 +21,7 @@ from harness.evaluation.progress import Progress
 from harness.evaluation.result import Comparison, EvalResult, Gate, ModelRef, SampleRecord, TaskRef
 from harness.evaluation.runner import GenerationStats, generate_outputs
 from harness.evaluation.task import RenderedTask, TaskItem, TaskSpec, render_task
+from harness.evaluation.task_file import task_for
 from harness.models.base import ModelAdapter
 from harness.models.spec import ModelSpec, load_adapter
 from harness.suites.loader import LoadedSuite, load_suite
@@ -45,6 +46,7 @@ class Reports:
 class EvalSettings:
     suite: Path
     model: ModelSpec
+    task: Path | None = None  # default: the suite's `task:`, else <suite>.task.yaml beside it
     baseline: Path | None = None
     alpha: float = 0.05
     reports: Reports = field(default_factory=Reports)
@@ -73,7 +75,10 @@ def run_eval(settings: EvalSettings, progress: Progress | None = None) -> EvalRu
         raise HarnessError(f"--alpha must lie between 0 and 1, got {settings.alpha}")
     check_report_targets(settings.reports)
     suite = load_suite(settings.suite)
-    rendered = render_task(task_of(suite), task_items(suite))
+    if suite.dataset is None:
+        raise HarnessError(f"suite {suite.id!r} scores images: harness eval runs text suites")
+    spec, origin = task_for(suite, settings.task)
+    rendered = render_task(spec, task_items(suite))
     adapter = load_adapter(settings.model)
     cache = GenerationCache(cache_path(settings) if settings.use_cache else None)
     try:
@@ -91,6 +96,7 @@ def run_eval(settings: EvalSettings, progress: Progress | None = None) -> EvalRu
         [],
     )
     result = _score_and_gate(settings, suite, rendered, per_item, adapter, system, progress)
+    result = result.model_copy(update={"task": result.task.model_copy(update={"source": origin})})
     written = write_reports(result, jsonl, settings.reports)
     return EvalRun(result, stats, written)
 
@@ -125,15 +131,8 @@ def _score_and_gate(
     )
 
 
-def task_of(suite: LoadedSuite) -> TaskSpec:
-    """The suite's ``task:`` section; a text suite without one prompts with each item's input."""
-    if suite.dataset is None:
-        raise HarnessError(f"suite {suite.id!r} scores images: harness eval runs text suites")
-    return suite.suite.task or TaskSpec()
-
-
 def task_items(suite: LoadedSuite) -> list[TaskItem]:
-    assert suite.dataset is not None  # task_of refused image suites
+    assert suite.dataset is not None  # run_eval refused image suites
     return [TaskItem(i.id, i.input, i.all_references, i.source) for i in suite.dataset.items]
 
 

@@ -31,6 +31,7 @@ class ModelRef(Record):
 class TaskRef(Record):
     """How the prompts were made: the template's hash, the generation parameters, samples, few-shot."""
 
+    source: str = ""  # where the task came from: a task file, the suite's `task:`, or the default
     prompt_sha256: str
     generation: GenerationParams
     samples: int
