@@ -388,7 +388,7 @@ def evaluate(
 ) -> EvalRun:
     """Run ``model`` (``ADAPTER:TARGET``) on a text suite, score, check, compare with ``baseline``, gate.
 
-    ``task`` is a task file (default: the suite's ``task:`` section, else ``<suite>.task.yaml``
+    ``task`` is a task file (default: the suite's ``task:`` section, else ``tasks/<suite>.yaml``
     beside it, else each item's input as the prompt).
 
     ``reports`` maps ``json``, ``junit``, ``markdown``, ``html`` (a folder) and ``outputs`` (the

@@ -388,7 +388,7 @@ def plugins() -> None:
 @click.option("--suite", required=True, type=click.Path(), help="A text metric suite (metric_suites/*.yaml).")
 @click.option("--model", required=True, help="ADAPTER:TARGET, e.g. hf:path/to/model, openai:gpt-4o-mini.")
 @click.option("--model-option", "model_options", multiple=True, help="An adapter option KEY=VALUE (repeatable).")
-@click.option("--task", type=click.Path(), help="A task file (default: the suite's task, or <suite>.task.yaml).")
+@click.option("--task", type=click.Path(), help="A task file (default: the suite's, or tasks/SUITE.yaml).")
 @click.option("--baseline", type=click.Path(), help="A previous run's --json (or outputs JSONL): paired significance.")
 @click.option("--alpha", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.05, show_default=True)
 @click.option("--json", "json_out", type=click.Path(), help="Write the result as JSON (harness schema --result).")

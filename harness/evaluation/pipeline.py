@@ -46,7 +46,7 @@ class Reports:
 class EvalSettings:
     suite: Path
     model: ModelSpec
-    task: Path | None = None  # default: the suite's `task:`, else <suite>.task.yaml beside it
+    task: Path | None = None  # default: the suite's `task:`, else tasks/<suite>.yaml beside it
     baseline: Path | None = None
     alpha: float = 0.05
     reports: Reports = field(default_factory=Reports)

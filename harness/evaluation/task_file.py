@@ -1,9 +1,10 @@
 """Where a suite's task comes from: ``--task FILE``, the suite's own ``task:`` section, or a task
-file beside the suite (``text_generation.yaml`` -> ``text_generation.task.yaml``).
+file of the same name in a ``tasks/`` folder beside the suite (``metric_suites/text_generation.yaml``
+-> ``metric_suites/tasks/text_generation.yaml``).
 
-A task file beside the suite leaves the suite's bytes, and so the content hash of every bank
-that grades with it, unchanged. A task file holds the fields of :class:`TaskSpec`; every
-mistake is reported at ``file:line:col``.
+A task file leaves the suite's bytes, and so the content hash of every bank that grades with
+it, unchanged; in its own folder it is never mistaken for a suite. A task file holds the
+fields of :class:`TaskSpec`; every mistake is reported at ``file:line:col``.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from harness.evaluation.task import TaskSpec
 from harness.suites.errors import SuiteError, SuiteErrors
 from harness.suites.loader import LoadedSuite
 
-TASK_SUFFIX = ".task.yaml"
+TASKS_FOLDER = "tasks"
 
 
 def task_for(suite: LoadedSuite, explicit: Path | None = None) -> tuple[TaskSpec, str]:
@@ -34,7 +35,7 @@ def task_for(suite: LoadedSuite, explicit: Path | None = None) -> tuple[TaskSpec
     beside = beside_suite(suite.path)
     if suite.suite.task is not None:
         if beside.is_file():
-            message = f"both a `task:` section and {beside.name} beside the suite: keep one"
+            message = f"both a `task:` section and {TASKS_FOLDER}/{beside.name}: keep one"
             raise SuiteErrors([SuiteError(message, str(suite.path))])
         return suite.suite.task, f"{suite.path} (task:)"
     if beside.is_file():
@@ -43,8 +44,8 @@ def task_for(suite: LoadedSuite, explicit: Path | None = None) -> tuple[TaskSpec
 
 
 def beside_suite(path: Path) -> Path:
-    stem = path.name.removesuffix(".yaml").removesuffix(".yml")
-    return path.with_name(stem + TASK_SUFFIX)
+    """``dir/suite.yaml`` -> ``dir/tasks/suite.yaml``."""
+    return path.parent / TASKS_FOLDER / path.name
 
 
 def load_task_file(path: Path) -> TaskSpec:

@@ -15,7 +15,8 @@ from tests.evaluation.conftest import WriteSuite
 def test_a_task_file_beside_the_suite_is_found(write_suite: WriteSuite) -> None:
     suite = write_suite(task="")
     assert task_for(load_suite(suite))[0].prompt == "{{ input }}"  # the default
-    beside = suite.with_name("suite.task.yaml")
+    beside = suite.parent / "tasks" / "suite.yaml"
+    beside.parent.mkdir()
     beside.write_text("prompt: 'Say: {{ input }}'\nsamples: 2\n", encoding="utf-8")
     spec, origin = task_for(load_suite(suite))
     assert (spec.prompt, spec.samples, origin) == ("Say: {{ input }}", 2, str(beside))
@@ -29,14 +30,16 @@ def test_an_explicit_task_file_wins(write_suite: WriteSuite, tmp_path: Path) -> 
 
 def test_two_tasks_for_one_suite_is_an_error(write_suite: WriteSuite) -> None:
     suite = write_suite()  # has a task: section
-    suite.with_name("suite.task.yaml").write_text("samples: 2\n", encoding="utf-8")
-    with pytest.raises(SuiteErrors, match=r"both a `task:` section and suite\.task\.yaml"):
+    (suite.parent / "tasks").mkdir()
+    (suite.parent / "tasks" / "suite.yaml").write_text("samples: 2\n", encoding="utf-8")
+    with pytest.raises(SuiteErrors, match=r"both a `task:` section and tasks/suite\.yaml"):
         task_for(load_suite(suite))
 
 
 def test_a_mistake_in_a_task_file_is_located(write_suite: WriteSuite) -> None:
     suite = write_suite(task="")
-    beside = suite.with_name("suite.task.yaml")
+    beside = suite.parent / "tasks" / "suite.yaml"
+    beside.parent.mkdir()
     beside.write_text("prompt: '{{ input }}'\ngeneration:\n  temprature: 0.5\n", encoding="utf-8")
     with pytest.raises(SuiteErrors) as caught:
         task_for(load_suite(suite))
@@ -47,4 +50,4 @@ def test_a_mistake_in_a_task_file_is_located(write_suite: WriteSuite) -> None:
 def test_the_course_suites_have_tasks_and_keep_their_bytes(name: str) -> None:
     suite = load_suite(REPO / "metric_suites" / f"{name}.yaml")
     spec, origin = task_for(suite)
-    assert spec.prompt and origin.endswith(f"{name}.task.yaml") and suite.suite.task is None
+    assert spec.prompt and origin.endswith(f"tasks/{name}.yaml") and suite.suite.task is None
