@@ -8,6 +8,7 @@ here in small typed functions; the template (``templates/model_report.html.j2``)
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -66,41 +67,40 @@ def render_html(result: EvalResult) -> str:
 
 def sample_views(result: EvalResult) -> list[SampleView]:
     """One view per item, in data-set order."""
+    findings: dict[str, list[tuple[str, Finding]]] = defaultdict(list)
+    for check in result.score.checks:
+        for checked in check.samples:
+            findings[checked.id] += [(check.check, f) for f in checked.findings]
     position = {sample_id: i for i, sample_id in enumerate(result.score.sample_ids)}
-    comparisons = {c.metric: c for c in result.comparisons}
-    views = []
-    for sample in result.samples:
-        i = position[sample.id]
-        findings = [
-            (check.check, f)
-            for check in result.score.checks
-            for s in check.samples
-            if s.id == sample.id
-            for f in s.findings
-        ]
-        cells = []
-        for metric in result.score.metrics:
-            if i >= len(metric.result.per_sample):
-                continue
-            score = metric.result.per_sample[i]
-            base = comparisons.get(metric.id)
-            delta = None
-            if base is not None and i < len(base.baseline_per_sample):
-                sign = 1.0 if metric.result.higher_is_better else -1.0
-                delta = sign * (score - base.baseline_per_sample[i])  # positive: better than the baseline
-            cells.append(MetricCell(metric.id, score, delta))
-        views.append(
-            SampleView(
-                sample.id,
-                sample.prompt,
-                highlight(sample.output, findings),
-                sample.references,
-                sample.samples[1:],
-                cells,
-                findings,
-            )
+    return [
+        SampleView(
+            sample.id,
+            sample.prompt,
+            highlight(sample.output, findings[sample.id]),
+            sample.references,
+            sample.samples[1:],
+            metric_cells(result, position[sample.id]),
+            findings[sample.id],
         )
-    return views
+        for sample in result.samples
+    ]
+
+
+def metric_cells(result: EvalResult, i: int) -> list[MetricCell]:
+    """Item ``i``'s score on every metric, and how much better (+) or worse (-) than the baseline's."""
+    comparisons = {c.metric: c for c in result.comparisons}
+    cells = []
+    for metric in result.score.metrics:
+        if i >= len(metric.result.per_sample):
+            continue  # a corpus-only metric (distinct-n) has no per-item score
+        score = metric.result.per_sample[i]
+        base = comparisons.get(metric.id)
+        delta = None
+        if base is not None and i < len(base.baseline_per_sample):
+            sign = 1.0 if metric.result.higher_is_better else -1.0
+            delta = sign * (score - base.baseline_per_sample[i])
+        cells.append(MetricCell(metric.id, score, delta))
+    return cells
 
 
 def highlight(text: str, findings: list[tuple[str, Finding]]) -> list[Segment]:
