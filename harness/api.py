@@ -26,6 +26,7 @@ from harness.results import CohortResult, StudentResult, read_cohort
 from harness.submissions import collect_cohort, read_answers_file
 
 if TYPE_CHECKING:
+    from harness.evaluation.pipeline import EvalRun
     from harness.exports.gradescope import GradescopeRun, HiddenVisibility
     from harness.exports.run import ExportRun
     from harness.grading.examples import ExampleResult
@@ -313,6 +314,50 @@ def _score_suite(suite: Path, outputs: list[PathLike], settings: Any, allow_miss
         return result
     comparisons = compare_systems(loaded, systems[0], systems[1], settings)
     return result.model_copy(update={"baseline": systems[1].ref(), "comparisons": comparisons})
+
+
+def evaluate(
+    suite: PathLike,
+    model: str,
+    model_options: Sequence[str] = (),
+    *,
+    task: PathLike | None = None,
+    baseline: PathLike | None = None,
+    alpha: float = 0.05,
+    reports: dict[str, PathLike | None] | None = None,
+    cache: PathLike | None = None,
+    use_cache: bool = True,
+    seed: int | None = None,
+    bootstrap: int | None = None,
+) -> EvalRun:
+    """Run ``model`` (``ADAPTER:TARGET``) on a text suite, score, check, compare with ``baseline``, gate.
+
+    ``task`` is a task file (default: the suite's ``task:`` section, else ``tasks/<suite>.yaml``
+    beside it, else each item's input as the prompt).
+
+    ``reports`` maps ``json``, ``junit``, ``markdown``, ``html`` (a folder) and ``outputs`` (the
+    JSONL ``harness score`` reads) to where to write them. See :mod:`harness.evaluation.pipeline`.
+
+    Raises:
+        HarnessError: bad input or setup (exit code 2): the suite, the model, an endpoint, an output.
+    """
+    from harness.evaluation.pipeline import EvalSettings, Reports, run_eval
+    from harness.models.spec import parse_model_spec
+    from harness.suites import ScoreSettings
+
+    targets = {name: Path(path) for name, path in (reports or {}).items() if path is not None}
+    settings = EvalSettings(
+        suite=Path(suite),
+        model=parse_model_spec(model, model_options),
+        task=Path(task) if task is not None else None,
+        baseline=Path(baseline) if baseline is not None else None,
+        alpha=alpha,
+        reports=Reports(**targets),
+        cache=Path(cache) if cache is not None else None,
+        use_cache=use_cache,
+        score=ScoreSettings(seed, bootstrap),
+    )
+    return run_eval(settings)
 
 
 def plugins() -> list[PluginInfo]:

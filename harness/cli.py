@@ -359,12 +359,18 @@ def score(
 
 @main.command()
 @click.option("--suite", "for_suite", is_flag=True, help="The schema of a metric suite file instead.")
+@click.option("--result", "for_result", is_flag=True, help="The schema of `harness eval --json` instead.")
 @user_errors
-def schema(for_suite: bool) -> None:
+def schema(for_suite: bool, for_result: bool) -> None:
     """Print the JSON Schema of a bank file (for editor completion)."""
     from harness import api
 
-    document = api.suite_json_schema() if for_suite else api.bank_json_schema()
+    if for_result:
+        from harness.evaluation.result import result_json_schema
+
+        document = result_json_schema()
+    else:
+        document = api.suite_json_schema() if for_suite else api.bank_json_schema()
     click.echo(json.dumps(document, indent=2, sort_keys=True))
 
 
@@ -384,6 +390,70 @@ def plugins() -> None:
         click.echo(f"\n{len(broken)} broken plugin(s), the others load as usual:")
         for info in broken:
             click.echo(f"  {info.describe()}: {info.error}")
+
+
+# -- harness eval: run a model on a suite and gate it (harness.evaluation does the work) ----------
+
+
+@main.command("eval")
+@click.option("--suite", required=True, type=click.Path(), help="A text metric suite (metric_suites/*.yaml).")
+@click.option("--model", required=True, help="ADAPTER:TARGET, e.g. hf:path/to/model, openai:gpt-4o-mini.")
+@click.option("--model-option", "model_options", multiple=True, help="An adapter option KEY=VALUE (repeatable).")
+@click.option("--task", type=click.Path(), help="A task file (default: the suite's, or tasks/SUITE.yaml).")
+@click.option("--baseline", type=click.Path(), help="A previous run's --json (or outputs JSONL): paired significance.")
+@click.option("--alpha", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.05, show_default=True)
+@click.option("--json", "json_out", type=click.Path(), help="Write the result as JSON (harness schema --result).")
+@click.option("--junit", type=click.Path(), help="Write JUnit XML: one test case per threshold, check, comparison.")
+@click.option("--markdown", type=click.Path(), help="Write a Markdown summary (a PR comment, a CI step summary).")
+@click.option(
+    "--html", "html_out", type=click.Path(), help="Write the HTML model report (index.html) into this folder."
+)
+@click.option("--outputs", type=click.Path(), help="Write the outputs as the JSONL that `harness score` reads.")
+@click.option("--cache", type=click.Path(), help="The generation cache (default: $HARNESS_CACHE/eval-cache.sqlite3).")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the generation cache.")
+@click.option("--seed", type=click.IntRange(min=0), help="Bootstrap seed (default: the suite's).")
+@click.option("--bootstrap", type=click.IntRange(min=0), help="Bootstrap resamples (default: the suite's).")
+@user_errors
+def eval_command(
+    suite: str,
+    model: str,
+    model_options: tuple[str, ...],
+    task: str | None,
+    baseline: str | None,
+    alpha: float,
+    json_out: str | None,
+    junit: str | None,
+    markdown: str | None,
+    html_out: str | None,
+    outputs: str | None,
+    cache: str | None,
+    no_cache: bool,
+    seed: int | None,
+    bootstrap: int | None,
+) -> None:
+    """Run a model on a suite, score it, check it, compare it with a baseline, gate: exit 0 or 1."""
+    from harness import api
+    from harness.evaluation.table import eval_lines
+
+    run = api.evaluate(
+        suite,
+        model,
+        model_options,
+        task=task,
+        baseline=baseline,
+        alpha=alpha,
+        reports={"json": json_out, "junit": junit, "markdown": markdown, "html": html_out, "outputs": outputs},
+        cache=cache,
+        use_cache=not no_cache,
+        seed=seed,
+        bootstrap=bootstrap,
+    )
+    for line in eval_lines(run.result):
+        click.echo(line)
+    for name, path in run.written.items():
+        click.echo(f"{name}: {path}")
+    if not run.result.passed:
+        raise CheckFailed("gate failed: " + "; ".join(run.result.gate.reasons))
 
 
 # -- harness audit: bias and hallucination checks (harness.checks.audit does the work) ----------

@@ -73,6 +73,11 @@ SCORE = ["--suite", str(TRANSLATION), "--outputs", str(SYSTEM_A), "--bootstrap",
 REPORT = ["{results}", "-o", "{out}"]
 AUDIT = ["--check", "grounded", "--outputs", "{audit_outputs}"]
 EXPORT = ["canvas", "--results", "{results}", "--roster", "{roster}", "-o", "{out}/canvas.csv"]
+FAKE_ECHO = "python:tests.evaluation.fake_models:echo"
+FAKE_WRONG = "python:tests.evaluation.fake_models:wrong"
+NO_CACHE = ["--no-cache", "--bootstrap", "0"]
+EVAL = ["--suite", str(TRANSLATION), "--model", FAKE_ECHO, *NO_CACHE]
+EVAL_OPENAI = ["--suite", str(TRANSLATION), "--model", "openai:m", "--model-option", "base_url=http://127.0.0.1:9/v1"]
 AUDIT_SOURCE = "Generative Adversarial Networks (GANs) were introduced in 2014 by Ian Goodfellow."
 
 CASES = [
@@ -134,6 +139,20 @@ CASES = [
     Case(("score",), "missing optional model", ["--suite", "{perplexity_suite}", "--outputs", str(SYSTEM_A)], 2),
     Case(("score",), "threshold missed with --check", [*SCORE[:4], "--outputs", str(SYSTEM_B), "--check"], 1),
     Case(("score",), "no --suite", ["--outputs", str(SYSTEM_A)], 2),
+    # eval
+    Case(("eval",), "missing suite", ["--suite", "{missing}", "--model", FAKE_ECHO], 2, cwd=str(REPO)),
+    Case(("eval",), "suite is a bank", ["--suite", "{bank}", "--model", FAKE_ECHO], 2, cwd=str(REPO)),
+    Case(("eval",), "missing model folder", ["--suite", str(TRANSLATION), "--model", "hf:{missing}"], 2),
+    Case(("eval",), "model spec without an adapter", ["--suite", str(TRANSLATION), "--model", "nonsense"], 2),
+    Case(("eval",), "unknown adapter", ["--suite", str(TRANSLATION), "--model", "gguf:x"], 2),
+    Case(("eval",), "unreachable endpoint", [*EVAL_OPENAI, "--model-option", "retries=0"], 2),
+    Case(("eval",), "--json is a folder", [*EVAL, "--json", "{empty_dir}"], 2, cwd=str(REPO)),
+    Case(("eval",), "--html is a file", [*EVAL, "--html", "{text_file}"], 2, cwd=str(REPO)),
+    Case(("eval",), "missing baseline", [*EVAL, "--baseline", "{missing}"], 2, cwd=str(REPO)),
+    Case(("eval",), "baseline is a bank", [*EVAL, "--baseline", "{bank}"], 2, cwd=str(REPO)),
+    Case(("eval",), "alpha out of range", [*EVAL, "--alpha", "1.5"], 2, cwd=str(REPO)),
+    Case(("eval",), "threshold missed", ["--suite", str(TRANSLATION), "--model", FAKE_WRONG, *NO_CACHE], 1, str(REPO)),
+    Case(("eval",), "no --model", ["--suite", str(TRANSLATION)], 2),
     # schema, plugins
     Case(("schema",), "an argument it does not take", ["bank.yaml"], 2),
     Case(("plugins",), "an argument it does not take", ["kinds"], 2),
@@ -264,7 +283,7 @@ def assert_one_clean_line(result: Result, code: int) -> None:
 
 
 def test_every_command_is_in_the_table() -> None:
-    assert {"grade", "check", "paper", "validate", "score", "report", "demo"} <= {c[0] for c in COMMANDS}
+    assert {"grade", "check", "paper", "validate", "score", "eval", "report", "demo"} <= {c[0] for c in COMMANDS}
     assert ("sandbox", "doctor") in COMMANDS
 
 

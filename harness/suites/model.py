@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from harness.evaluation.task import TaskSpec
 from harness.images.procedural import DEFAULT_STYLE, ArtStyle
 
 SUITE_ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
@@ -199,6 +200,7 @@ class Suite(SuiteModel):
     seed: int = Field(default=0, ge=0, description="seeds the bootstrap (and seeded metrics)")
     bootstrap: int = Field(default=1000, ge=0, le=100_000, description="resamples for the confidence intervals")
     confidence: float = Field(default=0.95, gt=0, lt=1)
+    task: TaskSpec | None = Field(default=None, description="how `harness eval` prompts a model (text suites)")
 
     @field_validator("version", mode="before")
     @classmethod

@@ -35,6 +35,7 @@ def test_lists_groups_names_distributions_and_versions() -> None:
         "harness.reporters",
         "harness.metrics",
         "harness.sandboxes",
+        "harness.models",
         "harness.checks",
     }
     assert "broken" not in result.stdout

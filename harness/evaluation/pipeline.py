@@ -1,0 +1,193 @@
+"""``harness eval`` as one function: generate, write the outputs, score, check, compare, gate, report.
+
+Setup problems (a bad suite, a model that cannot be loaded or reached, an unwritable output)
+raise :class:`~harness.errors.HarnessError` with exit code 2 before anything is written; a run
+that completes returns its :class:`EvalResult` and the caller turns ``gate.passed`` into the
+exit code (0 or 1).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from harness.errors import HarnessError
+from harness.evaluation.baseline import compare_with_baseline, read_baseline
+from harness.evaluation.cache import GenerationCache
+from harness.evaluation.progress import Progress
+from harness.evaluation.result import Comparison, EvalResult, Gate, ModelRef, SampleRecord, TaskRef
+from harness.evaluation.runner import GenerationStats, generate_outputs
+from harness.evaluation.task import RenderedTask, TaskItem, TaskSpec, render_task
+from harness.evaluation.task_file import task_for
+from harness.models.base import ModelAdapter
+from harness.models.spec import ModelSpec, load_adapter
+from harness.suites.loader import LoadedSuite, load_suite
+from harness.suites.result import SuiteScore
+from harness.suites.scoring import ScoreSettings, SystemOutputs, score_system
+
+CACHE_FILE = "eval-cache.sqlite3"
+
+
+@dataclass(frozen=True)
+class Reports:
+    """Where to write what (``None``: not asked for)."""
+
+    json: Path | None = None
+    junit: Path | None = None
+    markdown: Path | None = None
+    html: Path | None = None  # a folder: index.html inside
+    outputs: Path | None = None  # the JSONL that `harness score` reads
+
+
+@dataclass(frozen=True)
+class EvalSettings:
+    suite: Path
+    model: ModelSpec
+    task: Path | None = None  # default: the suite's `task:`, else tasks/<suite>.yaml beside it
+    baseline: Path | None = None
+    alpha: float = 0.05
+    reports: Reports = field(default_factory=Reports)
+    cache: Path | None = None  # default: $HARNESS_CACHE/eval-cache.sqlite3
+    use_cache: bool = True
+    score: ScoreSettings = field(default_factory=ScoreSettings)
+
+
+@dataclass(frozen=True)
+class EvalRun:
+    result: EvalResult
+    stats: GenerationStats
+    written: dict[str, Path]
+
+
+def run_eval(settings: EvalSettings, progress: Progress | None = None) -> EvalRun:
+    """Evaluate ``settings.model`` on ``settings.suite`` (see the module docstring).
+
+    Raises:
+        HarnessError: bad input or setup (exit code 2), before any report is written.
+    """
+    from harness.evaluation.reports import check_report_targets, write_reports
+
+    progress = progress or Progress()
+    if not 0.0 < settings.alpha < 1.0:
+        raise HarnessError(f"--alpha must lie between 0 and 1, got {settings.alpha}")
+    check_report_targets(settings.reports)
+    suite = load_suite(settings.suite)
+    if suite.dataset is None:
+        raise HarnessError(f"suite {suite.id!r} scores images: harness eval runs text suites")
+    spec, origin = task_for(suite, settings.task)
+    rendered = render_task(spec, task_items(suite))
+    adapter = load_adapter(settings.model)
+    cache = GenerationCache(cache_path(settings) if settings.use_cache else None)
+    try:
+        outputs, stats = generate_outputs(adapter, rendered.requests, cache, progress)
+    finally:
+        cache.close()
+        adapter.close()
+    per_item = rendered.outputs_by_item(outputs)
+    jsonl = outputs_jsonl(rendered, per_item)
+    system = SystemOutputs(
+        str(settings.reports.outputs or "generated"),
+        hashlib.sha256(jsonl.encode()).hexdigest(),
+        rendered.ids,
+        [samples[0] for samples in per_item],
+        [],
+    )
+    result = _score_and_gate(settings, suite, rendered, per_item, adapter, system, progress)
+    result = result.model_copy(update={"task": result.task.model_copy(update={"source": origin})})
+    written = write_reports(result, jsonl, settings.reports)
+    return EvalRun(result, stats, written)
+
+
+def _score_and_gate(
+    settings: EvalSettings,
+    suite: LoadedSuite,
+    rendered: RenderedTask,
+    per_item: list[list[str]],
+    adapter: ModelAdapter,
+    system: SystemOutputs,
+    progress: Progress,
+) -> EvalResult:
+    progress.start("score", len(suite.metrics))
+    score = score_system(suite, system, settings.score)
+    progress.finish(f"{len(score.metrics)} metric(s), {len(score.checks)} check(s)")
+    baseline_ref, comparisons = None, []
+    if settings.baseline is not None:
+        progress.start("compare", len(suite.metrics))
+        baseline, baseline_ref = read_baseline(suite, settings.baseline)
+        comparisons = compare_with_baseline(suite, system, baseline, settings.score, settings.alpha)
+        progress.finish(f"{len(comparisons)} metric(s) against {settings.baseline}")
+    return EvalResult(
+        model=ModelRef(**adapter.describe()),
+        task=task_ref(rendered.spec),
+        score=score,
+        samples=sample_records(suite, rendered, per_item),
+        alpha=settings.alpha,
+        baseline=baseline_ref,
+        comparisons=comparisons,
+        gate=gate(score, comparisons),
+    )
+
+
+def task_items(suite: LoadedSuite) -> list[TaskItem]:
+    assert suite.dataset is not None  # run_eval refused image suites
+    return [TaskItem(i.id, i.input, i.all_references, i.source) for i in suite.dataset.items]
+
+
+def task_ref(spec: TaskSpec) -> TaskRef:
+    fewshot = spec.fewshot.model_dump() if spec.fewshot else None
+    return TaskRef(
+        prompt_sha256=spec.prompt_sha256(), generation=spec.generation, samples=spec.samples, fewshot=fewshot
+    )
+
+
+def sample_records(suite: LoadedSuite, rendered: RenderedTask, per_item: list[list[str]]) -> list[SampleRecord]:
+    assert suite.dataset is not None
+    return [
+        SampleRecord(
+            id=item.id,
+            prompt=prompt,
+            output=samples[0],
+            samples=samples if len(samples) > 1 else [],
+            references=item.all_references,
+            source=item.source,
+        )
+        for item, prompt, samples in zip(suite.dataset.items, rendered.prompts, per_item, strict=True)
+    ]
+
+
+def outputs_jsonl(rendered: RenderedTask, per_item: list[list[str]]) -> str:
+    """The outputs as ``harness score`` reads them (``samples`` too, when there are several)."""
+    lines = []
+    for item_id, samples in zip(rendered.ids, per_item, strict=True):
+        entry: dict[str, object] = {"id": item_id, "output": samples[0]}
+        if len(samples) > 1:
+            entry["samples"] = samples
+        lines.append(json.dumps(entry, ensure_ascii=False) + "\n")
+    return "".join(lines)
+
+
+def gate(score: SuiteScore, comparisons: list[Comparison]) -> Gate:
+    """Thresholds, check gates and comparisons, each failure as one line."""
+    reasons = [
+        f"threshold missed: {m.id} = {m.result.score:.4g} (needs {'>=' if m.result.higher_is_better else '<='} "
+        f"{m.threshold:g})"
+        for m in score.metrics
+        if m.passed is False and m.threshold is not None
+    ]
+    reasons += [f"check failed: {c.check} = {c.score:.4g} ({c.gate_rule})" for c in score.checks if not c.passed]
+    reasons += [
+        f"significantly worse than the baseline: {c.metric} ({c.delta:+.4g}, Holm p = {c.p_adjusted:.3g} < {c.alpha:g})"
+        for c in comparisons
+        if c.verdict == "worse"
+    ]
+    return Gate(passed=not reasons, reasons=reasons)
+
+
+def cache_path(settings: EvalSettings) -> Path:
+    if settings.cache is not None:
+        return settings.cache
+    root = os.environ.get("HARNESS_CACHE") or Path.home() / ".cache" / "genai-harness"
+    return Path(root) / CACHE_FILE

@@ -1,0 +1,187 @@
+"""``hf``: a local Hugging Face model folder (causal LM or seq2seq) through ``generate()``.
+
+Never downloads: the target must be a folder and every ``from_pretrained`` gets
+``local_files_only=True``. Requests are generated in batches of ``batch_size`` (option) that
+share their generation parameters, in the order given.
+
+Sampling is done per request, not per batch: a logits processor (:class:`RowSampler`) draws
+each row's next token from a ``torch.Generator`` seeded by that request alone
+(:meth:`Request.request_seed`) and hands ``generate`` a one-hot choice that greedy decoding then
+takes. So an output depends on its prompt, parameters, seed and sample index, never on which
+other prompts shared its batch: a resumed run, whose batches differ, gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Sequence
+from itertools import groupby
+from pathlib import Path
+from typing import Any
+
+from harness.models.base import AdapterError, GenerationParams, ModelAdapter, Request, option_int
+
+ML_EXTRA = "pip install 'genai-harness[ml]'"
+MAX_REASONABLE_LENGTH = 1_000_000  # tokenizers without a real limit report 1e30
+
+
+class HfAdapter(ModelAdapter):
+    """A local causal LM or seq2seq model (``hf:path/to/folder``)."""
+
+    name = "hf"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.folder = Path()
+        self._model: Any = None
+        self._tokenizer: Any = None
+        self._identity = ""
+        self._batch = 16
+
+    def known_options(self) -> Sequence[str]:
+        return ("batch_size", "device", "threads")
+
+    def _configure(self) -> None:
+        self.folder = Path(self.target)
+        if not (self.folder / "config.json").is_file():
+            what = "has no config.json" if self.folder.is_dir() else "is not a folder"
+            raise AdapterError(
+                f"hf:{self.target}: {what}; the hf adapter loads local model folders only (no downloads)"
+            )
+        self._batch = option_int(self, "batch_size", 16, 1, 4096)
+        self._identity = folder_hash(self.folder)
+        self._model, self._tokenizer = _load(self.folder, self.options.get("device", "cpu"))
+        threads = option_int(self, "threads", 0, 0, 256)
+        if threads:
+            import torch
+
+            torch.set_num_threads(threads)
+
+    def identity(self) -> str:
+        return f"sha256:{self._identity}"
+
+    @property
+    def batch_size(self) -> int:
+        return self._batch
+
+    @property
+    def encoder_decoder(self) -> bool:
+        return bool(self._model.config.is_encoder_decoder)
+
+    def _generate(self, requests: Sequence[Request]) -> Iterator[tuple[int, str]]:
+        indexed = list(enumerate(requests))
+        for _, group in groupby(indexed, key=lambda pair: pair[1].params):
+            members = list(group)
+            for start in range(0, len(members), self._batch):
+                chunk = members[start : start + self._batch]
+                texts = self.generate_batch([r for _, r in chunk])
+                yield from zip((i for i, _ in chunk), texts, strict=True)
+
+    def generate_batch(self, requests: Sequence[Request]) -> list[str]:
+        """One ``generate()`` call for requests that share their parameters."""
+        import torch
+
+        params = requests[0].params
+        encoded = self._encode([r.prompt for r in requests], params)
+        kwargs: dict[str, Any] = {"max_new_tokens": params.max_new_tokens, "do_sample": False, "num_beams": 1}
+        if not params.greedy:
+            kwargs["logits_processor"] = _row_sampler([r.request_seed() for r in requests], params)
+        with torch.inference_mode():
+            out = self._model.generate(**encoded, **kwargs, pad_token_id=self._tokenizer.pad_token_id)
+        if not self.encoder_decoder:
+            out = out[:, encoded["input_ids"].shape[1] :]
+        return [str(t) for t in self._tokenizer.batch_decode(out, skip_special_tokens=True)]
+
+    def _encode(self, prompts: list[str], params: GenerationParams) -> Any:
+        limit = self._tokenizer.model_max_length
+        room = limit - (0 if self.encoder_decoder else params.max_new_tokens)
+        truncate = limit < MAX_REASONABLE_LENGTH and room > 0
+        encoded = self._tokenizer(
+            prompts, return_tensors="pt", padding=True, truncation=truncate, max_length=room if truncate else None
+        )
+        return encoded.to(self._model.device)
+
+
+def _load(folder: Path, device: str) -> tuple[Any, Any]:
+    try:
+        from transformers import AutoConfig, AutoModelForCausalLM, AutoModelForSeq2SeqLM, AutoTokenizer
+        from transformers.utils import logging as hf_logging
+    except ImportError as exc:
+        raise AdapterError(f"the hf adapter needs torch and transformers ({exc}): {ML_EXTRA}") from None
+    hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]  # loading a local folder is not a download
+    try:
+        config = AutoConfig.from_pretrained(folder, local_files_only=True)
+        loader = AutoModelForSeq2SeqLM if config.is_encoder_decoder else AutoModelForCausalLM
+        model: Any = loader.from_pretrained(folder, local_files_only=True)
+        model = model.to(device).eval()
+        tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True)
+    except (OSError, ValueError, KeyError, RuntimeError) as exc:
+        raise AdapterError(f"hf:{folder}: cannot load the model: {str(exc).splitlines()[0]}") from None
+    if tokenizer.pad_token_id is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    if not config.is_encoder_decoder:
+        tokenizer.padding_side = "left"  # every prompt must end where generation starts
+        tokenizer.truncation_side = "left"  # keep the end of a long prompt, where the question is
+    return model, tokenizer
+
+
+def folder_hash(folder: Path) -> str:
+    """sha256 over every file of ``folder`` (relative names and contents), links not followed."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.is_symlink()):
+        digest.update(json.dumps(path.relative_to(folder).as_posix()).encode())
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()
+
+
+def _row_sampler(seeds: list[int], params: GenerationParams) -> Any:
+    from transformers import LogitsProcessorList
+
+    return LogitsProcessorList([RowSampler(seeds, params)])
+
+
+class RowSampler:
+    """Temperature, top-k and top-p, then one draw per row from that row's own generator; the
+    returned scores put everything on the drawn token, so greedy decoding takes it."""
+
+    def __init__(self, seeds: list[int], params: GenerationParams) -> None:
+        import torch
+
+        self.generators = [torch.Generator().manual_seed(seed) for seed in seeds]
+        self.params = params
+
+    def __call__(self, input_ids: Any, scores: Any) -> Any:
+        import torch
+
+        logits = scores.float() / self.params.temperature
+        logits = _top_k(logits, self.params.top_k)
+        logits = _top_p(logits, self.params.top_p)
+        probs = torch.softmax(logits, dim=-1).cpu()
+        chosen = [int(torch.multinomial(probs[row], 1, generator=g)) for row, g in enumerate(self.generators)]
+        forced = torch.full_like(scores, float("-inf"))
+        forced[torch.arange(len(chosen)), torch.tensor(chosen, device=scores.device)] = 0.0
+        return forced
+
+
+def _top_k(logits: Any, k: int | None) -> Any:
+    if k is None or k >= logits.shape[-1]:
+        return logits
+    import torch
+
+    kth = torch.topk(logits, k, dim=-1).values[..., -1:]
+    return logits.masked_fill(logits < kth, float("-inf"))
+
+
+def _top_p(logits: Any, p: float | None) -> Any:
+    if p is None or p >= 1.0:
+        return logits
+    import torch
+
+    ordered, order = torch.sort(logits, descending=True, dim=-1)
+    cumulative = torch.softmax(ordered, dim=-1).cumsum(dim=-1)
+    drop = cumulative - torch.softmax(ordered, dim=-1) >= p  # keep the smallest prefix reaching p
+    mask = torch.zeros_like(drop).scatter(-1, order, drop)
+    return logits.masked_fill(mask, float("-inf"))

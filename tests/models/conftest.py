@@ -1,0 +1,27 @@
+"""The course's tiny models for the adapter tests (built once per session, never downloaded)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def offline(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No adapter test may reach the hub (see tests/course_models/conftest.py)."""
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    yield
+
+
+@pytest.fixture(scope="session")
+def tiny_models() -> dict[str, Path]:
+    """``{name: folder}`` of the course's tiny models, from the session's cache."""
+    pytest.importorskip("torch")
+    pytest.importorskip("transformers")
+    from harness.course_models import build
+    from tests.conftest import wait_for_session_resources
+
+    wait_for_session_resources(models_only=True)
+    return {name: build(name) for name in ("tiny-gpt2", "tiny-seq2seq")}
