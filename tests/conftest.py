@@ -86,6 +86,7 @@ class _SessionResources:
         self.models_built = threading.Event()
         self.out = Path()
         self.failures: list[str] = []
+        self.pids: set[int] = set()  # the background's own child processes (not a grader's)
 
     def start(self, build_cohort: bool) -> None:
         self.out = Path(tempfile.mkdtemp(prefix="harness-sample-cohort-")) / "out"
@@ -107,9 +108,13 @@ class _SessionResources:
     def _run(self, argv: list[str], what: str) -> None:
         # relative paths, as a user would type them: locations in the results are relative too
         env = {**os.environ, "HARNESS_SEED_SECRET": GOLDEN_SEED_SECRET}
-        done = subprocess.run(argv, cwd=REPO, env=env, capture_output=True, text=True)
-        if done.returncode != 0:
-            self.failures.append(f"{what} exited {done.returncode}: {(done.stdout + done.stderr)[-3000:]}")
+        with subprocess.Popen(
+            argv, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        ) as process:
+            self.pids.add(process.pid)
+            output, _ = process.communicate()
+        if process.returncode != 0:
+            self.failures.append(f"{what} exited {process.returncode}: {output[-3000:]}")
 
     def wait(self, models_only: bool = False) -> None:
         """Wait for the background work (started now if collection did not start it)."""
@@ -124,6 +129,11 @@ class _SessionResources:
 
 
 _BACKGROUND = _SessionResources()
+
+
+def session_background_pids() -> set[int]:
+    """The processes this session started in the background to prepare shared resources."""
+    return set(_BACKGROUND.pids)
 
 
 def wait_for_session_resources(models_only: bool = False) -> None:

@@ -55,6 +55,28 @@ class CallTimeout(BaseException):
     """Raised in the student's code when a call runs past its time limit."""
 
 
+# A call's ``time_limit`` is CPU seconds (ITIMER_PROF: every thread of this process), so a
+# verdict does not depend on how busy the grading machine is; a call that waits instead of
+# computing (sleep, a blocked read) is stopped by a wall-clock backstop this much longer.
+WALL_BACKSTOP_FACTOR = 3.0
+WALL_BACKSTOP_SLACK_S = 1.0
+
+
+def wall_backstop(time_limit: float) -> float:
+    """The wall-clock seconds a call of ``time_limit`` CPU seconds may take at most."""
+    return WALL_BACKSTOP_FACTOR * time_limit + WALL_BACKSTOP_SLACK_S
+
+
+def _start_timers(seconds: float) -> None:
+    signal.setitimer(signal.ITIMER_PROF, seconds)
+    signal.setitimer(signal.ITIMER_REAL, wall_backstop(seconds))
+
+
+def _stop_timers() -> None:
+    signal.setitimer(signal.ITIMER_PROF, 0)
+    signal.setitimer(signal.ITIMER_REAL, 0)
+
+
 class EncodeError(Exception):
     pass
 
@@ -213,7 +235,7 @@ def run_call(module: Any, call: dict[str, Any], path: str) -> dict[str, Any]:
         }
     out = Capture()
     started = time.perf_counter()
-    signal.setitimer(signal.ITIMER_REAL, float(call.get("time_limit") or 2.0))
+    _start_timers(float(call.get("time_limit") or 2.0))
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
             if call.get("seeds") is not None:
@@ -229,7 +251,7 @@ def run_call(module: Any, call: dict[str, Any], path: str) -> dict[str, Any]:
             timed_out=True,
             error={
                 "type": "Timeout",
-                "message": f"timed out after {call.get('time_limit') or 2.0:g} s",
+                "message": f"timed out after {call.get('time_limit') or 2.0:g} s of CPU time",
                 "traceback": [],
             },
         )
@@ -238,7 +260,7 @@ def run_call(module: Any, call: dict[str, Any], path: str) -> dict[str, Any]:
     except BaseException as exc:  # the student's exception (SystemExit included) is data
         result.update(ok=False, error=describe_error(exc, path))
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
+        _stop_timers()
     result["seconds"] = round(time.perf_counter() - started, 6)
     result["output"] = out.getvalue()[:MAX_CAPTURE]
     return result
@@ -261,15 +283,16 @@ def serve(request: dict[str, Any], channel: Channel) -> None:
     path = request["module"]
     sys.path.insert(0, os.path.dirname(path))
     signal.signal(signal.SIGALRM, _on_alarm)
+    signal.signal(signal.SIGPROF, _on_alarm)
     out = Capture()
     started = time.perf_counter()
     try:
-        signal.setitimer(signal.ITIMER_REAL, float(request.get("import_time_limit") or 10.0))
+        _start_timers(float(request.get("import_time_limit") or 10.0))
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
             module = load_module(path)
-        signal.setitimer(signal.ITIMER_REAL, 0)
+        _stop_timers()
     except BaseException as exc:
-        signal.setitimer(signal.ITIMER_REAL, 0)
+        _stop_timers()
         error = (
             describe_error(exc, path)
             if not isinstance(exc, CallTimeout)

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from harness.sandbox.pool import STUB, ZYGOTE
-from tests.conftest import REPO
+from tests.conftest import REPO, session_background_pids
 from tests.security.conftest import Run, children_of, processes_mentioning
 
 AttackRun = tuple[Run, list[str]]
@@ -43,7 +43,8 @@ def test_no_attacker_process_survives(attack_run: AttackRun) -> None:
 
 
 def test_the_grader_left_no_child_process(attack_run: AttackRun) -> None:
-    assert children_of(os.getpid()) == []
+    background = session_background_pids()  # the test session's own model building and grading
+    assert [child for child in children_of(os.getpid()) if int(child.split(":")[0]) not in background] == []
 
 
 def test_nothing_was_written_outside_the_sandbox(attack_run: AttackRun) -> None:

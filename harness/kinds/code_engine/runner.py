@@ -86,6 +86,10 @@ class StudentRun:
         return self.hidden if self.hidden is not None else RunReport(problem="the hidden tests did not run")
 
 
+JOB_WALL_FACTOR = 2.0  # a job's wall clock over the CPU seconds its calls may use (load headroom)
+MAX_JOB_WALL_SECONDS = 1200.0  # harness.sandbox.base.Limits' own bound
+
+
 class CodeRunner(RunScope):
     """Grades code questions with one sandbox backend; the ``code`` kind opens one per run
     (:meth:`harness.kinds.code.CodeKind.open_run`) and the run closes it.
@@ -140,8 +144,13 @@ class CodeRunner(RunScope):
         module = Path(first.file).with_suffix(".py").name
         limits = first.limits.model_copy(
             update={
-                "wall_seconds": max(
-                    max(q.limits.wall_seconds for q in questions), sum(c["time_limit"] for c in calls) + 10
+                # time limits are CPU seconds; a loaded machine needs more wall-clock time for them
+                "wall_seconds": min(
+                    max(
+                        max(q.limits.wall_seconds for q in questions),
+                        JOB_WALL_FACTOR * sum(c["time_limit"] for c in calls) + 10,
+                    ),
+                    MAX_JOB_WALL_SECONDS,
                 ),
                 "channel_bytes": min(first.limits.channel_bytes * len(questions), 256_000_000),
             }
