@@ -90,9 +90,21 @@ def test_wordnet_antonyms_find_opposites_the_hand_list_lacks() -> None:
 def test_an_indirect_opposite_counts_only_in_the_same_frame() -> None:
     source = "Foundation models are trained on large datasets. Small teams adapt them."
     # "tiny" is large's indirect antonym (WordNet: tiny is similar to small, small's antonym is large)
-    assert _one("Foundation models are trained on tiny datasets.", source) == [("contradiction", "tiny", "high")]
-    # beside other words it is no contradiction of "large datasets"
-    assert _one("Foundation models are trained on datasets; tiny teams adapt them.", source) == []
+    check = GroundedCheck(lexicon="wordnet")
+    found = check.run(["Foundation models are trained on tiny datasets."], sources=[source]).samples[0]
+    assert [(f.kind, f.text) for f in found.findings] == [("contradiction", "tiny")]
+    # beside other words it is no contradiction of "large datasets"; "direct" leaves indirect pairs out
+    assert (
+        not check.run(["Foundation models are trained on datasets; tiny teams adapt them."], sources=[source])
+        .samples[0]
+        .flagged
+    )
+    assert (
+        not GroundedCheck()
+        .run(["Foundation models are trained on tiny datasets."], sources=[source])
+        .samples[0]
+        .flagged
+    )
 
 
 def test_a_reversed_role_is_flagged_with_both_sides() -> None:
