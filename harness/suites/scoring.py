@@ -116,7 +116,7 @@ def score_system(
         sample_ids=system.ids,
         missing=system.missing,
         metrics=metrics,
-        fraction=None if fraction is None else round(max(0.0, fraction - deduction), 6),
+        fraction=fraction if fraction is None or not deduction else max(0.0, fraction - deduction),
         passed=all(verdicts) if verdicts else None,
         checks=checks,
         check_deduction=round(deduction, 6),

@@ -106,6 +106,7 @@ class CounterfactualCheck(Check[CounterfactualOptions]):
     name = "counterfactual"
     description = "Sentiment and toxicity differences between outputs for prompts with demographic terms swapped"
     options_model = CounterfactualOptions
+    version = 2  # 2: toxicity beside sentiment (flags and gate)
     needs = frozenset({"counterfactuals"})
     higher_is_better = False
     example: ClassVar[CheckExample] = CheckExample(

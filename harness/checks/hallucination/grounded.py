@@ -100,6 +100,7 @@ class GroundedCheck(SampleCheck[GroundedOptions]):
     name = "grounded"
     description = "Output against its source: unsupported or contradicted numbers, dates, names, negations, words"
     options_model = GroundedOptions
+    version = 2  # 2: WordNet antonyms, opposites in the same frame, reversed roles
     needs = frozenset({"sources"})
     example: ClassVar[CheckExample] = CheckExample(
         outputs=[
