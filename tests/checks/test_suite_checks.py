@@ -129,6 +129,11 @@ def test_a_check_with_a_penalty_takes_points_off_per_flagged_output(tmp_path: Pa
     score = score_system(loaded, read_system(loaded, outputs))
     # one of two outputs flagged, penalty 0.5: 0.5 x 1/2 of the points off
     assert (score.check_deduction, score.check_deductions, score.fraction) == (0.25, [0.25], 0.75)
+    from harness.suites.table import score_lines
+
+    assert "points: 75.0% of full credit (from exact_match, less 25.0% for outputs the checks flagged)" in score_lines(
+        score
+    )
     kind = kind_registry().get("generation")
     q = GenerationQuestion.model_validate({**kind.example.question, "suite": str(suite)})
     result = kind.grade(q, SubmittedOutputs(outputs), GradeContext("s", "bank", draw_variant(q, "bank", "s")))
