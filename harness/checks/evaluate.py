@@ -164,6 +164,7 @@ GROUNDED_GRID: dict[str, Iterable[Any]] = {
     "support": [0.2, 0.3, 0.4, 0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9],
     "scope": [1, 2, 3],
     "min_severity": ["medium", "high"],
+    "lexicon": ["course", "direct", "wordnet"],
 }
 
 

@@ -10,15 +10,20 @@ from harness.evidence import CheckEvidence, FlaggedSample
 SHOWN_SAMPLES = 3  # flagged outputs named per check
 
 
-def check_feedback(results: Sequence[CheckResult], shown: int = SHOWN_SAMPLES) -> list[str]:
-    """One line per check (verdict, outputs flagged), then up to ``shown`` flagged outputs each
-    with its most severe finding: the words, and why."""
+def check_feedback(
+    results: Sequence[CheckResult], deductions: Sequence[float | None] = (), shown: int = SHOWN_SAMPLES
+) -> list[str]:
+    """One line per check (verdict, outputs flagged, the points it took off: ``deductions``, a
+    share of the points per check, None or absent for a check that is reported only), then up to
+    ``shown`` flagged outputs each with its most severe finding: the words, and why."""
     lines = []
-    for result in results:
+    for index, result in enumerate(results):
         verdict = "met" if result.passed else "NOT met"
+        deduction = deductions[index] if index < len(deductions) else None
+        graded = "reported, no points" if deduction is None else f"-{100 * deduction:.1f}% of the points"
         lines.append(
             f"{result.check}: {result.n_flagged} of {result.n_samples} output(s) flagged; "
-            f"gate {result.gate_rule} {verdict} (reported, no points)."
+            f"gate {result.gate_rule} {verdict} ({graded})."
         )
         for sample in result.flagged()[:shown]:
             finding = _worst(sample.findings)

@@ -247,7 +247,7 @@ def _feedback(score: SuiteScore, answer: SystemOutputs) -> list[str]:
         if metric.fraction is not None and metric.worst:
             worst = ", ".join(f"{s.id} ({_number(s.score)})" for s in metric.worst)
             lines.append(f"Samples that pulled {metric.id} down most: {worst}.")
-    return lines + check_feedback(score.checks)
+    return lines + check_feedback(score.checks, score.check_deductions)
 
 
 def _metric_line(metric: MetricScore) -> str:

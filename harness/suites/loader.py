@@ -150,6 +150,10 @@ def _load(path: Path, display: str) -> LoadedSuite:
     has_sources = dataset is not None and dataset.sources is not None
     checks, problems = build_suite_checks(suite.checks, suite.data.task, has_sources)
     errors += [SuiteError(message, positions.at(where)) for message, where in problems]
+    if not suite.gives_points:
+        penalised = [i for i, spec in enumerate(suite.checks) if spec.penalty is not None]
+        message = "a check's `penalty` takes points off: give one of the suite's metrics a `points` curve"
+        errors += [SuiteError(message, positions.at(("checks", i, "penalty"))) for i in penalised]
     if errors:
         raise SuiteErrors(errors)
     files = [path, *files]

@@ -124,6 +124,13 @@ class CheckSpec(SuiteModel):
     check: str = Field(min_length=1, description="a registered check (`harness plugins` lists them)")
     options: dict[str, Any] = Field(default_factory=dict, description="the check's options")
     gate: float | None = Field(default=None, description="the check's gate (default: the check's own)")
+    penalty: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="share of one output's points taken off for each output the check flags "
+        "(default: none, the check is reported, not graded)",
+    )
 
 
 # ------------------------------------------------------------------------------ data

@@ -83,6 +83,10 @@ class SuiteScore(Record):
     baseline: OutputsRef | None = None
     comparisons: list[MetricComparison] = Field(default_factory=list)
     checks: list[CheckResult] = Field(default_factory=list)  # the suite's checks on these outputs
+    # share of the suite's points taken off for flagged outputs (checks with a `penalty`), already
+    # out of `fraction`; each check's part, in the order of `checks` (None: reported, not graded)
+    check_deduction: float = 0.0
+    check_deductions: list[float | None] = Field(default_factory=list)
 
     def metric(self, label: str) -> MetricScore:
         return next(m for m in self.metrics if m.id == label)

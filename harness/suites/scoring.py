@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from harness.checks.result import CheckResult
 from harness.checks.suite import run_suite_checks
 from harness.errors import HarnessError
 from harness.suites.images import check_image_folder
@@ -103,6 +104,9 @@ def score_system(
     if suite.checks and isinstance(system.hypotheses, list):
         checks = run_suite_checks(suite.checks, system.ids, system.hypotheses, sources)
     verdicts = [m.passed for m in metrics if m.passed is not None] + [c.passed for c in checks]
+    deductions = check_deductions(suite, checks)
+    deduction = sum(d for d in deductions if d is not None)
+    fraction = suite.points_fraction({m.id: m.result.score for m in metrics})
     return SuiteScore(
         suite=suite_ref(suite),
         outputs=system.ref(),
@@ -112,10 +116,23 @@ def score_system(
         sample_ids=system.ids,
         missing=system.missing,
         metrics=metrics,
-        fraction=suite.points_fraction({m.id: m.result.score for m in metrics}),
+        fraction=fraction if fraction is None or not deduction else max(0.0, fraction - deduction),
         passed=all(verdicts) if verdicts else None,
         checks=checks,
+        check_deduction=round(deduction, 6),
+        check_deductions=deductions if any(d is not None for d in deductions) else [],
     )
+
+
+def check_deductions(suite: LoadedSuite, results: list[CheckResult]) -> list[float | None]:
+    """The share of the points each check takes off: ``penalty`` x flagged outputs / outputs (a
+    flagged output loses ``penalty`` of its share of the points); None for a check without one."""
+    deductions: list[float | None] = []
+    for suite_check, result in zip(suite.checks, results, strict=True):
+        penalty = suite_check.spec.penalty
+        share = result.n_flagged / result.n_samples if result.n_samples else 0.0
+        deductions.append(None if penalty is None else round(penalty * share, 6))
+    return deductions
 
 
 def compare_systems(

@@ -89,7 +89,10 @@ def _points_line(score: SuiteScore) -> str:
     if score.fraction is None:
         return "points: this suite gives no points"
     weights = [f"{m.id} x{m.weight:g}" if m.weight != 1 else m.id for m in score.metrics if m.fraction is not None]
-    return f"points: {100 * score.fraction:.1f}% of full credit (from {', '.join(weights)})"
+    line = f"points: {100 * score.fraction:.1f}% of full credit (from {', '.join(weights)}"
+    if score.check_deduction:
+        line += f", less {100 * score.check_deduction:.1f}% for outputs the checks flagged"
+    return line + ")"
 
 
 def _thresholds_line(score: SuiteScore) -> str:

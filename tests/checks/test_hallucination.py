@@ -10,7 +10,7 @@ from harness.checks.evaluate import apply_edit, load_labeled, run_check, scores
 from harness.checks.hallucination.grounded import GroundedCheck
 from harness.checks.hallucination.reference_facts import ReferenceFactsCheck
 from harness.checks.hallucination.self_consistency import SelfConsistencyCheck
-from harness.checks.text import quantities, sentences
+from harness.checks.text import quantities, sentences, stem
 
 LABELED = Path(__file__).resolve().parents[1] / "data" / "checks" / "grounded.yaml"
 SOURCE = (
@@ -76,6 +76,73 @@ def test_measured_accuracy_on_the_test_split_holds() -> None:
     assert rows["all"].balanced_accuracy >= 0.85
     for label in ("date", "entity", "invented", "negation", "number"):
         assert rows[label].recall >= 0.70, label
+    # contradictions: 0.200 with the hand list alone, 0.400 with WordNet, frames and reversals
+    assert rows["contradiction"].recall >= 0.40
+
+
+def test_wordnet_antonyms_find_opposites_the_hand_list_lacks() -> None:
+    source = "The internet is older than the web. Foundation models have broad capabilities."
+    assert _one("The internet is younger than the web.", source) == [("contradiction", "younger", "high")]
+    course = GroundedCheck(lexicon="course").run(["The internet is younger than the web."], sources=[source])
+    assert not course.samples[0].flagged  # young/old is WordNet's (direct), not the hand list's
+
+
+def test_an_indirect_opposite_counts_only_in_the_same_frame() -> None:
+    source = "Foundation models are trained on large datasets. Small teams adapt them."
+    # "tiny" is large's indirect antonym (WordNet: tiny is similar to small, small's antonym is large)
+    check = GroundedCheck(lexicon="wordnet")
+    found = check.run(["Foundation models are trained on tiny datasets."], sources=[source]).samples[0]
+    assert [(f.kind, f.text) for f in found.findings] == [("contradiction", "tiny")]
+    # beside other words it is no contradiction of "large datasets"; "direct" leaves indirect pairs out
+    assert (
+        not check.run(["Foundation models are trained on datasets; tiny teams adapt them."], sources=[source])
+        .samples[0]
+        .flagged
+    )
+    assert (
+        not GroundedCheck()
+        .run(["Foundation models are trained on tiny datasets."], sources=[source])
+        .samples[0]
+        .flagged
+    )
+
+
+def test_a_reversed_role_is_flagged_with_both_sides() -> None:
+    source = "Text-to-speech turns written text into natural speech. Translation from English to French is common."
+    found = GroundedCheck().run(
+        ["Text-to-speech turns natural speech into written text.", "Translation from French to English is common."],
+        sources=[source, source],
+    )
+    first, second = (s.findings for s in found.samples)
+    assert [(f.kind, f.text) for f in first] == [("reversal", "turns natural speech into written text")]
+    assert first[0].source_sentence == "Text-to-speech turns written text into natural speech."
+    assert [(f.kind, f.text) for f in second] == [("reversal", "French to English")]
+    # the source's own direction, in the other spelling ("from A ... into B" = "A into B"), is not reversed
+    assert _one("Text-to-speech turns written text into natural speech.", source) == []
+
+
+def test_the_shipped_wordnet_lexicon_is_what_the_generator_makes(tmp_path: Path) -> None:
+    from harness.checks.hallucination.opposites import WORDNET_FILE
+
+    wordnet = Path("/usr/share/wordnet")
+    if not (wordnet / "data.adj").exists():
+        pytest.skip("WordNet's database is not installed (apt-get install wordnet-base)")
+    from harness.checks.make_antonyms import main
+
+    assert main([str(wordnet), str(tmp_path / "antonyms.txt")]) == 0
+    assert (tmp_path / "antonyms.txt").read_bytes() == WORDNET_FILE.read_bytes()
+
+
+def test_the_wordnet_lexicon_carries_its_license_and_known_pairs() -> None:
+    from harness.checks.hallucination.opposites import WORDNET_FILE, opposites_table
+
+    text = WORDNET_FILE.read_text(encoding="utf-8")
+    assert "WordNet 3.0 Copyright 2006 by Princeton University" in text
+    for line in ("a narrow wide", "v add subtract", "a maximum minimum", "s large tiny", "= a younger young"):
+        assert f"\n{line}\n" in text, line
+    direct, framed = opposites_table("wordnet"), opposites_table("wordnet", framed=True)
+    assert "larg" in framed["tiny"] and "tiny" not in direct  # indirect pairs only in the same frame
+    assert "older" in direct["young"] and stem("bigger") in direct["small"]  # "old", "big": 3 letters, unstemmed
 
 
 def test_apply_edit_records_the_changed_span() -> None:

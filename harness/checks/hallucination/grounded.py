@@ -13,9 +13,12 @@ Each output sentence is aligned with the source sentences that share most of its
   are not initials;
 - **negation**: the output sentence and its best source sentence disagree on negation ("not
   just X" asserts X, so it is no negation);
-- **contradiction**: an output word whose antonym (``data/antonyms.yaml``) stands in the aligned
-  source sentence while the word itself does not, unless the source holds both the word and its
-  opposite (a contrast the source draws: "discriminative" ... "Generative AI flips the job");
+- **contradiction**: an output word whose antonym (the hand list ``data/antonyms.yaml`` and
+  WordNet's ``data/antonyms_wordnet.txt``, :mod:`~harness.checks.hallucination.opposites`) stands
+  in the aligned source sentence while the word itself does not, unless the source holds both the
+  word and its opposite (a contrast the source draws: "discriminative" ... "Generative AI flips
+  the job"); or whose antonym stands in any source sentence beside the same word ("least likely"
+  for "most likely"); or a reversed role ("speech into text" for "text into speech");
 - **unsupported**: the share of the sentence's content words (fillers such as "basically" left
   out) found anywhere in the source is below ``support``; the words no source sentence holds are
   listed.
@@ -32,8 +35,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from functools import cache
-from pathlib import Path
 from typing import ClassVar
 
 from pydantic import Field
@@ -46,6 +47,15 @@ from harness.checks.hallucination.align import (
     index_sentence,
     index_source,
 )
+from harness.checks.hallucination.opposites import (
+    COURSE_FILE,
+    WORDNET_FILE,
+    Lexicon,
+    Opposition,
+    framed_oppositions,
+    opposites_table,
+    reversals,
+)
 from harness.checks.result import NOTHING_SUPPORTS_IT, SEVERITY_RANK, Finding, Severity
 from harness.checks.text import (
     Quantity,
@@ -57,10 +67,8 @@ from harness.checks.text import (
     sentences,
     stem,
 )
-from harness.yamlsource import load_yaml
 
 MAX_SUBSTITUTION = 3  # words on either side of a replacement
-ANTONYMS_FILE = Path(__file__).resolve().parent.parent / "data" / "antonyms.yaml"
 # Acronyms whose letters are not the initials of their words, as the course material spells them
 # out (../shared/seeds: "Variational Autoencoders (VAEs)", "Using Autoencoder (AE)"); every other
 # acronym is linked to its expansion by the initials of the source's own words.
@@ -83,23 +91,16 @@ class GroundedOptions(SampleCheckOptions):
     support: float = Field(default=0.2, ge=0, le=1)  # least share of a sentence's content words the source holds
     scope: int = Field(default=2, ge=1)  # source sentences an output sentence is compared with for names/numbers
     min_overlap: float = Field(default=0.3, ge=0, le=1)  # least overlap for a negation or antonym comparison
-
-
-@cache
-def antonyms() -> dict[str, frozenset[str]]:
-    """Each word's antonyms, by stem (both directions of every pair in ``data/antonyms.yaml``)."""
-    pairs = load_yaml(ANTONYMS_FILE)[0]["pairs"]
-    table: dict[str, set[str]] = {}
-    for left, right in pairs:
-        table.setdefault(stem(left), set()).add(stem(right))
-        table.setdefault(stem(right), set()).add(stem(left))
-    return {word: frozenset(others) for word, others in table.items()}
+    # antonyms: the course's hand list, plus WordNet's direct pairs, plus its indirect ones (in frames only);
+    # "direct" and "wordnet" tie on dev, the grid's tie goes to the first
+    lexicon: Lexicon = "direct"
 
 
 class GroundedCheck(SampleCheck[GroundedOptions]):
     name = "grounded"
     description = "Output against its source: unsupported or contradicted numbers, dates, names, negations, words"
     options_model = GroundedOptions
+    version = 2  # 2: WordNet antonyms, opposites in the same frame, reversed roles
     needs = frozenset({"sources"})
     example: ClassVar[CheckExample] = CheckExample(
         outputs=[
@@ -116,7 +117,7 @@ class GroundedCheck(SampleCheck[GroundedOptions]):
     )
 
     def _resources(self) -> dict[str, str]:
-        return {"antonyms": file_hash(ANTONYMS_FILE)}
+        return {"antonyms": file_hash(COURSE_FILE), "antonyms_wordnet": file_hash(WORDNET_FILE)}
 
     def _check_sample(self, index: int, inputs: CheckInputs) -> SampleOutcome:
         assert inputs.sources is not None
@@ -153,6 +154,11 @@ class GroundedCheck(SampleCheck[GroundedOptions]):
         covered: set[tuple[int, int]] = {(f.start, f.end) for f in findings}
         if best_score >= self.options.min_overlap:
             findings += self._negation(sentence, best)
+        # before the aligned sentences' substitutions: a reversal or an opposite in the same frame
+        # explains a changed word better than "the source says X here"
+        found = [f for f in self._oppositions(sentence, source) if (f.start, f.end) not in covered]
+        covered |= {(f.start, f.end) for f in found}
+        findings += found
         supported = frozenset().union(*(s.stems for score, s in matches if score >= self.options.min_overlap))
         for score, candidate in matches:
             if score < self.options.min_overlap:
@@ -230,7 +236,7 @@ class GroundedCheck(SampleCheck[GroundedOptions]):
     ) -> list[Finding]:
         """Output words whose opposite stands in ``best`` while no aligned sentence (``supported``:
         their stems) holds the word itself, and the source does not draw the contrast itself."""
-        table = antonyms()
+        table = opposites_table(self.options.lexicon)
         findings = []
         for token in sentence.sentence.tokens:
             word = token.stem
@@ -244,6 +250,12 @@ class GroundedCheck(SampleCheck[GroundedOptions]):
                     _finding(token.start, token.end, token.text, "contradiction", "high", evidence, best.sentence.text)
                 )
         return findings
+
+    def _oppositions(self, sentence: IndexedSentence, source: SourceIndex) -> list[Finding]:
+        """Opposites beside the same word anywhere in the source, and reversed roles."""
+        found = reversals(sentence, source)
+        found += framed_oppositions(sentence, source, opposites_table(self.options.lexicon, framed=True))
+        return [_opposition(sentence, o) for o in found]
 
     def _unsupported(
         self, part: Sentence, source: SourceIndex, aligned: str | None, skip: set[str]
@@ -340,6 +352,18 @@ def _finding(
         source_sentence=aligned,
         note="" if aligned is not None else NOTHING_SUPPORTS_IT,
     )
+
+
+def _opposition(sentence: IndexedSentence, opposition: Opposition) -> Finding:
+    part = sentence.sentence
+    text = part.text[opposition.start - part.start : opposition.end - part.start]
+    if opposition.reversed_roles:
+        evidence = f"the source says {opposition.said!r}: the output reverses the roles ({text!r})"
+        kind = "reversal"
+    else:
+        evidence, kind = f"the source says {opposition.said!r} where the output says {text!r}", "contradiction"
+    aligned = opposition.source_sentence.sentence.text
+    return _finding(opposition.start, opposition.end, text, kind, "high", evidence, aligned)
 
 
 def _nothing(part: Sentence, kind: str, severity: Severity, evidence: str) -> Finding:
