@@ -14,7 +14,7 @@ PIP    := $(BIN)/pip install --quiet --disable-pip-version-check -c constraints.
 # Debian packages: bubblewrap (with util-linux's prlimit and setpriv) is the sandbox for
 # code questions; chromium runs the browser tests of the HTML reports (tests only).
 DEMO_PACKAGES := bubblewrap util-linux
-TEST_PACKAGES := $(DEMO_PACKAGES) chromium
+TEST_PACKAGES := $(DEMO_PACKAGES) chromium wordnet-base  # WordNet: the antonym lexicon is checked against its source
 
 .PHONY: demo test test-fast lint bench clean system-deps lock
 
