@@ -82,6 +82,8 @@ class CodeQuestion(Question):
     models: list[str] = Field(default_factory=list)
     limits: SandboxLimits = Field(default_factory=SandboxLimits)
     tests: list[CodeTest] = Field(min_length=1)
+    # How feedback names hidden tests: by number (an id can describe the hidden input) or by id.
+    hidden_test_names: Literal["numbered", "shown"] = "numbered"
     _base_dir: Path = PrivateAttr(default_factory=Path.cwd)
 
     @model_validator(mode="after")
@@ -153,6 +155,11 @@ class CodeKind(QuestionKind[CodeQuestion]):
             if path.exists() or path.is_symlink():
                 return SubmittedFile(path)
         return MISSING
+
+    def missing_feedback(self, question: CodeQuestion, ctx: GradeContext) -> str:
+        """The answer is a file: name it, never answers.yaml."""
+        notebook = Path(question.file).with_suffix(".ipynb").name
+        return f"No answer: no {question.file} (or {notebook}) in your submission folder."
 
     def echo(self, raw: Any) -> Any:
         """A submitted file is recorded by its name, never its host path."""

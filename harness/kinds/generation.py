@@ -141,6 +141,10 @@ class GenerationKind(QuestionKind[GenerationQuestion]):
                 return SubmittedOutputs(path, folder, question.file.rstrip("/"))
         return answers.get(question.id, MISSING)
 
+    def missing_feedback(self, question: GenerationQuestion, ctx: GradeContext) -> str:
+        """The answer is a file (or folder): name it, never answers.yaml."""
+        return f"No answer: no {question.file} in your submission folder."
+
     def echo(self, raw: Any) -> Any:
         """Submitted outputs are recorded by their name in the student's folder, never a host path."""
         return raw.path.name if isinstance(raw, SubmittedOutputs) else super().echo(raw)

@@ -1,4 +1,7 @@
-"""The HTML report: a cohort dashboard and one page per student, linked both ways.
+"""The HTML report: a cohort dashboard and one page per student.
+
+The dashboard links to every student's page; a student's page links nowhere outside itself
+(it is handed out alone, so it holds nothing about the cohort's other students).
 
 Every page is self-contained: inline CSS, inline SVG charts, no script and no external URL,
 so the folder can be zipped, mailed, opened offline and printed. Pages are rendered with
@@ -218,6 +221,18 @@ class QuestionView:
 
 
 @dataclass(frozen=True)
+class LostPoints:
+    """One question a student did not get full marks on, for the "what I lost points on" list."""
+
+    number: int
+    question_id: str
+    status: str
+    lost: float
+    max_score: float
+    reason: str  # the first feedback line, or the status when there is none
+
+
+@dataclass(frozen=True)
 class StudentPage:
     student: StudentResult  # as released to the student: totals leave withheld questions out
     questions: list[QuestionView]  # every question, withheld ones without status or score
@@ -225,7 +240,7 @@ class StudentPage:
     review: list[TopicScore]
     topics: list[TopicScore]
     status_counts: list[tuple[str, int]]  # statuses that occur, in declaration order
-    index_href: str
+    lost: list[LostPoints]  # released questions short of full marks, most points lost first
 
 
 @dataclass(frozen=True)
@@ -335,8 +350,28 @@ def student_page(cohort: CohortResult, student: StudentResult) -> StudentPage:
         review=topics_to_review(shown),
         topics=topic_scores(shown),
         status_counts=[(s.value, counts[s.value]) for s in Status if counts[s.value]],
-        index_href="../index.html",
+        lost=lost_points(views),
     )
+
+
+def lost_points(views: list[QuestionView]) -> list[LostPoints]:
+    """Released questions where points were lost, most first (ties in page order).
+
+    A withheld question is left out: that it cost points would give its result away.
+    """
+    lost = [
+        LostPoints(
+            number=v.number,
+            question_id=v.result.question_id,
+            status=v.status,
+            lost=v.result.max_score - v.result.score,
+            max_score=v.result.max_score,
+            reason=v.feedback[0] if v.feedback else STATUS_LABELS[v.status],
+        )
+        for v in views
+        if not v.withheld and v.result.max_score - v.result.score > 1e-9
+    ]
+    return sorted(lost, key=lambda item: (-item.lost, item.number))
 
 
 def cohort_page(cohort: CohortResult, stats: CohortStats, stems: dict[str, str]) -> CohortPage:

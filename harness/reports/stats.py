@@ -36,6 +36,7 @@ LOW_DISCRIMINATION = 0.2  # below this an item deserves a second look
 REVIEW_THRESHOLD = 0.6  # topics under 60% are worth reviewing
 HISTOGRAM_BINS = 10
 NO_TOPIC = "general"
+_NOT_ANSWERED = frozenset({Status.MISSING, Status.INVALID})
 _EPSILON = 1e-12  # variances below this are float noise around zero
 
 
@@ -182,8 +183,14 @@ def analyse_cohort(cohort: CohortResult) -> CohortStats:
 
 
 def is_non_attempt(student: StudentResult) -> bool:
-    """True when the student's answers could not be read or there were none to grade."""
-    return not student.questions or any(p.code in NON_ATTEMPT for p in student.problems)
+    """True when nothing of the student's was graded: no questions, or their answers file
+    could not be read (or was absent) and no other answer was found either. A student whose
+    answers.yaml is broken but whose code files were graded did attempt the test: their code
+    results count in reliability and the item counts."""
+    if not student.questions:
+        return True
+    lost_answers_file = any(p.code in NON_ATTEMPT for p in student.problems)
+    return lost_answers_file and all(r.status in _NOT_ANSWERED for r in student.questions)
 
 
 def score_fraction(result: QuestionResult) -> float:

@@ -183,13 +183,33 @@ def _all_pages(report: Path) -> dict[str, str]:
     return {str(p.relative_to(report)): p.read_text(encoding="utf-8") for p in sorted(report.rglob("*.html"))}
 
 
-def test_one_page_per_student_linked_both_ways(report: Path) -> None:
+def test_the_dashboard_links_every_student_page_and_a_student_page_links_only_itself(report: Path) -> None:
     index = (report / "index.html").read_text(encoding="utf-8")
     pages = sorted(p.name for p in (report / "students").iterdir())
     assert len(pages) == 4
     for name in pages:
         assert f'href="students/{name}"' in index
-        assert 'href="../index.html"' in (report / "students" / name).read_text(encoding="utf-8")
+        hrefs = re.findall(r'href="([^"]*)"', (report / "students" / name).read_text(encoding="utf-8"))
+        assert hrefs and all(h.startswith("#") for h in hrefs), (name, [h for h in hrefs if not h.startswith("#")])
+
+
+def test_a_student_page_names_no_other_student(report: Path) -> None:
+    others = {"alice", "bob", "carol"}
+    for student_id in others:
+        page = _page(report, student_id)
+        for other in others - {student_id}:
+            assert other not in page, (student_id, other)
+
+
+def test_what_i_lost_points_on_lists_released_losses_most_first(report: Path) -> None:
+    bob = _page(report, "bob")
+    lost = bob.split('id="lost"')[1].split("</section>")[0]
+    rows = re.findall(r'<a href="#q-([^"]+)">', lost)
+    assert rows == ["num-p", "mc-gan", "text-gan"]  # 2 points, then 1 and 1 in page order
+    assert "hidden-num" not in lost  # withheld: that it cost a point would give it away
+    assert "A GAN <em>generates</em> samples." in lost  # the first feedback line says why
+    contents = bob.split('aria-label="Contents"')[1].split("</nav>")[0]
+    assert 'href="#lost"' in contents and 'href="#q-text-gan"' in contents
 
 
 def test_no_external_urls_or_scripts(report: Path) -> None:
