@@ -266,6 +266,7 @@ class CohortPage:
     choice_items: list[ItemStats]
     hide_correct: set[str]  # question ids whose correct option must not be marked
     metric_summaries: list[MetricSummary] = field(default_factory=list)
+    missed: dict[str, list[str]] = field(default_factory=dict)  # question id -> students short of full marks
 
 
 def value_view(value: Any) -> ValueView:
@@ -400,7 +401,18 @@ def cohort_page(cohort: CohortResult, stats: CohortStats, stems: dict[str, str])
         choice_items=[item for item in stats.items if item.options],
         hide_correct=_withheld_questions(cohort),
         metric_summaries=metric_summaries(cohort),
+        missed=missed_by(gradebook),
     )
+
+
+def missed_by(students: list[StudentResult]) -> dict[str, list[str]]:
+    """Per question, the students (in the order given) who did not get full marks on it."""
+    missed: dict[str, list[str]] = {}
+    for student in students:
+        for result in student.questions:
+            if result.max_score - result.score > 1e-9:
+                missed.setdefault(result.question_id, []).append(student.student_id)
+    return missed
 
 
 def _withheld_questions(cohort: CohortResult) -> set[str]:
