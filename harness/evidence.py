@@ -21,7 +21,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import ConfigDict, Field, JsonValue, model_validator
 
-from harness.checks.result import Finding
+from harness.checks.result import Finding, TermCount
 from harness.records import Record, Text, printable_data
 
 _MODELS: dict[str, type[Evidence]] = {}
@@ -213,6 +213,7 @@ class FlaggedSample(Record):
 
     id: Text
     findings: list[Finding]
+    output: Text | None = None  # the output itself, so a report can mark the spans where they are
 
 
 class CheckEvidence(Record):
@@ -226,6 +227,7 @@ class CheckEvidence(Record):
     samples: int
     signature: str
     examples: list[FlaggedSample] = Field(default_factory=list)
+    terms: list[TermCount] = Field(default_factory=list)  # bias checks: the counts behind the score
 
 
 class GenerationEvidence(Evidence):

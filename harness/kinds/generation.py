@@ -174,7 +174,7 @@ class GenerationKind(QuestionKind[GenerationQuestion]):
                 raise
         if suite.task == "image":
             score = _stable_image_scores(suite, score)
-        return Outcome(score.fraction or 0.0, _feedback(score, answer), _evidence(score))
+        return Outcome(score.fraction or 0.0, _feedback(score, answer), _evidence(score, answer))
 
     def expected(self, question: GenerationQuestion, ctx: GradeContext) -> Any:
         suite = question.loaded_suite()
@@ -281,15 +281,18 @@ def _number(value: float) -> str:
     return f"{value:.2f}" if abs(value) >= 10 else f"{value:.3f}"
 
 
-def _evidence(score: SuiteScore) -> GenerationEvidence:
-    """What the reports show: each metric's score, interval, signature and worst samples."""
+def _evidence(score: SuiteScore, answer: SystemOutputs) -> GenerationEvidence:
+    """What the reports show: each metric's score, interval, signature and worst samples, and
+    each check's findings with the outputs they mark."""
+    texts = answer.hypotheses
+    outputs = dict(zip(answer.ids, texts, strict=False)) if isinstance(texts, list) else None
     return GenerationEvidence(
         suite=f"{score.suite.id} v{score.suite.version}",
         outputs_sha256=score.outputs.sha256,
         samples=score.outputs.samples,
         missing=list(score.missing),
         metrics=[_metric_evidence(m) for m in score.metrics],
-        checks=check_evidence(score.checks),
+        checks=check_evidence(score.checks, outputs=outputs),
     )
 
 

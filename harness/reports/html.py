@@ -30,6 +30,7 @@ from markupsafe import Markup
 from harness.evidence import ChoiceEvidence, GenerationEvidence, MetricEvidence
 from harness.reports import Reporter
 from harness.reports.charts import Chart, difficulty_chart, format_coordinate, histogram_chart
+from harness.reports.check_views import CheckView, check_views
 from harness.reports.markdown import render_inline_markdown, render_markdown
 from harness.reports.names import HASH_PREFIX, student_file_stems
 from harness.reports.release import Withheld, released, withheld
@@ -218,6 +219,7 @@ class QuestionView:
     withheld: bool  # then neither status nor score is shown: "Correct" can be the answer
     status: str  # a Status value, or WITHHELD_STATUS
     metrics: list[MetricView] = field(default_factory=list)  # generation questions, when not withheld
+    checks: list[CheckView] = field(default_factory=list)  # generation questions' checks, when not withheld
 
 
 @dataclass(frozen=True)
@@ -252,6 +254,16 @@ class ProblemGroup:
 
 
 @dataclass(frozen=True)
+class FlaggedChecks:
+    """One student's checks on one generation question that flagged something, for the dashboard."""
+
+    question_id: str
+    student_id: str
+    href: str
+    checks: list[CheckView]
+
+
+@dataclass(frozen=True)
 class CohortPage:
     stats: CohortStats
     histogram: Chart
@@ -267,6 +279,7 @@ class CohortPage:
     hide_correct: set[str]  # question ids whose correct option must not be marked
     metric_summaries: list[MetricSummary] = field(default_factory=list)
     missed: dict[str, list[str]] = field(default_factory=dict)  # question id -> students short of full marks
+    flagged: list[FlaggedChecks] = field(default_factory=list)  # students' outputs that checks flagged
 
 
 def value_view(value: Any) -> ValueView:
@@ -306,6 +319,7 @@ def question_view(number: int, result: QuestionResult, info: QuestionInfo | None
         withheld=not result.reveal,
         status=result.status.value if result.reveal else WITHHELD_STATUS,
         metrics=metric_views(result) if result.reveal else [],
+        checks=check_views(result) if result.reveal else [],
     )
 
 
@@ -402,7 +416,19 @@ def cohort_page(cohort: CohortResult, stats: CohortStats, stems: dict[str, str])
         hide_correct=_withheld_questions(cohort),
         metric_summaries=metric_summaries(cohort),
         missed=missed_by(gradebook),
+        flagged=flagged_checks(gradebook, links),
     )
+
+
+def flagged_checks(students: list[StudentResult], links: dict[str, str]) -> list[FlaggedChecks]:
+    """Per generation question and student, the checks that flagged an output, in question order."""
+    rows = []
+    for student in students:
+        for result in student.questions:
+            flagged = [view for view in check_views(result) if view.flagged or view.terms]
+            if flagged:
+                rows.append(FlaggedChecks(result.question_id, student.student_id, links[student.student_id], flagged))
+    return sorted(rows, key=lambda row: row.question_id)
 
 
 def missed_by(students: list[StudentResult]) -> dict[str, list[str]]:

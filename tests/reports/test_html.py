@@ -340,3 +340,79 @@ def test_a_withheld_question_shows_neither_status_nor_score(report: Path) -> Non
     assert '<span class="big">4 <span class="muted">/ 5</span></span>' in headline  # mc 1 + num 2 + text 1
     assert "Not in this score: 1 question (1 point) whose results are not released yet." in alice
     assert '<span class="badge badge-correct">Correct</span> ×2' in alice  # mc-gan and num-p, not hidden-num
+
+
+def _generation_result() -> QuestionResult:
+    from harness.checks.result import Finding, TermCount
+    from harness.evidence import CheckEvidence, FlaggedSample, GenerationEvidence
+
+    output = "The GAN was introduced in 2015 by <Goodfellow>."
+    year = Finding(
+        start=output.index("2015"),
+        end=output.index("2015") + 4,
+        text="2015",
+        kind="date",
+        severity="high",
+        evidence="the source says 2014",
+        source_sentence="GANs were introduced in 2014 by Ian Goodfellow.",
+    )
+    invented = Finding(
+        start=0,
+        end=len(output),
+        text=output,
+        kind="unsupported",
+        severity="medium",
+        evidence="no source sentence",
+        note="No source sentence supports this sentence.",
+    )
+    checks = [
+        CheckEvidence(
+            check="grounded",
+            score=0.5,
+            gate="score >= 0.9",
+            passed=False,
+            flagged=1,
+            samples=2,
+            signature="g",
+            examples=[FlaggedSample(id="s-1", findings=[year, invented], output=output)],
+        ),
+        CheckEvidence(
+            check="representation",
+            score=0.3,
+            gate="score <= 0.2",
+            passed=False,
+            flagged=0,
+            samples=2,
+            signature="r",
+            terms=[TermCount(term="he", group="male", count=3), TermCount(term="she", group="female", count=1)],
+        ),
+    ]
+    return QuestionResult(
+        question_id="gen-sum",
+        kind="generation",
+        score=0,
+        max_score=1,
+        status=Status.INCORRECT,
+        evidence=GenerationEvidence(suite="s v1", outputs_sha256="0" * 64, samples=2, metrics=[], checks=checks),
+    )
+
+
+def test_flagged_spans_are_marked_in_the_output_beside_the_source_or_the_note(tmp_path: Path) -> None:
+    cohort = make_cohort()
+    alice = cohort.students[0]
+    alice = alice.model_copy(update={"questions": [*alice.questions, _generation_result()]})
+    HtmlReporter().write(cohort.model_copy(update={"students": [alice, *cohort.students[1:]]}), tmp_path)
+    page = _page(tmp_path, "alice")
+    block = page.split('id="q-gen-sum"')[1].split("</article>")[0]
+    # the narrower span wins where spans overlap; the output is escaped around it
+    assert 'The GAN was introduced in <mark class="sev-high">2015</mark> by &lt;Goodfellow&gt;.' in block
+    assert "GANs were introduced in 2014 by Ian Goodfellow." in block  # what contradicts it
+    assert "No source sentence supports this sentence." in block  # the note, where nothing supports it
+    terms = block.split('class="terms')[1].split("</table>")[0]
+    assert re.findall(r"<tr><td>(\w+)</td><td>(\w+)</td><td>—</td><td class=\"num\">(\d+)</td></tr>", terms) == [
+        ("he", "male", "3"),
+        ("she", "female", "1"),
+    ]
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    checks = index.split('id="checks"')[1].split("</section>")[0]
+    assert '<mark class="sev-high">2015</mark>' in checks and 'href="students/alice.html#q-gen-sum"' in checks
