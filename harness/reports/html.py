@@ -34,6 +34,7 @@ from harness.reports.check_views import CheckView, check_views
 from harness.reports.markdown import render_inline_markdown, render_markdown
 from harness.reports.names import HASH_PREFIX, student_file_stems
 from harness.reports.release import Withheld, released, withheld
+from harness.reports.similarity_views import PairView, pair_views
 from harness.reports.stats import (
     REVIEW_THRESHOLD,
     CohortStats,
@@ -280,6 +281,7 @@ class CohortPage:
     metric_summaries: list[MetricSummary] = field(default_factory=list)
     missed: dict[str, list[str]] = field(default_factory=dict)  # question id -> students short of full marks
     flagged: list[FlaggedChecks] = field(default_factory=list)  # students' outputs that checks flagged
+    similar: list[PairView] = field(default_factory=list)  # pairs of alike submissions (grade --similarity)
 
 
 def value_view(value: Any) -> ValueView:
@@ -417,6 +419,7 @@ def cohort_page(cohort: CohortResult, stats: CohortStats, stems: dict[str, str])
         metric_summaries=metric_summaries(cohort),
         missed=missed_by(gradebook),
         flagged=flagged_checks(gradebook, links),
+        similar=pair_views(cohort.similarity),
     )
 
 
