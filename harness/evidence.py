@@ -177,12 +177,19 @@ class CodeTestVerdict(Record):
     p_value: float | None = None
 
 
+MAX_SOURCE_CHARS = 20_000  # of a student's code kept in the log, beside the tests it failed
+
+
 class CodeEvidence(Evidence):
-    """``code``: the sandbox backend and every test's verdict."""
+    """``code``: the sandbox backend and every test's verdict; when a test failed, the
+    student's own code (their file's source, or a notebook's code cells; cut at
+    ``MAX_SOURCE_CHARS``), so the report shows it beside the failed tests. Absent from the
+    JSON when every test passed."""
 
     type: Literal["code"] = "code"
     sandbox: str
     tests: list[CodeTestVerdict]
+    source: Text | None = Field(default=None, exclude_if=lambda value: value is None)
 
 
 class SampleScore(Record):

@@ -27,7 +27,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from harness.evidence import ChoiceEvidence, GenerationEvidence, MetricEvidence
+from harness.evidence import ChoiceEvidence, CodeEvidence, GenerationEvidence, MetricEvidence
 from harness.reports import Reporter
 from harness.reports.charts import Chart, difficulty_chart, format_coordinate, histogram_chart
 from harness.reports.check_views import CheckView, check_views
@@ -208,6 +208,15 @@ class MetricSummary:
 
 
 @dataclass(frozen=True)
+class CodeView:
+    """A code question the student lost tests on: the failed tests beside their own code."""
+
+    file: str
+    failed: list[str]  # the feedback lines of the failed tests (hidden ones by number)
+    lines: list[tuple[int, str]]  # the student's code, numbered from 1
+
+
+@dataclass(frozen=True)
 class QuestionView:
     number: int
     result: QuestionResult
@@ -221,6 +230,7 @@ class QuestionView:
     status: str  # a Status value, or WITHHELD_STATUS
     metrics: list[MetricView] = field(default_factory=list)  # generation questions, when not withheld
     checks: list[CheckView] = field(default_factory=list)  # generation questions' checks, when not withheld
+    code: CodeView | None = None  # code questions with a failed test, when not withheld
 
 
 @dataclass(frozen=True)
@@ -322,7 +332,18 @@ def question_view(number: int, result: QuestionResult, info: QuestionInfo | None
         status=result.status.value if result.reveal else WITHHELD_STATUS,
         metrics=metric_views(result) if result.reveal else [],
         checks=check_views(result) if result.reveal else [],
+        code=code_view(result) if result.reveal else None,
     )
+
+
+def code_view(result: QuestionResult) -> CodeView | None:
+    """The failed tests and the student's code, when the log kept the code (a test failed)."""
+    evidence = result.evidence
+    if not isinstance(evidence, CodeEvidence) or evidence.source is None:
+        return None
+    failed = [line for line in result.feedback if line.startswith("\u2717")]
+    file = result.answer if isinstance(result.answer, str) else "your file"
+    return CodeView(file, failed, list(enumerate(evidence.source.splitlines(), start=1)))
 
 
 def _option_views(result: QuestionResult, info: QuestionInfo | None) -> list[OptionView]:

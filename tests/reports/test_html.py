@@ -416,3 +416,30 @@ def test_flagged_spans_are_marked_in_the_output_beside_the_source_or_the_note(tm
     index = (tmp_path / "index.html").read_text(encoding="utf-8")
     checks = index.split('id="checks"')[1].split("</section>")[0]
     assert '<mark class="sev-high">2015</mark>' in checks and 'href="students/alice.html#q-gen-sum"' in checks
+
+
+def test_a_students_code_is_shown_beside_the_tests_it_failed(tmp_path: Path) -> None:
+    from harness.evidence import CodeEvidence, CodeTestVerdict
+
+    tests = [
+        CodeTestVerdict(id="basic", passed=False, points=1, visibility="public", verdict="wrong"),
+        CodeTestVerdict(id="empty-list-raises", passed=False, points=1, visibility="hidden", verdict="raises"),
+    ]
+    result = QuestionResult(
+        question_id="code-mean",
+        kind="code",
+        score=0,
+        max_score=2,
+        status=Status.INCORRECT,
+        answer="stats.py",
+        feedback=["✗ basic: mean([1, 2]) — value: expected 1.5, got 1", "✗ hidden test 1: failed"],
+        evidence=CodeEvidence(sandbox="bwrap", tests=tests, source="def mean(xs):\n    return xs[0]  # <todo>\n"),
+    )
+    cohort = make_cohort()
+    alice = cohort.students[0].model_copy(update={"questions": [*cohort.students[0].questions, result]})
+    HtmlReporter().write(cohort.model_copy(update={"students": [alice, *cohort.students[1:]]}), tmp_path)
+    block = _page(tmp_path, "alice").split('id="q-code-mean"')[1].split("</article>")[0]
+    beside = block.split('class="code-beside"')[1]
+    assert "Your code: stats.py" in beside and "hidden test 1: failed" in beside
+    assert "empty-list-raises" not in block  # a hidden test's id can describe its input
+    assert '<span class="ln">2</span>    return xs[0]  # &lt;todo&gt;' in beside
