@@ -155,11 +155,12 @@ def difficulty_chart(items: Sequence[ItemStats]) -> Chart:
 def _row_bar(item: ItemStats, lines: tuple[str, ...], y: float, row_h: float, left: float, plot_w: float) -> Bar:
     p = min(1.0, max(0.0, item.difficulty or 0.0))  # a penalty can push a mean below zero
     middle = y + row_h / 2 + 4
+    bar_h = 14.0  # every bar as thick; a row with a wrapped label is only taller around it
     return Bar(
         x=left,
-        y=y + 3,
+        y=y + (row_h - bar_h) / 2,
         width=plot_w * p,
-        height=row_h - 6,
+        height=bar_h,
         label=item.question_id,
         label_lines=lines if len(lines) > 1 else (),
         label_x=left - 8,

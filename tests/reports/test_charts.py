@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from harness.reports.charts import LABEL_CHARS, difficulty_chart, wrap_label
+from harness.reports.charts import LABEL_CHARS, LINE_HEIGHT, difficulty_chart, wrap_label
 from harness.reports.stats import ItemStats
 
 
@@ -21,8 +21,11 @@ def test_wrap_label_breaks_after_separators_and_drops_nothing() -> None:
 
 def test_difficulty_rows_grow_with_their_wrapped_labels() -> None:
     long_id = "prob-bernoulli-likelihood-value-for-seeded-students"
-    chart = difficulty_chart([_item("q1", 0.5), _item(long_id, 0.25)])
-    short, wrapped = chart.bars
+    chart = difficulty_chart([_item(long_id, 0.25), _item("q1", 0.5), _item("q2", 0.5)])
+    wrapped, short, after = chart.bars
     assert short.lines == ("q1",) and "".join(wrapped.lines) == long_id and len(wrapped.lines) == 2
     assert "\u2026" not in "".join(wrapped.lines)
-    assert wrapped.height > short.height  # the row made room for its second line
+    # the wrapped row is one line taller; bars sit in the middle of their rows, so the next
+    # bar is half a line further from it than from a plain row
+    assert short.y - wrapped.y == (after.y - short.y) + LINE_HEIGHT / 2
+    assert wrapped.height == short.height
