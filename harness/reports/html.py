@@ -392,6 +392,14 @@ def student_page(cohort: CohortResult, student: StudentResult) -> StudentPage:
     )
 
 
+def _why_lost(view: QuestionView) -> str:
+    """The feedback line that says why points were lost: the first failed test ("✗ ..."),
+    else the first line that is not a passed test, else the status."""
+    failed = [line for line in view.feedback if line.startswith("\u2717")]
+    other = [line for line in view.feedback if not line.startswith("\u2713")]
+    return (failed or other or [STATUS_LABELS[view.status]])[0]
+
+
 def lost_points(views: list[QuestionView]) -> list[LostPoints]:
     """Released questions where points were lost, most first (ties in page order).
 
@@ -404,7 +412,7 @@ def lost_points(views: list[QuestionView]) -> list[LostPoints]:
             status=v.status,
             lost=v.result.max_score - v.result.score,
             max_score=v.result.max_score,
-            reason=v.feedback[0] if v.feedback else STATUS_LABELS[v.status],
+            reason=_why_lost(v),
         )
         for v in views
         if not v.withheld and v.result.max_score - v.result.score > 1e-9

@@ -443,3 +443,23 @@ def test_a_students_code_is_shown_beside_the_tests_it_failed(tmp_path: Path) -> 
     assert "Your code: stats.py" in beside and "hidden test 1: failed" in beside
     assert "empty-list-raises" not in block  # a hidden test's id can describe its input
     assert '<span class="ln">2</span>    return xs[0]  # &lt;todo&gt;' in beside
+
+
+def test_why_points_were_lost_names_a_failed_test_not_a_passed_one(tmp_path: Path) -> None:
+    from harness.evidence import CodeEvidence
+
+    result = QuestionResult(
+        question_id="code-mean",
+        kind="code",
+        score=1,
+        max_score=2,
+        status=Status.PARTIAL,
+        answer="stats.py",
+        feedback=["✓ three: mean([1, 2, 6])", "✗ hidden test 1: failed"],
+        evidence=CodeEvidence(sandbox="bwrap", tests=[]),
+    )
+    cohort = make_cohort()
+    alice = cohort.students[0].model_copy(update={"questions": [result]})
+    HtmlReporter().write(cohort.model_copy(update={"students": [alice]}), tmp_path)
+    lost = _page(tmp_path, "alice").split('id="lost"')[1].split("</section>")[0]
+    assert "hidden test 1: failed" in lost and "three" not in lost
