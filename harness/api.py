@@ -81,8 +81,13 @@ def grade(
     sandbox: str = "bwrap",
     unsafe_sandbox: bool = False,
     seed_secret: str | None = None,
+    similarity: bool = False,
 ) -> GradeRun:
     """Grade a cohort (a folder of student folders, or a zip export) and write reports.
+
+    ``similarity`` also compares every student's code files and text answers with everyone
+    else's (:func:`similarity`, default settings) and keeps the pairs above the threshold in
+    the result, for the cohort report; off by default, as it reads every file again.
 
     ``seed_secret`` seeds the statistical tests of code questions (default:
     ``$HARNESS_SEED_SECRET``, else a fresh random one); it is recorded in the cohort result,
@@ -111,8 +116,18 @@ def grade(
     with staged_output(Path(out), list(formats)) as staging:  # an unusable --out fails before grading
         with tempfile.TemporaryDirectory(prefix="harness-") as workdir, open_run(plan, options) as running:
             cohort = grade_cohort(running, collect_cohort(Path(submissions), Path(workdir)))
+        if similarity:
+            cohort = _with_similarity(cohort, Path(submissions), loaded)
         reports = _write_reports(cohort, reporters, staging, Path(out))
     return GradeRun(cohort, reports)
+
+
+def _with_similarity(cohort: CohortResult, submissions: Path, banks: Sequence[LoadedBank]) -> CohortResult:
+    """``cohort`` with the pairs of alike submissions (see :mod:`harness.similarity.record`)."""
+    from harness.similarity.cohort import find_similar
+    from harness.similarity.record import cohort_similarity
+
+    return cohort.model_copy(update={"similarity": cohort_similarity(find_similar(submissions, banks))})
 
 
 def _write_reports(cohort: CohortResult, reporters: list[Reporter], staging: Path, out: Path) -> dict[str, Path]:

@@ -179,6 +179,9 @@ def main() -> None:
 @click.option("--format", "formats", default="json,html,csv", show_default=True, help="Comma-separated reporters.")
 @click.option("--sandbox", default="bwrap", show_default=True, help="Backend for code questions.")
 @click.option("--unsafe-sandbox", is_flag=True, help="Allow a backend that does not isolate (process).")
+@click.option(
+    "--similarity", is_flag=True, help="Also list pairs of alike submissions in the cohort report (docs/similarity.md)."
+)
 @today_option
 @user_errors
 def grade(
@@ -188,13 +191,16 @@ def grade(
     formats: str,
     sandbox: str,
     unsafe_sandbox: bool,
+    similarity: bool,
     today: dt.date | None,
 ) -> None:
     """Grade a cohort against BANKS (files or folders) and write reports to --out."""
     from harness import api
 
     names = [f.strip() for f in formats.split(",") if f.strip()]
-    run = api.grade(banks, submissions, out, names, today, sandbox=sandbox, unsafe_sandbox=unsafe_sandbox)
+    run = api.grade(
+        banks, submissions, out, names, today, sandbox=sandbox, unsafe_sandbox=unsafe_sandbox, similarity=similarity
+    )
     _print_cohort_summary(run)
     if run.cohort.problems:  # a student may be missing, or two ids may be one student: a person must look
         count = len(run.cohort.problems)

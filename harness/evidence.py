@@ -21,7 +21,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import ConfigDict, Field, JsonValue, model_validator
 
-from harness.checks.result import Finding
+from harness.checks.result import Finding, TermCount
 from harness.records import Record, Text, printable_data
 
 _MODELS: dict[str, type[Evidence]] = {}
@@ -177,12 +177,19 @@ class CodeTestVerdict(Record):
     p_value: float | None = None
 
 
+MAX_SOURCE_CHARS = 20_000  # of a student's code kept in the log, beside the tests it failed
+
+
 class CodeEvidence(Evidence):
-    """``code``: the sandbox backend and every test's verdict."""
+    """``code``: the sandbox backend and every test's verdict; when a test failed, the
+    student's own code (their file's source, or a notebook's code cells; cut at
+    ``MAX_SOURCE_CHARS``), so the report shows it beside the failed tests. Absent from the
+    JSON when every test passed."""
 
     type: Literal["code"] = "code"
     sandbox: str
     tests: list[CodeTestVerdict]
+    source: Text | None = Field(default=None, exclude_if=lambda value: value is None)
 
 
 class SampleScore(Record):
@@ -213,6 +220,7 @@ class FlaggedSample(Record):
 
     id: Text
     findings: list[Finding]
+    output: Text | None = None  # the output itself, so a report can mark the spans where they are
 
 
 class CheckEvidence(Record):
@@ -226,6 +234,7 @@ class CheckEvidence(Record):
     samples: int
     signature: str
     examples: list[FlaggedSample] = Field(default_factory=list)
+    terms: list[TermCount] = Field(default_factory=list)  # bias checks: the counts behind the score
 
 
 class GenerationEvidence(Evidence):

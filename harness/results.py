@@ -19,6 +19,7 @@ from pydantic_core import PydanticSerializationError
 
 from harness.evidence import Evidence, UngradedEvidence, parse_evidence, upgrade_v1_evidence
 from harness.records import Data, Record, Text, printable_data
+from harness.similarity.record import CohortSimilarity
 
 SCHEMA_VERSION = 2
 SCORE_DECIMALS = 6
@@ -139,6 +140,9 @@ class CohortResult(Record):
     seed_secret: str | None = None  # seeds statistical tests; for instructors: reproduces the run
     students: list[StudentResult]
     problems: list[Problem] = Field(default_factory=list)  # cohort-level: unreadable folders...
+    # pairs of alike submissions, when the run was asked for them (harness grade --similarity);
+    # absent from the JSON otherwise, so logs of runs without it are unchanged
+    similarity: CohortSimilarity | None = Field(default=None, exclude_if=lambda value: value is None)
 
 
 def round_score(value: float) -> float:

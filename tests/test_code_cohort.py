@@ -11,6 +11,7 @@ s17 no code at all. The cohort is graded once per test session, with every bank 
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from dataclasses import dataclass
@@ -230,11 +231,26 @@ def test_the_hostile_tricks_are_recorded_clearly(graded: Graded) -> None:
 
 
 def test_nothing_from_the_answer_key_reaches_the_results(graded: Graded) -> None:
-    for secret in SECRETS:
+    for secret in SECRETS[:-1]:
         assert secret not in graded.text, secret
+    # A student's own code is kept verbatim beside the tests it failed (evidence.source): the
+    # hostile file's literals are its own. What the code *produced* must not get out.
+    produced = _without_sources(json.loads(graded.text))
+    assert SECRETS[-1] not in produced
     # the prints claiming success stay inside the sandbox
-    assert "All tests passed!" not in graded.text
-    assert "Ran 20 tests" not in graded.text
+    assert "All tests passed!" not in produced
+    assert "Ran 20 tests" not in produced
+
+
+def _without_sources(cohort: dict[str, Any]) -> str:
+    """The results as JSON with every student's recorded source left out."""
+    students = [{**s, "questions": [_drop_source(q) for q in s["questions"]]} for s in cohort["students"]]
+    return json.dumps({**cohort, "students": students}, ensure_ascii=False)
+
+
+def _drop_source(question: dict[str, Any]) -> dict[str, Any]:
+    evidence = {k: v for k, v in question["evidence"].items() if k != "source"}
+    return {**question, "evidence": evidence}
 
 
 def test_the_secrets_are_real(graded: Graded) -> None:

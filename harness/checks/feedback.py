@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from harness.checks.result import SEVERITY_RANK, CheckResult, Finding
 from harness.evidence import CheckEvidence, FlaggedSample
 
 SHOWN_SAMPLES = 3  # flagged outputs named per check
+SHOWN_TERMS = 40  # bias terms recorded per check, in the check's order
 
 
 def check_feedback(
@@ -33,8 +34,13 @@ def check_feedback(
     return lines
 
 
-def check_evidence(results: Sequence[CheckResult], shown: int = SHOWN_SAMPLES) -> list[CheckEvidence]:
-    """Each check's verdict, signature and the findings of its first ``shown`` flagged outputs."""
+def check_evidence(
+    results: Sequence[CheckResult], shown: int = SHOWN_SAMPLES, outputs: Mapping[str, str] | None = None
+) -> list[CheckEvidence]:
+    """Each check's verdict, signature, the findings of its first ``shown`` flagged outputs
+    (with the output itself when ``outputs`` has it by id, so reports mark the spans in place)
+    and, for bias checks, the terms and counts behind the score."""
+    texts = outputs or {}
     return [
         CheckEvidence(
             check=r.check,
@@ -45,9 +51,10 @@ def check_evidence(results: Sequence[CheckResult], shown: int = SHOWN_SAMPLES) -
             samples=r.n_samples,
             signature=str(r.signature),
             examples=[
-                FlaggedSample(id=s.id, findings=[f for f in s.findings if f.severity != "low"])
+                FlaggedSample(id=s.id, findings=[f for f in s.findings if f.severity != "low"], output=texts.get(s.id))
                 for s in r.flagged()[:shown]
             ],
+            terms=list(r.terms[:SHOWN_TERMS]),
         )
         for r in results
     ]

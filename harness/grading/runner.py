@@ -60,7 +60,7 @@ class GradingPlan:
 
 def grade_student(plan: GradingPlan, submission: Submission) -> StudentResult:
     """Grade one submission. Never raises: problems are recorded in the result."""
-    problems = list(submission.problems)
+    problems = [p for p in submission.problems if p.code != ProblemCode.NO_ANSWERS or _asks_for_answers(plan)]
     prepared: dict[str, object] = {}  # shared by this student's questions, never by two students
     staged = [_stage(plan, bank, bq, submission, prepared) for bank, bq in plan.questions()]
     staged = _prepare(staged)
@@ -167,6 +167,12 @@ def _ungraded(kind: QuestionKind[Any], question: Question, status: Status, why: 
         status=status,
         feedback=[why],
     )
+
+
+def _asks_for_answers(plan: GradingPlan) -> bool:
+    """Whether any question of the plan is answered in answers.yaml; when every one is a file
+    (code, generation: their kinds override ``answer_for``), a missing answers.yaml is no problem."""
+    return any(type(bq.kind).answer_for is QuestionKind.answer_for for _, bq in plan.questions())
 
 
 def _missing_reason(submission: Submission) -> str:

@@ -108,6 +108,12 @@ class QuestionKind(ABC, Generic[Q]):
         """The student's raw answer: by default the question's entry in answers.yaml."""
         return answers.get(question.id, MISSING)
 
+    def missing_feedback(self, question: Q, ctx: GradeContext) -> str:
+        """What a student reads when ``answer_for`` found no answer: by default why answers.yaml
+        gave none. Kinds whose answer is a file override it to name that file, so that feedback
+        for a file-based question never blames answers.yaml."""
+        return ctx.missing_reason
+
     def echo(self, raw: Any) -> Any:
         """The answer as recorded in the result log (JSON-safe); file-based kinds override."""
         return _json_safe(raw)
@@ -122,7 +128,9 @@ class QuestionKind(ABC, Generic[Q]):
     def grade(self, question: Q, raw: Any, ctx: GradeContext) -> QuestionResult:
         """Grade ``raw`` (the student's answer, or :data:`MISSING`). Never raises."""
         if raw is MISSING or raw is None or raw == "":
-            return self._result(question, ctx, raw, Outcome(0.0, [ctx.missing_reason]), Status.MISSING)
+            return self._result(
+                question, ctx, raw, Outcome(0.0, [self.missing_feedback(question, ctx)]), Status.MISSING
+            )
         try:
             answer = self.parse_answer(question, raw, ctx)
             outcome = self._grade(question, answer, ctx)

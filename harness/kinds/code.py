@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import keyword
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -19,7 +19,7 @@ from pydantic import Field, PrivateAttr, ValidationInfo, field_validator, model_
 
 from harness.bank.schema import ID_PATTERN, Model, Question
 from harness.errors import AnswerError
-from harness.evidence import CodeEvidence
+from harness.evidence import MAX_SOURCE_CHARS, CodeEvidence
 from harness.kinds.base import MISSING, GradeContext, KindExample, Outcome, QuestionKind
 from harness.kinds.code_engine.runner import CodeRunner, StudentRun
 from harness.kinds.lifecycle import RunOptions
@@ -82,6 +82,11 @@ class CodeQuestion(Question):
     models: list[str] = Field(default_factory=list)
     limits: SandboxLimits = Field(default_factory=SandboxLimits)
     tests: list[CodeTest] = Field(min_length=1)
+    # How feedback names hidden tests: by number (an id can describe the hidden input) or by id.
+    # Left out of dumps at its default, so a bank that does not set it keeps its content hash.
+    hidden_test_names: Literal["numbered", "shown"] = Field(
+        default="numbered", exclude_if=lambda value: value == "numbered"
+    )
     _base_dir: Path = PrivateAttr(default_factory=Path.cwd)
 
     @model_validator(mode="after")
@@ -154,6 +159,11 @@ class CodeKind(QuestionKind[CodeQuestion]):
                 return SubmittedFile(path)
         return MISSING
 
+    def missing_feedback(self, question: CodeQuestion, ctx: GradeContext) -> str:
+        """The answer is a file: name it, never answers.yaml."""
+        notebook = Path(question.file).with_suffix(".ipynb").name
+        return f"No answer: no {question.file} (or {notebook}) in your submission folder."
+
     def echo(self, raw: Any) -> Any:
         """A submitted file is recorded by its name, never its host path."""
         return raw.path.name if isinstance(raw, SubmittedFile) else super().echo(raw)
@@ -209,12 +219,23 @@ class CodeKind(QuestionKind[CodeQuestion]):
         if runner is None:
             raise RuntimeError("no sandbox was set up for code questions in this run")
         run = ctx.prepared.pop(question.id, None)
-        return runner.grade(
+        outcome = runner.grade(
             question, answer, public_only=ctx.public_only, run=run if isinstance(run, StudentRun) else None
         )
+        return _with_source(outcome, answer)
 
     def expected(self, question: CodeQuestion, ctx: GradeContext) -> Any:
         return None  # per-test expectations are in the feedback of public tests only
+
+
+def _with_source(outcome: Outcome, code: StudentCode) -> Outcome:
+    """A failed test is read beside the code that failed it: the evidence keeps the student's
+    source (cut at ``MAX_SOURCE_CHARS``) when a test failed, and nothing when all passed."""
+    evidence = outcome.evidence
+    if not isinstance(evidence, CodeEvidence) or all(t.passed for t in evidence.tests):
+        return outcome
+    source = code.source if len(code.source) <= MAX_SOURCE_CHARS else code.source[:MAX_SOURCE_CHARS] + "\n…"
+    return replace(outcome, evidence=evidence.model_copy(update={"source": source}))
 
 
 def public_share(result: QuestionResult, question: CodeQuestion) -> QuestionResult:

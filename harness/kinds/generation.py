@@ -141,6 +141,10 @@ class GenerationKind(QuestionKind[GenerationQuestion]):
                 return SubmittedOutputs(path, folder, question.file.rstrip("/"))
         return answers.get(question.id, MISSING)
 
+    def missing_feedback(self, question: GenerationQuestion, ctx: GradeContext) -> str:
+        """The answer is a file (or folder): name it, never answers.yaml."""
+        return f"No answer: no {question.file} in your submission folder."
+
     def echo(self, raw: Any) -> Any:
         """Submitted outputs are recorded by their name in the student's folder, never a host path."""
         return raw.path.name if isinstance(raw, SubmittedOutputs) else super().echo(raw)
@@ -170,7 +174,7 @@ class GenerationKind(QuestionKind[GenerationQuestion]):
                 raise
         if suite.task == "image":
             score = _stable_image_scores(suite, score)
-        return Outcome(score.fraction or 0.0, _feedback(score, answer), _evidence(score))
+        return Outcome(score.fraction or 0.0, _feedback(score, answer), _evidence(score, answer))
 
     def expected(self, question: GenerationQuestion, ctx: GradeContext) -> Any:
         suite = question.loaded_suite()
@@ -277,15 +281,18 @@ def _number(value: float) -> str:
     return f"{value:.2f}" if abs(value) >= 10 else f"{value:.3f}"
 
 
-def _evidence(score: SuiteScore) -> GenerationEvidence:
-    """What the reports show: each metric's score, interval, signature and worst samples."""
+def _evidence(score: SuiteScore, answer: SystemOutputs) -> GenerationEvidence:
+    """What the reports show: each metric's score, interval, signature and worst samples, and
+    each check's findings with the outputs they mark."""
+    texts = answer.hypotheses
+    outputs = dict(zip(answer.ids, texts, strict=False)) if isinstance(texts, list) else None
     return GenerationEvidence(
         suite=f"{score.suite.id} v{score.suite.version}",
         outputs_sha256=score.outputs.sha256,
         samples=score.outputs.samples,
         missing=list(score.missing),
         metrics=[_metric_evidence(m) for m in score.metrics],
-        checks=check_evidence(score.checks),
+        checks=check_evidence(score.checks, outputs=outputs),
     )
 
 

@@ -34,6 +34,11 @@ class Bar:
     value_y: float
     title: str
     css: str = ""
+    label_lines: tuple[str, ...] = ()  # a long label wrapped, drawn one line under the other
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        return self.label_lines or (self.label,)
 
 
 @dataclass(frozen=True)
@@ -110,12 +115,22 @@ def _tick_step(peak: int) -> int:
     return max(1, peak // 5)
 
 
+LABEL_CHARS = 28  # what fits the difficulty chart's 210-unit label column at 12 px
+LINE_HEIGHT = 14.0
+
+
 def difficulty_chart(items: Sequence[ItemStats]) -> Chart:
-    """One horizontal bar per question: its difficulty index p (mean score fraction)."""
+    """One horizontal bar per question: its difficulty index p (mean score fraction).
+
+    Question ids are shown in full, wrapped over as many lines as they need (a row grows
+    with its label), never cut to a tooltip: a printed page has no tooltips.
+    """
     rows = [item for item in items if item.difficulty is not None]
-    width, left, right, top, row_h = 640.0, 210.0, 48.0, 24.0, 20.0
+    width, left, right, top, base_h = 640.0, 210.0, 48.0, 24.0, 20.0
     plot_w = width - left - right
-    height = top + row_h * len(rows) + 6
+    labels = [wrap_label(item.question_id, LABEL_CHARS) for item in rows]
+    heights = [base_h + LINE_HEIGHT * (len(lines) - 1) for lines in labels]
+    height = top + sum(heights) + 6
     grid = [
         GridLine(
             x1=left + plot_w * f,
@@ -128,22 +143,28 @@ def difficulty_chart(items: Sequence[ItemStats]) -> Chart:
         )
         for f in (0.0, 0.25, 0.5, 0.75, 1.0)
     ]
-    bars = [_row_bar(item, top + i * row_h, row_h, left, plot_w) for i, item in enumerate(rows)]
+    offsets = [top + sum(heights[:i]) for i in range(len(rows))]
+    bars = [
+        _row_bar(item, lines, y, row_h, left, plot_w)
+        for item, lines, y, row_h in zip(rows, labels, offsets, heights, strict=True)
+    ]
     text = "; ".join(f"{item.question_id} {item.difficulty:.2f}" for item in rows)
     return Chart("rows", width, height, bars, grid, f"Mean score fraction per question. {text}.")
 
 
-def _row_bar(item: ItemStats, y: float, row_h: float, left: float, plot_w: float) -> Bar:
+def _row_bar(item: ItemStats, lines: tuple[str, ...], y: float, row_h: float, left: float, plot_w: float) -> Bar:
     p = min(1.0, max(0.0, item.difficulty or 0.0))  # a penalty can push a mean below zero
     middle = y + row_h / 2 + 4
+    bar_h = 14.0  # every bar as thick; a row with a wrapped label is only taller around it
     return Bar(
         x=left,
-        y=y + 3,
+        y=y + (row_h - bar_h) / 2,
         width=plot_w * p,
-        height=row_h - 6,
-        label=_shorten(item.question_id, 30),
+        height=bar_h,
+        label=item.question_id,
+        label_lines=lines if len(lines) > 1 else (),
         label_x=left - 8,
-        label_y=middle,
+        label_y=middle - LINE_HEIGHT * (len(lines) - 1) / 2,
         value=f"{p:.2f}",
         value_x=left + plot_w * p + 6,
         value_y=middle,
@@ -157,5 +178,15 @@ def _difficulty_band(p: float) -> str:
     return "bar-hard" if p < 0.3 else "bar-easy" if p > 0.9 else "bar-mid"
 
 
-def _shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+def wrap_label(text: str, limit: int) -> tuple[str, ...]:
+    """``text`` in lines of at most ``limit`` characters, broken after a ``-``, ``_``, ``.`` or
+    space where there is one (the break character stays at the line's end), else hard; nothing
+    is dropped, so the lines joined are ``text`` again."""
+    lines: list[str] = []
+    rest = text
+    while len(rest) > limit:
+        cut = max(rest.rfind(ch, 0, limit) for ch in "-_. ") + 1
+        cut = cut if cut > 0 else limit
+        lines.append(rest[:cut])
+        rest = rest[cut:]
+    return (*lines, rest) if rest or not lines else tuple(lines)

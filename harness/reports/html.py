@@ -1,4 +1,7 @@
-"""The HTML report: a cohort dashboard and one page per student, linked both ways.
+"""The HTML report: a cohort dashboard and one page per student.
+
+The dashboard links to every student's page; a student's page links nowhere outside itself
+(it is handed out alone, so it holds nothing about the cohort's other students).
 
 Every page is self-contained: inline CSS, inline SVG charts, no script and no external URL,
 so the folder can be zipped, mailed, opened offline and printed. Pages are rendered with
@@ -24,12 +27,14 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from harness.evidence import ChoiceEvidence, GenerationEvidence, MetricEvidence
+from harness.evidence import ChoiceEvidence, CodeEvidence, GenerationEvidence, MetricEvidence
 from harness.reports import Reporter
 from harness.reports.charts import Chart, difficulty_chart, format_coordinate, histogram_chart
+from harness.reports.check_views import CheckView, check_views
 from harness.reports.markdown import render_inline_markdown, render_markdown
 from harness.reports.names import HASH_PREFIX, student_file_stems
 from harness.reports.release import Withheld, released, withheld
+from harness.reports.similarity_views import PairView, pair_views
 from harness.reports.stats import (
     REVIEW_THRESHOLD,
     CohortStats,
@@ -203,6 +208,15 @@ class MetricSummary:
 
 
 @dataclass(frozen=True)
+class CodeView:
+    """A code question the student lost tests on: the failed tests beside their own code."""
+
+    file: str
+    failed: list[str]  # the feedback lines of the failed tests (hidden ones by number)
+    lines: list[tuple[int, str]]  # the student's code, numbered from 1
+
+
+@dataclass(frozen=True)
 class QuestionView:
     number: int
     result: QuestionResult
@@ -215,6 +229,20 @@ class QuestionView:
     withheld: bool  # then neither status nor score is shown: "Correct" can be the answer
     status: str  # a Status value, or WITHHELD_STATUS
     metrics: list[MetricView] = field(default_factory=list)  # generation questions, when not withheld
+    checks: list[CheckView] = field(default_factory=list)  # generation questions' checks, when not withheld
+    code: CodeView | None = None  # code questions with a failed test, when not withheld
+
+
+@dataclass(frozen=True)
+class LostPoints:
+    """One question a student did not get full marks on, for the "what I lost points on" list."""
+
+    number: int
+    question_id: str
+    status: str
+    lost: float
+    max_score: float
+    reason: str  # the first feedback line, or the status when there is none
 
 
 @dataclass(frozen=True)
@@ -225,7 +253,7 @@ class StudentPage:
     review: list[TopicScore]
     topics: list[TopicScore]
     status_counts: list[tuple[str, int]]  # statuses that occur, in declaration order
-    index_href: str
+    lost: list[LostPoints]  # released questions short of full marks, most points lost first
 
 
 @dataclass(frozen=True)
@@ -234,6 +262,16 @@ class ProblemGroup:
     href: str
     anchor: str
     problems: list[Problem]
+
+
+@dataclass(frozen=True)
+class FlaggedChecks:
+    """One student's checks on one generation question that flagged something, for the dashboard."""
+
+    question_id: str
+    student_id: str
+    href: str
+    checks: list[CheckView]
 
 
 @dataclass(frozen=True)
@@ -251,6 +289,9 @@ class CohortPage:
     choice_items: list[ItemStats]
     hide_correct: set[str]  # question ids whose correct option must not be marked
     metric_summaries: list[MetricSummary] = field(default_factory=list)
+    missed: dict[str, list[str]] = field(default_factory=dict)  # question id -> students short of full marks
+    flagged: list[FlaggedChecks] = field(default_factory=list)  # students' outputs that checks flagged
+    similar: list[PairView] = field(default_factory=list)  # pairs of alike submissions (grade --similarity)
 
 
 def value_view(value: Any) -> ValueView:
@@ -290,7 +331,19 @@ def question_view(number: int, result: QuestionResult, info: QuestionInfo | None
         withheld=not result.reveal,
         status=result.status.value if result.reveal else WITHHELD_STATUS,
         metrics=metric_views(result) if result.reveal else [],
+        checks=check_views(result) if result.reveal else [],
+        code=code_view(result) if result.reveal else None,
     )
+
+
+def code_view(result: QuestionResult) -> CodeView | None:
+    """The failed tests and the student's code, when the log kept the code (a test failed)."""
+    evidence = result.evidence
+    if not isinstance(evidence, CodeEvidence) or evidence.source is None:
+        return None
+    failed = [line for line in result.feedback if line.startswith("\u2717")]
+    file = result.answer if isinstance(result.answer, str) else "your file"
+    return CodeView(file, failed, list(enumerate(evidence.source.splitlines(), start=1)))
 
 
 def _option_views(result: QuestionResult, info: QuestionInfo | None) -> list[OptionView]:
@@ -335,8 +388,36 @@ def student_page(cohort: CohortResult, student: StudentResult) -> StudentPage:
         review=topics_to_review(shown),
         topics=topic_scores(shown),
         status_counts=[(s.value, counts[s.value]) for s in Status if counts[s.value]],
-        index_href="../index.html",
+        lost=lost_points(views),
     )
+
+
+def _why_lost(view: QuestionView) -> str:
+    """The feedback line that says why points were lost: the first failed test ("✗ ..."),
+    else the first line that is not a passed test, else the status."""
+    failed = [line for line in view.feedback if line.startswith("\u2717")]
+    other = [line for line in view.feedback if not line.startswith("\u2713")]
+    return (failed or other or [STATUS_LABELS[view.status]])[0]
+
+
+def lost_points(views: list[QuestionView]) -> list[LostPoints]:
+    """Released questions where points were lost, most first (ties in page order).
+
+    A withheld question is left out: that it cost points would give its result away.
+    """
+    lost = [
+        LostPoints(
+            number=v.number,
+            question_id=v.result.question_id,
+            status=v.status,
+            lost=v.result.max_score - v.result.score,
+            max_score=v.result.max_score,
+            reason=_why_lost(v),
+        )
+        for v in views
+        if not v.withheld and v.result.max_score - v.result.score > 1e-9
+    ]
+    return sorted(lost, key=lambda item: (-item.lost, item.number))
 
 
 def cohort_page(cohort: CohortResult, stats: CohortStats, stems: dict[str, str]) -> CohortPage:
@@ -365,7 +446,31 @@ def cohort_page(cohort: CohortResult, stats: CohortStats, stems: dict[str, str])
         choice_items=[item for item in stats.items if item.options],
         hide_correct=_withheld_questions(cohort),
         metric_summaries=metric_summaries(cohort),
+        missed=missed_by(gradebook),
+        flagged=flagged_checks(gradebook, links),
+        similar=pair_views(cohort.similarity),
     )
+
+
+def flagged_checks(students: list[StudentResult], links: dict[str, str]) -> list[FlaggedChecks]:
+    """Per generation question and student, the checks that flagged an output, in question order."""
+    rows = []
+    for student in students:
+        for result in student.questions:
+            flagged = [view for view in check_views(result) if view.flagged or view.terms]
+            if flagged:
+                rows.append(FlaggedChecks(result.question_id, student.student_id, links[student.student_id], flagged))
+    return sorted(rows, key=lambda row: row.question_id)
+
+
+def missed_by(students: list[StudentResult]) -> dict[str, list[str]]:
+    """Per question, the students (in the order given) who did not get full marks on it."""
+    missed: dict[str, list[str]] = {}
+    for student in students:
+        for result in student.questions:
+            if result.max_score - result.score > 1e-9:
+                missed.setdefault(result.question_id, []).append(student.student_id)
+    return missed
 
 
 def _withheld_questions(cohort: CohortResult) -> set[str]:

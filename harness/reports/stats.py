@@ -36,6 +36,7 @@ LOW_DISCRIMINATION = 0.2  # below this an item deserves a second look
 REVIEW_THRESHOLD = 0.6  # topics under 60% are worth reviewing
 HISTOGRAM_BINS = 10
 NO_TOPIC = "general"
+_NOT_ANSWERED = frozenset({Status.MISSING, Status.INVALID})
 _EPSILON = 1e-12  # variances below this are float noise around zero
 
 
@@ -47,6 +48,8 @@ class OptionCount:
     text: str
     correct: bool
     count: int
+    upper: int = 0  # chosen by the upper 27% group (by total score)
+    lower: int = 0  # chosen by the lower 27% group
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,7 @@ class ItemStats:
     status_counts: dict[str, int]
     options: list[OptionCount]
     no_choice: int  # choice questions: students who chose nothing
+    group_size: int = 0  # students in each of the upper and lower 27% groups (0: fewer than two students)
 
     @property
     def discrimination_flag(self) -> str | None:
@@ -182,8 +186,14 @@ def analyse_cohort(cohort: CohortResult) -> CohortStats:
 
 
 def is_non_attempt(student: StudentResult) -> bool:
-    """True when the student's answers could not be read or there were none to grade."""
-    return not student.questions or any(p.code in NON_ATTEMPT for p in student.problems)
+    """True when nothing of the student's was graded: no questions, or their answers file
+    could not be read (or was absent) and no other answer was found either. A student whose
+    answers.yaml is broken but whose code files were graded did attempt the test: their code
+    results count in reliability and the item counts."""
+    if not student.questions:
+        return True
+    lost_answers_file = any(p.code in NON_ATTEMPT for p in student.problems)
+    return lost_answers_file and all(r.status in _NOT_ANSWERED for r in student.questions)
 
 
 def score_fraction(result: QuestionResult) -> float:
@@ -239,7 +249,8 @@ def _item_stats(
         upper_lower = upper_lower_index(fractions, ranking)
     else:
         difficulty = discrimination = upper_lower = None
-    options, no_choice = _option_counts(column.results, info) if n_results else ([], 0)
+    groups = _upper_lower_groups(ranking)
+    options, no_choice = _option_counts(column.results, info, groups) if n_results else ([], 0)
     return ItemStats(
         question_id=column.question_id,
         kind=column.kind,
@@ -252,7 +263,16 @@ def _item_stats(
         status_counts=_status_counts(column.results),
         options=options,
         no_choice=no_choice,
+        group_size=len(groups[0]),
     )
+
+
+def _upper_lower_groups(ranking: Sequence[int]) -> tuple[frozenset[int], frozenset[int]]:
+    """Kelley's upper and lower 27% of students by total (indices), as :func:`upper_lower_index` draws them."""
+    if len(ranking) < 2:
+        return frozenset(), frozenset()
+    size = max(1, round(UPPER_LOWER_FRACTION * len(ranking)))
+    return frozenset(ranking[:size]), frozenset(ranking[-size:])
 
 
 def _status_counts(results: Iterable[QuestionResult | None]) -> dict[str, int]:
@@ -262,21 +282,34 @@ def _status_counts(results: Iterable[QuestionResult | None]) -> dict[str, int]:
 
 
 def _option_counts(
-    results: Sequence[QuestionResult | None], info: QuestionInfo | None
+    results: Sequence[QuestionResult | None], info: QuestionInfo | None, groups: tuple[frozenset[int], frozenset[int]]
 ) -> tuple[list[OptionCount], int]:
-    """Distractor counts from the choice evidence; ids not in the bank are listed after."""
+    """Distractor counts from the choice evidence, overall and in the upper and lower groups;
+    ids not in the bank are listed after."""
     if info is None or not info.options:
         return [], 0
     chosen: Counter[str] = Counter()
+    by_group: tuple[Counter[str], Counter[str]] = (Counter(), Counter())
     no_choice = 0
-    for r in results:
-        ids = _chosen_ids(r)
-        chosen.update(set(ids))
+    for index, r in enumerate(results):
+        ids = set(_chosen_ids(r))
+        chosen.update(ids)
+        for group, counts in zip(groups, by_group, strict=True):
+            if index in group:
+                counts.update(ids)
         no_choice += not ids
-    known = {o.id for o in info.options}
-    options = [OptionCount(o.id, o.text, o.correct, chosen.get(o.id, 0)) for o in info.options]
-    options += [OptionCount(oid, "(not an option)", False, chosen[oid]) for oid in sorted(chosen.keys() - known)]
+    upper, lower = by_group
+
+    def count(oid: str, text: str, correct: bool) -> OptionCount:
+        return OptionCount(oid, text, correct, chosen.get(oid, 0), upper.get(oid, 0), lower.get(oid, 0))
+
+    options = [count(o.id, o.text, o.correct) for o in info.options]
+    options += [count(oid, "(not an option)", False) for oid in sorted(chosen.keys() - _known_ids(info))]
     return options, no_choice
+
+
+def _known_ids(info: QuestionInfo) -> set[str]:
+    return {o.id for o in info.options}
 
 
 def _chosen_ids(result: QuestionResult | None) -> list[str]:
@@ -310,13 +343,10 @@ def upper_lower_index(fractions: Sequence[float], ranking: Sequence[int]) -> flo
     ``ranking`` lists student indices from the best total to the worst. Students tied at a
     group boundary fall on the side their id sorts to, so the result is deterministic.
     """
-    n = len(ranking)
-    if n < 2:
+    upper, lower = _upper_lower_groups(ranking)
+    if not upper:
         return None
-    size = max(1, round(UPPER_LOWER_FRACTION * n))
-    upper = math.fsum(fractions[i] for i in ranking[:size]) / size
-    lower = math.fsum(fractions[i] for i in ranking[-size:]) / size
-    return upper - lower
+    return math.fsum(fractions[i] for i in upper) / len(upper) - math.fsum(fractions[i] for i in lower) / len(lower)
 
 
 def reliability(items: Sequence[Sequence[float]]) -> Reliability:

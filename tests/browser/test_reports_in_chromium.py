@@ -5,7 +5,9 @@ Skipped only where Chromium is not installed and we are not in CI; `.ci/run` ins
 
 from __future__ import annotations
 
+import html as html_lib
 import http.server
+import json
 import os
 import re
 import shutil
@@ -13,7 +15,7 @@ import subprocess
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import pytest
 
@@ -56,7 +58,68 @@ def test_cohort_page_renders_and_every_student_link_resolves(reports: Path, tmp_
     assert len(links) >= 15
     for link in links:
         page = chromium("--dump-dom", (reports / link).as_uri(), profile=tmp_path)
-        assert 'href="../index.html"' in page
+        assert "What I lost points on" in page
+
+
+# Measures what a reader sees: the page's own width against the window, and every table
+# against the box it sits in (a table that scrolls inside its wrapper does not fit either).
+# The pages forbid scripts, so the probe runs in a copy without the policy.
+FIT_PROBE = """<script>
+const over = [...document.querySelectorAll("table, .table-wrap, svg")]
+  .filter(e => e.getClientRects().length && (e.scrollWidth > e.clientWidth + 1
+    || e.getBoundingClientRect().right > document.documentElement.clientWidth + 1))
+  .map(e => (e.closest("section[id]") || {id: "?"}).id + ":" + e.tagName + "." + (e.className.baseVal ?? e.className));
+document.body.dataset.fit = JSON.stringify({scroll: document.documentElement.scrollWidth,
+  inner: window.innerWidth, over: over});
+</script>"""
+A4_CSS_PX = 718  # 210 mm less Chromium's default 10 mm print margins, at 96 px per inch
+
+
+def measure_fit(page: Path, tmp_path: Path, width: int, print_media: bool) -> dict[str, Any]:
+    """Render ``page`` in a ``width``-pixel window (with its print rules applied as on paper
+    when ``print_media``) and return the probe's measurements."""
+    html = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", page.read_text(encoding="utf-8"))
+    if print_media:
+        html = html.replace("@media print", "@media all")
+    probe = page.with_name(f".fit-probe-{page.name}")
+    try:
+        probe.write_text(html.replace("</body>", FIT_PROBE + "</body>"), encoding="utf-8")
+        dom = chromium(f"--window-size={width},900", "--dump-dom", probe.as_uri(), profile=tmp_path)
+    finally:
+        probe.unlink(missing_ok=True)
+    found = re.search(r'data-fit="([^"]*)"', dom)
+    assert found, "the probe did not run"
+    return json.loads(html_lib.unescape(found.group(1)))  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize(("width", "print_media"), [(1280, False), (A4_CSS_PX, True)], ids=["screen-1280", "print-a4"])
+def test_wide_tables_fit_the_window_and_the_printed_page(
+    reports: Path, tmp_path: Path, width: int, print_media: bool
+) -> None:
+    pages = [reports / "index.html", *sorted((reports / "students").glob("*.html"))[::4]]
+    for page in pages:
+        fit = measure_fit(page, tmp_path, width, print_media)
+        assert fit["scroll"] <= fit["inner"], (page.name, fit)
+        assert fit["over"] == [], (page.name, fit)
+
+
+def test_a_student_page_handed_out_alone_holds_nothing_about_anyone_else(reports: Path, tmp_path: Path) -> None:
+    pages = sorted((reports / "students").glob("*.html"))
+    ids = [p.stem for p in pages]
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    mine = alone / pages[0].name
+    shutil.copy(pages[0], mine)
+    dom = chromium("--dump-dom", mine.as_uri(), profile=tmp_path / "p")
+    assert ids[0] in dom and "What I lost points on" in dom
+    for other in ids[1:]:
+        assert other not in dom, other
+    hrefs = re.findall(r'href="([^"]*)"', dom)
+    assert hrefs and all(h.startswith("#") for h in hrefs), [h for h in hrefs if not h.startswith("#")]
+    anchors = set(re.findall(r'id="([^"]+)"', dom))
+    assert {h[1:] for h in hrefs} <= anchors  # every link lands on this page
+    cohort = json.loads((reports / "results.json").read_text(encoding="utf-8"))
+    assert f"{cohort['cohort']}" in dom  # its own course is named; its classmates are not
 
 
 class _CountingHandler(http.server.BaseHTTPRequestHandler):

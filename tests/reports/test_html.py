@@ -183,13 +183,33 @@ def _all_pages(report: Path) -> dict[str, str]:
     return {str(p.relative_to(report)): p.read_text(encoding="utf-8") for p in sorted(report.rglob("*.html"))}
 
 
-def test_one_page_per_student_linked_both_ways(report: Path) -> None:
+def test_the_dashboard_links_every_student_page_and_a_student_page_links_only_itself(report: Path) -> None:
     index = (report / "index.html").read_text(encoding="utf-8")
     pages = sorted(p.name for p in (report / "students").iterdir())
     assert len(pages) == 4
     for name in pages:
         assert f'href="students/{name}"' in index
-        assert 'href="../index.html"' in (report / "students" / name).read_text(encoding="utf-8")
+        hrefs = re.findall(r'href="([^"]*)"', (report / "students" / name).read_text(encoding="utf-8"))
+        assert hrefs and all(h.startswith("#") for h in hrefs), (name, [h for h in hrefs if not h.startswith("#")])
+
+
+def test_a_student_page_names_no_other_student(report: Path) -> None:
+    others = {"alice", "bob", "carol"}
+    for student_id in others:
+        page = _page(report, student_id)
+        for other in others - {student_id}:
+            assert other not in page, (student_id, other)
+
+
+def test_what_i_lost_points_on_lists_released_losses_most_first(report: Path) -> None:
+    bob = _page(report, "bob")
+    lost = bob.split('id="lost"')[1].split("</section>")[0]
+    rows = re.findall(r'<a href="#q-([^"]+)">', lost)
+    assert rows == ["num-p", "mc-gan", "text-gan"]  # 2 points, then 1 and 1 in page order
+    assert "hidden-num" not in lost  # withheld: that it cost a point would give it away
+    assert "A GAN <em>generates</em> samples." in lost  # the first feedback line says why
+    contents = bob.split('aria-label="Contents"')[1].split("</nav>")[0]
+    assert 'href="#lost"' in contents and 'href="#q-text-gan"' in contents
 
 
 def test_no_external_urls_or_scripts(report: Path) -> None:
@@ -320,3 +340,126 @@ def test_a_withheld_question_shows_neither_status_nor_score(report: Path) -> Non
     assert '<span class="big">4 <span class="muted">/ 5</span></span>' in headline  # mc 1 + num 2 + text 1
     assert "Not in this score: 1 question (1 point) whose results are not released yet." in alice
     assert '<span class="badge badge-correct">Correct</span> ×2' in alice  # mc-gan and num-p, not hidden-num
+
+
+def _generation_result() -> QuestionResult:
+    from harness.checks.result import Finding, TermCount
+    from harness.evidence import CheckEvidence, FlaggedSample, GenerationEvidence
+
+    output = "The GAN was introduced in 2015 by <Goodfellow>."
+    year = Finding(
+        start=output.index("2015"),
+        end=output.index("2015") + 4,
+        text="2015",
+        kind="date",
+        severity="high",
+        evidence="the source says 2014",
+        source_sentence="GANs were introduced in 2014 by Ian Goodfellow.",
+    )
+    invented = Finding(
+        start=0,
+        end=len(output),
+        text=output,
+        kind="unsupported",
+        severity="medium",
+        evidence="no source sentence",
+        note="No source sentence supports this sentence.",
+    )
+    checks = [
+        CheckEvidence(
+            check="grounded",
+            score=0.5,
+            gate="score >= 0.9",
+            passed=False,
+            flagged=1,
+            samples=2,
+            signature="g",
+            examples=[FlaggedSample(id="s-1", findings=[year, invented], output=output)],
+        ),
+        CheckEvidence(
+            check="representation",
+            score=0.3,
+            gate="score <= 0.2",
+            passed=False,
+            flagged=0,
+            samples=2,
+            signature="r",
+            terms=[TermCount(term="he", group="male", count=3), TermCount(term="she", group="female", count=1)],
+        ),
+    ]
+    return QuestionResult(
+        question_id="gen-sum",
+        kind="generation",
+        score=0,
+        max_score=1,
+        status=Status.INCORRECT,
+        evidence=GenerationEvidence(suite="s v1", outputs_sha256="0" * 64, samples=2, metrics=[], checks=checks),
+    )
+
+
+def test_flagged_spans_are_marked_in_the_output_beside_the_source_or_the_note(tmp_path: Path) -> None:
+    cohort = make_cohort()
+    alice = cohort.students[0]
+    alice = alice.model_copy(update={"questions": [*alice.questions, _generation_result()]})
+    HtmlReporter().write(cohort.model_copy(update={"students": [alice, *cohort.students[1:]]}), tmp_path)
+    page = _page(tmp_path, "alice")
+    block = page.split('id="q-gen-sum"')[1].split("</article>")[0]
+    # the narrower span wins where spans overlap; the output is escaped around it
+    assert 'The GAN was introduced in <mark class="sev-high">2015</mark> by &lt;Goodfellow&gt;.' in block
+    assert "GANs were introduced in 2014 by Ian Goodfellow." in block  # what contradicts it
+    assert "No source sentence supports this sentence." in block  # the note, where nothing supports it
+    terms = block.split('class="terms')[1].split("</table>")[0]
+    assert re.findall(r"<tr><td>(\w+)</td><td>(\w+)</td><td>—</td><td class=\"num\">(\d+)</td></tr>", terms) == [
+        ("he", "male", "3"),
+        ("she", "female", "1"),
+    ]
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    checks = index.split('id="checks"')[1].split("</section>")[0]
+    assert '<mark class="sev-high">2015</mark>' in checks and 'href="students/alice.html#q-gen-sum"' in checks
+
+
+def test_a_students_code_is_shown_beside_the_tests_it_failed(tmp_path: Path) -> None:
+    from harness.evidence import CodeEvidence, CodeTestVerdict
+
+    tests = [
+        CodeTestVerdict(id="basic", passed=False, points=1, visibility="public", verdict="wrong"),
+        CodeTestVerdict(id="empty-list-raises", passed=False, points=1, visibility="hidden", verdict="raises"),
+    ]
+    result = QuestionResult(
+        question_id="code-mean",
+        kind="code",
+        score=0,
+        max_score=2,
+        status=Status.INCORRECT,
+        answer="stats.py",
+        feedback=["✗ basic: mean([1, 2]) — value: expected 1.5, got 1", "✗ hidden test 1: failed"],
+        evidence=CodeEvidence(sandbox="bwrap", tests=tests, source="def mean(xs):\n    return xs[0]  # <todo>\n"),
+    )
+    cohort = make_cohort()
+    alice = cohort.students[0].model_copy(update={"questions": [*cohort.students[0].questions, result]})
+    HtmlReporter().write(cohort.model_copy(update={"students": [alice, *cohort.students[1:]]}), tmp_path)
+    block = _page(tmp_path, "alice").split('id="q-code-mean"')[1].split("</article>")[0]
+    beside = block.split('class="code-beside"')[1]
+    assert "Your code: stats.py" in beside and "hidden test 1: failed" in beside
+    assert "empty-list-raises" not in block  # a hidden test's id can describe its input
+    assert '<span class="ln">2</span>    return xs[0]  # &lt;todo&gt;' in beside
+
+
+def test_why_points_were_lost_names_a_failed_test_not_a_passed_one(tmp_path: Path) -> None:
+    from harness.evidence import CodeEvidence
+
+    result = QuestionResult(
+        question_id="code-mean",
+        kind="code",
+        score=1,
+        max_score=2,
+        status=Status.PARTIAL,
+        answer="stats.py",
+        feedback=["✓ three: mean([1, 2, 6])", "✗ hidden test 1: failed"],
+        evidence=CodeEvidence(sandbox="bwrap", tests=[]),
+    )
+    cohort = make_cohort()
+    alice = cohort.students[0].model_copy(update={"questions": [result]})
+    HtmlReporter().write(cohort.model_copy(update={"students": [alice]}), tmp_path)
+    lost = _page(tmp_path, "alice").split('id="lost"')[1].split("</section>")[0]
+    assert "hidden test 1: failed" in lost and "three" not in lost

@@ -269,3 +269,64 @@ def test_topics_to_review_weakest_first() -> None:
     assert [t.topic for t in topics_to_review(s4)] == ["t-even"]
     assert [t.topic for t in topics_to_review(s3)] == ["t-even", "t-odd"]
     assert topics_to_review(cohort.students[0]) == []
+
+
+def test_option_counts_split_by_the_upper_and_lower_27_percent() -> None:
+    # Six students; q2 is a choice question scored with q1, a numeric one, so totals differ.
+    # Totals (q1 + q2 fractions): s0 2, s1 2, s2 1, s3 1, s4 0, s5 0. round(0.27 * 6) = 2 per
+    # group: upper {s0, s1}, lower {s4, s5} (ties broken by id).
+    question = QuestionInfo(
+        id="mc",
+        bank_id="b",
+        kind="choice",
+        prompt="Pick",
+        points=1,
+        visibility="public",
+        options=[OptionInfo(id="a", text="A", correct=True), OptionInfo(id="b", text="B", correct=False)],
+    )
+    numeric = QuestionInfo(id="n", bank_id="b", kind="numeric", prompt="?", points=1, visibility="public")
+    rows = [("a", 1), ("a", 1), ("a", 0), ("b", 1), ("b", 0), ("b", 0)]
+
+    def result(qid: str, kind: str, right: bool, evidence: ChoiceEvidence | None = None) -> QuestionResult:
+        status = Status.CORRECT if right else Status.INCORRECT
+        extra = {"evidence": evidence} if evidence else {}
+        return QuestionResult(question_id=qid, kind=kind, score=float(right), max_score=1, status=status, **extra)
+
+    students = [
+        StudentResult(
+            student_id=f"s{i}",
+            banks=[BANK],
+            score=float(opt == "a") + num,
+            max_score=2,
+            questions=[
+                result("n", "numeric", bool(num)),
+                result("mc", "choice", opt == "a", ChoiceEvidence(chosen=[opt], policy="all_or_nothing")),
+            ],
+        )
+        for i, (opt, num) in enumerate(rows)
+    ]
+    cohort = CohortResult(cohort="c", mode="grade", banks=[BANK], questions=[numeric, question], students=students)
+    item = analyse_cohort(cohort).items[1]
+    assert item.group_size == 2
+    assert [(o.option_id, o.count, o.upper, o.lower) for o in item.options] == [("a", 3, 2, 0), ("b", 3, 0, 2)]
+
+
+def test_a_broken_answers_file_with_graded_code_still_counts_in_reliability() -> None:
+    cohort = make_cohort(DICHOTOMOUS)
+    code = QuestionResult(question_id="q1", kind="code", score=2, max_score=2, status=Status.CORRECT)
+    blank = [
+        QuestionResult(question_id=f"q{j}", kind="numeric", score=0, max_score=2, status=Status.MISSING)
+        for j in (2, 3, 4)
+    ]
+    broken = StudentResult(
+        student_id="s7-broken-yaml",
+        banks=[BANK],
+        score=2,
+        max_score=8,
+        questions=[code, *blank],
+        problems=[Problem(code="answers-unreadable", message="answers.yaml is not YAML")],
+    )
+    stats = analyse_cohort(cohort.model_copy(update={"students": [*cohort.students, broken]}))
+    assert stats.non_attempts == []
+    assert stats.reliability.n_students == 7 and stats.reliability.n_items == 4
+    assert stats.items[0].n_results == 7 and stats.items[0].status_counts["correct"] == 5

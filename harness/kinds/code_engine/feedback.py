@@ -7,6 +7,7 @@ carry the hidden inputs out.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from harness.evidence import CodeTestVerdict
@@ -14,7 +15,7 @@ from harness.kinds.code_engine.channel import RunReport
 from harness.kinds.code_engine.judge import Verdict
 
 if TYPE_CHECKING:
-    from harness.kinds.code import CodeTest
+    from harness.kinds.code import CodeQuestion, CodeTest
 
 
 def evidence_record(test: CodeTest, verdict: Verdict) -> CodeTestVerdict:
@@ -31,9 +32,23 @@ def evidence_record(test: CodeTest, verdict: Verdict) -> CodeTestVerdict:
     )
 
 
-def feedback_line(test: CodeTest, verdict: Verdict) -> str:
+def feedback_lines(question: CodeQuestion, tests: Sequence[CodeTest], verdicts: Sequence[Verdict]) -> list[str]:
+    """One line per test judged. A hidden test is named by its number among the question's
+    hidden tests ("hidden test 3"), since an id such as ``empty-list-raises`` can describe
+    the input; ``hidden_test_names: shown`` in the bank names it by id instead."""
+    hidden = [t.id for t in question.tests if t.visibility == "hidden"]
+    shown = question.hidden_test_names == "shown"
+    return [
+        feedback_line(t, v, t.id if shown or t.visibility == "public" else str(hidden.index(t.id) + 1))
+        for t, v in zip(tests, verdicts, strict=True)
+    ]
+
+
+def feedback_line(test: CodeTest, verdict: Verdict, name: str | None = None) -> str:
+    """What a student reads of one test; ``name`` is how a hidden test is named (its id by default)."""
     if test.visibility == "hidden":
-        return f"{'✓' if verdict.passed else '✗'} hidden test {test.id}: {'passed' if verdict.passed else 'failed'}"
+        label = name or test.id
+        return f"{'✓' if verdict.passed else '✗'} hidden test {label}: {'passed' if verdict.passed else 'failed'}"
     call = f"{test.call}({_arguments(test)})"
     if verdict.passed:
         extra = f" — {verdict.detail}" if verdict.detail else ""

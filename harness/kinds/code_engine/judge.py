@@ -59,8 +59,14 @@ def judge(
     tol = values.Tolerance(test.compare.rtol, test.compare.atol, test.compare.dtype)
     reason = values.compare(reference, actual, tol)
     if reason:
-        return Verdict(False, "wrong", f"{reason}; expected {values.short(reference)}")
+        return Verdict(False, "wrong", _with_expected(reason, values.short(reference)))
     return Verdict(True, "passed")
+
+
+def _with_expected(reason: str, expected: str) -> str:
+    """The comparison's reason, with the whole expected value only when the reason does not
+    already end with it ("value: expected 4, got 0.25" needs no "; expected 4")."""
+    return reason if f"expected {expected}, got " in reason else f"{reason}; expected {expected}"
 
 
 def _decode(test: CodeTest, value: Any, seeds: list[int] | None) -> Any:

@@ -28,7 +28,7 @@ from harness.evidence import CodeEvidence
 from harness.kinds.base import Outcome
 from harness.kinds.code_engine import values
 from harness.kinds.code_engine.channel import RunReport, parse_channel
-from harness.kinds.code_engine.feedback import evidence_record, feedback_line, report_feedback
+from harness.kinds.code_engine.feedback import evidence_record, feedback_lines, report_feedback
 from harness.kinds.code_engine.grouping import group_test_id, question_part, shared_file_groups
 from harness.kinds.code_engine.judge import judge, load_properties
 from harness.kinds.code_engine.reference_cache import ReferenceCache, cache_key
@@ -258,7 +258,7 @@ class CodeRunner(RunScope):
         feedback = [
             *code.notes,
             *report_feedback(run.public),  # never the hidden job's: its messages may quote hidden inputs
-            *(feedback_line(t, v) for t, v in zip(tests, verdicts, strict=True)),
+            *feedback_lines(question, tests, verdicts),
         ]
         evidence = CodeEvidence(
             sandbox=self.sandbox.name, tests=[evidence_record(t, v) for t, v in zip(tests, verdicts, strict=True)]
