@@ -80,8 +80,14 @@ def grade(
     sandbox: str = "bwrap",
     unsafe_sandbox: bool = False,
     seed_secret: str | None = None,
+    executor: str = "local",
+    scheduler: str | None = None,
 ) -> GradeRun:
     """Grade a cohort (a folder of student folders, or a zip export) and write reports.
+
+    ``executor`` says where students are graded: ``local`` (this process) or ``dask`` (the
+    workers of the Dask cluster at ``scheduler``; without one, a cluster of local processes);
+    see :mod:`harness.executors`. The results are the same.
 
     ``seed_secret`` seeds the statistical tests of code questions (default:
     ``$HARNESS_SEED_SECRET``, else a fresh random one); it is recorded in the cohort result,
@@ -95,7 +101,7 @@ def grade(
     Raises:
         BankErrors: a bank is invalid (nothing is graded).
         SubmissionError: the cohort cannot be read at all.
-        UnknownPluginError: an unknown report format or sandbox.
+        UnknownPluginError: an unknown report format, sandbox or executor.
         HarnessError: code questions, and a sandbox that cannot isolate them (see
             :func:`harness.sandbox.selection.sandbox_for_cohort`); an ``out`` that is a file,
             holds files harness did not write, or cannot be written (all before grading).
@@ -105,11 +111,39 @@ def grade(
     registry("sandboxes").get(sandbox)  # an unknown name fails even when no question needs one
     plan = GradingPlan(loaded, "grade", today or dt.date.today())
     options = RunOptions("grade", sandbox=sandbox, unsafe_sandbox=unsafe_sandbox, seed_secret=seed_secret)
+    if executor != "local" or scheduler is not None:
+        return _grade_with_executor(plan, options, submissions, out, reporters, executor, scheduler)
     import tempfile  # only grading a zip export needs a work folder
 
     with staged_output(Path(out), list(formats)) as staging:  # an unusable --out fails before grading
         with tempfile.TemporaryDirectory(prefix="harness-") as workdir, open_run(plan, options) as running:
             cohort = grade_cohort(running, collect_cohort(Path(submissions), Path(workdir)))
+        reports = _write_reports(cohort, reporters, staging, Path(out))
+    return GradeRun(cohort, reports)
+
+
+def _grade_with_executor(
+    plan: GradingPlan,
+    options: RunOptions,
+    submissions: PathLike,
+    out: PathLike,
+    reporters: list[Reporter],
+    executor: str,
+    scheduler: str | None,
+) -> GradeRun:
+    """:func:`grade`'s run when students are graded by an executor (each of its processes opens
+    its own run from the job)."""
+    import tempfile
+
+    from harness.executors import GradingJob, grade_cohort_with
+
+    chosen = registry("executors").get(executor)
+    job = GradingJob.of(plan.banks, plan.mode, plan.today, options)
+    formats = [r.name for r in reporters]
+    with staged_output(Path(out), formats) as staging:
+        with tempfile.TemporaryDirectory(prefix="harness-") as workdir:
+            collected = collect_cohort(Path(submissions), Path(workdir))
+            cohort = grade_cohort_with(chosen, plan, job, collected, scheduler)
         reports = _write_reports(cohort, reporters, staging, Path(out))
     return GradeRun(cohort, reports)
 

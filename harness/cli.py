@@ -179,6 +179,13 @@ def main() -> None:
 @click.option("--format", "formats", default="json,html,csv", show_default=True, help="Comma-separated reporters.")
 @click.option("--sandbox", default="bwrap", show_default=True, help="Backend for code questions.")
 @click.option("--unsafe-sandbox", is_flag=True, help="Allow a backend that does not isolate (process).")
+@click.option(
+    "--executor",
+    default="local",
+    show_default=True,
+    help="Where students are graded: local (this process) or dask (a cluster; docs/cluster.md).",
+)
+@click.option("--scheduler", metavar="ADDRESS", help="The Dask scheduler (tcp://host:8786); default: a local cluster.")
 @today_option
 @user_errors
 def grade(
@@ -188,13 +195,25 @@ def grade(
     formats: str,
     sandbox: str,
     unsafe_sandbox: bool,
+    executor: str,
+    scheduler: str | None,
     today: dt.date | None,
 ) -> None:
     """Grade a cohort against BANKS (files or folders) and write reports to --out."""
     from harness import api
 
     names = [f.strip() for f in formats.split(",") if f.strip()]
-    run = api.grade(banks, submissions, out, names, today, sandbox=sandbox, unsafe_sandbox=unsafe_sandbox)
+    run = api.grade(
+        banks,
+        submissions,
+        out,
+        names,
+        today,
+        sandbox=sandbox,
+        unsafe_sandbox=unsafe_sandbox,
+        executor=executor,
+        scheduler=scheduler,
+    )
     _print_cohort_summary(run)
     if run.cohort.problems:  # a student may be missing, or two ids may be one student: a person must look
         count = len(run.cohort.problems)

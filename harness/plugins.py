@@ -55,6 +55,7 @@ GROUPS: dict[str, PluginGroup] = {
     "metrics": PluginGroup("harness.metrics", "harness.metrics.base:Metric"),
     "sandboxes": PluginGroup("harness.sandboxes", "harness.sandbox.base:Sandbox"),
     "checks": PluginGroup("harness.checks", "harness.checks.base:Check"),
+    "executors": PluginGroup("harness.executors", "harness.executors.base:Executor"),
 }
 
 
