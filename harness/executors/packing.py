@@ -29,7 +29,8 @@ class FolderTooLarge(HarnessError):
 
 def folder_bytes(folder: Path) -> int:
     """The size of the regular files under ``folder`` (links not followed)."""
-    return sum(entry.stat(follow_symlinks=False).st_size for entry in _entries(folder) if entry.is_file())
+    sizes = (entry.lstat() for entry in _entries(folder))
+    return sum(found.st_size for found in sizes if stat.S_ISREG(found.st_mode))
 
 
 def check_size(folder: Path, cap: int = MAX_STUDENT_BYTES) -> None:
