@@ -38,6 +38,7 @@ from harness.kinds.lifecycle import RunRecord
 from harness.results import StudentResult
 from harness.submissions import Submission
 
+CONNECT_TIMEOUT = "20s"  # how long a client waits for the scheduler before saying it cannot reach it
 IN_FLIGHT_PER_THREAD = 4  # tasks queued per worker thread: enough to keep workers busy, bounded memory
 
 
@@ -172,7 +173,7 @@ def _client(scheduler: str | None) -> Iterator[Client]:
             yield client
         return
     try:
-        client = Client(scheduler, timeout="20s")
+        client = Client(scheduler, timeout=CONNECT_TIMEOUT)
     except (OSError, TimeoutError) as exc:
         raise HarnessError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
     with client:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -20,7 +21,7 @@ class Scripted(Executor):
     """Yields the students it is told to, in that order (a retry is a student yielded twice)."""
 
     name = "scripted"
-    order: list[str] = []
+    order: ClassVar[list[str]] = []
 
     def _grade(self, job: GradingJob, submissions: list[Submission], scheduler: str | None) -> Iterator[Graded]:
         for index, student in enumerate(self.order):
@@ -44,7 +45,7 @@ def test_a_student_never_sent_is_an_error() -> None:
 
 
 def test_a_student_who_never_comes_back_is_an_error() -> None:
-    with pytest.raises(HarnessError, match="1 student.s. never came back from grading: b"):
+    with pytest.raises(HarnessError, match=r"1 student\(s\) never came back from grading: b"):
         _grade(["a"], ["a", "b"])
 
 
