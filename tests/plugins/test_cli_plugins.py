@@ -36,6 +36,7 @@ def test_lists_groups_names_distributions_and_versions() -> None:
         "harness.metrics",
         "harness.sandboxes",
         "harness.checks",
+        "harness.executors",
     }
     assert "broken" not in result.stdout
 
