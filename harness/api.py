@@ -82,12 +82,17 @@ def grade(
     unsafe_sandbox: bool = False,
     seed_secret: str | None = None,
     similarity: bool = False,
+    executor: str = "local",
+    scheduler: str | None = None,
 ) -> GradeRun:
     """Grade a cohort (a folder of student folders, or a zip export) and write reports.
 
     ``similarity`` also compares every student's code files and text answers with everyone
     else's (:func:`similarity`, default settings) and keeps the pairs above the threshold in
     the result, for the cohort report; off by default, as it reads every file again.
+    ``executor`` says where students are graded: ``local`` (this process) or ``dask`` (the
+    workers of the Dask cluster at ``scheduler``; without one, a cluster of local processes);
+    see :mod:`harness.executors`. The results are the same.
 
     ``seed_secret`` seeds the statistical tests of code questions (default:
     ``$HARNESS_SEED_SECRET``, else a fresh random one); it is recorded in the cohort result,
@@ -101,7 +106,7 @@ def grade(
     Raises:
         BankErrors: a bank is invalid (nothing is graded).
         SubmissionError: the cohort cannot be read at all.
-        UnknownPluginError: an unknown report format or sandbox.
+        UnknownPluginError: an unknown report format, sandbox or executor.
         HarnessError: code questions, and a sandbox that cannot isolate them (see
             :func:`harness.sandbox.selection.sandbox_for_cohort`); an ``out`` that is a file,
             holds files harness did not write, or cannot be written (all before grading).
@@ -111,6 +116,8 @@ def grade(
     registry("sandboxes").get(sandbox)  # an unknown name fails even when no question needs one
     plan = GradingPlan(loaded, "grade", today or dt.date.today())
     options = RunOptions("grade", sandbox=sandbox, unsafe_sandbox=unsafe_sandbox, seed_secret=seed_secret)
+    if executor != "local" or scheduler is not None:
+        return _grade_with_executor(plan, options, submissions, out, reporters, executor, scheduler, similarity)
     import tempfile  # only grading a zip export needs a work folder
 
     with staged_output(Path(out), list(formats)) as staging:  # an unusable --out fails before grading
@@ -128,6 +135,35 @@ def _with_similarity(cohort: CohortResult, submissions: Path, banks: Sequence[Lo
     from harness.similarity.record import cohort_similarity
 
     return cohort.model_copy(update={"similarity": cohort_similarity(find_similar(submissions, banks))})
+
+
+def _grade_with_executor(
+    plan: GradingPlan,
+    options: RunOptions,
+    submissions: PathLike,
+    out: PathLike,
+    reporters: list[Reporter],
+    executor: str,
+    scheduler: str | None,
+    similarity: bool = False,
+) -> GradeRun:
+    """:func:`grade`'s run when students are graded by an executor (each of its processes opens
+    its own run from the job)."""
+    import tempfile
+
+    from harness.executors import GradingJob, grade_cohort_with
+
+    chosen = registry("executors").get(executor)
+    job = GradingJob.of(plan.banks, plan.mode, plan.today, options)
+    formats = [r.name for r in reporters]
+    with staged_output(Path(out), formats) as staging:
+        with tempfile.TemporaryDirectory(prefix="harness-") as workdir:
+            collected = collect_cohort(Path(submissions), Path(workdir))
+            cohort = grade_cohort_with(chosen, plan, job, collected, scheduler)
+            if similarity:
+                cohort = _with_similarity(cohort, Path(submissions), plan.banks)
+        reports = _write_reports(cohort, reporters, staging, Path(out))
+    return GradeRun(cohort, reports)
 
 
 def _write_reports(cohort: CohortResult, reporters: list[Reporter], staging: Path, out: Path) -> dict[str, Path]:

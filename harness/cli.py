@@ -182,6 +182,13 @@ def main() -> None:
 @click.option(
     "--similarity", is_flag=True, help="Also list pairs of alike submissions in the cohort report (docs/similarity.md)."
 )
+@click.option(
+    "--executor",
+    default="local",
+    show_default=True,
+    help="Where students are graded: local (this process) or dask (a cluster; docs/cluster.md).",
+)
+@click.option("--scheduler", metavar="ADDRESS", help="The Dask scheduler (tcp://host:8786); default: a local cluster.")
 @today_option
 @user_errors
 def grade(
@@ -192,6 +199,8 @@ def grade(
     sandbox: str,
     unsafe_sandbox: bool,
     similarity: bool,
+    executor: str,
+    scheduler: str | None,
     today: dt.date | None,
 ) -> None:
     """Grade a cohort against BANKS (files or folders) and write reports to --out."""
@@ -199,7 +208,16 @@ def grade(
 
     names = [f.strip() for f in formats.split(",") if f.strip()]
     run = api.grade(
-        banks, submissions, out, names, today, sandbox=sandbox, unsafe_sandbox=unsafe_sandbox, similarity=similarity
+        banks,
+        submissions,
+        out,
+        names,
+        today,
+        sandbox=sandbox,
+        unsafe_sandbox=unsafe_sandbox,
+        similarity=similarity,
+        executor=executor,
+        scheduler=scheduler,
     )
     _print_cohort_summary(run)
     if run.cohort.problems:  # a student may be missing, or two ids may be one student: a person must look

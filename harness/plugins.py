@@ -56,6 +56,7 @@ GROUPS: dict[str, PluginGroup] = {
     "sandboxes": PluginGroup("harness.sandboxes", "harness.sandbox.base:Sandbox"),
     "checks": PluginGroup("harness.checks", "harness.checks.base:Check"),
     "models": PluginGroup("harness.models", "harness.models.base:ModelAdapter"),
+    "executors": PluginGroup("harness.executors", "harness.executors.base:Executor"),
 }
 
 

@@ -37,6 +37,7 @@ def test_lists_groups_names_distributions_and_versions() -> None:
         "harness.sandboxes",
         "harness.models",
         "harness.checks",
+        "harness.executors",
     }
     assert "broken" not in result.stdout
 

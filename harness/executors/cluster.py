@@ -1,0 +1,180 @@
+"""The ``dask`` executor: students are graded by the workers of a Dask cluster.
+
+Each student is one task. A worker opens the job's run once, the first time a student of the
+job reaches it (its own sandbox pools, reference cache and doctor check: nothing live
+travels), and closes it when the run ends or the worker stops (:class:`JobOnWorker`, a
+worker plugin). A student travels as their folder's bytes (:mod:`harness.executors.packing`)
+with their answers as read here; the result comes back as JSON and is validated here.
+Why bytes and not a path: see :mod:`~harness.executors.packing`.
+
+When a worker dies mid-student, the scheduler runs the task again on another worker (up to
+Dask's ``allowed-failures``); the base class keeps one result per student. This module (and
+``distributed``, ``pip install genai-harness[cluster]``) is imported only when the executor is
+asked for by name.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import tempfile
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from distributed import Client, Future, LocalCluster, WorkerPlugin, as_completed, get_worker
+from distributed.scheduler import KilledWorker
+
+from harness.errors import HarnessError
+from harness.executors.base import Executor, Graded
+from harness.executors.job import GradingJob, open_job
+from harness.executors.packing import check_size, pack_folder, unpack_folder
+from harness.grading.runner import GradingPlan, grade_student
+from harness.kinds.lifecycle import RunRecord
+from harness.results import StudentResult
+from harness.submissions import Submission
+
+CONNECT_TIMEOUT = "20s"  # how long a client waits for the scheduler before saying it cannot reach it
+IN_FLIGHT_PER_THREAD = 4  # tasks queued per worker thread: enough to keep workers busy, bounded memory
+
+
+class DaskExecutor(Executor):
+    name = "dask"
+    description = "the workers of a Dask cluster (--scheduler ADDRESS; without one, a local cluster of processes)"
+    takes_scheduler = True
+
+    def _grade(self, job: GradingJob, submissions: list[Submission], scheduler: str | None) -> Iterator[Graded]:
+        for submission in submissions:  # refuse before anything starts
+            check_size(submission.folder)
+        with _client(scheduler) as client:
+            plugin = JobOnWorker(job, run=uuid.uuid4().hex[:12])
+            client.register_plugin(plugin, name=plugin.name)
+            try:
+                yield from _run_tasks(client, plugin.name, submissions)
+            finally:
+                client.unregister_worker_plugin(plugin.name)  # each worker closes its run
+
+
+@dataclass(frozen=True)
+class Parcel:
+    """A student as sent to a worker: their submission (folder named, not located) and files."""
+
+    submission: Submission
+    files: bytes
+
+    @classmethod
+    def of(cls, submission: Submission) -> Parcel:
+        folder = submission.folder
+        return cls(replace(submission, folder=Path(folder.name)), pack_folder(folder))
+
+
+def grade_on_worker(plugin_name: str, parcel: Parcel) -> dict[str, Any]:
+    """The task a worker runs for one student: ``{"student": ..., "record": ...}`` as JSON data,
+    or ``{"refused": why}`` when this worker cannot open the job's run."""
+    plugin = get_worker().plugins[plugin_name]
+    assert isinstance(plugin, JobOnWorker), plugin
+    try:
+        plan = plugin.plan()
+    except HarnessError as exc:  # sent back as text: the client says which worker and why
+        return {"refused": str(exc)}
+    with tempfile.TemporaryDirectory(prefix="harness-student-") as tmp:
+        folder = unpack_folder(parcel.files, Path(tmp) / parcel.submission.folder.name)
+        result = grade_student(plan, replace(parcel.submission, folder=folder))
+    return {"student": result.model_dump(mode="json"), "record": asdict(plan.resources.record())}
+
+
+class JobOnWorker(WorkerPlugin):
+    """A worker plugin: the job's run, opened on first use in each worker, closed on teardown.
+
+    Registered for the run and unregistered at its end (which tears it down on every worker);
+    a worker that joins mid-run (one restarted after a crash) gets it too. Opening is left to
+    the first student because it can take seconds (loading banks, the sandbox doctor), which
+    ``setup`` would spend on the worker's event loop.
+    """
+
+    def __init__(self, job: GradingJob, run: str) -> None:
+        self.job = job
+        self.name = f"harness-job-{job.key()}-{run}"  # two runs of one job on one cluster stay apart
+
+    def setup(self, worker: object) -> None:
+        self._lock = threading.Lock()  # a worker's threads grade at once; one opens the run
+        self._stack = ExitStack()
+        self._plan: GradingPlan | None = None
+
+    def plan(self) -> GradingPlan:
+        with self._lock:
+            if self._plan is None:
+                self._plan = self._stack.enter_context(open_job(self.job))
+            return self._plan
+
+    def teardown(self, worker: object) -> None:
+        with self._lock:
+            self._plan = None
+            self._stack.close()
+
+
+def _run_tasks(client: Client, plugin_name: str, submissions: list[Submission]) -> Iterator[Graded]:
+    """Submit the students a few at a time per worker thread; yield each result as it comes."""
+    queue = iter(submissions)
+    window = IN_FLIGHT_PER_THREAD * max(1, sum(client.nthreads().values()))
+    pending: dict[str, tuple[Future[Any], str]] = {}  # task key -> (its future, its student)
+    numbers = itertools.count()
+
+    def submit() -> Future[Any] | None:
+        submission = next(queue, None)
+        if submission is None:
+            return None
+        key = f"{plugin_name}-student-{next(numbers)}"
+        future = client.submit(grade_on_worker, plugin_name, Parcel.of(submission), key=key)
+        pending[key] = (future, submission.student_id)
+        return future
+
+    futures = as_completed([f for f in (submit() for _ in range(window)) if f is not None])
+    try:
+        for future in futures:
+            _, student_id = pending.pop(future.key)
+            yield _received(future, student_id)
+            future.release()
+            follow = submit()
+            if follow is not None:
+                futures.add(follow)
+    finally:  # stopped early (an error, Ctrl-C): nobody else is graded
+        client.cancel([f for f, _ in pending.values()])
+
+
+def _received(future: Future[Any], student_id: str) -> Graded:
+    """A task's answer checked and typed; a task that failed for good is one clear line."""
+    try:
+        data = future.result()
+    except KilledWorker:
+        raise HarnessError(
+            f"grading {student_id!r} took down every worker it was sent to (see the workers' logs); "
+            "nothing of this student was recorded"
+        ) from None
+    if "refused" in data:
+        raise HarnessError(f"a Dask worker cannot grade this run: {data['refused']}")
+    result = StudentResult.model_validate(data["student"])
+    if result.student_id != student_id:
+        raise HarnessError(f"the task for {student_id!r} came back as {result.student_id!r}")
+    return result, RunRecord(**data["record"])
+
+
+@contextmanager
+def _client(scheduler: str | None) -> Iterator[Client]:
+    """A client of ``scheduler``, or of a cluster of worker processes started for this run."""
+    if scheduler is None:
+        cpus = os.cpu_count() or 1
+        cluster = LocalCluster(n_workers=cpus, threads_per_worker=1, processes=True, dashboard_address=None)
+        with cluster, Client(cluster) as client:
+            yield client
+        return
+    try:
+        client = Client(scheduler, timeout=CONNECT_TIMEOUT)
+    except (OSError, TimeoutError) as exc:
+        raise HarnessError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+    with client:
+        yield client
