@@ -16,13 +16,15 @@ from typing import TYPE_CHECKING, Any
 
 from harness.errors import HarnessError
 from harness.grading.lifecycle import open_run
-from harness.grading.runner import GradingPlan, Mode, grade_cohort, grade_student
+from harness.grading.runner import GradingPlan, Mode, ProgressSink, grade_cohort, grade_student
 from harness.kinds import LoadedBank, load_banks
 from harness.kinds.lifecycle import RunOptions
 from harness.plugins import GROUPS, PluginInfo, registry
 from harness.reports import Reporter
 from harness.reports.output import staged_output
 from harness.results import CohortResult, StudentResult, read_cohort
+from harness.store import Regrade, StoreLedger, open_store, store_path
+from harness.store.sqlite import SEED_SECRET_ENV
 from harness.submissions import collect_cohort, read_answers_file
 
 if TYPE_CHECKING:
@@ -80,15 +82,27 @@ def grade(
     sandbox: str = "bwrap",
     unsafe_sandbox: bool = False,
     seed_secret: str | None = None,
+    *,
+    only: Sequence[str] = (),
+    questions: Sequence[str] = (),
+    progress: ProgressSink | None = None,
 ) -> GradeRun:
     """Grade a cohort (a folder of student folders, or a zip export) and write reports.
 
+    Every graded (student, question) is saved as it is decided in the result store inside
+    ``out`` (see :mod:`harness.store`), keyed by what decides it; a grade the store already
+    holds is reused, so grading again after an interruption, a resubmission or an edited
+    question grades only what is new. ``only`` (student ids) and ``questions`` (question ids)
+    are graded again even when stored. The results and reports cover the whole cohort.
+
     ``seed_secret`` seeds the statistical tests of code questions (default:
-    ``$HARNESS_SEED_SECRET``, else a fresh random one); it is recorded in the cohort result,
-    and grading again with it (and ``today``) reproduces the run byte for byte.
+    ``$HARNESS_SEED_SECRET``, else the store's own, made once at random and kept); it is
+    recorded in the cohort result, and grading again with it (and ``today``) reproduces the
+    run byte for byte.
 
     ``out`` is replaced as a whole once every report is written (see
-    :func:`harness.reports.output.staged_output`): an interrupted run leaves it as it was.
+    :func:`harness.reports.output.staged_output`): an interrupted run leaves the reports as
+    they were, and its grades so far in the store.
 
     Returns:
         The cohort result and the main file of each report written under ``out``.
@@ -98,20 +112,57 @@ def grade(
         UnknownPluginError: an unknown report format or sandbox.
         HarnessError: code questions, and a sandbox that cannot isolate them (see
             :func:`harness.sandbox.selection.sandbox_for_cohort`); an ``out`` that is a file,
-            holds files harness did not write, or cannot be written (all before grading).
+            holds files harness did not write, or cannot be written (all before grading); a
+            store of another format; ``only`` or ``questions`` naming an id the run lacks.
     """
+    _stage_line(progress, "loading banks")
     loaded = load(banks)
     reporters = [registry("reporters").get(name) for name in formats]  # fail before grading
     registry("sandboxes").get(sandbox)  # an unknown name fails even when no question needs one
+    _stage_done(progress, f"{len(loaded)} bank(s), {sum(len(b.questions) for b in loaded)} question(s)")
     plan = GradingPlan(loaded, "grade", today or dt.date.today())
-    options = RunOptions("grade", sandbox=sandbox, unsafe_sandbox=unsafe_sandbox, seed_secret=seed_secret)
+    regrade = Regrade(frozenset(only), frozenset(questions))
+    with staged_output(Path(out), list(formats)) as staging:  # an unusable --out fails before grading
+        options = RunOptions("grade", sandbox=sandbox, unsafe_sandbox=unsafe_sandbox, seed_secret=seed_secret)
+        cohort = _grade_into_store(plan, options, Path(submissions), Path(out), regrade, progress)
+        _stage_line(progress, "writing reports")
+        reports = _write_reports(cohort, reporters, staging, Path(out))
+        _stage_done(progress, ", ".join(reports))
+    return GradeRun(cohort, reports)
+
+
+def _grade_into_store(
+    plan: GradingPlan,
+    options: RunOptions,
+    submissions: Path,
+    out: Path,
+    regrade: Regrade,
+    progress: ProgressSink | None,
+) -> CohortResult:
+    """Grade the cohort through ``out``'s result store; keep only this cohort's grades in it."""
     import tempfile  # only grading a zip export needs a work folder
 
-    with staged_output(Path(out), list(formats)) as staging:  # an unusable --out fails before grading
+    store = open_store(store_path(Path(os.path.realpath(out))))
+    try:
+        if options.seed_secret is None and not os.environ.get(SEED_SECRET_ENV):
+            options = replace(options, seed_secret=store.seed_secret())  # a resume draws the same seeds
+        ledger = StoreLedger(store, regrade)
         with tempfile.TemporaryDirectory(prefix="harness-") as workdir, open_run(plan, options) as running:
-            cohort = grade_cohort(running, collect_cohort(Path(submissions), Path(workdir)))
-        reports = _write_reports(cohort, reporters, staging, Path(out))
-    return GradeRun(cohort, reports)
+            cohort = grade_cohort(running, collect_cohort(submissions, Path(workdir)), ledger, progress)
+        store.keep_only(ledger.every_key())
+    finally:
+        store.close()
+    return cohort
+
+
+def _stage_line(progress: ProgressSink | None, stage: str) -> None:
+    if progress is not None:
+        progress.start(stage)
+
+
+def _stage_done(progress: ProgressSink | None, summary: str) -> None:
+    if progress is not None:
+        progress.finish(summary)
 
 
 def _write_reports(cohort: CohortResult, reporters: list[Reporter], staging: Path, out: Path) -> dict[str, Path]:
