@@ -38,7 +38,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 DEMO_BANKS = Path("question_bank")
 DEMO_COHORT = Path("submissions/sample-cohort")
 NOTHING_PARTIAL = "no partial output was left"  # outputs are written whole or not at all
-RESUME = "the grades so far are kept in --out, the reports are as they were; run the same command to resume"
+RESUME = f"{NOTHING_PARTIAL} (the grades so far are kept in --out); run the same command to resume"
 BUG_EXIT = 3  # not a verdict and not the user's input: a bug in harness (reported, not a traceback)
 
 
