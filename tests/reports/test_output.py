@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from harness import __version__, api
-from harness.errors import HarnessError
 from harness.cli import RESUME
+from harness.errors import HarnessError
 from harness.reports import html
 from harness.store import STORE_FOLDER
 from tests.test_cli import BANK, GOOD_ANSWERS
