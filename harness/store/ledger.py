@@ -36,6 +36,7 @@ class StoreLedger:
     store: ResultStore
     regrade: Regrade = field(default_factory=Regrade)
     _keys: dict[str, dict[str, str]] = field(default_factory=dict)  # student -> question -> key
+    _fresh: dict[str, QuestionResult] = field(default_factory=dict)  # graded in this run, by key
     reused: int = 0  # (student, question) grades taken from the store in this run
 
     def pending(self, plan: GradingPlan, submissions: list[Submission]) -> list[GradingTask]:
@@ -63,12 +64,16 @@ class StoreLedger:
 
     def put(self, graded: StudentResult) -> None:
         keys = self._keys[graded.student_id]
-        self.store.put_student(graded.student_id, {keys[r.question_id]: r for r in graded.questions})
+        grades = {keys[r.question_id]: r for r in graded.questions}
+        self.store.put_student(graded.student_id, grades)
+        self._fresh.update(grades)
 
     def results(self, plan: GradingPlan, submission: Submission) -> list[QuestionResult]:
+        """The results graded in this run as they are (a stored result reads back equal: the
+        log's round trip, tested for every kind), the others from the store."""
         keys = self._keys[submission.student_id]
-        found = self.store.get_many(keys.values())
-        return [found[key] for key in keys.values()]
+        found = self.store.get_many(k for k in keys.values() if k not in self._fresh)
+        return [self._fresh.get(key) or found[key] for key in keys.values()]
 
     def every_key(self) -> list[str]:
         return [k for keys in self._keys.values() for k in keys.values()]
