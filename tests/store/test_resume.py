@@ -129,3 +129,45 @@ def test_sigint_and_sigterm_stop_cleanly_and_say_how_to_resume(
     assert f"grading {STUDENTS - kept} of {STUDENTS} student(s)" in done.stdout
     assert (out / "results.json").read_bytes() == expected
     shutil.rmtree(out)
+
+
+CODE_BANK = """\
+id: code-bank
+title: Code
+version: "1"
+questions:
+  - id: q-mean
+    kind: code
+    prompt: Write mean(values); raise ValueError for an empty list.
+    file: stats.py
+    reference: {reference}
+    tests:
+      - {{id: three, call: mean, args: [[1.0, 2.0, 6.0]]}}
+      - {{id: empty, call: mean, args: [[]], raises: ValueError, visibility: hidden}}
+"""
+
+
+@pytest.mark.slow
+def test_a_cohort_with_a_code_question_resumes_after_kill_9(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from harness.kinds.code import EXAMPLES
+
+    bank = tmp_path / "code.yaml"
+    bank.write_text(CODE_BANK.format(reference=EXAMPLES / "mean_reference.py"), encoding="utf-8")
+    cohort = tmp_path / "cohort"
+    for index in range(8):
+        folder = cohort / f"c{index:02d}"
+        folder.mkdir(parents=True)
+        source = EXAMPLES / ("mean_right.py" if index % 3 else "mean_wrong.py")
+        (folder / "stats.py").write_bytes(source.read_bytes())
+    args = ["grade", str(bank), "-s", str(cohort), "--format", "json", "--today", TODAY, "--sandbox", "process"]
+    args.append("--unsafe-sandbox")  # the course's own example files: no need for bwrap here
+    monkeypatch.setenv("HARNESS_SEED_SECRET", "resume-code")  # both outs draw the same seeds
+    expected = _harness([*args, "-o", str(tmp_path / "expected")])
+    assert expected.returncode == 0, expected.stderr
+    out = tmp_path / "out"
+    code, _ = _interrupt_while_grading([*args, "-o", str(out)], tmp_path / "flag", signal.SIGKILL, 0.3)
+    assert code == -signal.SIGKILL
+    assert _stored_students(out) < 8  # killed before the last student was saved
+    done = _harness([*args, "-o", str(out)])
+    assert done.returncode == 0, done.stderr
+    assert (out / "results.json").read_bytes() == (tmp_path / "expected" / "results.json").read_bytes()
