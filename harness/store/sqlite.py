@@ -21,7 +21,7 @@ from pathlib import Path
 
 from harness import __version__
 from harness.errors import HarnessError
-from harness.results import QuestionResult
+from harness.results import QuestionResult, Status
 
 STORE_FOLDER = ".harness-store"  # kept across output swaps: harness.reports.output.KEPT_NAMES
 STORE_FILE = "results.sqlite"
@@ -35,6 +35,7 @@ CREATE TABLE IF NOT EXISTS grades (
     key TEXT PRIMARY KEY,
     student_id TEXT NOT NULL,
     question_id TEXT NOT NULL,
+    status TEXT NOT NULL,
     result TEXT NOT NULL
 );
 """
@@ -64,20 +65,26 @@ class ResultStore:
         return found
 
     def known(self, keys: Iterable[str]) -> set[str]:
-        """Which of ``keys`` hold a grade (without reading the grades)."""
+        """Which of ``keys`` hold a grade to reuse (without reading the grades). A grader error
+        is not one: it may have been the machine's (a crashed sandbox), so it is graded again."""
         wanted = list(dict.fromkeys(keys))
         known: set[str] = set()
         for start in range(0, len(wanted), CHUNK):
             chunk = wanted[start : start + CHUNK]
             marks = ",".join("?" * len(chunk))
-            known.update(k for (k,) in self._db.execute(f"SELECT key FROM grades WHERE key IN ({marks})", chunk))
+            known.update(
+                k
+                for (k,) in self._db.execute(
+                    f"SELECT key FROM grades WHERE key IN ({marks}) AND status != ?", [*chunk, Status.ERROR.value]
+                )
+            )
         return known
 
     def put_student(self, student_id: str, grades: Mapping[str, QuestionResult]) -> None:
         """Save one student's new grades (content key -> result) in one transaction."""
-        rows = [(key, student_id, r.question_id, r.model_dump_json()) for key, r in grades.items()]
+        rows = [(key, student_id, r.question_id, r.status.value, r.model_dump_json()) for key, r in grades.items()]
         with self._transaction():
-            self._db.executemany("INSERT OR REPLACE INTO grades VALUES (?, ?, ?, ?)", rows)
+            self._db.executemany("INSERT OR REPLACE INTO grades VALUES (?, ?, ?, ?, ?)", rows)
 
     def keep_only(self, keys: Iterable[str]) -> int:
         """Forget every grade whose key is not in ``keys`` (after a complete run: the store

@@ -37,6 +37,15 @@ def test_grades_round_trip_and_a_key_saved_twice_is_one_row(tmp_path: Path) -> N
     store.close()
 
 
+def test_a_grader_error_is_kept_but_not_reused(tmp_path: Path) -> None:
+    store = open_store(store_path(tmp_path / "out"))
+    failed = _result("q1", 0.0).model_copy(update={"status": Status.ERROR})
+    store.put_student("ann", {"k1": failed, "k2": _result("q2", 1.0)})
+    assert store.known(["k1", "k2"]) == {"k2"}
+    assert store.get_many(["k1"]) == {"k1": failed}
+    store.close()
+
+
 def test_the_seed_secret_is_made_once_and_kept(tmp_path: Path) -> None:
     path = store_path(tmp_path / "out")
     first = open_store(path)
@@ -74,7 +83,7 @@ def test_a_reader_sees_committed_grades_while_a_writer_holds_a_transaction(tmp_p
     store.put_student("ann", {"k1": _result("q1", 1.0)})
     writer = sqlite3.connect(path, isolation_level=None)
     writer.execute("BEGIN IMMEDIATE")  # a write in progress, not yet committed
-    writer.execute("INSERT INTO grades VALUES ('k2', 'bob', 'q1', '{}')")
+    writer.execute("INSERT INTO grades VALUES ('k2', 'bob', 'q1', 'correct', '{}')")
     reader = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=0.5)
     assert reader.execute("SELECT key FROM grades").fetchall() == [("k1",)]  # WAL: no lock wait
     writer.execute("ROLLBACK")
