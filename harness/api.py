@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from harness.errors import HarnessError
 from harness.grading.lifecycle import open_run
-from harness.grading.runner import GradingPlan, Mode, ProgressSink, grade_cohort, grade_student
+from harness.grading.runner import GradingPlan, Mode, ProgressSink, SilentProgress, grade_cohort, grade_student
 from harness.kinds import LoadedBank, load_banks
 from harness.kinds.lifecycle import RunOptions
 from harness.plugins import GROUPS, PluginInfo, registry
@@ -115,19 +115,20 @@ def grade(
             holds files harness did not write, or cannot be written (all before grading); a
             store of another format; ``only`` or ``questions`` naming an id the run lacks.
     """
-    _stage_line(progress, "loading banks")
+    progress = progress if progress is not None else SilentProgress()
+    progress.start("loading banks")
     loaded = load(banks)
     reporters = [registry("reporters").get(name) for name in formats]  # fail before grading
     registry("sandboxes").get(sandbox)  # an unknown name fails even when no question needs one
-    _stage_done(progress, f"{len(loaded)} bank(s), {sum(len(b.questions) for b in loaded)} question(s)")
+    progress.finish(f"{len(loaded)} bank(s), {sum(len(b.questions) for b in loaded)} question(s)")
     plan = GradingPlan(loaded, "grade", today or dt.date.today())
     regrade = Regrade(frozenset(only), frozenset(questions))
     with staged_output(Path(out), list(formats)) as staging:  # an unusable --out fails before grading
         options = RunOptions("grade", sandbox=sandbox, unsafe_sandbox=unsafe_sandbox, seed_secret=seed_secret)
         cohort = _grade_into_store(plan, options, Path(submissions), Path(out), regrade, progress)
-        _stage_line(progress, "writing reports")
+        progress.start("writing reports")
         reports = _write_reports(cohort, reporters, staging, Path(out))
-        _stage_done(progress, ", ".join(reports))
+        progress.finish(", ".join(reports))
     return GradeRun(cohort, reports)
 
 
@@ -137,7 +138,7 @@ def _grade_into_store(
     submissions: Path,
     out: Path,
     regrade: Regrade,
-    progress: ProgressSink | None,
+    progress: ProgressSink,
 ) -> CohortResult:
     """Grade the cohort through ``out``'s result store; keep only this cohort's grades in it."""
     import tempfile  # only grading a zip export needs a work folder
@@ -153,16 +154,6 @@ def _grade_into_store(
     finally:
         store.close()
     return cohort
-
-
-def _stage_line(progress: ProgressSink | None, stage: str) -> None:
-    if progress is not None:
-        progress.start(stage)
-
-
-def _stage_done(progress: ProgressSink | None, summary: str) -> None:
-    if progress is not None:
-        progress.finish(summary)
 
 
 def _write_reports(cohort: CohortResult, reporters: list[Reporter], staging: Path, out: Path) -> dict[str, Path]:

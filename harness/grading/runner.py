@@ -135,26 +135,37 @@ class ProgressSink(Protocol):
     def finish(self, summary: str) -> None: ...
 
 
+class SilentProgress:
+    """Progress told to no one (the API's default)."""
+
+    def start(self, stage: str, total: int = 0) -> None:
+        pass
+
+    def advance(self, count: int = 1, failed: int = 0) -> None:
+        pass
+
+    def finish(self, summary: str) -> None:
+        pass
+
+
 def grade_cohort(
     plan: GradingPlan, cohort: Cohort, ledger: Ledger | None = None, progress: ProgressSink | None = None
 ) -> CohortResult:
     """Grade what ``ledger`` does not hold yet of ``cohort``, keeping each student's grades in it
     as they are finished; the result is read back from the ledger, students sorted by id."""
     ledger = ledger if ledger is not None else MemoryLedger()
+    progress = progress if progress is not None else SilentProgress()
     submissions = sorted(cohort.submissions, key=lambda s: s.student_id)
     tasks = ledger.pending(plan, submissions)
-    if progress is not None:
-        progress.start(f"grading {len(tasks)} of {len(submissions)} student(s)", len(tasks))
+    progress.start(f"grading {len(tasks)} of {len(submissions)} student(s)", len(tasks))
     failed = 0
     with closing(grade_each(plan, tasks)) as finished:  # closed at once on Ctrl-C: nobody else starts
         for graded in finished:
             ledger.put(graded)
             errors = sum(1 for r in graded.questions if r.status is Status.ERROR)
             failed += errors
-            if progress is not None:
-                progress.advance(failed=errors)
-    if progress is not None:
-        progress.finish(f"{len(tasks)} graded, {len(submissions) - len(tasks)} reused, {failed} grader error(s)")
+            progress.advance(failed=errors)
+    progress.finish(f"{len(tasks)} graded, {len(submissions) - len(tasks)} reused, {failed} grader error(s)")
     students = [assemble_student(plan, s, ledger.results(plan, s)) for s in submissions]
     record = plan.resources.record()
     return CohortResult(

@@ -73,7 +73,7 @@ class StoreLedger:
         log's round trip, tested for every kind), the others from the store."""
         keys = self._keys[submission.student_id]
         found = self.store.get_many(k for k in keys.values() if k not in self._fresh)
-        return [self._fresh.get(key) or found[key] for key in keys.values()]
+        return [self._fresh[key] if key in self._fresh else found[key] for key in keys.values()]
 
     def every_key(self) -> list[str]:
         return [k for keys in self._keys.values() for k in keys.values()]
