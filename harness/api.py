@@ -16,13 +16,15 @@ from typing import TYPE_CHECKING, Any
 
 from harness.errors import HarnessError
 from harness.grading.lifecycle import open_run
-from harness.grading.runner import GradingPlan, Mode, grade_cohort, grade_student
+from harness.grading.runner import GradingPlan, Mode, ProgressSink, SilentProgress, grade_cohort, grade_student
 from harness.kinds import LoadedBank, load_banks
 from harness.kinds.lifecycle import RunOptions
 from harness.plugins import GROUPS, PluginInfo, registry
 from harness.reports import Reporter
 from harness.reports.output import staged_output
 from harness.results import CohortResult, StudentResult, read_cohort
+from harness.store import Regrade, StoreLedger, open_store, store_path
+from harness.store.sqlite import SEED_SECRET_ENV
 from harness.submissions import collect_cohort, read_answers_file
 
 if TYPE_CHECKING:
@@ -81,25 +83,38 @@ def grade(
     sandbox: str = "bwrap",
     unsafe_sandbox: bool = False,
     seed_secret: str | None = None,
+    *,
+    only: Sequence[str] = (),
+    questions: Sequence[str] = (),
+    progress: ProgressSink | None = None,
     similarity: bool = False,
     executor: str = "local",
     scheduler: str | None = None,
 ) -> GradeRun:
     """Grade a cohort (a folder of student folders, or a zip export) and write reports.
 
+    Every graded (student, question) is saved as it is decided in the result store inside
+    ``out`` (see :mod:`harness.store`), keyed by what decides it; a grade the store already
+    holds is reused, so grading again after an interruption, a resubmission or an edited
+    question grades only what is new. ``only`` (student ids) and ``questions`` (question ids)
+    are graded again even when stored. The results and reports cover the whole cohort.
+
     ``similarity`` also compares every student's code files and text answers with everyone
     else's (:func:`similarity`, default settings) and keeps the pairs above the threshold in
     the result, for the cohort report; off by default, as it reads every file again.
-    ``executor`` says where students are graded: ``local`` (this process) or ``dask`` (the
-    workers of the Dask cluster at ``scheduler``; without one, a cluster of local processes);
-    see :mod:`harness.executors`. The results are the same.
+    ``executor`` says where students are graded: ``local`` (this process, through the store)
+    or ``dask`` (the workers of the Dask cluster at ``scheduler``; without one, a cluster of
+    local processes; see :mod:`harness.executors`). The results are the same; a Dask run
+    does not use the store yet, so it grades every student.
 
     ``seed_secret`` seeds the statistical tests of code questions (default:
-    ``$HARNESS_SEED_SECRET``, else a fresh random one); it is recorded in the cohort result,
-    and grading again with it (and ``today``) reproduces the run byte for byte.
+    ``$HARNESS_SEED_SECRET``, else the store's own, made once at random and kept); it is
+    recorded in the cohort result, and grading again with it (and ``today``) reproduces the
+    run byte for byte.
 
     ``out`` is replaced as a whole once every report is written (see
-    :func:`harness.reports.output.staged_output`): an interrupted run leaves it as it was.
+    :func:`harness.reports.output.staged_output`): an interrupted run leaves the reports as
+    they were, and its grades so far in the store.
 
     Returns:
         The cohort result and the main file of each report written under ``out``.
@@ -109,24 +124,52 @@ def grade(
         UnknownPluginError: an unknown report format, sandbox or executor.
         HarnessError: code questions, and a sandbox that cannot isolate them (see
             :func:`harness.sandbox.selection.sandbox_for_cohort`); an ``out`` that is a file,
-            holds files harness did not write, or cannot be written (all before grading).
+            holds files harness did not write, or cannot be written (all before grading); a
+            store of another format; ``only`` or ``questions`` naming an id the run lacks.
     """
+    progress = progress if progress is not None else SilentProgress()
+    progress.start("loading banks")
     loaded = load(banks)
     reporters = [registry("reporters").get(name) for name in formats]  # fail before grading
     registry("sandboxes").get(sandbox)  # an unknown name fails even when no question needs one
+    progress.finish(f"{len(loaded)} bank(s), {sum(len(b.questions) for b in loaded)} question(s)")
     plan = GradingPlan(loaded, "grade", today or dt.date.today())
     options = RunOptions("grade", sandbox=sandbox, unsafe_sandbox=unsafe_sandbox, seed_secret=seed_secret)
     if executor != "local" or scheduler is not None:
         return _grade_with_executor(plan, options, submissions, out, reporters, executor, scheduler, similarity)
-    import tempfile  # only grading a zip export needs a work folder
-
+    regrade = Regrade(frozenset(only), frozenset(questions))
     with staged_output(Path(out), list(formats)) as staging:  # an unusable --out fails before grading
-        with tempfile.TemporaryDirectory(prefix="harness-") as workdir, open_run(plan, options) as running:
-            cohort = grade_cohort(running, collect_cohort(Path(submissions), Path(workdir)))
+        cohort = _grade_into_store(plan, options, Path(submissions), Path(out), regrade, progress)
         if similarity:
             cohort = _with_similarity(cohort, Path(submissions), loaded)
+        progress.start("writing reports")
         reports = _write_reports(cohort, reporters, staging, Path(out))
+        progress.finish(", ".join(reports))
     return GradeRun(cohort, reports)
+
+
+def _grade_into_store(
+    plan: GradingPlan,
+    options: RunOptions,
+    submissions: Path,
+    out: Path,
+    regrade: Regrade,
+    progress: ProgressSink,
+) -> CohortResult:
+    """Grade the cohort through ``out``'s result store; keep only this cohort's grades in it."""
+    import tempfile  # only grading a zip export needs a work folder
+
+    store = open_store(store_path(Path(os.path.realpath(out))))
+    try:
+        if options.seed_secret is None and not os.environ.get(SEED_SECRET_ENV):
+            options = replace(options, seed_secret=store.seed_secret())  # a resume draws the same seeds
+        ledger = StoreLedger(store, regrade)
+        with tempfile.TemporaryDirectory(prefix="harness-") as workdir, open_run(plan, options) as running:
+            cohort = grade_cohort(running, collect_cohort(submissions, Path(workdir)), ledger, progress)
+        store.keep_only(ledger.every_key())
+    finally:
+        store.close()
+    return cohort
 
 
 def _with_similarity(cohort: CohortResult, submissions: Path, banks: Sequence[LoadedBank]) -> CohortResult:

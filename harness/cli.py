@@ -38,6 +38,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 DEMO_BANKS = Path("question_bank")
 DEMO_COHORT = Path("submissions/sample-cohort")
 NOTHING_PARTIAL = "no partial output was left"  # outputs are written whole or not at all
+RESUME = f"{NOTHING_PARTIAL} (the grades so far are kept in --out); run the same command to resume"
 BUG_EXIT = 3  # not a verdict and not the user's input: a bug in harness (reported, not a traceback)
 
 
@@ -45,8 +46,9 @@ class Interrupted(KeyboardInterrupt):
     """SIGINT or SIGTERM arrived: unwind (temporary folders are removed on the way) and exit.
     A KeyboardInterrupt, so that code which cleans up after Ctrl-C does so after SIGTERM too."""
 
-    def __init__(self, signum: int) -> None:
+    def __init__(self, signum: int, outcome: str = NOTHING_PARTIAL) -> None:
         self.signum = signum
+        self.outcome = outcome  # what the interruption left, and what to do next
         super().__init__(signal.Signals(signum).name)
 
 
@@ -61,7 +63,7 @@ def user_errors(func: F) -> F:
         except HarnessError as exc:
             _fail(f"error: {exc}" if "\n" not in str(exc) else str(exc), exc.exit_code)
         except Interrupted as exc:
-            _stop(f"interrupted by {exc}: {NOTHING_PARTIAL}", 128 + exc.signum)
+            _stop(f"interrupted by {exc}: {exc.outcome}", 128 + exc.signum)
         except KeyboardInterrupt:  # outside the main thread, where SIGINT stays Python's
             _stop(f"interrupted by SIGINT: {NOTHING_PARTIAL}", 128 + signal.SIGINT)
         except OSError as exc:  # a file system refusal (permissions, a full disk) is setup, not a bug
@@ -189,6 +191,9 @@ def main() -> None:
     help="Where students are graded: local (this process) or dask (a cluster; docs/cluster.md).",
 )
 @click.option("--scheduler", metavar="ADDRESS", help="The Dask scheduler (tcp://host:8786); default: a local cluster.")
+@click.option("--only", default="", metavar="STUDENT[,..]", help="Grade these students again, even if stored.")
+@click.option("--question", default="", metavar="ID[,..]", help="Grade these questions again, even if stored.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress lines (only the summary).")
 @today_option
 @user_errors
 def grade(
@@ -201,28 +206,48 @@ def grade(
     similarity: bool,
     executor: str,
     scheduler: str | None,
+    only: str,
+    question: str,
+    quiet: bool,
     today: dt.date | None,
 ) -> None:
-    """Grade a cohort against BANKS (files or folders) and write reports to --out."""
+    """Grade a cohort against BANKS (files or folders) and write reports to --out.
+
+    Grades are saved in --out as they are decided: run the same command again after an
+    interruption and it resumes; after a resubmission or a bank fix it grades only what changed.
+    """
     from harness import api
+    from harness.progress import Progress
 
     names = [f.strip() for f in formats.split(",") if f.strip()]
-    run = api.grade(
-        banks,
-        submissions,
-        out,
-        names,
-        today,
-        sandbox=sandbox,
-        unsafe_sandbox=unsafe_sandbox,
-        similarity=similarity,
-        executor=executor,
-        scheduler=scheduler,
-    )
+    try:
+        run = api.grade(
+            banks,
+            submissions,
+            out,
+            names,
+            today,
+            sandbox=sandbox,
+            unsafe_sandbox=unsafe_sandbox,
+            only=_ids(only),
+            questions=_ids(question),
+            progress=Progress.for_terminal(quiet),
+            similarity=similarity,
+            executor=executor,
+            scheduler=scheduler,
+        )
+    except Interrupted as exc:
+        raise Interrupted(exc.signum, RESUME) from None
+    except KeyboardInterrupt:  # SIGINT outside the main thread
+        raise Interrupted(signal.SIGINT, RESUME) from None
     _print_cohort_summary(run)
     if run.cohort.problems:  # a student may be missing, or two ids may be one student: a person must look
         count = len(run.cohort.problems)
         raise CheckFailed(f"{count} cohort problem(s) above; the reports were written and list them")
+
+
+def _ids(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
 
 
 @main.command()

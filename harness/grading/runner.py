@@ -8,10 +8,11 @@ only questions public today, everything revealed).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Collection, Generator, Iterable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import closing
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from harness.bank.schema import Question
 from harness.bank.variants import VariantError, draw_variant
@@ -58,37 +59,119 @@ class GradingPlan:
         return [_question_info(bank, bq) for bank, bq in self.questions()]
 
 
-def grade_student(plan: GradingPlan, submission: Submission) -> StudentResult:
-    """Grade one submission. Never raises: problems are recorded in the result."""
-    problems = [p for p in submission.problems if p.code != ProblemCode.NO_ANSWERS or _asks_for_answers(plan)]
+def grade_student(plan: GradingPlan, submission: Submission, only: Collection[str] | None = None) -> StudentResult:
+    """Grade one submission (only the questions whose ids are in ``only``, when given). Never
+    raises: problems are recorded in the result."""
     prepared: dict[str, object] = {}  # shared by this student's questions, never by two students
-    staged = [_stage(plan, bank, bq, submission, prepared) for bank, bq in plan.questions()]
+    staged = [
+        _stage(plan, bank, bq, submission, prepared)
+        for bank, bq in plan.questions()
+        if only is None or bq.question.id in only
+    ]
     staged = _prepare(staged)
     results = [s if isinstance(s, QuestionResult) else s.kind.grade(s.question, s.raw, s.ctx) for s in staged]
-    problems += _unknown_answers(plan, submission)
+    return assemble_student(plan, submission, results)
+
+
+def assemble_student(plan: GradingPlan, submission: Submission, results: list[QuestionResult]) -> StudentResult:
+    """A student's result from their question results (graded now or read back from a store)."""
     return StudentResult(
         student_id=submission.student_id,
         banks=plan.bank_refs(),
         score=round_score(sum(r.score for r in results)),
         max_score=round_score(sum(r.max_score for r in results)),
         questions=results,
-        problems=problems,
+        problems=[*_asked_problems(plan, submission), *_unknown_answers(plan, submission)],
     )
 
 
-def grade_cohort(plan: GradingPlan, cohort: Cohort) -> CohortResult:
-    """Grade every submission of ``cohort``; students come out sorted by id."""
+def _asked_problems(plan: GradingPlan, submission: Submission) -> list[Problem]:
+    """The submission's problems, without a missing answers.yaml when no question reads one."""
+    return [p for p in submission.problems if p.code != ProblemCode.NO_ANSWERS or _asks_for_answers(plan)]
+
+
+@dataclass(frozen=True)
+class GradingTask:
+    """A student to grade now, and which of their questions (``None``: every one)."""
+
+    submission: Submission
+    only: frozenset[str] | None = None
+
+
+class Ledger(Protocol):
+    """Where a cohort's grades are kept while it is graded (a result store, or memory)."""
+
+    def pending(self, plan: GradingPlan, submissions: list[Submission]) -> list[GradingTask]:
+        """What is left to grade (for a result store: what it does not hold yet)."""
+        ...
+
+    def put(self, graded: StudentResult) -> None:
+        """Keep a student's new grades (called as each student is finished)."""
+        ...
+
+    def results(self, plan: GradingPlan, submission: Submission) -> list[QuestionResult]:
+        """Every question result of ``submission``, in the plan's order."""
+        ...
+
+
+class MemoryLedger:
+    """Grades every student, keeps nothing beyond the run."""
+
+    def __init__(self) -> None:
+        self._graded: dict[str, StudentResult] = {}
+
+    def pending(self, plan: GradingPlan, submissions: list[Submission]) -> list[GradingTask]:
+        return [GradingTask(s) for s in submissions]
+
+    def put(self, graded: StudentResult) -> None:
+        self._graded[graded.student_id] = graded
+
+    def results(self, plan: GradingPlan, submission: Submission) -> list[QuestionResult]:
+        return self._graded[submission.student_id].questions
+
+
+class ProgressSink(Protocol):
+    """Told as each student is finished (see :class:`harness.progress.Progress`)."""
+
+    def start(self, stage: str, total: int = 0) -> None: ...
+
+    def advance(self, count: int = 1, failed: int = 0) -> None: ...
+
+    def finish(self, summary: str) -> None: ...
+
+
+class SilentProgress:
+    """Progress told to no one (the API's default)."""
+
+    def start(self, stage: str, total: int = 0) -> None:
+        pass
+
+    def advance(self, count: int = 1, failed: int = 0) -> None:
+        pass
+
+    def finish(self, summary: str) -> None:
+        pass
+
+
+def grade_cohort(
+    plan: GradingPlan, cohort: Cohort, ledger: Ledger | None = None, progress: ProgressSink | None = None
+) -> CohortResult:
+    """Grade what ``ledger`` does not hold yet of ``cohort``, keeping each student's grades in it
+    as they are finished; the result is read back from the ledger, students sorted by id."""
+    ledger = ledger if ledger is not None else MemoryLedger()
+    progress = progress if progress is not None else SilentProgress()
     submissions = sorted(cohort.submissions, key=lambda s: s.student_id)
-    if plan.workers > 1 and len(submissions) > 1:
-        pool = ThreadPoolExecutor(max_workers=plan.workers, thread_name_prefix="grade")
-        try:
-            students = list(pool.map(lambda s: grade_student(plan, s), submissions))
-        except BaseException:  # Ctrl-C, SIGTERM: grade nobody else, and do not wait for the
-            pool.shutdown(wait=False, cancel_futures=True)  # students in the sandbox right now
-            raise
-        pool.shutdown()
-    else:
-        students = [grade_student(plan, s) for s in submissions]
+    tasks = ledger.pending(plan, submissions)
+    progress.start(f"grading {len(tasks)} of {len(submissions)} student(s)", len(tasks))
+    failed = 0
+    with closing(grade_each(plan, tasks)) as finished:  # closed at once on Ctrl-C: nobody else starts
+        for graded in finished:
+            ledger.put(graded)
+            errors = sum(1 for r in graded.questions if r.status is Status.ERROR)
+            failed += errors
+            progress.advance(failed=errors)
+    progress.finish(f"{len(tasks)} graded, {len(submissions) - len(tasks)} reused, {failed} grader error(s)")
+    students = [assemble_student(plan, s, ledger.results(plan, s)) for s in submissions]
     record = plan.resources.record()
     return CohortResult(
         cohort=cohort.name,
@@ -100,6 +183,27 @@ def grade_cohort(plan: GradingPlan, cohort: Cohort) -> CohortResult:
         students=students,
         problems=cohort.problems,
     )
+
+
+def grade_each(plan: GradingPlan, tasks: list[GradingTask]) -> Generator[StudentResult, None, None]:
+    """Grade ``tasks``, yielding each student's result as soon as it is finished (in any order).
+
+    This is where an executor plugs in: ``plan.workers`` threads here (when a kind's scope
+    waits on sandboxes), one at a time otherwise.
+    """
+    if plan.workers <= 1 or len(tasks) <= 1:
+        for task in tasks:
+            yield grade_student(plan, task.submission, task.only)
+        return
+    pool = ThreadPoolExecutor(max_workers=plan.workers, thread_name_prefix="grade")
+    try:
+        futures = [pool.submit(grade_student, plan, t.submission, t.only) for t in tasks]
+        for future in as_completed(futures):
+            yield future.result()
+    except BaseException:  # Ctrl-C, SIGTERM, the consumer stopping: grade nobody else, and do
+        pool.shutdown(wait=False, cancel_futures=True)  # not wait for students in the sandbox now
+        raise
+    pool.shutdown()
 
 
 @dataclass(frozen=True)

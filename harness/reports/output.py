@@ -32,6 +32,7 @@ MARKER = ".harness-output"  # a folder holding it was written, complete, by harn
 LEGACY_NAMES = frozenset({"results.json", "results", "index.html", "students", "gradebook.csv"})
 DEFERRED_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 SHOWN_NAMES = 3  # foreign names quoted in the refusal
+KEPT_NAMES = frozenset({".harness-store"})  # the output's state (harness.store): carried into every new output
 
 
 def check_replaceable(out: Path) -> None:
@@ -48,7 +49,7 @@ def check_replaceable(out: Path) -> None:
         names = set(os.listdir(out))
     except OSError as exc:
         raise HarnessError(f"{out}: cannot read the output folder ({exc.strerror})") from None
-    foreign = sorted(names - LEGACY_NAMES - {MARKER})
+    foreign = sorted(names - LEGACY_NAMES - KEPT_NAMES - {MARKER})
     if foreign and MARKER not in names:
         shown = ", ".join(foreign[:SHOWN_NAMES]) + (", ..." if len(foreign) > SHOWN_NAMES else "")
         raise HarnessError(
@@ -63,7 +64,9 @@ def staged_output(out: Path, reports: list[str], carry_over: bool = False) -> It
 
     ``reports`` names the formats written (recorded in the marker). With ``carry_over``, the
     entries of the old ``out`` that the new output does not have are kept (re-rendering some
-    reports from a results.json inside ``out`` keeps the others, which came from it too).
+    reports from a results.json inside ``out`` keeps the others, which came from it too). The
+    output's state (:data:`KEPT_NAMES`: the result store, which a run writes into ``out`` as it
+    grades) is always carried over, hard-linked, so no moment of the swap is without it.
 
     Raises:
         HarnessError: ``out`` may not be replaced (see :func:`check_replaceable`), or the
@@ -90,8 +93,8 @@ def staged_output(out: Path, reports: list[str], carry_over: bool = False) -> It
 
 
 def _commit(staging: Path, target: Path, reports: list[str], carry_over: bool) -> None:
-    if carry_over and target.is_dir():
-        _carry_over(target, staging)
+    if target.is_dir():
+        _carry_over(target, staging, None if carry_over else KEPT_NAMES)
     marker = {"harness": __version__, "reports": sorted(reports)}
     (staging / MARKER).write_text(json.dumps(marker, sort_keys=True) + "\n", encoding="utf-8")
     _replace(staging, target)
@@ -141,11 +144,17 @@ def _umask() -> int:
     return mask
 
 
-def _carry_over(old: Path, new: Path) -> None:
-    """Hard-link (or copy) into ``new`` the entries of ``old`` that ``new`` does not have."""
+def _carry_over(old: Path, new: Path, only: frozenset[str] | None = None) -> None:
+    """Hard-link (or copy) into ``new`` the entries of ``old`` (those named in ``only``, when
+    given) that ``new`` does not have."""
     for entry in sorted(old.iterdir()):
         target = new / entry.name
-        if entry.name == MARKER or target.exists() or entry.is_symlink():
+        if (
+            entry.name == MARKER
+            or target.exists()
+            or entry.is_symlink()
+            or (only is not None and entry.name not in only)
+        ):
             continue
         if entry.is_dir():
             shutil.copytree(entry, target, copy_function=_link_or_copy)

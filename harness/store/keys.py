@@ -1,0 +1,165 @@
+"""The content keys of the result store: what decides one (student, question) grade, hashed.
+
+A grade is reused only when every input that could change it is unchanged, so the key of a
+(student, question) is the SHA-256 of:
+
+- the run: the store's key format, the harness version, the Python and library versions that
+  grade (numpy, scipy, pydantic, ...), the mode, the sandbox and the seed secret;
+- the question: its bank's id and synonyms, its validated content (the same dump as the bank's
+  content hash) and the bytes of the files it names (reference solution, wrong solutions,
+  metric suites: :meth:`Question.content_files`);
+- the student: their id (variants are drawn from it), their answers.yaml entry for this
+  question (or why it could not be read), why they gave no answer at all, and the bytes of
+  every other file in their folder (a notebook, an outputs file);
+- ``reveal``: whether the question's answers are shown on ``--today``. That, and which
+  questions a self-check grades, is all that the date decides, so a re-grade on another day
+  reuses every grade whose visibility did not change.
+
+Editing one question therefore changes the keys of that question only; a resubmission changes
+the keys of that student only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+import platform
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from harness import __version__
+from harness.submissions import ANSWER_FILES, Submission
+
+if TYPE_CHECKING:  # the runner imports the store
+    from harness.grading.runner import GradingPlan
+    from harness.kinds import LoadedBank, LoadedQuestion
+
+KEY_FORMAT = 1  # bump when what goes into a key changes
+GRADING_LIBRARIES = ("numpy", "scipy", "pydantic", "pyyaml", "rapidfuzz", "nltk", "sacrebleu", "rouge-score", "torch")
+
+
+@dataclass(frozen=True)
+class QuestionSlot:
+    """One question of the plan and the hash of everything about it that decides a grade."""
+
+    bank: LoadedBank
+    loaded: LoadedQuestion
+    fingerprint: str
+
+    @property
+    def question_id(self) -> str:
+        return self.loaded.question.id
+
+
+def run_fingerprint(plan: GradingPlan) -> str:
+    """The hash of what decides every grade of the run alike (versions, mode, sandbox, seed)."""
+    record = plan.resources.record()
+    return _digest(
+        {
+            "format": KEY_FORMAT,
+            "harness": __version__,
+            "python": platform.python_version(),
+            "libraries": library_versions(),
+            "mode": plan.mode,
+            "sandbox": record.sandbox,
+            "seed_secret": record.seed_secret,
+        }
+    )
+
+
+def question_slots(plan: GradingPlan) -> list[QuestionSlot]:
+    """Every question the plan grades, in the plan's order, with its content fingerprint."""
+    synonyms = {bank.id: _digest(_jsonable(bank.synonyms)) for bank in plan.banks}
+    return [
+        QuestionSlot(bank, bq, _digest(_question_payload(bank.id, synonyms[bank.id], bq)))
+        for bank, bq in plan.questions()
+    ]
+
+
+def student_keys(plan: GradingPlan, run: str, slots: list[QuestionSlot], submission: Submission) -> dict[str, str]:
+    """Question id -> the key of this student's grade for it."""
+    common = {
+        "run": run,
+        "student": submission.student_id,
+        "files": folder_digest(submission.folder),
+        "no_answer": _no_answer_reason(submission),
+    }
+    keys: dict[str, str] = {}
+    for slot in slots:
+        question = slot.loaded.question
+        lost = submission.unreadable.get(question.id)
+        keys[question.id] = _digest(
+            {
+                **common,
+                "question": slot.fingerprint,
+                "answer": _jsonable(submission.answers.get(question.id)),
+                "answered": question.id in submission.answers,
+                "unreadable": [lost.message, lost.location] if lost else None,
+                "reveal": question.is_public_on(plan.today),
+            }
+        )
+    return keys
+
+
+def folder_digest(folder: Path) -> str:
+    """The hash of every file in a student's folder but the answers file (whose entries are
+    hashed one by one), by relative path and bytes; links are hashed by their target's name."""
+    digest = hashlib.sha256()
+    if not folder.is_dir():
+        return digest.hexdigest()
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder).as_posix()
+        if relative in ANSWER_FILES or (path.is_dir() and not path.is_symlink()):
+            continue
+        digest.update(relative.encode("utf-8", "surrogateescape") + b"\0")
+        try:
+            digest.update(b"L" + str(path.readlink()).encode("utf-8", "surrogateescape") if path.is_symlink() else b"F")
+            if not path.is_symlink():
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+        except OSError as exc:  # unreadable: graded as such, and hashed as such
+            digest.update(f"unreadable {exc.errno}".encode())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def library_versions() -> dict[str, str | None]:
+    versions: dict[str, str | None] = {}
+    for name in GRADING_LIBRARIES:
+        try:
+            versions[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            versions[name] = None
+    return versions
+
+
+def _question_payload(bank_id: str, synonyms: str, bq: LoadedQuestion) -> dict[str, Any]:
+    question = bq.question
+    files: list[str | None] = []
+    for path in question.content_files():
+        try:
+            files.append(hashlib.sha256(path.read_bytes()).hexdigest())
+        except OSError:  # the loader checked it; gone since: graded (and keyed) as missing
+            files.append(None)
+    return {
+        "bank": bank_id,
+        "synonyms": synonyms,
+        "kind": bq.kind.name,
+        "question": question.model_dump(mode="json"),
+        "files": files,
+    }
+
+
+def _no_answer_reason(submission: Submission) -> list[str]:
+    return sorted(f"{p.code}:{p.message}" for p in submission.problems)
+
+
+def _jsonable(value: Any) -> Any:
+    """Answers come from YAML: dates and sets are made JSON by their ``repr``."""
+    return json.loads(json.dumps(value, sort_keys=True, default=repr, ensure_ascii=False))
+
+
+def _digest(payload: Any) -> str:
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=repr)
+    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()

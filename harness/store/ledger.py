@@ -1,0 +1,92 @@
+"""A cohort graded through the result store: what is stored is reused, the rest is graded.
+
+:class:`StoreLedger` is the :class:`~harness.grading.runner.Ledger` of ``harness grade``: it
+computes each student's content keys (:mod:`harness.store.keys`), hands the runner only the
+(student, question) pairs the store does not hold (plus a forced :class:`Regrade` slice), saves
+each student's grades as they are finished, and reads the whole cohort back from the store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from harness.errors import HarnessError
+from harness.grading.runner import GradingPlan, GradingTask
+from harness.results import QuestionResult, StudentResult
+from harness.store.keys import question_slots, run_fingerprint, student_keys
+from harness.store.sqlite import ResultStore
+from harness.submissions import Submission
+
+
+@dataclass(frozen=True)
+class Regrade:
+    """A slice graded again even when the store holds it: students, questions (empty: none)."""
+
+    students: frozenset[str] = frozenset()
+    questions: frozenset[str] = frozenset()
+
+    def forces(self, student_id: str, question_id: str) -> bool:
+        return student_id in self.students or question_id in self.questions
+
+
+@dataclass
+class StoreLedger:
+    """Grades kept in ``store``, keyed by content; see the module's docstring."""
+
+    store: ResultStore
+    regrade: Regrade = field(default_factory=Regrade)
+    _keys: dict[str, dict[str, str]] = field(default_factory=dict)  # student -> question -> key
+    _fresh: dict[str, QuestionResult] = field(default_factory=dict)  # graded in this run, by key
+    reused: int = 0  # (student, question) grades taken from the store in this run
+
+    def pending(self, plan: GradingPlan, submissions: list[Submission]) -> list[GradingTask]:
+        """The students with a question the store does not hold (or that the slice forces),
+        each with only those questions.
+
+        Raises:
+            HarnessError: the slice names a student or question the run does not have.
+        """
+        slots = question_slots(plan)
+        self._check_slice(submissions, {s.question_id for s in slots})
+        run = run_fingerprint(plan)
+        self._keys = {s.student_id: student_keys(plan, run, slots, s) for s in submissions}
+        known = self.store.known(k for keys in self._keys.values() for k in keys.values())
+        tasks = []
+        for submission in submissions:
+            keys = self._keys[submission.student_id]
+            todo = frozenset(
+                q for q, k in keys.items() if k not in known or self.regrade.forces(submission.student_id, q)
+            )
+            self.reused += len(keys) - len(todo)
+            if todo:
+                tasks.append(GradingTask(submission, None if len(todo) == len(keys) else todo))
+        return tasks
+
+    def put(self, graded: StudentResult) -> None:
+        keys = self._keys[graded.student_id]
+        grades = {keys[r.question_id]: r for r in graded.questions}
+        self.store.put_student(graded.student_id, grades)
+        self._fresh.update(grades)
+
+    def results(self, plan: GradingPlan, submission: Submission) -> list[QuestionResult]:
+        """The results graded in this run as they are (a stored result reads back equal: the
+        log's round trip, tested for every kind), the others from the store."""
+        keys = self._keys[submission.student_id]
+        found = self.store.get_many(k for k in keys.values() if k not in self._fresh)
+        return [self._fresh[key] if key in self._fresh else found[key] for key in keys.values()]
+
+    def every_key(self) -> list[str]:
+        return [k for keys in self._keys.values() for k in keys.values()]
+
+    def _check_slice(self, submissions: list[Submission], questions: set[str]) -> None:
+        students = {s.student_id for s in submissions}
+        for label, asked, known in (
+            ("student", self.regrade.students, students),
+            ("question", self.regrade.questions, questions),
+        ):
+            unknown = sorted(asked - known)
+            if unknown:
+                raise HarnessError(
+                    f"no {label} {', '.join(map(repr, unknown))} in this run to regrade "
+                    f"(it has {len(known)}; check the id)"
+                )

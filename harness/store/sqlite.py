@@ -1,0 +1,175 @@
+"""The result store: every graded (student, question), saved as soon as it is decided.
+
+One SQLite file, ``OUT/.harness-store/results.sqlite``, in WAL mode so that anyone may read it
+while a run writes. Only the thread that runs the cohort writes (one connection), one
+transaction per student: a student's grades are all saved or none are, so a run killed at any
+moment (even ``kill -9``) loses at most the students being graded, and a rerun grades them
+again. A grade is stored under its content key (:mod:`harness.store.keys`); saving the same key
+twice replaces the row, so nothing is ever counted twice.
+
+The file records its format (``PRAGMA user_version``) and the harness version that wrote it; a
+store of another format is refused, saying what to do.
+"""
+
+from __future__ import annotations
+
+import secrets
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+from harness import __version__
+from harness.errors import HarnessError
+from harness.results import QuestionResult, Status
+
+STORE_FOLDER = ".harness-store"  # kept across output swaps: harness.reports.output.KEPT_NAMES
+STORE_FILE = "results.sqlite"
+STORE_FORMAT = 1  # bump when the tables change; a store of another format is refused
+SEED_SECRET_ENV = "HARNESS_SEED_SECRET"  # read by the code engine too; it wins over the store's
+CHUNK = 500  # keys per SELECT (SQLite allows 999 parameters on old builds)
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS grades (
+    key TEXT PRIMARY KEY,
+    student_id TEXT NOT NULL,
+    question_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    result TEXT NOT NULL
+);
+"""
+
+
+def store_path(out: Path) -> Path:
+    """Where the store of an output folder lives."""
+    return out / STORE_FOLDER / STORE_FILE
+
+
+class ResultStore:
+    """An open store. Use from one thread; see :func:`open_store`."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+        self._db = connection
+        self.path = path
+
+    def get_many(self, keys: Iterable[str]) -> dict[str, QuestionResult]:
+        """The stored grades among ``keys`` (those never graded are absent)."""
+        wanted = list(dict.fromkeys(keys))
+        found: dict[str, QuestionResult] = {}
+        for start in range(0, len(wanted), CHUNK):
+            chunk = wanted[start : start + CHUNK]
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(f"SELECT key, result FROM grades WHERE key IN ({marks})", chunk)
+            found.update((key, QuestionResult.model_validate_json(text)) for key, text in rows)
+        return found
+
+    def known(self, keys: Iterable[str]) -> set[str]:
+        """Which of ``keys`` hold a grade to reuse (without reading the grades). A grader error
+        is not one: it may have been the machine's (a crashed sandbox), so it is graded again."""
+        wanted = list(dict.fromkeys(keys))
+        known: set[str] = set()
+        for start in range(0, len(wanted), CHUNK):
+            chunk = wanted[start : start + CHUNK]
+            marks = ",".join("?" * len(chunk))
+            known.update(
+                k
+                for (k,) in self._db.execute(
+                    f"SELECT key FROM grades WHERE key IN ({marks}) AND status != ?", [*chunk, Status.ERROR.value]
+                )
+            )
+        return known
+
+    def put_student(self, student_id: str, grades: Mapping[str, QuestionResult]) -> None:
+        """Save one student's new grades (content key -> result) in one transaction."""
+        rows = [(key, student_id, r.question_id, r.status.value, r.model_dump_json()) for key, r in grades.items()]
+        with self._transaction():
+            self._db.executemany("INSERT OR REPLACE INTO grades VALUES (?, ?, ?, ?, ?)", rows)
+
+    def keep_only(self, keys: Iterable[str]) -> int:
+        """Forget every grade whose key is not in ``keys`` (after a complete run: the store
+        then holds this cohort's grades only). Returns how many were forgotten."""
+        with self._transaction():
+            self._db.execute("CREATE TEMP TABLE IF NOT EXISTS keep (key TEXT PRIMARY KEY)")
+            self._db.execute("DELETE FROM keep")
+            self._db.executemany("INSERT OR IGNORE INTO keep VALUES (?)", ((k,) for k in keys))
+            removed = self._db.execute("DELETE FROM grades WHERE key NOT IN (SELECT key FROM keep)").rowcount
+            self._db.execute("DELETE FROM keep")
+        return removed
+
+    def count(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM grades").fetchone()[0])
+
+    def seed_secret(self) -> str:
+        """The run's seed secret when none is given: made once, then kept, so that a resumed
+        or repeated run draws the same seeds (and so reuses the code questions' grades)."""
+        row = self._db.execute("SELECT value FROM meta WHERE name = 'seed_secret'").fetchone()
+        if row is not None:
+            return str(row[0])
+        secret = secrets.token_hex(16)
+        with self._transaction():
+            self._db.execute("INSERT INTO meta VALUES ('seed_secret', ?)", (secret,))
+        return secret
+
+    def close(self) -> None:
+        """Fold the write-ahead log into the file and close (the folder then holds one file)."""
+        try:
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            self._db.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        try:
+            with self._db:  # commits, or rolls back on any exception (KeyboardInterrupt too)
+                yield
+        except sqlite3.Error as exc:
+            raise HarnessError(f"{self.path}: cannot write the result store ({exc})") from None
+
+
+def open_store(path: Path) -> ResultStore:
+    """Open (creating it if needed) the store at ``path``.
+
+    Raises:
+        HarnessError: the file is not a store, was written in another format, or cannot be
+            created or written.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(path, isolation_level=None, timeout=30)
+    except (OSError, sqlite3.Error) as exc:
+        raise HarnessError(f"{path}: cannot open the result store ({exc})") from None
+    db.isolation_level = "DEFERRED"  # explicit transactions through ``with db``
+    try:
+        _check_format(db, path)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")  # a killed process loses nothing committed
+        db.executescript(_SCHEMA)
+        with db:
+            db.execute(f"PRAGMA user_version = {STORE_FORMAT}")
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('harness', ?)", (__version__,))
+    except sqlite3.Error as exc:
+        db.close()
+        raise HarnessError(
+            f"{path}: not a harness result store ({exc}); delete {path.parent} to grade afresh"
+        ) from None
+    except HarnessError:
+        db.close()
+        raise
+    return ResultStore(db, path)
+
+
+def _check_format(db: sqlite3.Connection, path: Path) -> None:
+    found = int(db.execute("PRAGMA user_version").fetchone()[0])
+    if found in (0, STORE_FORMAT):
+        return
+    row = db.execute("SELECT value FROM meta WHERE name = 'harness'").fetchone() if _has_meta(db) else None
+    writer = f"harness {row[0]}" if row else "another harness"
+    raise HarnessError(
+        f"{path}: the result store was written by {writer} (store format {found}, this harness reads "
+        f"format {STORE_FORMAT}); delete {path.parent} to grade every student afresh"
+    )
+
+
+def _has_meta(db: sqlite3.Connection) -> bool:
+    return db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone() is not None

@@ -1,0 +1,92 @@
+"""The store file itself: round trip, format refusal, readers during a write."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from harness.errors import HarnessError
+from harness.reports.output import KEPT_NAMES
+from harness.results import QuestionResult, Status
+from harness.store import STORE_FOLDER, open_store, store_path
+from harness.store.sqlite import STORE_FORMAT
+
+
+def _result(question_id: str, score: float) -> QuestionResult:
+    return QuestionResult(
+        question_id=question_id, kind="numeric", score=score, max_score=1.0, status=Status.CORRECT, feedback=["ok"]
+    )
+
+
+def test_the_store_is_state_that_output_swaps_keep() -> None:
+    assert STORE_FOLDER in KEPT_NAMES
+
+
+def test_grades_round_trip_and_a_key_saved_twice_is_one_row(tmp_path: Path) -> None:
+    store = open_store(store_path(tmp_path / "out"))
+    store.put_student("ann", {"k1": _result("q1", 1.0), "k2": _result("q2", 0.5)})
+    store.put_student("ann", {"k1": _result("q1", 1.0)})
+    assert store.count() == 2
+    found = store.get_many(["k1", "k2", "missing"])
+    assert found == {"k1": _result("q1", 1.0), "k2": _result("q2", 0.5)}
+    assert store.known(["k2", "nope"]) == {"k2"}
+    assert store.keep_only(["k2"]) == 1
+    assert store.known(["k1", "k2"]) == {"k2"}
+    store.close()
+
+
+def test_a_grader_error_is_kept_but_not_reused(tmp_path: Path) -> None:
+    store = open_store(store_path(tmp_path / "out"))
+    failed = _result("q1", 0.0).model_copy(update={"status": Status.ERROR})
+    store.put_student("ann", {"k1": failed, "k2": _result("q2", 1.0)})
+    assert store.known(["k1", "k2"]) == {"k2"}
+    assert store.get_many(["k1"]) == {"k1": failed}
+    store.close()
+
+
+def test_the_seed_secret_is_made_once_and_kept(tmp_path: Path) -> None:
+    path = store_path(tmp_path / "out")
+    first = open_store(path)
+    secret = first.seed_secret()
+    first.close()
+    again = open_store(path)
+    assert again.seed_secret() == secret
+    again.close()
+
+
+def test_a_store_of_another_format_is_refused_with_what_to_do(tmp_path: Path) -> None:
+    path = store_path(tmp_path / "out")
+    open_store(path).close()
+    with sqlite3.connect(path) as db:
+        db.execute(f"PRAGMA user_version = {STORE_FORMAT + 1}")
+    with pytest.raises(HarnessError) as caught:
+        open_store(path)
+    message = str(caught.value)
+    assert "\n" not in message
+    assert f"store format {STORE_FORMAT + 1}" in message
+    assert f"delete {path.parent}" in message
+
+
+def test_a_file_that_is_not_a_store_is_refused(tmp_path: Path) -> None:
+    path = store_path(tmp_path / "out")
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"not a database at all, but long enough to have a header" * 4)
+    with pytest.raises(HarnessError, match="not a harness result store"):
+        open_store(path)
+
+
+def test_a_reader_sees_committed_grades_while_a_writer_holds_a_transaction(tmp_path: Path) -> None:
+    path = store_path(tmp_path / "out")
+    store = open_store(path)
+    store.put_student("ann", {"k1": _result("q1", 1.0)})
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # a write in progress, not yet committed
+    writer.execute("INSERT INTO grades VALUES ('k2', 'bob', 'q1', 'correct', '{}')")
+    reader = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=0.5)
+    assert reader.execute("SELECT key FROM grades").fetchall() == [("k1",)]  # WAL: no lock wait
+    writer.execute("ROLLBACK")
+    for db in (reader, writer):
+        db.close()
+    store.close()
