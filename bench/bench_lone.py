@@ -16,6 +16,11 @@ The three alternate within each round, so that a busy machine slows them alike; 
 of wall time and of CPU time (the process and every child it waited for) are printed, with
 the ratios to the floor. Target: ``harness grade`` within 3x the floor.
 
+The children may write bytecode (into a temporary ``PYTHONPYCACHEPREFIX``), as an installed
+harness has its ``.pyc`` files: where ``PYTHONDONTWRITEBYTECODE`` is set, every run would
+otherwise compile harness from source (about 0.4 s), which no installed copy does.
+``--no-bytecode`` keeps the environment as it is.
+
 The sandbox doctor's verdict is kept per boot, kernel and tools for half an hour
 (:mod:`harness.sandbox.verdict_cache`); a first round after a reboot pays its seconds once,
 so the bench runs one grade before timing (``--cold`` times that first grade instead).
@@ -73,13 +78,18 @@ def main() -> None:
     parser.add_argument("--softmax", type=Path, default=ROOT.parent / "shared" / "bench" / "softmax")
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--cold", action="store_true", help="time the first grade too (doctor not yet kept)")
+    parser.add_argument("--no-bytecode", action="store_true", help="keep PYTHONDONTWRITEBYTECODE as it is")
     args = parser.parse_args()
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     with tempfile.TemporaryDirectory(prefix="bench-lone-") as tmp:
+        if not args.no_bytecode:
+            env.pop("PYTHONDONTWRITEBYTECODE", None)
+            env["PYTHONPYCACHEPREFIX"] = str(Path(tmp) / "pycache")
         built = build(args.softmax.resolve(), Path(tmp) / "softmax")
         argvs = commands(args.softmax.resolve(), built, Path(tmp) / "out")
         if not args.cold:
             timed(argvs["grade"], env)
+            timed(argvs["check"], env)
         figures: dict[str, list[tuple[float, float]]] = {name: [] for name in argvs}
         for _ in range(args.runs):
             for name, argv in argvs.items():
