@@ -37,7 +37,13 @@ def _escape_surrogate(match: re.Match[str]) -> str:
 
 def printable_data(value: Any) -> Any:
     """:func:`printable` applied to every string (keys included) of nested dicts, lists and
-    records (a record comes back as a dict, to be validated again by its field's type)."""
+    records (a record comes back as a dict, to be validated again by its field's type).
+
+    Data that is already plain (dicts with string keys, lists, ASCII strings, numbers) comes
+    back as it is, unrebuilt: every answer and every evidence passes through here, and almost
+    all of them are plain."""
+    if _plain(value):
+        return value
     if isinstance(value, str):
         return printable(value)
     if isinstance(value, BaseModel):
@@ -47,6 +53,23 @@ def printable_data(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [printable_data(v) for v in value]
     return value
+
+
+_SCALARS = frozenset({int, float, bool, type(None)})
+
+
+def _plain(value: Any) -> bool:
+    """Only JSON's own types (exactly: no subclass, tuple or record) and ASCII strings, so that
+    :func:`printable_data` would return an equal copy. A walk that builds nothing."""
+    kind = type(value)
+    if kind is str:
+        text: str = value
+        return text.isascii()
+    if kind is dict:
+        return all(type(k) is str and k.isascii() and _plain(v) for k, v in value.items())
+    if kind is list:
+        return all(_plain(v) for v in value)
+    return kind in _SCALARS
 
 
 # Fields that carry student-provided text: cleaned where it enters the result log.

@@ -9,7 +9,6 @@ byte-identical JSON (no timestamps, sorted keys, rounded floats).
 from __future__ import annotations
 
 import json
-import textwrap
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -177,14 +176,16 @@ def write_cohort_json(cohort: CohortResult, path: Path) -> None:
     """Write exactly ``dump_json(cohort)``, one student at a time, so memory stays flat.
 
     The whole cohort as one string is tens of megabytes for a thousand students; streaming
-    keeps the peak to one student's record.
+    keeps the peak to one student's record. A record is indented by replacing its newlines:
+    pretty JSON has no blank line (a string's newline is escaped), so this is exactly what
+    ``textwrap.indent`` gives, at a fraction of its cost.
     """
     shell = dump_json(cohort.model_copy(update={"students": []}))
     head, tail = shell.split('"students": []', 1)  # quotes inside values are escaped: unique
     with path.open("w", encoding="utf-8", newline="\n") as out:
         out.write(head + '"students": [')
         for i, student in enumerate(cohort.students):
-            out.write(("," if i else "") + "\n" + textwrap.indent(_record_json(student), "    "))
+            out.write(("," if i else "") + "\n    " + _record_json(student).replace("\n", "\n    "))
         out.write(("\n  ]" if cohort.students else "]") + tail)
 
 

@@ -189,7 +189,9 @@ class CodeKind(QuestionKind[CodeQuestion]):
             backend = default_sandbox()
         else:
             backend = sandbox_for_cohort(options.sandbox, options.unsafe_sandbox)
-        return CodeRunner(backend, cache_dir=options.cache_dir, seed_secret=options.seed_secret)
+        runner = CodeRunner(backend, cache_dir=options.cache_dir, seed_secret=options.seed_secret)
+        runner.prewarm(questions)
+        return runner
 
     def prepare(self, items: list[tuple[CodeQuestion, Any, GradeContext]]) -> None:
         """Run a student's questions that share a file (and limits) together: one sandbox job for

@@ -24,7 +24,7 @@ from pathlib import Path
 from statistics import fmean, median
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from harness.evidence import ChoiceEvidence, CodeEvidence, GenerationEvidence, MetricEvidence
@@ -110,6 +110,9 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # Compiling the templates costs a lone student's grade half a second; jinja keeps the
+        # compiled code in a folder of this uid's own (0700, ownership checked), keyed by source.
+        bytecode_cache=FileSystemBytecodeCache(),
     )
     env.filters.update(
         points=format_points,

@@ -55,6 +55,7 @@ class WarmWorker:
         self.spawned: Spawned | None = None
         self.baseline_bytes = 0  # what the zygote held (not page cache) when it said ready
         self.jobs = 0
+        self._starting = False  # spawned, its "ready" not read yet
         self._empty = tempfile.TemporaryDirectory(prefix="harness-zygote-")
 
     def run(self, files: Mapping[str, str], request: dict[str, Any], limits: SandboxLimits) -> RunResult:
@@ -115,9 +116,11 @@ class WarmWorker:
             except OSError as exc:
                 raise WorkerError(f"the worker's memory could not be capped ({exc.strerror})") from None
 
-    def _ensure(self) -> subprocess.Popen[bytes]:
+    def start(self) -> None:
+        """Spawn the zygote without waiting for it to say ready: its start (a sandbox, an
+        interpreter, the preloads) overlaps whatever the host does before the first job."""
         if self.spawned is not None and self.spawned.process.poll() is None:
-            return self.spawned.process
+            return
         self.close()
         # The sandbox-wide caps: the zygote and a job's manager come on top of the job's processes.
         zygote_limits = self.limits.model_copy(
@@ -138,13 +141,25 @@ class WarmWorker:
             readonly_paths=self.readonly,
         )
         self.spawned = self.sandbox.spawn(request)
-        process = self.spawned.process
         self.jobs = 0
-        ready = _read_frame(process, time.monotonic() + START_TIMEOUT_S)
-        if ready.get("event") != "ready":
-            raise WorkerError(f"the worker did not start: {ready}")
-        cgroup = self.spawned.confinement.cgroup
-        self.baseline_bytes = cgroup.resident() if cgroup is not None else 0
+        self._starting = True
+
+    def _ensure(self) -> subprocess.Popen[bytes]:
+        """The running zygote, started (and waited for) if need be.
+
+        Raises:
+            WorkerError: it died or did not say ready in time.
+        """
+        self.start()
+        assert self.spawned is not None
+        process = self.spawned.process
+        if self._starting:
+            ready = _read_frame(process, time.monotonic() + START_TIMEOUT_S)
+            if ready.get("event") != "ready":
+                raise WorkerError(f"the worker did not start: {ready}")
+            self._starting = False
+            cgroup = self.spawned.confinement.cgroup
+            self.baseline_bytes = cgroup.resident() if cgroup is not None else 0
         return process
 
     def close(self) -> None:
@@ -158,6 +173,7 @@ class WarmWorker:
                     stream.close()
             self.spawned.confinement.release()
             self.spawned = None
+            self._starting = False
 
     def shutdown(self) -> None:
         """Stop the zygote for good and remove the worker's folder."""
@@ -166,13 +182,15 @@ class WarmWorker:
 
 
 class WarmPool:
-    """Workers per thread and preload set, created on first use."""
+    """Workers per thread and preload set, created on first use (or started ahead with
+    :meth:`prewarm`, then adopted by the first thread that needs that preload set)."""
 
     def __init__(self, sandbox: Sandbox, limits: SandboxLimits | None = None) -> None:
         self.sandbox = sandbox
         self.limits = limits or SandboxLimits()
         self._local = threading.local()
         self._all: list[WarmWorker] = []
+        self._ahead: dict[tuple[Any, ...], WarmWorker] = {}  # started by prewarm, owned by no thread yet
         self._lock = threading.Lock()
 
     def worker(
@@ -185,16 +203,36 @@ class WarmPool:
         chosen = limits or self.limits
         key = (preload, readonly, chosen.processes, chosen.tmp_mb)
         if key not in workers:
-            workers[key] = WarmWorker(self.sandbox, preload, chosen, readonly)
             with self._lock:
-                self._all.append(workers[key])
+                adopted = self._ahead.pop(key, None)
+                workers[key] = adopted or WarmWorker(self.sandbox, preload, chosen, readonly)
+                if adopted is None:
+                    self._all.append(workers[key])
         return workers[key]
+
+    def prewarm(
+        self, preload: tuple[str, ...], readonly: tuple[Path, ...] = (), limits: SandboxLimits | None = None
+    ) -> None:
+        """Start a zygote for this preload set now, without waiting for it; the first thread
+        to ask :meth:`worker` for the same set adopts it."""
+        chosen = limits or self.limits
+        key = (preload, readonly, chosen.processes, chosen.tmp_mb)
+        with self._lock:
+            if key in self._ahead:
+                return
+            worker = self._ahead[key] = WarmWorker(self.sandbox, preload, chosen, readonly)
+            self._all.append(worker)
+        try:
+            worker.start()
+        except OSError:
+            worker.close()  # the first job starts it again, and records why it cannot
 
     def close(self) -> None:
         with self._lock:
             for worker in self._all:
                 worker.shutdown()
             self._all.clear()
+            self._ahead.clear()
 
     def __enter__(self) -> WarmPool:
         return self

@@ -54,7 +54,15 @@ def sandbox_for_cohort(name: str, unsafe: bool) -> Sandbox:
 
 @cache
 def confirmed_checks(name: str) -> tuple[Check, ...]:
-    """The doctor's checks, run once per backend and process."""
+    """The doctor's checks, run once per backend and process, and reused across processes
+    while this host's boot, kernel, tools and sandbox source are unchanged (at most half an
+    hour: :mod:`harness.sandbox.verdict_cache`), so that a lone grade starts fast."""
+    from harness.sandbox import verdict_cache
     from harness.sandbox.doctor import run_checks
 
-    return tuple(run_checks(sandbox_named(name)))
+    kept = verdict_cache.load(name)
+    if kept is not None:
+        return kept
+    checks = tuple(run_checks(sandbox_named(name)))
+    verdict_cache.store(name, checks)
+    return checks

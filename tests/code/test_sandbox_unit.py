@@ -87,6 +87,18 @@ def test_warm_worker_recovers_when_its_zygote_is_killed() -> None:
 
 
 @needs_bwrap
+def test_a_prewarmed_zygote_is_adopted_by_the_first_thread_that_asks() -> None:
+    with WarmPool(BwrapSandbox()) as pool:
+        pool.prewarm(())
+        started = pool._ahead[((), (), SandboxLimits().processes, SandboxLimits().tmp_mb)]
+        assert started.process is not None  # spawned, not waited for
+        worker = pool.worker(())
+        assert worker is started and not pool._ahead
+        ok = worker.run({"m.py": "def f(x):\n    return x * 2\n"}, STUB_REQUEST, SandboxLimits(wall_seconds=5))
+        assert '"value":4' in ok.channel.decode()
+
+
+@needs_bwrap
 def test_warm_worker_enforces_the_jobs_wall_clock() -> None:
     with WarmPool(BwrapSandbox()) as pool:
         worker = pool.worker(())

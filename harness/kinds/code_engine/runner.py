@@ -19,7 +19,8 @@ from __future__ import annotations
 import os
 import secrets
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
     from harness.kinds.code import CodeQuestion, CodeTest, StudentCode
 
 SEED_SECRET_ENV = "HARNESS_SEED_SECRET"
+PREWARM_LIMIT = 2  # zygotes started ahead: more would compete with the first for the cores
 
 
 def default_cache_dir() -> Path:
@@ -115,6 +117,9 @@ class CodeRunner(RunScope):
         self.cache_dir = cache_dir or default_cache_dir()
         self.reference_cache = ReferenceCache(self.cache_dir)
         self._model = ModelFolders(self.cache_dir, models)
+        self._properties: dict[Path, Future[dict[str, Any]]] = {}
+        self._loader: ThreadPoolExecutor | None = None
+        self._guard = threading.Lock()
 
     def record(self) -> RunRecord:
         return RunRecord(sandbox=self.sandbox.name, seed_secret=self.seed_secret)
@@ -122,6 +127,35 @@ class CodeRunner(RunScope):
     def close(self) -> None:
         self.students.close()
         self.references.close()
+        if self._loader is not None:
+            self._loader.shutdown()
+
+    def prewarm(self, questions: Sequence[CodeQuestion]) -> None:
+        """Start, in the background, what the first student will wait for: a zygote for the
+        first preload sets (a sandbox, an interpreter, numpy: most of a lone student's grade)
+        and the instructor's property checks. Questions that name course models are left to
+        their first job (finding a model may build it)."""
+        started: list[tuple[Any, ...]] = []
+        for question in questions:
+            if question.properties and any(t.property for t in question.tests):
+                self._properties_of(question)
+            key = (tuple(question.preload), question.limits.processes, question.limits.tmp_mb)
+            if not question.models and key not in started and len(started) < PREWARM_LIMIT:
+                started.append(key)
+                self.students.prewarm(tuple(question.preload), (), question.limits)
+
+    def properties(self, question: CodeQuestion) -> dict[str, Any]:
+        """The instructor's property checks of ``question``, imported once per run (and file)."""
+        return self._properties_of(question).result()
+
+    def _properties_of(self, question: CodeQuestion) -> Future[dict[str, Any]]:
+        path = question.path(question.properties or "")
+        with self._guard:
+            if path not in self._properties:
+                if self._loader is None:
+                    self._loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="properties")
+                self._properties[path] = self._loader.submit(load_properties, question)
+            return self._properties[path]
 
     def __enter__(self) -> CodeRunner:
         return self
@@ -249,7 +283,7 @@ class CodeRunner(RunScope):
             raise RuntimeError(f"the reference solution failed: {expected.problem or expected.import_error}")
         if run is None:
             run = self.run_student(question, code.source, tests)
-        properties = load_properties(question) if any(t.property for t in tests) else {}
+        properties = self.properties(question) if any(t.property for t in tests) else {}
         verdicts = [
             judge(t, expected.events.get(t.id), run.report_for(t), properties, self._seeds(question, t)) for t in tests
         ]
