@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from harness.errors import HarnessError
 from harness.grading.runner import GradingPlan, GradingTask
+from harness.records import printable
 from harness.results import QuestionResult, StudentResult
 from harness.store.keys import question_slots, run_fingerprint, student_keys
 from harness.store.sqlite import ResultStore
@@ -49,11 +50,11 @@ class StoreLedger:
         slots = question_slots(plan)
         self._check_slice(submissions, {s.question_id for s in slots})
         run = run_fingerprint(plan)
-        self._keys = {s.student_id: student_keys(plan, run, slots, s) for s in submissions}
+        self._keys = {printable(s.student_id): student_keys(plan, run, slots, s) for s in submissions}
         known = self.store.known(k for keys in self._keys.values() for k in keys.values())
         tasks = []
         for submission in submissions:
-            keys = self._keys[submission.student_id]
+            keys = self._keys[printable(submission.student_id)]
             todo = frozenset(
                 q for q, k in keys.items() if k not in known or self.regrade.forces(submission.student_id, q)
             )
@@ -63,7 +64,7 @@ class StoreLedger:
         return tasks
 
     def put(self, graded: StudentResult) -> None:
-        keys = self._keys[graded.student_id]
+        keys = self._keys[printable(graded.student_id)]  # a result's id is printable
         grades = {keys[r.question_id]: r for r in graded.questions}
         self.store.put_student(graded.student_id, grades)
         self._fresh.update(grades)
@@ -71,7 +72,7 @@ class StoreLedger:
     def results(self, plan: GradingPlan, submission: Submission) -> list[QuestionResult]:
         """The results graded in this run as they are (a stored result reads back equal: the
         log's round trip, tested for every kind), the others from the store."""
-        keys = self._keys[submission.student_id]
+        keys = self._keys[printable(submission.student_id)]
         found = self.store.get_many(k for k in keys.values() if k not in self._fresh)
         return [self._fresh[key] if key in self._fresh else found[key] for key in keys.values()]
 

@@ -59,7 +59,7 @@ def test_cannot_find_the_hidden_tests_expected_value(attack_run: AttackRun) -> N
     run, _ = attack_run
     probe = run.probe("atk-read-hidden-tests")
     assert probe.startswith("found=[]"), probe
-    assert "✗ hidden test reveal: failed" in run.feedback("atk-read-hidden-tests")
+    assert "✗ hidden test 1: failed" in run.feedback("atk-read-hidden-tests")
     assert run.question("atk-read-hidden-tests").score == 0
 
 

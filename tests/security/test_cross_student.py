@@ -92,7 +92,7 @@ def test_previous_students_code_is_not_in_the_next_ones_memory(memory: Run) -> N
 def test_previous_students_results_do_not_earn_the_next_one_a_hidden_test(memory: Run) -> None:
     """Its `reveal` returns any HIDDEN-EXPECTED-... string found in memory: the previous
     student's correct return value would pass the hidden test."""
-    assert_contained(memory, "b-snoop", "hidden test reveal: failed")
+    assert_contained(memory, "b-snoop", "hidden test 1: failed")
     assert memory.secrets.hidden not in memory.probe("b-snoop")
 
 

@@ -63,7 +63,7 @@ def test_pid_one_and_other_processes_cannot_be_signalled(attack_run: AttackRun) 
 def test_forged_results_earn_nothing(attack_run: AttackRun, student: str) -> None:
     """Each `add` really returns 2 - 3 or -1: that, not the forgery, is what gets judged."""
     run, _ = attack_run
-    assert_contained(run, student, "expected 5, got -1", "hidden test reveal: failed")
+    assert_contained(run, student, "expected 5, got -1", "hidden test 1: failed")
 
 
 @pytest.mark.parametrize(
@@ -80,7 +80,7 @@ def test_forged_results_earn_nothing(attack_run: AttackRun, student: str) -> Non
 )
 def test_objects_that_lie_about_equality_earn_nothing(attack_run: AttackRun, student: str, type_name: str) -> None:
     run, _ = attack_run
-    assert_contained(run, student, f"cannot compare a object of type {type_name}", "hidden test reveal: failed")
+    assert_contained(run, student, f"cannot compare a object of type {type_name}", "hidden test 1: failed")
 
 
 @pytest.mark.parametrize(

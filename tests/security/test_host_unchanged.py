@@ -43,8 +43,17 @@ def test_no_attacker_process_survives(attack_run: AttackRun) -> None:
 
 
 def test_the_grader_left_no_child_process(attack_run: AttackRun) -> None:
-    background = session_background_pids()  # the test session's own model building and grading
+    background = session_background_pids() | _resource_tracker()  # the test session's own
     assert [child for child in children_of(os.getpid()) if int(child.split(":")[0]) not in background] == []
+
+
+def _resource_tracker() -> set[int]:
+    """multiprocessing's resource tracker: started once per session by tests that use
+    multiprocessing or a Dask cluster, and alive until the session ends."""
+    from multiprocessing import resource_tracker
+
+    pid = getattr(resource_tracker._resource_tracker, "_pid", None)
+    return {pid} if isinstance(pid, int) else set()
 
 
 def test_nothing_was_written_outside_the_sandbox(attack_run: AttackRun) -> None:

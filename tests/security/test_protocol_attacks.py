@@ -187,7 +187,7 @@ def test_hidden_inputs_never_reach_the_results(protocol_run: ProtocolRun, studen
     feedback = protocol_run.feedback(student)
     assert protocol_run.token not in protocol_run.results_text, f"a hidden test's input reached the results: {feedback}"
     assert "PROBE found=[]" in feedback, f"the attack must report back, or this proves nothing: {feedback}"
-    assert "hidden test hidden-echo:" in feedback
+    assert "hidden test 1:" in feedback  # hidden-echo, shown by number
 
 
 def test_hidden_tests_record_no_p_value(protocol_run: ProtocolRun) -> None:

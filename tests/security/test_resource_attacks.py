@@ -8,6 +8,7 @@ see conftest.py. The exercise's limits: 1 s per call, 3 CPU seconds, 1 GiB of ad
 
 from __future__ import annotations
 
+import json
 import re
 
 from tests.security.conftest import Run, assert_contained
@@ -69,13 +70,25 @@ def test_output_flood_is_contained(attack_run: AttackRun) -> None:
     # so the flood costs only time: the call finishes, returns its (wrong) value, and
     # nothing of the flood reaches the results.
     assert any(word in feedback for word in ("expected 5, got 6", "timed out", "MemoryError")), feedback
-    assert len(run.results_text) < 200_000, "the flood reached the results file"
+    assert _results_without_sources(run) < 200_000, "the flood reached the results file"
 
 
 def test_result_channel_flood_is_contained(attack_run: AttackRun) -> None:
     run, _ = attack_run
     assert_contained(run, "atk-channel-flood", "more output than allowed")
-    assert len(run.results_text) < 200_000
+    assert _results_without_sources(run) < 200_000
+
+
+def _results_without_sources(run: Run) -> int:
+    """The results file's size without the students' own files (a failed code question keeps
+    its source, capped, for the report), so what is left is what came out of the sandbox."""
+    data = json.loads(run.results_text)
+    for student in data["students"]:
+        for question in student["questions"]:
+            evidence = question.get("evidence") or {}
+            if isinstance(evidence, dict):
+                evidence.pop("source", None)
+    return len(json.dumps(data, indent=2))
 
 
 def test_closed_stdio_does_not_cost_an_earned_point(attack_run: AttackRun) -> None:
