@@ -17,13 +17,13 @@ from pathlib import Path
 from harness.errors import HarnessError
 from harness.evaluation.baseline import compare_with_baseline, read_baseline
 from harness.evaluation.cache import GenerationCache
-from harness.evaluation.progress import Progress
 from harness.evaluation.result import Comparison, EvalResult, Gate, ModelRef, SampleRecord, TaskRef
 from harness.evaluation.runner import GenerationStats, generate_outputs
 from harness.evaluation.task import RenderedTask, TaskItem, TaskSpec, render_task
 from harness.evaluation.task_file import task_for
 from harness.models.base import ModelAdapter
 from harness.models.spec import ModelSpec, load_adapter
+from harness.progress import Progress
 from harness.suites.loader import LoadedSuite, load_suite
 from harness.suites.result import SuiteScore
 from harness.suites.scoring import ScoreSettings, SystemOutputs, score_system
@@ -70,7 +70,7 @@ def run_eval(settings: EvalSettings, progress: Progress | None = None) -> EvalRu
     """
     from harness.evaluation.reports import check_report_targets, write_reports
 
-    progress = progress or Progress()
+    progress = progress or Progress.for_terminal()
     if not 0.0 < settings.alpha < 1.0:
         raise HarnessError(f"--alpha must lie between 0 and 1, got {settings.alpha}")
     check_report_targets(settings.reports)

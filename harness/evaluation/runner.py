@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from harness.evaluation.cache import GenerationCache, call_key
-from harness.evaluation.progress import Progress
 from harness.models.base import ModelAdapter, Request
+from harness.progress import Progress
 
 
 @dataclass(frozen=True)

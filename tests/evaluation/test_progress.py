@@ -6,13 +6,13 @@ import io
 
 import pytest
 
-from harness.evaluation import progress as progress_module
-from harness.evaluation.progress import Progress
+from harness import progress as progress_module
+from harness.progress import Progress
 
 
 def test_off_a_terminal_a_stage_is_one_line() -> None:
     stream = io.StringIO()
-    progress = Progress(stream, tty=False)
+    progress = Progress(stream)
     progress.start("generate", 100)
     for _ in range(100):
         progress.advance()
@@ -25,7 +25,7 @@ def test_on_a_terminal_the_line_shows_rate_and_eta(monkeypatch: pytest.MonkeyPat
     clock = iter(float(t) for t in range(1000))
     monkeypatch.setattr(progress_module.time, "monotonic", lambda: next(clock))
     stream = io.StringIO()
-    progress = Progress(stream, tty=True)
+    progress = Progress(stream, live=stream)
     progress.start("generate", 10)  # t = 0 (start and last redraw)
     progress.advance(4)  # t = 1: 4 done in 1 s, 6 left
     assert stream.getvalue() == "\rgenerate: 4/10  4.0/s  ETA 2 s\x1b[K"
