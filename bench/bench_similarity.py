@@ -4,10 +4,10 @@ Run from the repository root::
 
     .venv/bin/python bench/bench_similarity.py [--submissions 1000] [--peer-sample 60]
 
-The submissions are made deterministically (fixed seeds) from the labeled set's 16
+The submissions are made deterministically (fixed seeds) from the labeled set's 20
 independent originals (tests/data/similarity/originals): each is one original under a
 fresh disguise (tests/data/similarity/make_set.py's ``light`` or ``heavy``, own seed), so
-the cohort is full of near-copies: every original has about 60 disguised copies, the worst
+the cohort is full of near-copies: every original has about 50 disguised copies, the worst
 case for the inverted index (many shared fingerprints). Timed: tokenizing, fingerprinting
 and comparing every pair (499,500 pairs for 1,000), as :func:`compare_documents` does it.
 
