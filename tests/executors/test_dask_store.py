@@ -130,7 +130,10 @@ def _resumed(args: list[str], log: Path, total: int) -> tuple[str, set[str]]:
     return stdout, {student for student, _ in _sent(log, before)}
 
 
-@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT, signal.SIGTERM], ids=lambda s: s.name)
+CLEAN_STOPS = [pytest.param(sig, marks=pytest.mark.slow) for sig in (signal.SIGINT, signal.SIGTERM)]
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, *CLEAN_STOPS], ids=lambda s: s.name)
 def test_a_client_stopped_mid_run_resumes_byte_identically(
     client: Client, sleepy_log: Path, sleepy: tuple[Path, Path, bytes], sig: signal.Signals
 ) -> None:
