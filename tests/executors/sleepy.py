@@ -70,16 +70,16 @@ def busy(log: Path) -> list[tuple[int, str, str]]:
     return list(started)
 
 
-def kill_a_busy_worker(log: Path) -> tuple[int, str]:
+def kill_a_busy_worker(log: Path) -> tuple[int, str, str]:
     """SIGKILL a worker process that has started a question it has not finished; return its pid
-    and the student it was grading."""
+    and the student and question it was grading."""
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         in_flight = busy(log)
         if in_flight:
-            pid, student, _ = in_flight[0]
+            pid, student, question = in_flight[0]
             os.kill(pid, signal.SIGKILL)
-            return pid, student
+            return pid, student, question
         time.sleep(0.02)
     raise AssertionError("no worker was ever in the middle of a student")
 

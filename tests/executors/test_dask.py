@@ -65,7 +65,7 @@ class KillAfterTheFirstStudent(SilentProgress):
 
     def __init__(self, log: Path) -> None:
         self.log = log
-        self.victim: tuple[int, str] | None = None
+        self.victim: tuple[int, str, str] | None = None
 
     def advance(self, count: int = 1, failed: int = 0) -> None:
         if self.victim is None:
@@ -93,14 +93,14 @@ def test_a_worker_killed_mid_student_costs_nothing(
         [bank], cohort, tmp_path / "dask", executor="dask", scheduler=client.scheduler.address, progress=killer
     )
     assert killer.victim is not None
-    victim, unfinished = killer.victim
+    victim, student, question = killer.victim
     students = sorted(p.name for p in cohort.iterdir())
     assert sorted(saved) == students  # every student saved once: none lost, none twice
     assert _stored_rows(tmp_path / "dask") == 2 * len(students)
     assert remote == local
     events = graded_log(sleepy_log)
-    assert not any(e[:3] == (victim, "end", unfinished) for e in events)  # killed mid-student
-    assert any(e[1:3] == ("end", unfinished) for e in events)  # who was graded again elsewhere
+    assert (victim, "end", student, question) not in events  # the kill landed mid-question
+    assert any(e[1:] == ("end", student, question) for e in events)  # graded again elsewhere
 
 
 def _stored_rows(out: Path) -> int:
