@@ -9,14 +9,23 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from harness.errors import HarnessError
 from harness.grading.lifecycle import open_run
-from harness.grading.runner import GradingPlan, Mode, ProgressSink, SilentProgress, grade_cohort, grade_student
+from harness.grading.runner import (
+    GradeTasks,
+    GradingPlan,
+    Mode,
+    ProgressSink,
+    SilentProgress,
+    grade_cohort,
+    grade_student,
+)
 from harness.kinds import LoadedBank, load_banks
 from harness.kinds.lifecycle import RunOptions
 from harness.plugins import GROUPS, PluginInfo, registry
@@ -29,6 +38,7 @@ from harness.submissions import collect_cohort, read_answers_file
 
 if TYPE_CHECKING:
     from harness.evaluation.pipeline import EvalRun
+    from harness.executors import Executor
     from harness.exports.gradescope import GradescopeRun, HiddenVisibility
     from harness.exports.run import ExportRun
     from harness.grading.examples import ExampleResult
@@ -102,10 +112,10 @@ def grade(
     ``similarity`` also compares every student's code files and text answers with everyone
     else's (:func:`similarity`, default settings) and keeps the pairs above the threshold in
     the result, for the cohort report; off by default, as it reads every file again.
-    ``executor`` says where students are graded: ``local`` (this process, through the store)
-    or ``dask`` (the workers of the Dask cluster at ``scheduler``; without one, a cluster of
-    local processes; see :mod:`harness.executors`). The results are the same; a Dask run
-    does not use the store yet, so it grades every student.
+    ``executor`` says where students are graded: ``local`` (this process) or ``dask`` (the
+    workers of the Dask cluster at ``scheduler``; without one, a cluster of local processes;
+    see :mod:`harness.executors`). Either way this process keys, reuses and saves the grades
+    in the store as each student comes back; the results are the same, byte for byte.
 
     ``seed_secret`` seeds the statistical tests of code questions (default:
     ``$HARNESS_SEED_SECRET``, else the store's own, made once at random and kept); it is
@@ -132,20 +142,28 @@ def grade(
     loaded = load(banks)
     reporters = [registry("reporters").get(name) for name in formats]  # fail before grading
     registry("sandboxes").get(sandbox)  # an unknown name fails even when no question needs one
+    where = _executor(executor, scheduler)
     progress.finish(f"{len(loaded)} bank(s), {sum(len(b.questions) for b in loaded)} question(s)")
     plan = GradingPlan(loaded, "grade", today or dt.date.today())
     options = RunOptions("grade", sandbox=sandbox, unsafe_sandbox=unsafe_sandbox, seed_secret=seed_secret)
-    if executor != "local" or scheduler is not None:
-        return _grade_with_executor(plan, options, submissions, out, reporters, executor, scheduler, similarity)
     regrade = Regrade(frozenset(only), frozenset(questions))
     with staged_output(Path(out), list(formats)) as staging:  # an unusable --out fails before grading
-        cohort = _grade_into_store(plan, options, Path(submissions), Path(out), regrade, progress)
+        cohort = _grade_into_store(plan, options, Path(submissions), Path(out), regrade, progress, where, scheduler)
         if similarity:
             cohort = _with_similarity(cohort, Path(submissions), loaded)
         progress.start("writing reports")
         reports = _write_reports(cohort, reporters, staging, Path(out))
         progress.finish(", ".join(reports))
     return GradeRun(cohort, reports)
+
+
+def _executor(name: str, scheduler: str | None) -> Executor | None:
+    """The executor asked for; ``None`` for this process's own path (which imports no executor)."""
+    if name == "local" and scheduler is None:
+        return None
+    found: Executor = registry("executors").get(name)
+    found.check_scheduler(scheduler)  # before --out is touched
+    return found
 
 
 def _grade_into_store(
@@ -155,8 +173,12 @@ def _grade_into_store(
     out: Path,
     regrade: Regrade,
     progress: ProgressSink,
+    where: Executor | None = None,
+    scheduler: str | None = None,
 ) -> CohortResult:
-    """Grade the cohort through ``out``'s result store; keep only this cohort's grades in it."""
+    """Grade the cohort through ``out``'s result store, in this process or with ``where``
+    (this process still computes the keys and alone writes the store); keep only this
+    cohort's grades in it."""
     import tempfile  # only grading a zip export needs a work folder
 
     store = open_store(store_path(Path(os.path.realpath(out))))
@@ -164,12 +186,29 @@ def _grade_into_store(
         if options.seed_secret is None and not os.environ.get(SEED_SECRET_ENV):
             options = replace(options, seed_secret=store.seed_secret())  # a resume draws the same seeds
         ledger = StoreLedger(store, regrade)
-        with tempfile.TemporaryDirectory(prefix="harness-") as workdir, open_run(plan, options) as running:
-            cohort = grade_cohort(running, collect_cohort(submissions, Path(workdir)), ledger, progress)
+        opened = _open_run(plan, options, where, scheduler)
+        with tempfile.TemporaryDirectory(prefix="harness-") as workdir, opened as (running, grade):
+            cohort = grade_cohort(running, collect_cohort(submissions, Path(workdir)), ledger, progress, grade)
         store.keep_only(ledger.every_key())
     finally:
         store.close()
     return cohort
+
+
+@contextmanager
+def _open_run(
+    plan: GradingPlan, options: RunOptions, where: Executor | None, scheduler: str | None
+) -> Iterator[tuple[GradingPlan, GradeTasks | None]]:
+    """The run open in this process (graded by the runner itself), or open where ``where``
+    grades: then the plan carries that run's record, and the executor grades the tasks."""
+    if where is None:
+        with open_run(plan, options) as running:
+            yield running, None
+        return
+    from harness.executors import GradingJob
+
+    with where.open(GradingJob.of(plan.banks, plan.mode, plan.today, options), scheduler) as run:
+        yield run.plan_here(plan), run.grade
 
 
 def _with_similarity(cohort: CohortResult, submissions: Path, banks: Sequence[LoadedBank]) -> CohortResult:
@@ -178,35 +217,6 @@ def _with_similarity(cohort: CohortResult, submissions: Path, banks: Sequence[Lo
     from harness.similarity.record import cohort_similarity
 
     return cohort.model_copy(update={"similarity": cohort_similarity(find_similar(submissions, banks))})
-
-
-def _grade_with_executor(
-    plan: GradingPlan,
-    options: RunOptions,
-    submissions: PathLike,
-    out: PathLike,
-    reporters: list[Reporter],
-    executor: str,
-    scheduler: str | None,
-    similarity: bool = False,
-) -> GradeRun:
-    """:func:`grade`'s run when students are graded by an executor (each of its processes opens
-    its own run from the job)."""
-    import tempfile
-
-    from harness.executors import GradingJob, grade_cohort_with
-
-    chosen = registry("executors").get(executor)
-    job = GradingJob.of(plan.banks, plan.mode, plan.today, options)
-    formats = [r.name for r in reporters]
-    with staged_output(Path(out), formats) as staging:
-        with tempfile.TemporaryDirectory(prefix="harness-") as workdir:
-            collected = collect_cohort(Path(submissions), Path(workdir))
-            cohort = grade_cohort_with(chosen, plan, job, collected, scheduler)
-            if similarity:
-                cohort = _with_similarity(cohort, Path(submissions), plan.banks)
-        reports = _write_reports(cohort, reporters, staging, Path(out))
-    return GradeRun(cohort, reports)
 
 
 def _write_reports(cohort: CohortResult, reporters: list[Reporter], staging: Path, out: Path) -> dict[str, Path]:

@@ -1,6 +1,8 @@
 """The contract every registered executor keeps, built-in or third-party: it grades each student
 it is sent exactly once, with the result :func:`grade_student` gives in this process, and
-records the run as a local run would; it refuses a student sent twice before grading anyone.
+records the run as a local run would (known when the run is open, before anyone is graded),
+grades only the questions each task names, and refuses a student sent twice before grading
+anyone.
 (An executor that takes a scheduler is run without one: it must then start what it needs.)"""
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import pytest
 from harness.errors import HarnessError
 from harness.executors import Executor, GradingJob
 from harness.grading.lifecycle import open_run
-from harness.grading.runner import GradingPlan, grade_student
+from harness.grading.runner import GradingPlan, GradingTask, grade_student
 from harness.kinds import load_banks
 from harness.kinds.lifecycle import RunOptions
 from harness.plugins import registry
@@ -51,16 +53,30 @@ def test_grades_each_student_once_as_this_process_does(executor: Executor, tmp_p
     with open_run(GradingPlan(load_banks([bank]), "grade", TODAY), job.options) as plan:
         expected = {s.student_id: grade_student(plan, s) for s in submissions}
         record = plan.resources.record()
-    graded = executor.grade(job, submissions)
-    results = list(graded)
+    with executor.open(job) as run:
+        assert run.record == record  # known before anyone is graded: the store's keys hold it
+        results = list(run.grade([GradingTask(s) for s in submissions]))
     assert sorted(r.student_id for r in results) == sorted(expected)  # each once
     assert {r.student_id: r for r in results} == expected
-    assert graded.record == record
     assert {r.score for r in results} == {1.0, 2.0, 0.0}  # right, half right, nothing submitted
+
+
+def test_grades_only_the_questions_of_each_task(executor: Executor, tmp_path: Path) -> None:
+    bank, folder = true_false_cohort(tmp_path, "true_false", 3)
+    by_id = {s.student_id: s for s in collect_cohort(folder).submissions}
+    tasks = [GradingTask(by_id["s00"], frozenset({"q2"})), GradingTask(by_id["s01"], frozenset({"q2"}))]
+    tasks.append(GradingTask(by_id["s02"]))
+    with executor.open(_job(bank)) as run:
+        results = {r.student_id: r for r in run.grade(tasks)}
+    assert {sid: [q.question_id for q in r.questions] for sid, r in results.items()} == {
+        "s00": ["q2"],
+        "s01": ["q2"],
+        "s02": ["q1", "q2"],
+    }
 
 
 def test_refuses_a_student_sent_twice(executor: Executor, tmp_path: Path) -> None:
     bank, folder = true_false_cohort(tmp_path, "true_false", 2)
     submissions = collect_cohort(folder).submissions
-    with pytest.raises(HarnessError, match="submitted twice: s00"):
-        executor.grade(_job(bank), [*submissions, submissions[0]])
+    with executor.open(_job(bank)) as run, pytest.raises(HarnessError, match="submitted twice: s00"):
+        run.grade([GradingTask(s) for s in [*submissions, submissions[0]]])

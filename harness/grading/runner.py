@@ -8,10 +8,11 @@ only questions public today, everything revealed).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Generator, Iterable
+from collections.abc import Callable, Collection, Generator, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import closing
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Literal, Protocol
 
 from harness.bank.schema import Question
@@ -153,18 +154,30 @@ class SilentProgress:
         pass
 
 
+GradeTasks = Callable[[list[GradingTask]], Generator[StudentResult, None, None]]  # see grade_each
+
+
 def grade_cohort(
-    plan: GradingPlan, cohort: Cohort, ledger: Ledger | None = None, progress: ProgressSink | None = None
+    plan: GradingPlan,
+    cohort: Cohort,
+    ledger: Ledger | None = None,
+    progress: ProgressSink | None = None,
+    grade: GradeTasks | None = None,
 ) -> CohortResult:
     """Grade what ``ledger`` does not hold yet of ``cohort``, keeping each student's grades in it
-    as they are finished; the result is read back from the ledger, students sorted by id."""
+    as they are finished; the result is read back from the ledger, students sorted by id.
+
+    ``grade`` grades the tasks somewhere else (an executor's run,
+    :meth:`harness.executors.ExecutorRun.grade`); by default :func:`grade_each` with ``plan``.
+    Either way this thread alone writes to the ledger."""
     ledger = ledger if ledger is not None else MemoryLedger()
     progress = progress if progress is not None else SilentProgress()
     submissions = sorted(cohort.submissions, key=lambda s: s.student_id)
     tasks = ledger.pending(plan, submissions)
     progress.start(f"grading {len(tasks)} of {len(submissions)} student(s)", len(tasks))
     failed = 0
-    with closing(grade_each(plan, tasks)) as finished:  # closed at once on Ctrl-C: nobody else starts
+    graded_by = grade if grade is not None else partial(grade_each, plan)
+    with closing(graded_by(tasks)) as finished:  # closed at once on Ctrl-C: nobody else starts
         for graded in finished:
             ledger.put(graded)
             errors = sum(1 for r in graded.questions if r.status is Status.ERROR)

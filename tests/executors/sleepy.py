@@ -4,6 +4,7 @@ test can kill a worker while it is in the middle of a student and see who graded
 from __future__ import annotations
 
 import os
+import signal
 import time
 from pathlib import Path
 from typing import Any, ClassVar, Literal
@@ -48,3 +49,50 @@ class RegisterSleepy(WorkerPlugin):
     def setup(self, worker: object) -> None:
         SleepyKind.log = self.log
         kind_registry().register("sleepy", SleepyKind)
+
+
+def graded_log(log: Path) -> list[tuple[int, str, str, str]]:
+    """The log's lines as (pid, event, student, question)."""
+    if not log.exists():
+        return []
+    lines = (line.split(" ") for line in log.read_text(encoding="utf-8").splitlines())
+    return [(int(pid), event, student, question) for pid, event, student, question in lines]
+
+
+def busy(log: Path) -> list[tuple[int, str, str]]:
+    """(pid, student, question) of every question started and not finished."""
+    started: dict[tuple[int, str, str], None] = {}
+    for pid, event, student, question in graded_log(log):
+        if event == "start":
+            started[(pid, student, question)] = None
+        else:
+            started.pop((pid, student, question), None)
+    return list(started)
+
+
+def kill_a_busy_worker(log: Path) -> tuple[int, str, str]:
+    """SIGKILL a worker process that has started a question it has not finished; return its pid
+    and the student and question it was grading."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        in_flight = busy(log)
+        if in_flight:
+            pid, student, question = in_flight[0]
+            os.kill(pid, signal.SIGKILL)
+            return pid, student, question
+        time.sleep(0.02)
+    raise AssertionError("no worker was ever in the middle of a student")
+
+
+def wait_until_idle(log: Path, quiet: float = 1.0) -> None:
+    """Wait until no worker is in the middle of a question and the log has not grown for
+    ``quiet`` seconds (tasks of a client that died finish on their own)."""
+    deadline = time.monotonic() + 60
+    size = -1
+    while time.monotonic() < deadline:
+        now = log.stat().st_size if log.exists() else 0
+        if now == size and not busy(log):
+            return
+        size = now
+        time.sleep(quiet)
+    raise AssertionError("the workers never went idle")

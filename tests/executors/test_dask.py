@@ -1,14 +1,13 @@
 """Grading on a real Dask cluster (two worker processes): the results are byte for byte those
 of the local executor, and a worker killed in the middle of a student costs nothing: the
-student is graded again elsewhere and counted once."""
+student is graded again elsewhere and saved in the store once. (The store's reuse, slices and
+resumes with Dask: ``test_dask_store.py``.)"""
 
 from __future__ import annotations
 
-import os
 import shutil
-import signal
-import time
-from collections.abc import Iterator
+import sqlite3
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -19,15 +18,16 @@ from distributed import Client
 from harness import api
 from harness.errors import HarnessError
 from harness.executors import GradingJob
-from harness.kinds import kind_registry, load_banks
+from harness.grading.runner import SilentProgress
+from harness.kinds import load_banks
 from harness.kinds.lifecycle import RunOptions
 from harness.plugins import registry
-from harness.results import StudentResult
+from harness.results import QuestionResult
 from harness.sandbox.bwrap import BwrapSandbox
-from harness.submissions import collect_cohort
+from harness.store import ResultStore, store_path
 from tests.conftest import REPO
 from tests.executors.cohorts import QUIZ_BANKS, SAMPLE_COHORT, SEED_SECRET, TODAY, true_false_cohort
-from tests.executors.sleepy import RegisterSleepy, SleepyKind
+from tests.executors.sleepy import graded_log, kill_a_busy_worker
 
 
 def _results(banks: list[Path], cohort: Path, out: Path, **how: Any) -> bytes:
@@ -43,14 +43,13 @@ def test_quiz_results_are_byte_identical_to_the_local_executors(client: Client, 
 
 
 def test_a_worker_with_other_banks_refuses_the_job(client: Client, tmp_path: Path) -> None:
-    bank, cohort = true_false_cohort(tmp_path, "true_false", 2)
+    bank, _ = true_false_cohort(tmp_path, "true_false", 2)
     job = GradingJob.of(load_banks([bank]), "grade", TODAY, RunOptions("grade"))
     bank.write_text(bank.read_text(encoding="utf-8").replace("prompt: One", "prompt: Uno"), encoding="utf-8")
-    graded = registry("executors").get("dask").grade(job, collect_cohort(cohort).submissions, client.scheduler.address)
-    with pytest.raises(
-        HarnessError, match=r"a Dask worker cannot grade this run: .*bank.yaml: this worker's bank differs"
-    ):
-        list(graded)
+    refused = r"a Dask worker cannot grade this run: .*bank.yaml: this worker's bank differs"
+    dask = registry("executors").get("dask")
+    with pytest.raises(HarnessError, match=refused), dask.open(job, client.scheduler.address):
+        pass  # refused when the run opens: before anyone is sent
 
 
 def test_an_unreachable_scheduler_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -60,54 +59,53 @@ def test_an_unreachable_scheduler_is_one_line(tmp_path: Path, monkeypatch: pytes
         _results([bank], cohort, tmp_path / "out", executor="dask", scheduler="tcp://127.0.0.1:9")
 
 
-@pytest.fixture
-def sleepy_log(client: Client, tmp_path: Path) -> Iterator[Path]:
-    """The ``sleepy`` kind registered here and in every worker (restarted ones too); its log."""
-    log = tmp_path / "graded.log"
-    kind_registry().register("sleepy", SleepyKind)
-    client.register_plugin(RegisterSleepy(log), name="register-sleepy")
-    try:
-        yield log
-    finally:
-        client.unregister_worker_plugin("register-sleepy")
-        kind_registry().unregister("sleepy")
+class KillAfterTheFirstStudent(SilentProgress):
+    """A progress sink that, once the first student is saved, SIGKILLs a worker in the middle
+    of another one."""
+
+    def __init__(self, log: Path) -> None:
+        self.log = log
+        self.victim: tuple[int, str, str] | None = None
+
+    def advance(self, count: int = 1, failed: int = 0) -> None:
+        if self.victim is None:
+            self.victim = kill_a_busy_worker(self.log)
 
 
-def test_a_worker_killed_mid_student_costs_nothing(client: Client, sleepy_log: Path, tmp_path: Path) -> None:
-    bank, folder = true_false_cohort(tmp_path, "sleepy", 8)
-    submissions = collect_cohort(folder).submissions
-    job = GradingJob.of(load_banks([bank]), "grade", TODAY, RunOptions("grade", seed_secret=SEED_SECRET))
-    expected = {r.student_id: r for r in registry("executors").get("local").grade(job, submissions)}
+def test_a_worker_killed_mid_student_costs_nothing(
+    client: Client, sleepy_log: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Counted where grades are kept: every student is saved in the store exactly once, by
+    this process, and the results are the local executor's."""
+    bank, cohort = true_false_cohort(tmp_path, "sleepy", 8)
+    local = _results([bank], cohort, tmp_path / "local")
     assert not sleepy_log.exists()  # the local run was graded here, where the kind keeps no log
-    graded = registry("executors").get("dask").grade(job, submissions, client.scheduler.address)
-    results: list[StudentResult] = [next(graded)]
-    victim, unfinished = _kill_a_busy_worker(sleepy_log)
-    results += list(graded)
-    assert sorted(r.student_id for r in results) == sorted(expected)  # every student, exactly once
-    assert {r.student_id: r for r in results} == expected
-    events = sleepy_log.read_text(encoding="utf-8").splitlines()
-    assert f"{victim} end {unfinished}" not in events  # the kill landed in the middle of that student
-    assert any(e.endswith(f" end {unfinished}") for e in events)  # who was graded again elsewhere
+    saved: list[str] = []
+    put_student = ResultStore.put_student
+
+    def counting(store: ResultStore, student_id: str, grades: Mapping[str, QuestionResult]) -> None:
+        saved.append(student_id)
+        put_student(store, student_id, grades)
+
+    monkeypatch.setattr(ResultStore, "put_student", counting)
+    killer = KillAfterTheFirstStudent(sleepy_log)
+    remote = _results(
+        [bank], cohort, tmp_path / "dask", executor="dask", scheduler=client.scheduler.address, progress=killer
+    )
+    assert killer.victim is not None
+    victim, student, question = killer.victim
+    students = sorted(p.name for p in cohort.iterdir())
+    assert sorted(saved) == students  # every student saved once: none lost, none twice
+    assert _stored_rows(tmp_path / "dask") == 2 * len(students)
+    assert remote == local
+    events = graded_log(sleepy_log)
+    assert (victim, "end", student, question) not in events  # the kill landed mid-question
+    assert any(e[1:] == ("end", student, question) for e in events)  # graded again elsewhere
 
 
-def _kill_a_busy_worker(log: Path) -> tuple[int, str]:
-    """SIGKILL a worker process that has started a question it has not finished; return its pid
-    and the ``student question`` it was grading."""
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        open_items: dict[tuple[str, str], str] = {}
-        for line in log.read_text(encoding="utf-8").splitlines():
-            pid, event, item = line.split(" ", 2)
-            if event == "start":
-                open_items[(pid, item)] = pid
-            else:
-                open_items.pop((pid, item), None)
-        if open_items:
-            pid, item = next(iter(open_items))
-            os.kill(int(pid), signal.SIGKILL)
-            return int(pid), item
-        time.sleep(0.02)
-    raise AssertionError("no worker was ever in the middle of a student")
+def _stored_rows(out: Path) -> int:
+    with sqlite3.connect(store_path(out)) as db:
+        return int(db.execute("SELECT COUNT(*) FROM grades").fetchone()[0])
 
 
 @pytest.mark.slow
