@@ -8,24 +8,26 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from harness.errors import HarnessError
 from harness.grading.lifecycle import open_run
-from harness.grading.runner import GradingPlan, Mode, ProgressSink, SilentProgress, grade_cohort, grade_student
+from harness.grading.runner import GradingPlan, Mode, ProgressSink, SilentProgress, grade_student
 from harness.kinds import LoadedBank, load_banks
 from harness.kinds.lifecycle import RunOptions
 from harness.plugins import GROUPS, PluginInfo, registry
 from harness.reports import Reporter
-from harness.reports.output import staged_output
+from harness.reports.output import carry_previous, output_manifest, staged_output
 from harness.results import CohortResult, StudentResult, read_cohort
-from harness.store import Regrade, StoreLedger, open_store, store_path
+from harness.store import Regrade, ResultStore, open_store, store_path
+from harness.store.cohort import StoreGrading, grade_through_store
 from harness.store.sqlite import SEED_SECRET_ENV
-from harness.submissions import collect_cohort, read_answers_file
+from harness.submissions import collect_cohort, read_answers_file, scan_cohort
 
 if TYPE_CHECKING:
     from harness.evaluation.pipeline import EvalRun
@@ -40,10 +42,22 @@ PathLike = str | Path
 DEFAULT_FORMATS = ("json", "html", "csv")
 
 
-@dataclass(frozen=True)
 class GradeRun:
-    cohort: CohortResult
-    reports: dict[str, Path]  # format -> its main file
+    """A graded cohort: its result and the main file of each report written.
+
+    ``cohort`` may be given as a function that builds it: a re-grade whose reports were all
+    up to date reads no student's result back unless ``cohort`` is asked for.
+    """
+
+    def __init__(self, cohort: CohortResult | Callable[[], CohortResult], reports: dict[str, Path]) -> None:
+        self._cohort = cohort
+        self.reports = reports  # format -> its main file
+
+    @property
+    def cohort(self) -> CohortResult:
+        if not isinstance(self._cohort, CohortResult):
+            self._cohort = self._cohort()
+        return self._cohort
 
 
 def bank_files(paths: Sequence[PathLike]) -> list[Path]:
@@ -139,12 +153,22 @@ def grade(
         return _grade_with_executor(plan, options, submissions, out, reporters, executor, scheduler, similarity)
     regrade = Regrade(frozenset(only), frozenset(questions))
     with staged_output(Path(out), list(formats)) as staging:  # an unusable --out fails before grading
-        cohort = _grade_into_store(plan, options, Path(submissions), Path(out), regrade, progress)
-        if similarity:
-            cohort = _with_similarity(cohort, Path(submissions), loaded)
-        progress.start("writing reports")
-        reports = _write_reports(cohort, reporters, staging, Path(out))
-        progress.finish(", ".join(reports))
+        store = open_store(store_path(Path(os.path.realpath(out))))
+        try:
+            graded = _grade_into_store(plan, options, Path(submissions), store, regrade, progress)
+            progress.start("writing reports")
+            kept = None if similarity else _reports_up_to_date(graded, store, formats, Path(out), staging)
+            if kept is not None:
+                progress.finish(", ".join(kept) + " (up to date)")
+                return GradeRun(graded.cohort, kept)
+            cohort = graded.cohort()
+            if similarity:
+                cohort = _with_similarity(cohort, Path(submissions), loaded)
+            reports = _write_reports(cohort, reporters, staging, Path(out))
+            _remember_reports(graded, store, formats, Path(out), staging, None if similarity else reports)
+            progress.finish(", ".join(reports))
+        finally:
+            store.close()
     return GradeRun(cohort, reports)
 
 
@@ -152,24 +176,66 @@ def _grade_into_store(
     plan: GradingPlan,
     options: RunOptions,
     submissions: Path,
-    out: Path,
+    store: ResultStore,
     regrade: Regrade,
     progress: ProgressSink,
-) -> CohortResult:
-    """Grade the cohort through ``out``'s result store; keep only this cohort's grades in it."""
+) -> StoreGrading:
+    """Grade the cohort through ``store`` (see :mod:`harness.store.cohort`); it then holds
+    only this cohort's grades."""
     import tempfile  # only grading a zip export needs a work folder
 
-    store = open_store(store_path(Path(os.path.realpath(out))))
-    try:
-        if options.seed_secret is None and not os.environ.get(SEED_SECRET_ENV):
-            options = replace(options, seed_secret=store.seed_secret())  # a resume draws the same seeds
-        ledger = StoreLedger(store, regrade)
-        with tempfile.TemporaryDirectory(prefix="harness-") as workdir, open_run(plan, options) as running:
-            cohort = grade_cohort(running, collect_cohort(submissions, Path(workdir)), ledger, progress)
-        store.keep_only(ledger.every_key())
-    finally:
-        store.close()
-    return cohort
+    # the secret is fixed here, so that the run's record (kept in the store) follows from the options
+    secret = options.seed_secret or os.environ.get(SEED_SECRET_ENV) or store.seed_secret()
+    options = replace(options, seed_secret=secret)  # a resume draws the same seeds
+    with tempfile.TemporaryDirectory(prefix="harness-") as workdir:
+        return grade_through_store(plan, options, scan_cohort(submissions, Path(workdir)), store, regrade, progress)
+
+
+REPORTS_NOTE = "reports"  # the store's note of the reports last rendered into its output folder
+
+
+def _reports_up_to_date(
+    graded: StoreGrading, store: ResultStore, formats: Sequence[str], out: Path, staging: Path
+) -> dict[str, Path] | None:
+    """When ``out`` holds, unchanged, the reports of ``formats`` rendered from the same
+    results: carry them into ``staging`` as they are (rendering is deterministic, so they are
+    what rendering again would write) and return each one's main file; else None."""
+    note = store.note(REPORTS_NOTE)
+    if graded.digest is None or note is None:
+        return None
+    kept = json.loads(note)
+    if kept.get("results") != _reports_key(graded, formats):
+        return None
+    if output_manifest(Path(os.path.realpath(out))) != kept.get("files"):
+        return None
+    carry_previous(out, staging)
+    return {name: out / main for name, main in kept["reports"]}
+
+
+def _remember_reports(
+    graded: StoreGrading,
+    store: ResultStore,
+    formats: Sequence[str],
+    out: Path,
+    staging: Path,
+    reports: dict[str, Path] | None,
+) -> None:
+    """Note in the store which results the reports in ``staging`` were rendered from, their
+    main files and their bytes (``reports`` None: rendered from more than the results, so
+    never reused)."""
+    if graded.digest is None or reports is None:
+        store.set_note(REPORTS_NOTE, "{}")
+        return
+    note = {
+        "results": _reports_key(graded, formats),
+        "reports": [[name, path.relative_to(out).as_posix()] for name, path in reports.items()],
+        "files": output_manifest(staging),
+    }
+    store.set_note(REPORTS_NOTE, json.dumps(note, sort_keys=True))
+
+
+def _reports_key(graded: StoreGrading, formats: Sequence[str]) -> str | None:
+    return None if graded.digest is None else f"{graded.digest}:{','.join(sorted(formats))}"
 
 
 def _with_similarity(cohort: CohortResult, submissions: Path, banks: Sequence[LoadedBank]) -> CohortResult:

@@ -154,15 +154,21 @@ class SilentProgress:
 
 
 def grade_cohort(
-    plan: GradingPlan, cohort: Cohort, ledger: Ledger | None = None, progress: ProgressSink | None = None
+    plan: GradingPlan,
+    cohort: Cohort,
+    ledger: Ledger | None = None,
+    progress: ProgressSink | None = None,
+    reused: int = 0,
 ) -> CohortResult:
     """Grade what ``ledger`` does not hold yet of ``cohort``, keeping each student's grades in it
-    as they are finished; the result is read back from the ledger, students sorted by id."""
+    as they are finished; the result is read back from the ledger, students sorted by id.
+    ``reused`` counts students of the same cohort reused whole without being read (they are
+    not in ``cohort``; the progress counts them)."""
     ledger = ledger if ledger is not None else MemoryLedger()
     progress = progress if progress is not None else SilentProgress()
     submissions = sorted(cohort.submissions, key=lambda s: s.student_id)
     tasks = ledger.pending(plan, submissions)
-    progress.start(f"grading {len(tasks)} of {len(submissions)} student(s)", len(tasks))
+    progress.start(f"grading {len(tasks)} of {len(submissions) + reused} student(s)", len(tasks))
     failed = 0
     with closing(grade_each(plan, tasks)) as finished:  # closed at once on Ctrl-C: nobody else starts
         for graded in finished:
@@ -170,7 +176,7 @@ def grade_cohort(
             errors = sum(1 for r in graded.questions if r.status is Status.ERROR)
             failed += errors
             progress.advance(failed=errors)
-    progress.finish(f"{len(tasks)} graded, {len(submissions) - len(tasks)} reused, {failed} grader error(s)")
+    progress.finish(f"{len(tasks)} graded, {len(submissions) - len(tasks) + reused} reused, {failed} grader error(s)")
     students = [assemble_student(plan, s, ledger.results(plan, s)) for s in submissions]
     record = plan.resources.record()
     return CohortResult(

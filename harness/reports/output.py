@@ -14,6 +14,7 @@ than emptied.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -142,6 +143,33 @@ def _umask() -> int:
     mask = os.umask(0o022)  # the only way to read it is to set it
     os.umask(mask)
     return mask
+
+
+def carry_previous(out: Path, staging: Path) -> None:
+    """Put the reports of the current ``out`` into ``staging`` as they are (hard-linked): for a
+    run whose results are those ``out`` was rendered from (see :func:`output_manifest`)."""
+    target = Path(os.path.realpath(out))
+    if target.is_dir():
+        _carry_over(target, staging)
+
+
+def output_manifest(folder: Path) -> dict[str, str]:
+    """Every report file under ``folder`` (relative path -> SHA-256 of its bytes), without
+    the marker and the output's state (:data:`KEPT_NAMES`); ``{}`` when it is not a folder.
+    Two equal manifests: the same reports."""
+    manifest: dict[str, str] = {}
+    if not folder.is_dir() or folder.is_symlink():
+        return manifest
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder)
+        if relative.parts[0] in KEPT_NAMES or relative.as_posix() == MARKER or path.is_dir():
+            continue
+        try:
+            data = b"link" if path.is_symlink() else path.read_bytes()  # harness writes no links
+        except OSError:
+            data = b"unreadable"
+        manifest[relative.as_posix()] = hashlib.sha256(data).hexdigest()
+    return manifest
 
 
 def _carry_over(old: Path, new: Path, only: frozenset[str] | None = None) -> None:

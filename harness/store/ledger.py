@@ -48,7 +48,7 @@ class StoreLedger:
             HarnessError: the slice names a student or question the run does not have.
         """
         slots = question_slots(plan)
-        self._check_slice(submissions, {s.question_id for s in slots})
+        self.check_slice(self.regrade, [s.student_id for s in submissions], {s.question_id for s in slots})
         run = run_fingerprint(plan)
         self._keys = {printable(s.student_id): student_keys(plan, run, slots, s) for s in submissions}
         known = self.store.known(k for keys in self._keys.values() for k in keys.values())
@@ -76,14 +76,24 @@ class StoreLedger:
         found = self.store.get_many(k for k in keys.values() if k not in self._fresh)
         return [self._fresh[key] if key in self._fresh else found[key] for key in keys.values()]
 
+    def keys_of(self, student_id: str) -> list[str]:
+        """The keys of a student's grades, in the plan's order (after :meth:`pending`)."""
+        return list(self._keys[printable(student_id)].values())
+
     def every_key(self) -> list[str]:
         return [k for keys in self._keys.values() for k in keys.values()]
 
-    def _check_slice(self, submissions: list[Submission], questions: set[str]) -> None:
-        students = {s.student_id for s in submissions}
+    @staticmethod
+    def check_slice(regrade: Regrade, student_ids: list[str], questions: set[str]) -> None:
+        """Refuse a slice naming a student or question the run does not have.
+
+        Raises:
+            HarnessError: saying which id, and how many the run has.
+        """
+        students = set(student_ids)
         for label, asked, known in (
-            ("student", self.regrade.students, students),
-            ("question", self.regrade.questions, questions),
+            ("student", regrade.students, students),
+            ("question", regrade.questions, questions),
         ):
             unknown = sorted(asked - known)
             if unknown:
