@@ -129,9 +129,14 @@ def _finish(
     keys: dict[str, str],
 ) -> StoreGrading:
     """Keep only this cohort's students and grades in the store; the cohort in its order."""
-    store.keep_only([*ledger.every_key(), *(k for stored in whole.values() for k in stored.grades)])
+    # What is kept is in the store (graded now, or kept with a whole student): equal counts,
+    # nothing to forget (an unchanged cohort's re-grade need not send every key to SQLite).
+    grades = set(ledger.every_key()).union(*(stored.grades for stored in whole.values()))
+    if store.count() != len(grades):
+        store.keep_only(grades)
     kept = [keys[i] for i in keys if i in whole or _whole_result(graded.get(i))]
-    store.keep_students(kept)
+    if store.count_students() != len(kept):
+        store.keep_students(kept)
     ids = sorted(s.student_id for s in scan.students)
     students: list[tuple[str, StudentResult | str]] = [(i, graded[i] if i in graded else whole[i].result) for i in ids]
     complete = len(kept) == len(ids)

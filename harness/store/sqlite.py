@@ -161,6 +161,9 @@ class ResultStore:
     def count(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM grades").fetchone()[0])
 
+    def count_students(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM students").fetchone()[0])
+
     def seed_secret(self) -> str:
         """The run's seed secret when none is given: made once, then kept, so that a resumed
         or repeated run draws the same seeds (and so reuses the code questions' grades)."""

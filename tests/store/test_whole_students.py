@@ -1,0 +1,116 @@
+"""The re-grade's fast path: an unchanged student is reused whole, from their folder's bytes,
+without reading their answers, opening the run or rendering the reports again."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harness import api
+from harness.reports.json_report import JsonReporter
+from harness.store import cohort as store_cohort
+from harness.store import store_path
+from harness.submissions import StudentFolder, Submission
+from tests.store.conftest import TODAY
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The students whose folder is read (their answers parsed), as they are read."""
+    seen: list[str] = []
+    read = StudentFolder.read
+
+    def recording(self: StudentFolder) -> Submission:
+        seen.append(self.student_id)
+        return read(self)
+
+    monkeypatch.setattr(StudentFolder, "read", recording)
+    return seen
+
+
+def _grade(bank: Path, cohort: Path, out: Path, formats: tuple[str, ...] = ("json",), **kwargs: Any) -> bytes:
+    api.grade([bank], cohort, out, formats, dt.date.fromisoformat(TODAY), **kwargs)
+    return (out / "results.json").read_bytes()
+
+
+def _refuse(*args: object, **kwargs: object) -> None:
+    raise AssertionError("called on a re-grade of an unchanged cohort")
+
+
+def test_an_unchanged_cohort_reads_no_student_opens_no_run_and_renders_nothing(
+    quiz: tuple[Path, Path], tmp_path: Path, reads: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bank, cohort = quiz
+    first = _grade(bank, cohort, tmp_path / "out", ("json", "csv"))
+    pages = sorted(p.relative_to(tmp_path / "out") for p in (tmp_path / "out").rglob("*") if p.is_file())
+    assert len(reads) == 12
+    reads.clear()
+    monkeypatch.setattr(store_cohort, "open_run", _refuse)
+    monkeypatch.setattr(JsonReporter, "_write", _refuse)
+    run = api.grade([bank], cohort, tmp_path / "out", ["json", "csv"], dt.date.fromisoformat(TODAY))
+    assert reads == []
+    assert (tmp_path / "out" / "results.json").read_bytes() == first
+    assert sorted(p.relative_to(tmp_path / "out") for p in (tmp_path / "out").rglob("*") if p.is_file()) == pages
+    assert run.reports == {"json": tmp_path / "out" / "results.json", "csv": tmp_path / "out" / "gradebook.csv"}
+    assert run.cohort.model_dump_json() == api.read_results(tmp_path / "out" / "results.json").model_dump_json()
+
+
+def test_a_one_byte_change_reads_and_regrades_that_student_only(
+    quiz: tuple[Path, Path], tmp_path: Path, reads: list[str]
+) -> None:
+    bank, cohort = quiz
+    _grade(bank, cohort, tmp_path / "out")
+    answers = cohort / "s004" / "answers.yaml"
+    text = answers.read_text(encoding="utf-8")
+    answers.write_text(text + " ", encoding="utf-8")  # one byte more, the same answers
+    reads.clear()
+    again = _grade(bank, cohort, tmp_path / "out")
+    assert reads == ["s004"]
+    assert again == _grade(bank, cohort, tmp_path / "fresh")
+
+
+def test_a_changed_report_is_rendered_again(quiz: tuple[Path, Path], tmp_path: Path) -> None:
+    bank, cohort = quiz
+    first = _grade(bank, cohort, tmp_path / "out")
+    (tmp_path / "out" / "results.json").write_text("edited by hand\n", encoding="utf-8")
+    assert _grade(bank, cohort, tmp_path / "out") == first
+
+
+def test_another_set_of_reports_is_rendered(quiz: tuple[Path, Path], tmp_path: Path) -> None:
+    bank, cohort = quiz
+    _grade(bank, cohort, tmp_path / "out", ("json",))
+    _grade(bank, cohort, tmp_path / "out", ("json", "csv"))
+    assert (tmp_path / "out" / "gradebook.csv").is_file()
+    _grade(bank, cohort, tmp_path / "out", ("json",))
+    assert not (tmp_path / "out" / "gradebook.csv").exists()
+
+
+def test_a_kept_record_unlike_the_opened_runs_reuses_nothing_whole(
+    quiz: tuple[Path, Path], tmp_path: Path, reads: list[str]
+) -> None:
+    bank, cohort = quiz
+    first = _grade(bank, cohort, tmp_path / "out")
+    with sqlite3.connect(store_path(tmp_path / "out")) as db:  # as if a scope had recorded another sandbox
+        db.execute("UPDATE meta SET value = '[\"elsewhere\", null]' WHERE name LIKE 'run-record:%'")
+    (cohort / "s002" / "notes.txt").write_text("a new file: the run opens\n", encoding="utf-8")
+    reads.clear()
+    assert _grade(bank, cohort, tmp_path / "out") == first
+    assert sorted(reads) == [f"s{i:03d}" for i in range(12)]  # every student read, graded per question
+
+
+def test_a_student_who_left_is_forgotten(quiz: tuple[Path, Path], tmp_path: Path) -> None:
+    bank, cohort = quiz
+    _grade(bank, cohort, tmp_path / "out")
+    for path in (cohort / "s011").iterdir():
+        path.unlink()
+    (cohort / "s011").rmdir()
+    again = _grade(bank, cohort, tmp_path / "out")
+    assert again == _grade(bank, cohort, tmp_path / "fresh")
+    with sqlite3.connect(store_path(tmp_path / "out")) as db:
+        ids = {row[0] for row in db.execute("SELECT student_id FROM students")}
+        graded = {row[0] for row in db.execute("SELECT DISTINCT student_id FROM grades")}
+    assert ids == graded == {f"s{i:03d}" for i in range(11)}
