@@ -23,7 +23,7 @@ from harness.kinds.lifecycle import RunOptions
 from harness.plugins import GROUPS, PluginInfo, registry
 from harness.reports import Reporter
 from harness.reports.output import carry_previous, output_manifest, staged_output
-from harness.results import CohortResult, StudentResult, read_cohort
+from harness.results import CohortResult, CohortSummary, StudentResult, read_cohort
 from harness.store import Regrade, ResultStore, open_store, store_path
 from harness.store.cohort import StoreGrading, grade_through_store
 from harness.store.sqlite import SEED_SECRET_ENV
@@ -43,14 +43,21 @@ DEFAULT_FORMATS = ("json", "html", "csv")
 
 
 class GradeRun:
-    """A graded cohort: its result and the main file of each report written.
+    """A graded cohort: its result, its summary and the main file of each report written.
 
-    ``cohort`` may be given as a function that builds it: a re-grade whose reports were all
-    up to date reads no student's result back unless ``cohort`` is asked for.
+    ``cohort`` may be given as a function that builds it, and ``summary`` as one that makes
+    the summary without it: a re-grade whose reports were all up to date reads no student's
+    result back unless ``cohort`` is asked for.
     """
 
-    def __init__(self, cohort: CohortResult | Callable[[], CohortResult], reports: dict[str, Path]) -> None:
+    def __init__(
+        self,
+        cohort: CohortResult | Callable[[], CohortResult],
+        reports: dict[str, Path],
+        summary: Callable[[], CohortSummary] | None = None,
+    ) -> None:
         self._cohort = cohort
+        self._summary = summary
         self.reports = reports  # format -> its main file
 
     @property
@@ -58,6 +65,12 @@ class GradeRun:
         if not isinstance(self._cohort, CohortResult):
             self._cohort = self._cohort()
         return self._cohort
+
+    def summary(self) -> CohortSummary:
+        """What ``harness grade`` prints: a line per student, without building their results."""
+        if self._summary is None or isinstance(self._cohort, CohortResult):
+            return CohortSummary.of(self.cohort)
+        return self._summary()
 
 
 def bank_files(paths: Sequence[PathLike]) -> list[Path]:
@@ -160,7 +173,7 @@ def grade(
             kept = None if similarity else _reports_up_to_date(graded, store, formats, Path(out), staging)
             if kept is not None:
                 progress.finish(", ".join(kept) + " (up to date)")
-                return GradeRun(graded.cohort, kept)
+                return GradeRun(graded.cohort, kept, graded.summary)
             cohort = graded.cohort()
             if similarity:
                 cohort = _with_similarity(cohort, Path(submissions), loaded)

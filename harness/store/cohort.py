@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from harness.grading.lifecycle import open_run
 from harness.grading.runner import GradingPlan, ProgressSink, grade_cohort
 from harness.kinds.lifecycle import RunOptions, RunRecord
-from harness.results import CohortResult, Status, StudentResult
+from harness.results import CohortResult, CohortSummary, Status, StudentLine, StudentResult
 from harness.store.keys import (
     QuestionSlot,
     digest,
@@ -71,6 +71,17 @@ class StoreGrading:
             students=students,
             problems=self.scan.problems,
         )
+
+    def summary(self) -> CohortSummary:
+        """The cohort's summary, reading only the totals of the students kept as JSON."""
+        lines = []
+        for _, result in self.students:
+            if isinstance(result, StudentResult):
+                lines.append(StudentLine(result.student_id, result.score, result.max_score, len(result.problems)))
+            else:
+                data = json.loads(result)
+                lines.append(StudentLine(data["student_id"], data["score"], data["max_score"], len(data["problems"])))
+        return CohortSummary(lines, sum(1 for _ in self.plan.questions()), self.scan.problems)
 
 
 def grade_through_store(

@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
 from harness import api
+from harness.cli import main
 from harness.reports.json_report import JsonReporter
 from harness.store import cohort as store_cohort
 from harness.store import store_path
@@ -114,3 +116,18 @@ def test_a_student_who_left_is_forgotten(quiz: tuple[Path, Path], tmp_path: Path
         ids = {row[0] for row in db.execute("SELECT student_id FROM students")}
         graded = {row[0] for row in db.execute("SELECT DISTINCT student_id FROM grades")}
     assert ids == graded == {f"s{i:03d}" for i in range(11)}
+
+
+def test_the_command_prints_the_same_summary_without_building_the_cohort(
+    quiz: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bank, cohort = quiz
+    (cohort / "s001" / "answers.yaml").write_text("q-nope: 1\n", encoding="utf-8")  # a problem to flag
+    args = ["grade", str(bank), "-s", str(cohort), "-o", str(tmp_path / "out"), "--today", TODAY, "-q"]
+    first = CliRunner().invoke(main, args)
+    assert first.exit_code == 0, first.output
+    assert "(1 problem(s))" in first.stdout
+    monkeypatch.setattr(store_cohort.StoreGrading, "cohort", _refuse)
+    again = CliRunner().invoke(main, args)
+    assert again.exit_code == 0, again.output
+    assert again.stdout == first.stdout
