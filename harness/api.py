@@ -222,7 +222,8 @@ def _reports_up_to_date(
     if output_manifest(Path(os.path.realpath(out))) != kept.get("files"):
         return None
     carry_previous(out, staging)
-    return {name: out / main for name, main in kept["reports"]}
+    mains = dict(kept["reports"])
+    return {name: out / mains[name] for name in formats}
 
 
 def _remember_reports(
