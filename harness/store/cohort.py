@@ -31,6 +31,7 @@ from harness.results import CohortResult, CohortSummary, Status, StudentLine, St
 from harness.store.keys import (
     QuestionSlot,
     digest,
+    folder_digest,
     plan_fingerprint,
     question_slots,
     run_fingerprint,
@@ -104,20 +105,21 @@ def grade_through_store(
     note = _record_note(plan, options)
     record = _read_record(store.note(note))
     whole: dict[str, StoredStudent] = {}
-    keys = _whole_keys(plan, record, slots, scan.students) if record is not None else {}
+    files = {s.student_id: folder_digest(s.folder) for s in scan.students}  # each folder hashed once
+    keys = _whole_keys(plan, record, slots, scan.students, files) if record is not None else {}
     if keys and not regrade.questions:  # a question forced: every student is read
         found = store.get_students(keys.values())
         whole = {i: found[k] for i, k in keys.items() if k in found and i not in regrade.students}
     graded: dict[str, StudentResult] = {}
     misses = [s for s in scan.students if s.student_id not in whole]
-    ledger = StoreLedger(store, regrade)
+    ledger = StoreLedger(store, regrade, files=files)
     if misses:
         with open_run(plan, options) as running:
             opened = running.resources.record()
             store.set_note(note, json.dumps([opened.sandbox, opened.seed_secret]))
             if opened != record:  # no record kept, or keys made with another: reuse nothing whole
                 record, whole, misses = opened, {}, scan.students
-                keys = _whole_keys(plan, record, slots, scan.students)
+                keys = _whole_keys(plan, record, slots, scan.students, files)
             cohort = Cohort(scan.name, [s.read() for s in misses], scan.problems)
             result = grade_cohort(running, cohort, ledger, progress, reused=len(whole))
         graded = {s.student_id: s for s in result.students}
@@ -157,10 +159,14 @@ def _finish(
 
 
 def _whole_keys(
-    plan: GradingPlan, record: RunRecord, slots: list[QuestionSlot], students: list[StudentFolder]
+    plan: GradingPlan,
+    record: RunRecord,
+    slots: list[QuestionSlot],
+    students: list[StudentFolder],
+    files: dict[str, str],
 ) -> dict[str, str]:
     plan_key = plan_fingerprint(plan, run_fingerprint(plan, record), slots)
-    return {s.student_id: student_fingerprint(plan_key, s) for s in students}
+    return {s.student_id: student_fingerprint(plan_key, s, files[s.student_id]) for s in students}
 
 
 def _wholes(

@@ -88,12 +88,15 @@ def question_slots(plan: GradingPlan) -> list[QuestionSlot]:
     ]
 
 
-def student_keys(plan: GradingPlan, run: str, slots: list[QuestionSlot], submission: Submission) -> dict[str, str]:
-    """Question id -> the key of this student's grade for it."""
+def student_keys(
+    plan: GradingPlan, run: str, slots: list[QuestionSlot], submission: Submission, files: str | None = None
+) -> dict[str, str]:
+    """Question id -> the key of this student's grade for it. ``files`` is the
+    :func:`folder_digest` of their folder when it was computed already in this run."""
     common = {
         "run": run,
         "student": submission.student_id,
-        "files": folder_digest(submission.folder),
+        "files": files if files is not None else folder_digest(submission.folder),
         "no_answer": _no_answer_reason(submission),
     }
     keys: dict[str, str] = {}
@@ -130,10 +133,11 @@ def plan_fingerprint(plan: GradingPlan, run: str, slots: list[QuestionSlot]) -> 
     )
 
 
-def student_fingerprint(plan: str, student: StudentFolder) -> str:
+def student_fingerprint(plan: str, student: StudentFolder, files: str) -> str:
     """The key of a student's whole result, from the raw bytes of their folder (answers file
-    included, unparsed), their id, how their folder is named in problems, and what collecting
-    the cohort found about them. Equal keys: an equal result (see :func:`plan_fingerprint`)."""
+    included, unparsed; ``files`` is the :func:`folder_digest` of the rest), their id, how their
+    folder is named in problems, and what collecting the cohort found about them. Equal keys:
+    an equal result (see :func:`plan_fingerprint`)."""
     return _digest(
         {
             "plan": plan,
@@ -141,7 +145,7 @@ def student_fingerprint(plan: str, student: StudentFolder) -> str:
             "display": student.display,
             "collected": [p.model_dump(mode="json") for p in student.problems],
             "answers": answers_digest(student.folder),
-            "files": folder_digest(student.folder),
+            "files": files,
         }
     )
 
@@ -160,24 +164,33 @@ def folder_digest(folder: Path) -> str:
     digest = hashlib.sha256()
     if not folder.is_dir():
         return digest.hexdigest()
-    for parts in _entries(folder):
+    for parts, entry in _entries(folder):
         relative = "/".join(parts)
         if relative not in ANSWER_FILES:
-            _hash_entry(digest, folder.joinpath(*parts), relative)
+            _hash_listed(digest, entry, relative)
     return digest.hexdigest()
 
 
-def _entries(folder: Path) -> list[tuple[str, ...]]:
+def _entries(folder: Path) -> list[tuple[tuple[str, ...], os.DirEntry[str]]]:
     """Every entry under ``folder`` but its real folders, as relative parts, in the order of
-    ``sorted(folder.rglob("*"))`` (a link to a folder is listed, not entered), at a fraction of
-    its cost: a re-grade hashes every student's folder."""
-    found: list[tuple[str, ...]] = []
-    top = len(str(folder)) + 1
-    for root, folders, files in os.walk(folder):
-        base = tuple(root[top:].split(os.sep)) if len(root) >= top else ()
-        found += [(*base, name) for name in files]
-        found += [(*base, name) for name in folders if os.path.islink(os.path.join(root, name))]
-    return sorted(found)
+    ``sorted(folder.rglob("*"))`` (a link to a folder is listed, not entered), with what the
+    listing says of it: a re-grade hashes every student's folder, so no entry is stat'ed."""
+    found: list[tuple[tuple[str, ...], os.DirEntry[str]]] = []
+    pending: list[tuple[tuple[str, ...], str]] = [((), str(folder))]
+    while pending:
+        base, path = pending.pop()
+        try:
+            with os.scandir(path) as listing:
+                entries = list(listing)
+        except OSError:  # as rglob: a folder that cannot be listed is skipped
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                pending.append(((*base, entry.name), entry.path))
+            else:
+                found.append(((*base, entry.name), entry))
+    found.sort(key=lambda item: item[0])
+    return found
 
 
 def _hash_entry(digest: Any, path: Path, relative: str) -> None:
@@ -192,6 +205,23 @@ def _hash_entry(digest: Any, path: Path, relative: str) -> None:
             digest.update(hashlib.sha256(path.read_bytes()).digest())
         elif path.exists():
             digest.update(b"O")  # not a regular file (a folder named like an answers file, a pipe)
+    except OSError as exc:  # unreadable: graded as such, and hashed as such
+        digest.update(f"unreadable {exc.errno}".encode())
+    digest.update(b"\0")
+
+
+def _hash_listed(digest: Any, entry: os.DirEntry[str], relative: str) -> None:
+    """:func:`_hash_entry` for an entry of a folder's listing (its kind known from it)."""
+    digest.update(relative.encode("utf-8", "surrogateescape") + b"\0")
+    try:
+        if entry.is_symlink():
+            digest.update(b"L" + os.readlink(entry.path).encode("utf-8", "surrogateescape"))
+        elif entry.is_file(follow_symlinks=False):
+            digest.update(b"F")
+            with open(entry.path, "rb") as stream:
+                digest.update(hashlib.sha256(stream.read()).digest())
+        else:
+            digest.update(b"O")  # not a regular file (a pipe, a socket)
     except OSError as exc:  # unreadable: graded as such, and hashed as such
         digest.update(f"unreadable {exc.errno}".encode())
     digest.update(b"\0")

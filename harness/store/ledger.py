@@ -39,6 +39,7 @@ class StoreLedger:
     _keys: dict[str, dict[str, str]] = field(default_factory=dict)  # student -> question -> key
     _fresh: dict[str, QuestionResult] = field(default_factory=dict)  # graded in this run, by key
     reused: int = 0  # (student, question) grades taken from the store in this run
+    files: dict[str, str] = field(default_factory=dict)  # student id -> folder digest, if hashed already
 
     def pending(self, plan: GradingPlan, submissions: list[Submission]) -> list[GradingTask]:
         """The students with a question the store does not hold (or that the slice forces),
@@ -50,7 +51,10 @@ class StoreLedger:
         slots = question_slots(plan)
         self.check_slice(self.regrade, [s.student_id for s in submissions], {s.question_id for s in slots})
         run = run_fingerprint(plan)
-        self._keys = {printable(s.student_id): student_keys(plan, run, slots, s) for s in submissions}
+        self._keys = {
+            printable(s.student_id): student_keys(plan, run, slots, s, self.files.get(s.student_id))
+            for s in submissions
+        }
         known = self.store.known(k for keys in self._keys.values() for k in keys.values())
         tasks = []
         for submission in submissions:

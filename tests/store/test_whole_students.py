@@ -4,6 +4,8 @@ without reading their answers, opening the run or rendering the reports again.""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import os
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -16,7 +18,8 @@ from harness.cli import main
 from harness.reports.json_report import JsonReporter
 from harness.store import cohort as store_cohort
 from harness.store import store_path
-from harness.submissions import StudentFolder, Submission
+from harness.store.keys import folder_digest
+from harness.submissions import ANSWER_FILES, StudentFolder, Submission
 from tests.store.conftest import TODAY
 
 
@@ -131,3 +134,32 @@ def test_the_command_prints_the_same_summary_without_building_the_cohort(
     again = CliRunner().invoke(main, args)
     assert again.exit_code == 0, again.output
     assert again.stdout == first.stdout
+
+
+def _digest_by_rglob(folder: Path) -> str:
+    """The folder digest as the store first defined it (pathlib's rglob, a stat per entry)."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder).as_posix()
+        if relative in ANSWER_FILES or (path.is_dir() and not path.is_symlink()):
+            continue
+        digest.update(relative.encode() + b"\0")
+        if path.is_symlink():
+            digest.update(b"L" + str(path.readlink()).encode())
+        elif path.is_file():
+            digest.update(b"F" + hashlib.sha256(path.read_bytes()).digest())
+        else:
+            digest.update(b"O")
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def test_the_folder_digest_lists_a_folder_as_rglob_does(tmp_path: Path) -> None:
+    """Stores written before the listing was made faster keep their keys."""
+    for name in ["x.py", "a/b/z", "a/b-c/y", "a-b/q", "answers.yaml", "a/answers.yaml", "Z", "é.txt"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(name, encoding="utf-8")
+    os.symlink("a", tmp_path / "link")
+    os.symlink("nowhere", tmp_path / "dangling")
+    os.mkfifo(tmp_path / "pipe")
+    assert folder_digest(tmp_path) == _digest_by_rglob(tmp_path)
