@@ -8,33 +8,28 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from harness.errors import HarnessError
 from harness.grading.lifecycle import open_run
-from harness.grading.runner import (
-    GradeTasks,
-    GradingPlan,
-    Mode,
-    ProgressSink,
-    SilentProgress,
-    grade_cohort,
-    grade_student,
-)
+from harness.grading.runner import GradeTasks, GradingPlan, Mode, ProgressSink, SilentProgress, grade_student
 from harness.kinds import LoadedBank, load_banks
 from harness.kinds.lifecycle import RunOptions
 from harness.plugins import GROUPS, PluginInfo, registry
 from harness.reports import Reporter
-from harness.reports.output import staged_output
-from harness.results import CohortResult, StudentResult, read_cohort
-from harness.store import Regrade, StoreLedger, open_store, store_path
+from harness.reports.output import carry_previous, output_manifest, staged_output
+from harness.results import CohortResult, CohortSummary, StudentResult, read_cohort
+from harness.store import Regrade, ResultStore, open_store, store_path
+from harness.store.cohort import StoreGrading, grade_through_store, open_here
 from harness.store.sqlite import SEED_SECRET_ENV
-from harness.submissions import collect_cohort, read_answers_file
+from harness.submissions import read_answers_file, scan_cohort
 
 if TYPE_CHECKING:
     from harness.evaluation.pipeline import EvalRun
@@ -50,10 +45,35 @@ PathLike = str | Path
 DEFAULT_FORMATS = ("json", "html", "csv")
 
 
-@dataclass(frozen=True)
 class GradeRun:
-    cohort: CohortResult
-    reports: dict[str, Path]  # format -> its main file
+    """A graded cohort: its result, its summary and the main file of each report written.
+
+    ``cohort`` may be given as a function that builds it, and ``summary`` as one that makes
+    the summary without it: a re-grade whose reports were all up to date reads no student's
+    result back unless ``cohort`` is asked for.
+    """
+
+    def __init__(
+        self,
+        cohort: CohortResult | Callable[[], CohortResult],
+        reports: dict[str, Path],
+        summary: Callable[[], CohortSummary] | None = None,
+    ) -> None:
+        self._cohort = cohort
+        self._summary = summary
+        self.reports = reports  # format -> its main file
+
+    @property
+    def cohort(self) -> CohortResult:
+        if not isinstance(self._cohort, CohortResult):
+            self._cohort = self._cohort()
+        return self._cohort
+
+    def summary(self) -> CohortSummary:
+        """What ``harness grade`` prints: a line per student, without building their results."""
+        if self._summary is None or isinstance(self._cohort, CohortResult):
+            return CohortSummary.of(self.cohort)
+        return self._summary()
 
 
 def bank_files(paths: Sequence[PathLike]) -> list[Path]:
@@ -148,12 +168,22 @@ def grade(
     options = RunOptions("grade", sandbox=sandbox, unsafe_sandbox=unsafe_sandbox, seed_secret=seed_secret)
     regrade = Regrade(frozenset(only), frozenset(questions))
     with staged_output(Path(out), list(formats)) as staging:  # an unusable --out fails before grading
-        cohort = _grade_into_store(plan, options, Path(submissions), Path(out), regrade, progress, where, scheduler)
-        if similarity:
-            cohort = _with_similarity(cohort, Path(submissions), loaded)
-        progress.start("writing reports")
-        reports = _write_reports(cohort, reporters, staging, Path(out))
-        progress.finish(", ".join(reports))
+        store = open_store(store_path(Path(os.path.realpath(out))))
+        try:
+            graded = _grade_into_store(plan, options, Path(submissions), store, regrade, progress, where, scheduler)
+            progress.start("writing reports")
+            kept = None if similarity else _reports_up_to_date(graded, store, formats, Path(out), staging)
+            if kept is not None:
+                progress.finish(", ".join(kept) + " (up to date)")
+                return GradeRun(graded.cohort, kept, graded.summary)
+            cohort = graded.cohort()
+            if similarity:
+                cohort = _with_similarity(cohort, Path(submissions), loaded)
+            reports = _write_reports(cohort, reporters, staging, Path(out))
+            _remember_reports(graded, store, formats, Path(out), staging, None if similarity else reports)
+            progress.finish(", ".join(reports))
+        finally:
+            store.close()
     return GradeRun(cohort, reports)
 
 
@@ -170,41 +200,80 @@ def _grade_into_store(
     plan: GradingPlan,
     options: RunOptions,
     submissions: Path,
-    out: Path,
+    store: ResultStore,
     regrade: Regrade,
     progress: ProgressSink,
     where: Executor | None = None,
     scheduler: str | None = None,
-) -> CohortResult:
-    """Grade the cohort through ``out``'s result store, in this process or with ``where``
-    (this process still computes the keys and alone writes the store); keep only this
-    cohort's grades in it."""
+) -> StoreGrading:
+    """Grade the cohort through ``store`` (see :mod:`harness.store.cohort`), in this process or
+    with ``where`` (this process still computes the keys and alone writes the store); it then
+    holds only this cohort's grades."""
     import tempfile  # only grading a zip export needs a work folder
 
-    store = open_store(store_path(Path(os.path.realpath(out))))
-    try:
-        if options.seed_secret is None and not os.environ.get(SEED_SECRET_ENV):
-            options = replace(options, seed_secret=store.seed_secret())  # a resume draws the same seeds
-        ledger = StoreLedger(store, regrade)
-        opened = _open_run(plan, options, where, scheduler)
-        with tempfile.TemporaryDirectory(prefix="harness-") as workdir, opened as (running, grade):
-            cohort = grade_cohort(running, collect_cohort(submissions, Path(workdir)), ledger, progress, grade)
-        store.keep_only(ledger.every_key())
-    finally:
-        store.close()
-    return cohort
+    # the secret is fixed here, so that the run's record (kept in the store) follows from the options
+    secret = options.seed_secret or os.environ.get(SEED_SECRET_ENV) or store.seed_secret()
+    options = replace(options, seed_secret=secret)  # a resume draws the same seeds
+    with tempfile.TemporaryDirectory(prefix="harness-") as workdir:
+        scan = scan_cohort(submissions, Path(workdir))
+        opener = open_here if where is None else partial(_open_elsewhere, where=where, scheduler=scheduler)
+        return grade_through_store(plan, options, scan, store, regrade, progress, opener)
+
+
+REPORTS_NOTE = "reports"  # the store's note of the reports last rendered into its output folder
+
+
+def _reports_up_to_date(
+    graded: StoreGrading, store: ResultStore, formats: Sequence[str], out: Path, staging: Path
+) -> dict[str, Path] | None:
+    """When ``out`` holds, unchanged, the reports of ``formats`` rendered from the same
+    results: carry them into ``staging`` as they are (rendering is deterministic, so they are
+    what rendering again would write) and return each one's main file; else None."""
+    note = store.note(REPORTS_NOTE)
+    if graded.digest is None or note is None:
+        return None
+    kept = json.loads(note)
+    if kept.get("results") != _reports_key(graded, formats):
+        return None
+    if output_manifest(Path(os.path.realpath(out))) != kept.get("files"):
+        return None
+    carry_previous(out, staging)
+    mains = dict(kept["reports"])
+    return {name: out / mains[name] for name in formats}
+
+
+def _remember_reports(
+    graded: StoreGrading,
+    store: ResultStore,
+    formats: Sequence[str],
+    out: Path,
+    staging: Path,
+    reports: dict[str, Path] | None,
+) -> None:
+    """Note in the store which results the reports in ``staging`` were rendered from, their
+    main files and their bytes (``reports`` None: rendered from more than the results, so
+    never reused)."""
+    if graded.digest is None or reports is None:
+        store.set_note(REPORTS_NOTE, "{}")
+        return
+    note = {
+        "results": _reports_key(graded, formats),
+        "reports": [[name, path.relative_to(out).as_posix()] for name, path in reports.items()],
+        "files": output_manifest(staging),
+    }
+    store.set_note(REPORTS_NOTE, json.dumps(note, sort_keys=True))
+
+
+def _reports_key(graded: StoreGrading, formats: Sequence[str]) -> str | None:
+    return None if graded.digest is None else f"{graded.digest}:{','.join(sorted(formats))}"
 
 
 @contextmanager
-def _open_run(
-    plan: GradingPlan, options: RunOptions, where: Executor | None, scheduler: str | None
+def _open_elsewhere(
+    plan: GradingPlan, options: RunOptions, *, where: Executor, scheduler: str | None
 ) -> Iterator[tuple[GradingPlan, GradeTasks | None]]:
-    """The run open in this process (graded by the runner itself), or open where ``where``
-    grades: then the plan carries that run's record, and the executor grades the tasks."""
-    if where is None:
-        with open_run(plan, options) as running:
-            yield running, None
-        return
+    """The run open where ``where`` grades: the plan carries that run's record, and the
+    executor grades the tasks."""
     from harness.executors import GradingJob
 
     with where.open(GradingJob.of(plan.banks, plan.mode, plan.today, options), scheduler) as run:

@@ -240,9 +240,9 @@ def grade(
         raise Interrupted(exc.signum, RESUME) from None
     except KeyboardInterrupt:  # SIGINT outside the main thread
         raise Interrupted(signal.SIGINT, RESUME) from None
-    _print_cohort_summary(run)
-    if run.cohort.problems:  # a student may be missing, or two ids may be one student: a person must look
-        count = len(run.cohort.problems)
+    summary = _print_cohort_summary(run)
+    if summary.problems:  # a student may be missing, or two ids may be one student: a person must look
+        count = len(summary.problems)
         raise CheckFailed(f"{count} cohort problem(s) above; the reports were written and list them")
 
 
@@ -564,15 +564,16 @@ def demo(out: str) -> None:
     _print_cohort_summary(api.grade([DEMO_BANKS], DEMO_COHORT, out))
 
 
-def _print_cohort_summary(run: Any) -> None:
-    cohort = run.cohort
-    for student in cohort.students:
-        flag = f"  ({len(student.problems)} problem(s))" if student.problems else ""
+def _print_cohort_summary(run: Any) -> Any:
+    """Print a line per student, the cohort's problems and the reports; return the summary."""
+    summary = run.summary()
+    for student in summary.students:
+        flag = f"  ({student.problems} problem(s))" if student.problems else ""
         click.echo(
             f"{student.student_id:<28} {student.score:7.2f}/{student.max_score:g}  {student.percent:5.1f}%{flag}"
         )
-    click.echo(f"graded {len(cohort.students)} students on {len(cohort.questions)} questions")
-    for problem in cohort.problems:  # what the cohort lost: dropped students, skipped entries, lookalike ids
+    click.echo(f"graded {len(summary.students)} students on {summary.questions} questions")
+    for problem in summary.problems:  # what the cohort lost: dropped students, skipped entries, lookalike ids
         click.echo(
             f"cohort problem: {problem.code}: {problem.message}"
             + (f" ({problem.location})" if problem.location else "")
@@ -582,6 +583,7 @@ def _print_cohort_summary(run: Any) -> None:
             click.echo(f"{name}: {path}")
     if "html" in run.reports:
         click.echo(f"cohort report: {run.reports['html']}")
+    return summary
 
 
 # -- LMS exports and Gradescope (harness.exports does the work) -------------------------------

@@ -9,6 +9,7 @@ byte-identical JSON (no timestamps, sorted keys, rounded floats).
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -142,6 +143,36 @@ class CohortResult(Record):
     # pairs of alike submissions, when the run was asked for them (harness grade --similarity);
     # absent from the JSON otherwise, so logs of runs without it are unchanged
     similarity: CohortSimilarity | None = Field(default=None, exclude_if=lambda value: value is None)
+
+
+@dataclass(frozen=True)
+class StudentLine:
+    """A student's line of a cohort's summary: their score and how many problems they have."""
+
+    student_id: str
+    score: float
+    max_score: float
+    problems: int
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.score / self.max_score if self.max_score else 0.0
+
+
+@dataclass(frozen=True)
+class CohortSummary:
+    """What ``harness grade`` prints of a cohort: a line per student, the number of
+    questions, what the cohort as a whole lost. Cheap to make from stored results (see
+    :meth:`harness.store.cohort.StoreGrading.summary`), unlike the whole typed cohort."""
+
+    students: list[StudentLine]
+    questions: int
+    problems: list[Problem]
+
+    @classmethod
+    def of(cls, cohort: CohortResult) -> CohortSummary:
+        lines = [StudentLine(s.student_id, s.score, s.max_score, len(s.problems)) for s in cohort.students]
+        return cls(lines, len(cohort.questions), cohort.problems)
 
 
 def round_score(value: float) -> float:

@@ -33,12 +33,15 @@ __all__ = [
     "ANSWER_FILES",
     "MAX_ANSWERS_BYTES",
     "Cohort",
+    "CohortScan",
+    "StudentFolder",
     "Submission",
     "ZipLimits",
     "collect_cohort",
     "extract_zip",
     "read_answers_file",
     "read_submission",
+    "scan_cohort",
 ]
 
 
@@ -111,8 +114,47 @@ def _read_answers(path: Path, submission: Submission, shown: str) -> None:
     submission.unreadable = found.unreadable
 
 
+@dataclass(frozen=True)
+class StudentFolder:
+    """A student's folder as a cohort lists it, before anything in it is read.
+
+    ``problems`` are what collecting the cohort found about this student (zip entries that
+    were skipped); :meth:`read` adds them after what reading the folder finds. A result store
+    can hash the folder's bytes and reuse the student's grades without reading it at all.
+    """
+
+    student_id: str
+    folder: Path
+    display: str  # names the folder in problem locations: ``cohort/student``
+    problems: tuple[Problem, ...] = ()
+
+    def read(self) -> Submission:
+        submission = read_submission(self.folder, self.display)
+        submission.problems += self.problems
+        return submission
+
+
+@dataclass
+class CohortScan:
+    """A cohort's student folders, found and not read yet (see :func:`scan_cohort`)."""
+
+    name: str
+    students: list[StudentFolder]
+    problems: list[Problem] = field(default_factory=list)  # what the cohort as a whole lost
+
+    def read(self) -> Cohort:
+        return Cohort(self.name, [student.read() for student in self.students], self.problems)
+
+
 def collect_cohort(source: Path, workdir: Path | None = None) -> Cohort:
-    """Collect every student folder under ``source`` (a folder, or a zip extracted into ``workdir``).
+    """Collect every student folder under ``source`` (a folder, or a zip extracted into
+    ``workdir``) and read each one; see :func:`scan_cohort` for what is raised."""
+    return scan_cohort(source, workdir).read()
+
+
+def scan_cohort(source: Path, workdir: Path | None = None) -> CohortScan:
+    """Find every student folder under ``source`` (a folder, or a zip extracted into
+    ``workdir``) without reading any; :meth:`CohortScan.read` reads them.
 
     Raises:
         SubmissionError: ``source`` does not exist, is not a folder or zip, the zip is
@@ -135,7 +177,7 @@ def collect_cohort(source: Path, workdir: Path | None = None) -> Cohort:
     if answers is not None:
         raise SubmissionError(_one_student(source, answers))
     problems: list[Problem] = []
-    submissions = []
+    folders = []
     for entry in sorted(root.iterdir(), key=lambda p: p.name):
         if entry.name.startswith((".", "__")):
             continue
@@ -143,28 +185,31 @@ def collect_cohort(source: Path, workdir: Path | None = None) -> Cohort:
             message = f"{printable(entry.name)}: symbolic link skipped"
             problems.append(Problem(code=ProblemCode.SKIPPED_LINK, message=message, location=f"{name}/{entry.name}"))
         elif entry.is_dir():
-            submissions.append(read_submission(entry, f"{name}/{entry.name}"))
-    problems = _place_entry_problems(entry_problems, root.relative_to(dest).parts, submissions, name) + problems
-    if not submissions:
+            folders.append(entry)
+    placed, cohort_level = _place_entry_problems(entry_problems, root.relative_to(dest).parts, folders, name)
+    if not folders:
         raise SubmissionError(_no_students(source, root, [e.problem for e in entry_problems]))
-    return Cohort(name, submissions, problems + _lookalike_students(submissions, name))
+    students = [StudentFolder(f.name, f, f"{name}/{f.name}", tuple(placed.get(f.name, ()))) for f in folders]
+    return CohortScan(name, students, cohort_level + problems + _lookalike_students(folders, name))
 
 
 def _place_entry_problems(
-    entry_problems: list[EntryProblem], wrapper: tuple[str, ...], submissions: list[Submission], cohort: str
-) -> list[Problem]:
-    """Record each skipped zip entry on its student; what is left belongs to the cohort.
+    entry_problems: list[EntryProblem], wrapper: tuple[str, ...], folders: list[Path], cohort: str
+) -> tuple[dict[str, list[Problem]], list[Problem]]:
+    """Each skipped zip entry's problem on its student (by folder name); what is left belongs
+    to the cohort.
 
     A student whose every entry was skipped has no folder at all: they would vanish from
     the results without a word, so the cohort records that they were dropped.
     """
-    by_id = {s.folder.name: s for s in submissions}
+    names = {f.name for f in folders}
+    placed: dict[str, list[Problem]] = {}
     cohort_level: list[Problem] = []
     dropped: Counter[str] = Counter()
     for item in entry_problems:
         student = item.student(wrapper)
-        if student in by_id:
-            by_id[student].problems.append(item.problem)
+        if student in names:
+            placed.setdefault(student, []).append(item.problem)
             continue
         cohort_level.append(item.problem)
         if student is not None:
@@ -172,15 +217,15 @@ def _place_entry_problems(
     for student, count in sorted(dropped.items()):
         message = f"{printable(student)}: all {count} of this student's zip entries were skipped; not graded"
         cohort_level.append(Problem(code=ProblemCode.STUDENT_DROPPED, message=message, location=f"{cohort}/{student}"))
-    return cohort_level
+    return placed, cohort_level
 
 
-def _lookalike_students(submissions: list[Submission], cohort: str) -> list[Problem]:
+def _lookalike_students(folders: list[Path], cohort: str) -> list[Problem]:
     """Student ids that differ only by case or Unicode normalisation (NFC "zoë", NFD "zoë")."""
     groups: dict[str, list[str]] = {}
-    for submission in submissions:
-        key = unicodedata.normalize("NFC", printable(submission.student_id)).casefold()
-        groups.setdefault(key, []).append(submission.student_id)
+    for folder in folders:
+        key = unicodedata.normalize("NFC", printable(folder.name)).casefold()
+        groups.setdefault(key, []).append(folder.name)
     problems = []
     for ids in groups.values():
         if len(ids) > 1:

@@ -163,18 +163,20 @@ def grade_cohort(
     ledger: Ledger | None = None,
     progress: ProgressSink | None = None,
     grade: GradeTasks | None = None,
+    reused: int = 0,
 ) -> CohortResult:
     """Grade what ``ledger`` does not hold yet of ``cohort``, keeping each student's grades in it
     as they are finished; the result is read back from the ledger, students sorted by id.
 
     ``grade`` grades the tasks somewhere else (an executor's run,
     :meth:`harness.executors.ExecutorRun.grade`); by default :func:`grade_each` with ``plan``.
-    Either way this thread alone writes to the ledger."""
+    Either way this thread alone writes to the ledger. ``reused`` counts students of the same
+    cohort reused whole without being read (they are not in ``cohort``; the progress counts them)."""
     ledger = ledger if ledger is not None else MemoryLedger()
     progress = progress if progress is not None else SilentProgress()
     submissions = sorted(cohort.submissions, key=lambda s: s.student_id)
     tasks = ledger.pending(plan, submissions)
-    progress.start(f"grading {len(tasks)} of {len(submissions)} student(s)", len(tasks))
+    progress.start(f"grading {len(tasks)} of {len(submissions) + reused} student(s)", len(tasks))
     failed = 0
     graded_by = grade if grade is not None else partial(grade_each, plan)
     with closing(graded_by(tasks)) as finished:  # closed at once on Ctrl-C: nobody else starts
@@ -183,7 +185,7 @@ def grade_cohort(
             errors = sum(1 for r in graded.questions if r.status is Status.ERROR)
             failed += errors
             progress.advance(failed=errors)
-    progress.finish(f"{len(tasks)} graded, {len(submissions) - len(tasks)} reused, {failed} grader error(s)")
+    progress.finish(f"{len(tasks)} graded, {len(submissions) - len(tasks) + reused} reused, {failed} grader error(s)")
     students = [assemble_student(plan, s, ledger.results(plan, s)) for s in submissions]
     record = plan.resources.record()
     return CohortResult(

@@ -14,6 +14,7 @@ than emptied.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -144,13 +145,48 @@ def _umask() -> int:
     return mask
 
 
-def _carry_over(old: Path, new: Path, only: frozenset[str] | None = None) -> None:
+def carry_previous(out: Path, staging: Path) -> None:
+    """Put the reports of the current ``out`` into ``staging`` as they are (hard-linked): for a
+    run whose results are those ``out`` was rendered from (see :func:`output_manifest`)."""
+    target = Path(os.path.realpath(out))
+    if target.is_dir():  # the output's state is carried when the swap is made, not now: the store is open
+        _carry_over(target, staging, leave=KEPT_NAMES)
+
+
+def output_manifest(folder: Path) -> dict[str, str]:
+    """Every report file under ``folder`` (relative path -> SHA-256 of its bytes), without
+    the marker and the output's state (:data:`KEPT_NAMES`); ``{}`` when it is not a folder.
+    Two equal manifests: the same reports."""
+    manifest: dict[str, str] = {}
+    if not folder.is_dir() or folder.is_symlink():
+        return manifest
+    for root, folders, files in os.walk(folder):
+        relative = Path(root).relative_to(folder)
+        if relative == Path():
+            folders[:] = [name for name in folders if name not in KEPT_NAMES]
+            files = [name for name in files if name != MARKER]
+        links = [name for name in folders if os.path.islink(os.path.join(root, name))]
+        for name in [*files, *links]:
+            manifest[(relative / name).as_posix()] = _file_hash(Path(root, name))
+    return manifest
+
+
+def _file_hash(path: Path) -> str:
+    try:
+        data = b"link" if path.is_symlink() else path.read_bytes()  # harness writes no links
+    except OSError:
+        data = b"unreadable"
+    return hashlib.sha256(data).hexdigest()
+
+
+def _carry_over(old: Path, new: Path, only: frozenset[str] | None = None, leave: frozenset[str] = frozenset()) -> None:
     """Hard-link (or copy) into ``new`` the entries of ``old`` (those named in ``only``, when
-    given) that ``new`` does not have."""
+    given; none named in ``leave``) that ``new`` does not have."""
     for entry in sorted(old.iterdir()):
         target = new / entry.name
         if (
             entry.name == MARKER
+            or entry.name in leave
             or target.exists()
             or entry.is_symlink()
             or (only is not None and entry.name not in only)

@@ -17,6 +17,11 @@ A grade is reused only when every input that could change it is unchanged, so th
 
 Editing one question therefore changes the keys of that question only; a resubmission changes
 the keys of that student only.
+
+A whole student has a key too (:func:`student_fingerprint`), made from the raw bytes of their
+folder and from everything about the plan that their result depends on
+(:func:`plan_fingerprint`): an unchanged student is found by it without reading (parsing)
+their answers at all.
 """
 
 from __future__ import annotations
@@ -24,17 +29,19 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import json
+import os
 import platform
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from harness import __version__
-from harness.submissions import ANSWER_FILES, Submission
+from harness.submissions import ANSWER_FILES, StudentFolder, Submission
 
 if TYPE_CHECKING:  # the runner imports the store
     from harness.grading.runner import GradingPlan
     from harness.kinds import LoadedBank, LoadedQuestion
+    from harness.kinds.lifecycle import RunRecord
 
 KEY_FORMAT = 1  # bump when what goes into a key changes
 GRADING_LIBRARIES = ("numpy", "scipy", "pydantic", "pyyaml", "rapidfuzz", "nltk", "sacrebleu", "rouge-score", "torch")
@@ -53,9 +60,12 @@ class QuestionSlot:
         return self.loaded.question.id
 
 
-def run_fingerprint(plan: GradingPlan) -> str:
-    """The hash of what decides every grade of the run alike (versions, mode, sandbox, seed)."""
-    record = plan.resources.record()
+def run_fingerprint(plan: GradingPlan, record: RunRecord | None = None) -> str:
+    """The hash of what decides every grade of the run alike (versions, mode, sandbox, seed).
+
+    ``record`` is what the run's scopes record (default: the open run's, ``plan.resources``);
+    given, the run need not be open."""
+    record = record if record is not None else plan.resources.record()
     return _digest(
         {
             "format": KEY_FORMAT,
@@ -78,12 +88,15 @@ def question_slots(plan: GradingPlan) -> list[QuestionSlot]:
     ]
 
 
-def student_keys(plan: GradingPlan, run: str, slots: list[QuestionSlot], submission: Submission) -> dict[str, str]:
-    """Question id -> the key of this student's grade for it."""
+def student_keys(
+    plan: GradingPlan, run: str, slots: list[QuestionSlot], submission: Submission, files: str | None = None
+) -> dict[str, str]:
+    """Question id -> the key of this student's grade for it. ``files`` is the
+    :func:`folder_digest` of their folder when it was computed already in this run."""
     common = {
         "run": run,
         "student": submission.student_id,
-        "files": folder_digest(submission.folder),
+        "files": files if files is not None else folder_digest(submission.folder),
         "no_answer": _no_answer_reason(submission),
     }
     keys: dict[str, str] = {}
@@ -103,25 +116,115 @@ def student_keys(plan: GradingPlan, run: str, slots: list[QuestionSlot], submiss
     return keys
 
 
+def plan_fingerprint(plan: GradingPlan, run: str, slots: list[QuestionSlot]) -> str:
+    """The hash of everything about the run and its banks that a student's whole result
+    depends on: every question key's run and question parts, and what a student's result
+    takes from the plan besides their grades (the banks it names, every question id of the
+    banks: an answer to another one is reported as unknown)."""
+    return _digest(
+        {
+            "run": run,
+            "questions": [
+                [s.bank.id, s.question_id, s.fingerprint, s.loaded.question.is_public_on(plan.today)] for s in slots
+            ],
+            "banks": [ref.model_dump(mode="json") for ref in plan.bank_refs()],
+            "every_question": [[bank.id, bq.question.id] for bank in plan.banks for bq in bank.questions],
+        }
+    )
+
+
+def student_fingerprint(plan: str, student: StudentFolder, files: str) -> str:
+    """The key of a student's whole result, from the raw bytes of their folder (answers file
+    included, unparsed; ``files`` is the :func:`folder_digest` of the rest), their id, how their
+    folder is named in problems, and what collecting the cohort found about them. Equal keys:
+    an equal result (see :func:`plan_fingerprint`)."""
+    return _digest(
+        {
+            "plan": plan,
+            "student": student.student_id,
+            "display": student.display,
+            "collected": [p.model_dump(mode="json") for p in student.problems],
+            "answers": answers_digest(student.folder),
+            "files": files,
+        }
+    )
+
+
+def answers_digest(folder: Path) -> str:
+    """The hash of the answers files of a student's folder, by name and bytes, unparsed."""
+    digest = hashlib.sha256()
+    for name in ANSWER_FILES:
+        _hash_entry(digest, folder / name, name)
+    return digest.hexdigest()
+
+
 def folder_digest(folder: Path) -> str:
     """The hash of every file in a student's folder but the answers file (whose entries are
     hashed one by one), by relative path and bytes; links are hashed by their target's name."""
     digest = hashlib.sha256()
     if not folder.is_dir():
         return digest.hexdigest()
-    for path in sorted(folder.rglob("*")):
-        relative = path.relative_to(folder).as_posix()
-        if relative in ANSWER_FILES or (path.is_dir() and not path.is_symlink()):
-            continue
-        digest.update(relative.encode("utf-8", "surrogateescape") + b"\0")
-        try:
-            digest.update(b"L" + str(path.readlink()).encode("utf-8", "surrogateescape") if path.is_symlink() else b"F")
-            if not path.is_symlink():
-                digest.update(hashlib.sha256(path.read_bytes()).digest())
-        except OSError as exc:  # unreadable: graded as such, and hashed as such
-            digest.update(f"unreadable {exc.errno}".encode())
-        digest.update(b"\0")
+    for parts, entry in _entries(folder):
+        relative = "/".join(parts)
+        if relative not in ANSWER_FILES:
+            _hash_listed(digest, entry, relative)
     return digest.hexdigest()
+
+
+def _entries(folder: Path) -> list[tuple[tuple[str, ...], os.DirEntry[str]]]:
+    """Every entry under ``folder`` but its real folders, as relative parts, in the order of
+    ``sorted(folder.rglob("*"))`` (a link to a folder is listed, not entered), with what the
+    listing says of it: a re-grade hashes every student's folder, so no entry is stat'ed."""
+    found: list[tuple[tuple[str, ...], os.DirEntry[str]]] = []
+    pending: list[tuple[tuple[str, ...], str]] = [((), str(folder))]
+    while pending:
+        base, path = pending.pop()
+        try:
+            with os.scandir(path) as listing:
+                entries = list(listing)
+        except OSError:  # as rglob: a folder that cannot be listed is skipped
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                pending.append(((*base, entry.name), entry.path))
+            else:
+                found.append(((*base, entry.name), entry))
+    found.sort(key=lambda item: item[0])
+    return found
+
+
+def _hash_entry(digest: Any, path: Path, relative: str) -> None:
+    """Add a file to ``digest``: its relative path, then a link's target name, a file's bytes
+    (hashed), or why it could not be read; a path that is not there adds its name only."""
+    digest.update(relative.encode("utf-8", "surrogateescape") + b"\0")
+    try:
+        if path.is_symlink():
+            digest.update(b"L" + str(path.readlink()).encode("utf-8", "surrogateescape"))
+        elif path.is_file():
+            digest.update(b"F")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+        elif path.exists():
+            digest.update(b"O")  # not a regular file (a folder named like an answers file, a pipe)
+    except OSError as exc:  # unreadable: graded as such, and hashed as such
+        digest.update(f"unreadable {exc.errno}".encode())
+    digest.update(b"\0")
+
+
+def _hash_listed(digest: Any, entry: os.DirEntry[str], relative: str) -> None:
+    """:func:`_hash_entry` for an entry of a folder's listing (its kind known from it)."""
+    digest.update(relative.encode("utf-8", "surrogateescape") + b"\0")
+    try:
+        if entry.is_symlink():
+            digest.update(b"L" + os.readlink(entry.path).encode("utf-8", "surrogateescape"))
+        elif entry.is_file(follow_symlinks=False):
+            digest.update(b"F")
+            with open(entry.path, "rb") as stream:
+                digest.update(hashlib.sha256(stream.read()).digest())
+        else:
+            digest.update(b"O")  # not a regular file (a pipe, a socket)
+    except OSError as exc:  # unreadable: graded as such, and hashed as such
+        digest.update(f"unreadable {exc.errno}".encode())
+    digest.update(b"\0")
 
 
 def library_versions() -> dict[str, str | None]:
@@ -158,6 +261,11 @@ def _no_answer_reason(submission: Submission) -> list[str]:
 def _jsonable(value: Any) -> Any:
     """Answers come from YAML: dates and sets are made JSON by their ``repr``."""
     return json.loads(json.dumps(value, sort_keys=True, default=repr, ensure_ascii=False))
+
+
+def digest(payload: Any) -> str:
+    """The SHA-256 of ``payload`` as canonical JSON (sorted keys; non-JSON values by ``repr``)."""
+    return _digest(payload)
 
 
 def _digest(payload: Any) -> str:

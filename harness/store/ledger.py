@@ -39,6 +39,7 @@ class StoreLedger:
     _keys: dict[str, dict[str, str]] = field(default_factory=dict)  # student -> question -> key
     _fresh: dict[str, QuestionResult] = field(default_factory=dict)  # graded in this run, by key
     reused: int = 0  # (student, question) grades taken from the store in this run
+    files: dict[str, str] = field(default_factory=dict)  # student id -> folder digest, if hashed already
 
     def pending(self, plan: GradingPlan, submissions: list[Submission]) -> list[GradingTask]:
         """The students with a question the store does not hold (or that the slice forces),
@@ -48,9 +49,12 @@ class StoreLedger:
             HarnessError: the slice names a student or question the run does not have.
         """
         slots = question_slots(plan)
-        self._check_slice(submissions, {s.question_id for s in slots})
+        self.check_slice(self.regrade, [s.student_id for s in submissions], {s.question_id for s in slots})
         run = run_fingerprint(plan)
-        self._keys = {printable(s.student_id): student_keys(plan, run, slots, s) for s in submissions}
+        self._keys = {
+            printable(s.student_id): student_keys(plan, run, slots, s, self.files.get(s.student_id))
+            for s in submissions
+        }
         known = self.store.known(k for keys in self._keys.values() for k in keys.values())
         tasks = []
         for submission in submissions:
@@ -76,14 +80,24 @@ class StoreLedger:
         found = self.store.get_many(k for k in keys.values() if k not in self._fresh)
         return [self._fresh[key] if key in self._fresh else found[key] for key in keys.values()]
 
+    def keys_of(self, student_id: str) -> list[str]:
+        """The keys of a student's grades, in the plan's order (after :meth:`pending`)."""
+        return list(self._keys[printable(student_id)].values())
+
     def every_key(self) -> list[str]:
         return [k for keys in self._keys.values() for k in keys.values()]
 
-    def _check_slice(self, submissions: list[Submission], questions: set[str]) -> None:
-        students = {s.student_id for s in submissions}
+    @staticmethod
+    def check_slice(regrade: Regrade, student_ids: list[str], questions: set[str]) -> None:
+        """Refuse a slice naming a student or question the run does not have.
+
+        Raises:
+            HarnessError: saying which id, and how many the run has.
+        """
+        students = set(student_ids)
         for label, asked, known in (
-            ("student", self.regrade.students, students),
-            ("question", self.regrade.questions, questions),
+            ("student", regrade.students, students),
+            ("question", regrade.questions, questions),
         ):
             unknown = sorted(asked - known)
             if unknown:

@@ -5,7 +5,10 @@ while a run writes. Only the thread that runs the cohort writes (one connection)
 transaction per student: a student's grades are all saved or none are, so a run killed at any
 moment (even ``kill -9``) loses at most the students being graded, and a rerun grades them
 again. A grade is stored under its content key (:mod:`harness.store.keys`); saving the same key
-twice replaces the row, so nothing is ever counted twice.
+twice replaces the row, so nothing is ever counted twice. A student's whole result is kept too,
+under the key of their folder's raw bytes (:func:`harness.store.keys.student_fingerprint`), as
+the JSON it was written as, with the keys of its grades: an unchanged student is then reused
+without reading their answers or building their grades one by one.
 
 The file records its format (``PRAGMA user_version``) and the harness version that wrote it; a
 store of another format is refused, saying what to do.
@@ -13,10 +16,12 @@ store of another format is refused, saying what to do.
 
 from __future__ import annotations
 
+import json
 import secrets
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from harness import __version__
@@ -38,12 +43,28 @@ CREATE TABLE IF NOT EXISTS grades (
     status TEXT NOT NULL,
     result TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS students (
+    key TEXT PRIMARY KEY,
+    student_id TEXT NOT NULL,
+    grades TEXT NOT NULL,
+    result TEXT NOT NULL
+);
 """
 
 
 def store_path(out: Path) -> Path:
     """Where the store of an output folder lives."""
     return out / STORE_FOLDER / STORE_FILE
+
+
+@dataclass(frozen=True)
+class StoredStudent:
+    """A student's whole result as stored: its JSON (:class:`~harness.results.StudentResult`)
+    and the keys of its grades (kept in the store as long as the student is)."""
+
+    student_id: str
+    grades: list[str]
+    result: str
 
 
 class ResultStore:
@@ -80,6 +101,46 @@ class ResultStore:
             )
         return known
 
+    def get_students(self, keys: Iterable[str]) -> dict[str, StoredStudent]:
+        """The whole students stored among ``keys`` (see :meth:`put_students`), unparsed."""
+        wanted = list(dict.fromkeys(keys))
+        found: dict[str, StoredStudent] = {}
+        for start in range(0, len(wanted), CHUNK):
+            chunk = wanted[start : start + CHUNK]
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT key, student_id, grades, result FROM students WHERE key IN ({marks})", chunk
+            )
+            found.update(
+                (key, StoredStudent(student, json.loads(grades), result)) for key, student, grades, result in rows
+            )
+        return found
+
+    def put_students(self, students: Mapping[str, StoredStudent]) -> None:
+        """Save whole students (student key -> result) in one transaction."""
+        rows = [(key, s.student_id, json.dumps(s.grades), s.result) for key, s in students.items()]
+        with self._transaction():
+            self._db.executemany("INSERT OR REPLACE INTO students VALUES (?, ?, ?, ?)", rows)
+
+    def keep_students(self, keys: Iterable[str]) -> int:
+        """Forget every whole student whose key is not in ``keys``; returns how many."""
+        with self._transaction():
+            self._db.execute("CREATE TEMP TABLE IF NOT EXISTS keep_students (key TEXT PRIMARY KEY)")
+            self._db.execute("DELETE FROM keep_students")
+            self._db.executemany("INSERT OR IGNORE INTO keep_students VALUES (?)", ((k,) for k in keys))
+            removed = self._db.execute("DELETE FROM students WHERE key NOT IN (SELECT key FROM keep_students)").rowcount
+            self._db.execute("DELETE FROM keep_students")
+        return removed
+
+    def note(self, name: str) -> str | None:
+        """A value the store keeps for the harness (``meta``), or None."""
+        row = self._db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_note(self, name: str, value: str) -> None:
+        with self._transaction():
+            self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, value))
+
     def put_student(self, student_id: str, grades: Mapping[str, QuestionResult]) -> None:
         """Save one student's new grades (content key -> result) in one transaction."""
         rows = [(key, student_id, r.question_id, r.status.value, r.model_dump_json()) for key, r in grades.items()]
@@ -99,6 +160,9 @@ class ResultStore:
 
     def count(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM grades").fetchone()[0])
+
+    def count_students(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM students").fetchone()[0])
 
     def seed_secret(self) -> str:
         """The run's seed secret when none is given: made once, then kept, so that a resumed
