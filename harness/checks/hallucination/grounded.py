@@ -97,7 +97,7 @@ class GroundedOptions(SampleCheckOptions):
 
     min_severity: Severity = "high"  # substitutions (medium) are shown but flag nothing: synonyms look alike
     support: float = Field(default=0.2, ge=0, le=1)  # least share of a sentence's content words the source holds
-    scope: int = Field(default=2, ge=1)  # source sentences an output sentence is compared with for names/numbers
+    scope: int = Field(default=3, ge=1)  # source sentences an output sentence is compared with for names/numbers
     min_overlap: float = Field(default=0.3, ge=0, le=1)  # least overlap for a negation or antonym comparison
     # antonyms: the course's hand list, plus WordNet's direct pairs, plus its indirect ones (in frames only);
     # "direct" and "wordnet" tie on dev, the grid's tie goes to the first
@@ -247,23 +247,24 @@ class GroundedCheck(SampleCheck[GroundedOptions]):
         self, sentence: IndexedSentence, best: IndexedSentence, supported: frozenset[str], source: SourceIndex
     ) -> list[Finding]:
         """Output words whose opposite stands in ``best`` while no aligned sentence (``supported``:
-        the stems of all their words) holds the word itself. When the source holds both the word
+        the stems of all their words) holds the word itself, nor the output sentence the opposite
+        ("the generator and discriminator compete": it names both sides). When the source holds both the word
         and its opposite it draws the contrast itself, and only an opposite of ``best`` in the
         word's own frame counts ("Discriminative models learn the whole distribution" for "A
         generative model learns the full distribution", the passage describing both kinds)."""
         table = opposites_table(self.options.lexicon)
-        said = _all_stems(best)
+        said, mine = _all_stems(best), _all_stems(sentence)
         findings = []
         tokens = sentence.sentence.tokens
         for index, token in enumerate(tokens):
             word = token.stem
             opposites = table.get(word, frozenset()) | _negative_prefixed(word)
             opposite = opposites & said
-            if not opposite or token.lower in best.lowers or word in supported:
-                continue
+            if not opposite or token.lower in best.lowers or word in supported or opposites & mine:
+                continue  # (an output that names both sides draws the contrast itself)
             if _restated_contrast(token, opposites, source):
                 hit = framed_in(best, opposites, neighbours(tokens, index))
-                if hit is None or opposites & _all_stems(sentence):  # the output draws the contrast too
+                if hit is None:
                     continue
                 opposite = frozenset({stem(hit)})
             words = dict.fromkeys(t.text for t in best.sentence.tokens if t.stem in opposite)
