@@ -90,6 +90,12 @@ def test_a_word_copied_into_another_place_points_at_the_copy() -> None:
             "The generator and discriminator compete.",
             "Two networks compete: the generator makes fakes and a detective spots them.",
         ),
+        # a word said twice, but nowhere in the aligned statement: a metaphor reused, not a copy
+        (
+            "A forger trains against a detective until the forger's images look like photographs.",
+            "The detective spots fakes, so the forger has to get better. "
+            "When well-trained, the generator can produce images indistinguishable from photographs.",
+        ),
         # a passive says the same roles the other way round
         ("In the 2014 final, Argentina was defeated by Germany after extra time.", FINAL),
         # two words of the source, not listed together and not repeated: a synonym, not a swap

@@ -8,8 +8,9 @@ from. Two rules, both over the source's words only:
 - a **swapped word** (:func:`swapped_words`): where the output sentence and its aligned source
   sentence differ by one to three words in the same place ("*Drones* collect nectar" for
   "*Workers* collect nectar"), the output's words are the source's and the source's words are
-  gone from the output sentence, and either the output says its words twice (it copied them into
-  the other's place: "fakes from fakes", "into glucose and carbon dioxide") or the source
+  gone from the output sentence, and either the output also says its words where the statement
+  says them (it copied them into the other's place: "fakes from fakes", "into glucose and carbon
+  dioxide") or the source
   coordinates the two ("thousands of female workers and a few hundred male drones": members of
   one list are alternatives);
 - **crossed roles** (:func:`crossed_roles`): two words on either side of the same content word
@@ -55,8 +56,11 @@ def swapped_words(sentence: IndexedSentence, best: IndexedSentence, source: Sour
     if len(set(stems)) == len(stems) and not partners & sentence.stems:
         return []  # no word said twice, none listed beside a word that is gone
     matcher = SequenceMatcher(None, [t.stem for t in mine], [t.stem for t in theirs], autojunk=False)
+    opcodes = matcher.get_opcodes()
+    # words the output says where the statement says them: a copy of one of them is a swap
+    kept = {t.stem for tag, begin, end, _, _ in opcodes if tag == "equal" for t in mine[begin:end]}
     found = []
-    for tag, begin, end, their_begin, their_end in matcher.get_opcodes():
+    for tag, begin, end, their_begin, their_end in opcodes:
         if tag != "replace" or end - begin > MAX_SLOT or their_end - their_begin > MAX_SLOT:
             continue
         new = [t for t in mine[begin:end] if is_content(t)]
@@ -67,8 +71,7 @@ def swapped_words(sentence: IndexedSentence, best: IndexedSentence, source: Sour
             continue  # the source's word is still said
         if any(_variants(a.stem, b.stem) for a in new for b in old):
             continue  # "data" for "datasets": one word, two forms
-        elsewhere = {t.stem for i, t in enumerate(mine) if not begin <= i < end}
-        repeated = all(t.stem in elsewhere for t in new)
+        repeated = all(t.stem in kept for t in new)
         if repeated or frozenset({new[-1].stem, old[-1].stem}) in listed:
             said = _text(best, old[0], old[-1])
             found.append(Opposition(new[0].start, new[-1].end, said, best, swapped=True))
