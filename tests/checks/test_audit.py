@@ -31,7 +31,7 @@ def _audit(*args: str) -> tuple[int, str]:
 def test_a_clean_file_passes(tmp_path: Path) -> None:
     code, output = _audit("--check", "grounded", "--outputs", str(_jsonl(tmp_path / "o.jsonl", [GOOD])))
     assert code == 0, output
-    assert "gates: all met" in output and "grounded|v:2|" in output
+    assert "gates: all met" in output and "grounded|v:3|" in output
 
 
 def test_a_failed_gate_exits_1_and_writes_json_and_html(tmp_path: Path) -> None:

@@ -74,10 +74,11 @@ def test_measured_accuracy_on_the_test_split_holds() -> None:
     test = [i for i in load_labeled(LABELED) if i.split == "test"]
     rows = {row.label: row for row in scores(test, run_check(GroundedCheck(), test))}
     assert rows["all"].balanced_accuracy >= 0.85
-    for label in ("date", "entity", "invented", "negation", "number"):
+    # contradictions: 0.200 with the hand list alone, 0.400 with WordNet, frames and reversals; on the
+    # enlarged set (26 on test), 0.385 before and 0.731 after swapped words, crossed roles and frames
+    assert rows["contradiction"].count == 26
+    for label in ("contradiction", "date", "entity", "invented", "negation", "number"):
         assert rows[label].recall >= 0.70, label
-    # contradictions: 0.200 with the hand list alone, 0.400 with WordNet, frames and reversals
-    assert rows["contradiction"].recall >= 0.40
 
 
 def test_wordnet_antonyms_find_opposites_the_hand_list_lacks() -> None:

@@ -17,8 +17,13 @@ Each output sentence is aligned with the source sentences that share most of its
   WordNet's ``data/antonyms_wordnet.txt``, :mod:`~harness.checks.hallucination.opposites`) stands
   in the aligned source sentence while the word itself does not, unless the source holds both the
   word and its opposite (a contrast the source draws: "discriminative" ... "Generative AI flips
-  the job"); or whose antonym stands in any source sentence beside the same word ("least likely"
-  for "most likely"); or a reversed role ("speech into text" for "text into speech");
+  the job") and the aligned sentence's opposite is not in the word's own frame; or whose antonym
+  stands in any source sentence beside the same word ("least likely" for "most likely"); or a
+  reversed role ("speech into text" for "text into speech", "sound
+  travels faster than light" for "light travels much faster than sound"); or a source word put in
+  the place of another that the source lists beside it or that the output then says twice
+  ("Drones collect nectar" for "Workers collect nectar", "fakes from fakes";
+  :mod:`~harness.checks.hallucination.swaps`);
 - **unsupported**: the share of the sentence's content words (fillers such as "basically" left
   out) found anywhere in the source is below ``support``; the words no source sentence holds are
   listed.
@@ -52,10 +57,13 @@ from harness.checks.hallucination.opposites import (
     WORDNET_FILE,
     Lexicon,
     Opposition,
+    framed_in,
     framed_oppositions,
+    neighbours,
     opposites_table,
     reversals,
 )
+from harness.checks.hallucination.swaps import crossed_roles, swapped_words
 from harness.checks.result import NOTHING_SUPPORTS_IT, SEVERITY_RANK, Finding, Severity
 from harness.checks.text import (
     Quantity,
@@ -89,7 +97,7 @@ class GroundedOptions(SampleCheckOptions):
 
     min_severity: Severity = "high"  # substitutions (medium) are shown but flag nothing: synonyms look alike
     support: float = Field(default=0.2, ge=0, le=1)  # least share of a sentence's content words the source holds
-    scope: int = Field(default=2, ge=1)  # source sentences an output sentence is compared with for names/numbers
+    scope: int = Field(default=3, ge=1)  # source sentences an output sentence is compared with for names/numbers
     min_overlap: float = Field(default=0.3, ge=0, le=1)  # least overlap for a negation or antonym comparison
     # antonyms: the course's hand list, plus WordNet's direct pairs, plus its indirect ones (in frames only);
     # "direct" and "wordnet" tie on dev, the grid's tie goes to the first
@@ -100,7 +108,9 @@ class GroundedCheck(SampleCheck[GroundedOptions]):
     name = "grounded"
     description = "Output against its source: unsupported or contradicted numbers, dates, names, negations, words"
     options_model = GroundedOptions
-    version = 2  # 2: WordNet antonyms, opposites in the same frame, reversed roles
+    # 2: WordNet antonyms, opposites in the same frame, reversed roles; 3: swapped source words,
+    # crossed roles around any word, the contrast rule by frame, stopword opposites ("before")
+    version = 3
     needs = frozenset({"sources"})
     example: ClassVar[CheckExample] = CheckExample(
         outputs=[
@@ -159,11 +169,13 @@ class GroundedCheck(SampleCheck[GroundedOptions]):
         found = [f for f in self._oppositions(sentence, source) if (f.start, f.end) not in covered]
         covered |= {(f.start, f.end) for f in found}
         findings += found
-        supported = frozenset().union(*(s.stems for score, s in matches if score >= self.options.min_overlap))
+        supported = frozenset().union(*(_all_stems(s) for score, s in matches if score >= self.options.min_overlap))
         for score, candidate in matches:
             if score < self.options.min_overlap:
                 continue
-            found = self._contradictions(sentence, candidate, supported, source) + _substitutions(sentence, candidate)
+            found = self._contradictions(sentence, candidate, supported, source)
+            found += [_opposition(sentence, o) for o in swapped_words(sentence, candidate, source)]
+            found += _substitutions(sentence, candidate)
             found = [f for f in found if (f.start, f.end) not in covered]
             covered |= {(f.start, f.end) for f in found}
             findings += found
@@ -235,25 +247,37 @@ class GroundedCheck(SampleCheck[GroundedOptions]):
         self, sentence: IndexedSentence, best: IndexedSentence, supported: frozenset[str], source: SourceIndex
     ) -> list[Finding]:
         """Output words whose opposite stands in ``best`` while no aligned sentence (``supported``:
-        their stems) holds the word itself, and the source does not draw the contrast itself."""
+        the stems of all their words) holds the word itself, nor the output sentence the opposite
+        ("the generator and discriminator compete": it names both sides). When the source holds both the word
+        and its opposite it draws the contrast itself, and only an opposite of ``best`` in the
+        word's own frame counts ("Discriminative models learn the whole distribution" for "A
+        generative model learns the full distribution", the passage describing both kinds)."""
         table = opposites_table(self.options.lexicon)
+        said, mine = _all_stems(best), _all_stems(sentence)
         findings = []
-        for token in sentence.sentence.tokens:
+        tokens = sentence.sentence.tokens
+        for index, token in enumerate(tokens):
             word = token.stem
             opposites = table.get(word, frozenset()) | _negative_prefixed(word)
-            opposite = opposites & best.stems
-            if token.lower in best.lowers or _restated_contrast(token, opposites, source):
-                continue
-            if opposite and word not in supported:
-                evidence = f"the source says {', '.join(sorted(opposite))!r} where the output says {token.text!r}"
-                findings.append(
-                    _finding(token.start, token.end, token.text, "contradiction", "high", evidence, best.sentence.text)
-                )
+            opposite = opposites & said
+            if not opposite or token.lower in best.lowers or word in supported or opposites & mine:
+                continue  # (an output that names both sides draws the contrast itself)
+            if _restated_contrast(token, opposites, source):
+                hit = framed_in(best, opposites, neighbours(tokens, index))
+                if hit is None:
+                    continue
+                opposite = frozenset({stem(hit)})
+            words = dict.fromkeys(t.text for t in best.sentence.tokens if t.stem in opposite)
+            evidence = f"the source says {', '.join(words)!r} where the output says {token.text!r}"
+            findings.append(
+                _finding(token.start, token.end, token.text, "contradiction", "high", evidence, best.sentence.text)
+            )
         return findings
 
     def _oppositions(self, sentence: IndexedSentence, source: SourceIndex) -> list[Finding]:
-        """Opposites beside the same word anywhere in the source, and reversed roles."""
+        """Opposites beside the same word anywhere in the source, and reversed or crossed roles."""
         found = reversals(sentence, source)
+        found += [c for c in crossed_roles(sentence, source) if not any(_inside(c, r) for r in found)]
         found += framed_oppositions(sentence, source, opposites_table(self.options.lexicon, framed=True))
         return [_opposition(sentence, o) for o in found]
 
@@ -360,10 +384,17 @@ def _opposition(sentence: IndexedSentence, opposition: Opposition) -> Finding:
     if opposition.reversed_roles:
         evidence = f"the source says {opposition.said!r}: the output reverses the roles ({text!r})"
         kind = "reversal"
+    elif opposition.swapped:
+        evidence = f"the source says {opposition.said!r} where the output puts {text!r}, said elsewhere in the source"
+        kind = "contradiction"
     else:
         evidence, kind = f"the source says {opposition.said!r} where the output says {text!r}", "contradiction"
     aligned = opposition.source_sentence.sentence.text
     return _finding(opposition.start, opposition.end, text, kind, "high", evidence, aligned)
+
+
+def _inside(inner: Opposition, outer: Opposition) -> bool:
+    return outer.start <= inner.start and inner.end <= outer.end
 
 
 def _nothing(part: Sentence, kind: str, severity: Severity, evidence: str) -> Finding:
@@ -382,11 +413,19 @@ def _negated(sentence: IndexedSentence) -> bool:
     return len(cues) % 2 == 1
 
 
+def _all_stems(indexed: IndexedSentence) -> frozenset[str]:
+    """The stems of every word of a sentence, stopwords included: "before" and "after", "most"
+    and "least" are opposites too."""
+    return frozenset(t.stem for t in indexed.sentence.tokens)
+
+
 def _restated_contrast(token: Token, opposites: frozenset[str], source: SourceIndex) -> bool:
     """Whether the source holds the word as well as its opposite: it draws the contrast itself
     ("generative AI flips the job around" after "discriminative"; "encode ... then decode"),
     so an output that names one side restates that contrast rather than contradicting it."""
-    return token.stem in source.stems and bool(opposites & source.stems)
+    # stopwords ("before", "after") are only in ``lowers``
+    holds_word = token.stem in source.stems or token.lower in source.lowers
+    return holds_word and not (opposites.isdisjoint(source.stems) and opposites.isdisjoint(source.lowers))
 
 
 NEGATIVE_PREFIXES = ("un", "in", "im", "ir", "il", "dis", "non")

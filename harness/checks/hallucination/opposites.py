@@ -16,8 +16,9 @@ Two rules use them beyond the aligned sentence (:func:`framed_oppositions`, :fun
 
 - an opposite **in the same frame**: the output's word and the source's opposite share the
   nearest content word before or after them ("AI systems with *narrow* capabilities" for "AI
-  systems with *broad* capabilities"), whatever sentence aligns best, and the source never has
-  the output's word at all (when it has both, it draws the contrast itself);
+  systems with *broad* capabilities"), whatever sentence aligns best, and the source never puts
+  the output's word in that frame (when it does, it draws the contrast itself: "higher" in
+  "higher altitudes" does not excuse "a *higher* temperature" for "a lower temperature");
 - a **reversed role**: "A into B" where the source says "B into A" for the same two head words
   (and never "A into B"): "turns natural speech into written text" for "turns written text
   into natural speech".
@@ -25,6 +26,7 @@ Two rules use them beyond the aligned sentence (:func:`framed_oppositions`, :fun
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -50,9 +52,15 @@ REACH = 3  # words a frame's neighbour may stand away, across stopwords ("intern
 
 @cache
 def opposites_table(lexicon: Lexicon, framed: bool = False) -> dict[str, frozenset[str]]:
-    """Each stem's opposite stems, both directions of every pair of the chosen lexicon; WordNet's
-    indirect pairs only for the ``framed`` rule."""
-    pairs: list[tuple[str, str]] = [(left, right) for left, right in load_yaml(COURSE_FILE)[0]["pairs"]]
+    """Each stem's opposite stems, both directions of every pair of the chosen lexicon. Weaker
+    relations count only for the ``framed`` rule: the hand list's ``framed_pairs`` ("times" /
+    "divided": "times" is also a noun) and ``exclusive`` groups (colours: "red" is not the
+    opposite of "green", but a pigment cannot be both), and WordNet's indirect pairs."""
+    course = load_yaml(COURSE_FILE)[0]
+    pairs: list[tuple[str, str]] = [(left, right) for left, right in course["pairs"]]
+    if framed:
+        pairs += [(left, right) for left, right in course["framed_pairs"]]
+        pairs += [pair for group in course["exclusive"] for pair in itertools.combinations(group, 2)]
     forms: dict[str, tuple[str, ...]] = {}
     if lexicon != "course":
         tags = DIRECT | (INDIRECT if framed and lexicon == "wordnet" else frozenset())
@@ -111,9 +119,10 @@ class Opposition:
     said: str  # the source's words
     source_sentence: IndexedSentence
     reversed_roles: bool = False
+    swapped: bool = False  # source words put in place of others of the statement (swaps.py)
 
 
-def _neighbours(tokens: tuple[Token, ...], index: int) -> tuple[str | None, str | None]:
+def neighbours(tokens: tuple[Token, ...], index: int) -> tuple[str | None, str | None]:
     """The stems of the nearest content words before and after ``tokens[index]``, at most
     :data:`REACH` words away (None when there is none)."""
     before = _nearest(tokens, range(index - 1, max(index - 1 - REACH, -1), -1))
@@ -131,38 +140,58 @@ def _nearest(tokens: tuple[Token, ...], indices: range) -> str | None:
 def framed_oppositions(
     sentence: IndexedSentence, source: SourceIndex, table: dict[str, frozenset[str]]
 ) -> list[Opposition]:
-    """Output words that the source never holds, whose opposite stands in a source sentence with
-    the same nearest content word before or after it."""
+    """Output words whose opposite stands in a source sentence with the same nearest content word
+    before or after it (the frame), while the source never puts the output's word in that frame:
+    a source that says both "lower temperature" and "higher temperature" draws the contrast
+    itself, one that says "higher altitudes" and "lower temperature" does not."""
     tokens = sentence.sentence.tokens
     found = []
     for index, token in enumerate(tokens):
         opposites = table.get(token.stem)
-        if not opposites or token.stem in source.stems:
-            continue  # a source that holds the word and its opposite draws the contrast itself
-        before, after = _neighbours(tokens, index)
+        if not opposites:
+            continue
+        frame = neighbours(tokens, index)
+        # a source that holds the word somewhere may draw the contrast itself: both neighbours must match
+        both = token.stem in source.stems or token.lower in source.lowers
         for indexed in source.sentences:
-            hit = _framed_in(indexed, opposites, before, after)
-            if hit is not None:
+            hit = framed_in(indexed, opposites, frame, both)
+            if hit is not None and not _said_in_frame(source, token.stem, frame):
                 found.append(Opposition(token.start, token.end, hit, indexed))
                 break
     return found
 
 
-def _framed_in(
-    indexed: IndexedSentence,
-    opposites: frozenset[str],
-    before: str | None,
-    after: str | None,
+def framed_in(
+    indexed: IndexedSentence, opposites: frozenset[str], frame: tuple[str | None, str | None], both: bool = False
 ) -> str | None:
-    """The opposite in ``indexed`` ("broad") that stands in the output word's frame."""
+    """The opposite in ``indexed`` ("broad") that stands in the output word's ``frame``: beside the
+    same content word before or after it, or with ``both``, before and after it."""
     tokens = indexed.sentence.tokens
+    before, after = frame
     for index, token in enumerate(tokens):
         if token.stem not in opposites:
             continue
-        their_before, their_after = _neighbours(tokens, index)
-        if (before is not None and before == their_before) or (after is not None and after == their_after):
+        their_before, their_after = neighbours(tokens, index)
+        same_before = before is not None and before == their_before
+        same_after = after is not None and after == their_after
+        if (same_before and same_after) or (not both and (same_before or same_after)):
             return token.text
     return None
+
+
+def _said_in_frame(source: SourceIndex, word: str, frame: tuple[str | None, str | None]) -> bool:
+    """Whether some source sentence puts ``word`` beside one of the output's neighbours of it, on
+    the same side: the output restates that statement ("smaller models"), whatever opposite
+    stands beside its other neighbour."""
+    for indexed in source.sentences:
+        tokens = indexed.sentence.tokens
+        for index, token in enumerate(tokens):
+            if token.stem != word:
+                continue
+            before, after = neighbours(tokens, index)
+            if (frame[0] is not None and frame[0] == before) or (frame[1] is not None and frame[1] == after):
+                return True
+    return False
 
 
 @dataclass(frozen=True)
