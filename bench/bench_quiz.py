@@ -9,13 +9,16 @@ Run from the repository root::
     (interpreter + YAML). ``-X importtime`` shows whether torch, transformers or torchmetrics
     were imported; that is the one hard failure (exit 1): a quiz must never pull them in.
 (b) Throughput: ``--students`` generated students x 60 questions through
-    ``harness.api.grade(..., formats=["json"])``, against the floor of only parsing the same
-    answers files with ``yaml.safe_load``. Each side runs in a fresh child process that
-    reports its own wall time and peak RSS (``ru_maxrss``). HTML rendering of the same
-    cohort is timed separately when the html reporter is installed (no target).
+    ``harness.api.grade(..., formats=["json"])``, against the peer that only parses the same
+    answers files with libyaml's C loader (``yaml.load(f, Loader=yaml.CSafeLoader)``, one
+    process, one file after another, as harness grades them). The pure-Python loader's time
+    is shown too (information). Each side runs in a fresh child process that reports its own
+    wall time and peak RSS (``ru_maxrss``). HTML rendering of the same cohort is timed
+    separately when the html reporter is installed (no target).
 
 All data is generated from a fixed seed into a temporary folder, so two runs grade the same
-bytes. Targets: start-up < 0.5 s, throughput < 5 s and < 300 MB.
+bytes. Targets: start-up < 0.5 s; throughput within 2x the C-loader peer (issue 12), < 5 s
+and < 300 MB.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ SEED = 20260101
 HEAVY_MODULES = ("torch", "transformers", "torchmetrics")
 STARTUP_TARGET_S = 0.5
 THROUGHPUT_TARGET_S = 5.0
+THROUGHPUT_RATIO_TARGET = 2.0  # x the peer that parses the answers with libyaml's C loader
 MEMORY_TARGET_MB = 300.0
 PYTHON = sys.executable
 HARNESS = str(Path(sys.executable).with_name("harness"))
@@ -239,12 +243,13 @@ CHILD_GRADE = textwrap.dedent(
     from harness import api
     from harness.plugins import registry
     from harness.results import read_cohort
-    imported = time.perf_counter()
+    imported, cpu_imported = time.perf_counter(), time.process_time()
     bank, cohort, out = sys.argv[1:4]
     run = api.grade([bank], cohort, out, formats=["json"])
-    graded = time.perf_counter()
+    graded, cpu_graded = time.perf_counter(), time.process_time()
     statuses = Counter(q.status.value for s in run.cohort.students for q in s.questions)
     report = {"import_s": imported - started, "grade_s": graded - imported, "statuses": statuses,
+              "grade_cpu_s": cpu_graded - cpu_imported,
               "students": len(run.cohort.students), "questions": len(run.cohort.questions),
               "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
     if "html" in registry("reporters").names():
@@ -263,12 +268,13 @@ CHILD_FLOOR = textwrap.dedent(
     from pathlib import Path
     import yaml
     loader = getattr(yaml, sys.argv[2])
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     n = 0
     for path in sorted(Path(sys.argv[1]).glob("*/answers.yaml")):
         with open(path, encoding="utf-8") as f:
             n += len(yaml.load(f, Loader=loader))
     print(json.dumps({"parse_s": time.perf_counter() - started, "answers": n,
+                      "parse_cpu_s": time.process_time() - cpu_started,
                       "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
     """
 )
@@ -316,20 +322,28 @@ def main() -> int:
         f"{'(a) start-up: check, median of ' + str(args.runs) + ' (s)':<44} {check_s:>9.3f} {floor_s:>9.3f} "
         f"{check_s / floor_s:>6.1f}x  < {STARTUP_TARGET_S} s: {verdict(check_s < STARTUP_TARGET_S)}"
     )
+    peer = floor_c or floor_py  # the C loader's peer when libyaml is installed (it is the issue's)
+    peer_name = "libyaml C loader" if floor_c else "pure-Python loader (NO libyaml)"
+    ratio = graded["grade_s"] / peer["parse_s"]
     print(
-        f"{f'(b) grade {n} x {q}, in-process (s)':<44} {graded['grade_s']:>9.3f} {floor_py['parse_s']:>9.3f} "
-        f"{graded['grade_s'] / floor_py['parse_s']:>6.1f}x  < {THROUGHPUT_TARGET_S} s: "
-        f"{verdict(graded['grade_s'] < THROUGHPUT_TARGET_S)}"
+        f"{f'(b) grade {n} x {q}, in-process (s)':<44} {graded['grade_s']:>9.3f} {peer['parse_s']:>9.3f} "
+        f"{ratio:>6.1f}x  <= {THROUGHPUT_RATIO_TARGET:g}x: {verdict(ratio <= THROUGHPUT_RATIO_TARGET)}; "
+        f"< {THROUGHPUT_TARGET_S} s: {verdict(graded['grade_s'] < THROUGHPUT_TARGET_S)}"
+    )
+    print(f"    peer: parse every answers file with the {peer_name}, one process, one file at a time")
+    print(  # on a busy machine, wall time is mostly waiting for a core: CPU time is steadier
+        f"{'    the same, CPU time of the process (s)':<44} {graded['grade_cpu_s']:>9.3f} {peer['parse_cpu_s']:>9.3f} "
+        f"{graded['grade_cpu_s'] / peer['parse_cpu_s']:>6.1f}x  (info)"
     )
     print(
-        f"{'(b) peak RSS of the process (MB)':<44} {graded['peak_mb']:>9.1f} {floor_py['peak_mb']:>9.1f} "
-        f"{graded['peak_mb'] / floor_py['peak_mb']:>6.1f}x  < {MEMORY_TARGET_MB:g} MB: "
+        f"{'(b) peak RSS of the process (MB)':<44} {graded['peak_mb']:>9.1f} {peer['peak_mb']:>9.1f} "
+        f"{graded['peak_mb'] / peer['peak_mb']:>6.1f}x  < {MEMORY_TARGET_MB:g} MB: "
         f"{verdict(graded['peak_mb'] < MEMORY_TARGET_MB)}"
     )
     if floor_c is not None:
         print(
-            f"{'    peer with libyaml CSafeLoader (s)':<44} {'':>9} {floor_c['parse_s']:>9.3f} "
-            f"{graded['grade_s'] / floor_c['parse_s']:>6.1f}x  (info)"
+            f"{'    peer with the pure-Python SafeLoader (s)':<44} {'':>9} {floor_py['parse_s']:>9.3f} "
+            f"{graded['grade_s'] / floor_py['parse_s']:>6.1f}x  (info)"
         )
     print(f"{'    import harness.api (s)':<44} {graded['import_s']:>9.3f}")
     if "html_s" in graded:

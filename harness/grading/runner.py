@@ -18,7 +18,7 @@ from typing import Any, Literal, Protocol
 from harness.bank.schema import Question
 from harness.bank.variants import VariantError, draw_variant
 from harness.kinds import LoadedBank, LoadedQuestion
-from harness.kinds.base import GradeContext, QuestionKind
+from harness.kinds.base import MISSING, GradeContext, QuestionKind
 from harness.kinds.lifecycle import RunResources
 from harness.results import (
     NON_ATTEMPT,
@@ -46,6 +46,9 @@ class GradingPlan:
     today: dt.date
     resources: RunResources = field(default_factory=RunResources)  # see grading.lifecycle.open_run
     workers: int = 1  # students graded at once (when a kind's scope waits on sandboxes)
+    # Results of answers already graded in this run, for kinds whose grade the answer decides
+    # (see :func:`_graded`); shared by the plan's copies, so by every student of the run.
+    answers_graded: dict[tuple[int, bool, str], QuestionResult] = field(default_factory=dict, compare=False, repr=False)
 
     def questions(self) -> Iterable[tuple[LoadedBank, LoadedQuestion]]:
         for bank in self.banks:
@@ -70,7 +73,7 @@ def grade_student(plan: GradingPlan, submission: Submission, only: Collection[st
         if only is None or bq.question.id in only
     ]
     staged = _prepare(staged)
-    results = [s if isinstance(s, QuestionResult) else s.kind.grade(s.question, s.raw, s.ctx) for s in staged]
+    results = [s if isinstance(s, QuestionResult) else _graded(plan, s) for s in staged]
     return assemble_student(plan, submission, results)
 
 
@@ -229,6 +232,43 @@ class _Staged:
     question: Question
     raw: Any
     ctx: GradeContext
+
+
+MAX_ANSWERS_REMEMBERED = 100_000  # results kept for reuse in one run (bounds its memory)
+MAX_ANSWER_KEY_CHARS = 500  # longer answers are rarely given twice: graded each time
+
+
+def _graded(plan: GradingPlan, staged: _Staged) -> QuestionResult:
+    """``staged`` graded by its kind, or the result of the same answer to the same question
+    given by an earlier student of the run, when the kind says that nothing else decides it.
+
+    A quiz cohort gives the same few answers again and again (most students pick the right
+    option), and grading one costs far more than finding it. Only the option order is the
+    student's own (shuffled per student): it is drawn again, and the result copied with it.
+    """
+    kind, question, raw, ctx = staged.kind, staged.question, staged.raw, staged.ctx
+    key = _answer_key(staged)
+    found = plan.answers_graded.get(key) if key is not None else None
+    if found is None:
+        result = kind.grade(question, raw, ctx)
+        if key is not None and result.status is not Status.ERROR and len(plan.answers_graded) < MAX_ANSWERS_REMEMBERED:
+            plan.answers_graded[key] = result
+        return result
+    order = kind.option_order(question, ctx)
+    return found if found.option_order == order else found.model_copy(update={"option_order": order})
+
+
+def _answer_key(staged: _Staged) -> tuple[int, bool, str] | None:
+    """What decides the grade of ``staged`` for a kind whose answer decides it (see
+    :attr:`QuestionKind.answer_decides_grade`): the question, ``reveal`` and the answer, by its
+    ``repr`` (which tells ``1``, ``1.0``, ``True`` and ``"1"`` apart). None: grade it afresh."""
+    raw = staged.raw
+    if not staged.kind.answer_decides_grade or raw is MISSING or raw is None or staged.ctx.variant.values:
+        return None
+    text = repr(raw)
+    if len(text) > MAX_ANSWER_KEY_CHARS:
+        return None
+    return (id(staged.question), staged.ctx.reveal, text)
 
 
 def _prepare(staged: list[_Staged | QuestionResult]) -> list[_Staged | QuestionResult]:

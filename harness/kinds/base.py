@@ -75,6 +75,16 @@ class QuestionKind(ABC, Generic[Q]):
     evidence_model: ClassVar[type[Evidence]]  # what ``_grade`` records of why (harness.evidence)
     description: ClassVar[str] = ""
     example: ClassVar[KindExample]
+    # True: a result depends only on the question, the raw answer, ``reveal`` and the variant,
+    # never on who gave the answer (but for ``option_order``), on files or on a run scope. A
+    # run then grades each distinct answer to an unparameterised question once and reuses the
+    # result for every student who gives it again (harness.grading.runner._graded). Not
+    # inherited: a subclass grades its own way, so it says so itself.
+    answer_decides_grade: ClassVar[bool] = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.answer_decides_grade = bool(cls.__dict__.get("answer_decides_grade", False))
 
     def open_run(self, questions: Sequence[Q], options: RunOptions) -> RunScope | None:
         """Called once per run that grades ``questions`` of this kind, before any is graded:

@@ -60,6 +60,7 @@ class ChoiceQuestion(Question):
 
 class ChoiceKind(QuestionKind[ChoiceQuestion]):
     name = "choice"
+    answer_decides_grade = True
     model = ChoiceQuestion
     evidence_model = ChoiceEvidence
     description = "multiple choice: one answer or several, with partial credit and shuffling"

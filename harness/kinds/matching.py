@@ -36,6 +36,7 @@ class MatchingQuestion(Question):
 
 class MatchingKind(QuestionKind[MatchingQuestion]):
     name = "matching"
+    answer_decides_grade = True
     model = MatchingQuestion
     evidence_model = MatchingEvidence
     description = "match left items to right items, with partial credit"

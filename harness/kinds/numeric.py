@@ -46,6 +46,7 @@ class NumericQuestion(Question):
 
 class NumericKind(QuestionKind[NumericQuestion]):
     name = "numeric"
+    answer_decides_grade = True
     model = NumericQuestion
     evidence_model = NumericEvidence
     description = "a number, with absolute, relative or significant-figure tolerance"

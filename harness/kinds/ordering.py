@@ -28,6 +28,7 @@ class OrderingQuestion(Question):
 
 class OrderingKind(QuestionKind[OrderingQuestion]):
     name = "ordering"
+    answer_decides_grade = True
     model = OrderingQuestion
     evidence_model = OrderingEvidence
     description = "put items in the right order, with exact, positional or pairwise credit"

@@ -111,6 +111,7 @@ class TextQuestion(Question):
 
 class TextKind(QuestionKind[TextQuestion]):
     name = "text"
+    answer_decides_grade = True
     model = TextQuestion
     evidence_model = TextEvidence
     description = "short free text graded by a rubric of keywords, regexes and similarity"

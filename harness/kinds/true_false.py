@@ -20,6 +20,7 @@ class TrueFalseQuestion(Question):
 
 class TrueFalseKind(QuestionKind[TrueFalseQuestion]):
     name = "true_false"
+    answer_decides_grade = True
     model = TrueFalseQuestion
     evidence_model = TrueFalseEvidence
     description = "true or false"
