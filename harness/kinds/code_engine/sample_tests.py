@@ -27,6 +27,7 @@ class SampleTest:
     method: str
     p_value: float
     statistic: float
+    df: int = 0  # a chi-square table's degrees of freedom (0: no table, or not a chi-square test)
 
 
 def trial_seeds(secret: str, test: str, trials: int) -> list[int]:
@@ -90,7 +91,7 @@ def _chi_square(reference: list[Any], student: list[Any]) -> SampleTest:
         same = ref_counts.keys() == student_counts.keys()
         return SampleTest("chi-square", 1.0 if same else 0.0, 0.0)
     result = stats.chi2_contingency(list(map(list, zip(*rows, strict=True))), correction=False)
-    return SampleTest("chi-square", float(result.pvalue), float(result.statistic))
+    return SampleTest("chi-square", float(result.pvalue), float(result.statistic), int(result.dof))
 
 
 def _ks(reference: list[float], student: list[float]) -> SampleTest:
