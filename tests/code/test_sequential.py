@@ -177,3 +177,42 @@ def test_an_undecided_look_asks_for_more_and_the_last_look_decides() -> None:
     assert isinstance(last, Verdict)
     wrong_count = look(test, reference, _samples(drawn[:10]), 1)
     assert isinstance(wrong_count, Verdict) and not wrong_count.passed and "expected" in wrong_count.detail
+
+
+def _run_ks(plan: SequentialPlan, shift: float, rng: np.random.Generator) -> tuple[bool, int]:
+    """One grading of a continuous sampler drawing N(shift, 1) against the reference's N(0, 1)."""
+    reference, drawn = rng.normal(0, 1, plan.max_draws).tolist(), rng.normal(shift, 1, plan.max_draws).tolist()
+    for index, step in enumerate(plan.looks):
+        decision = plan.decide(index, compare_samples(reference[: step.draws], drawn[: step.draws]))
+        if decision is not Decision.MORE:
+            return decision is Decision.FAIL, step.draws
+    raise AssertionError("the last look always decides")
+
+
+@pytest.mark.slow
+def test_kolmogorov_smirnov_keeps_the_power_and_stops_early_under_the_null() -> None:
+    from scipy import stats
+
+    plan, fixed = sequential.plan(400, 0.05, 4), sequential.plan(400, 0.05, 1)
+    delta = sequential.design_distance(0.05) * (2 / 400) ** 0.5
+    shift = 2 * float(stats.norm.ppf((1 + delta) / 2))  # sup |Phi(x) - Phi(x - shift)| = delta
+    rng = np.random.default_rng(11)
+    power = sum(_run_ks(plan, shift, rng)[0] for _ in range(1000)) / 1000
+    fixed_power = sum(_run_ks(fixed, shift, rng)[0] for _ in range(1000)) / 1000
+    assert fixed_power >= 1 - sequential.BETA - 0.03  # delta_1 is detected 90% of the time ...
+    assert power >= fixed_power - 0.03, (power, fixed_power)  # ... and no less often in looks
+    course = sequential.plan(2000, 0.001, 4)  # at the course's alpha, a correct sampler stops early on average
+    null = [_run_ks(course, 0.0, rng) for _ in range(200)]
+    assert not any(failed for failed, _ in null)
+    assert sum(draws for _, draws in null) / len(null) < 0.85 * course.max_draws
+
+
+def test_a_continuous_sampler_drawing_exactly_as_the_reference_passes_at_the_first_look() -> None:
+    test = CodeTest(id="z", call="sample_z", statistical=Statistical(trials=2000, alpha=0.001))
+    plan = test.statistical.plan() if test.statistical else None
+    assert plan is not None
+    rng = random.Random(6)
+    everything = [rng.gauss(1.5, 1.0) for _ in range(plan.max_draws)]
+    verdict = look(test, Samples(tuple(range(plan.max_draws)), tuple(everything)),
+                   Samples(tuple(range(plan.looks[0].draws)), tuple(everything[: plan.looks[0].draws])), 0)  # fmt: skip
+    assert isinstance(verdict, Verdict) and verdict.passed and "look 1 of 4" in verdict.detail

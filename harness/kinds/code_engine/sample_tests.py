@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 MIN_EXPECTED = 5.0
+KOLMOGOROV_SMIRNOV = "Kolmogorov-Smirnov"
 SEED_BITS = 31  # every seeding API takes these (numpy's legacy seed stops at 2**32 - 1)
 
 
@@ -101,4 +102,4 @@ def _ks(reference: list[float], student: list[float]) -> SampleTest:
         # scipy falls back from the exact to the asymptotic p-value on large samples, and says so
         warnings.simplefilter("ignore", RuntimeWarning)
         result = stats.ks_2samp(reference, student)
-    return SampleTest("Kolmogorov-Smirnov", float(result.pvalue), float(result.statistic))
+    return SampleTest(KOLMOGOROV_SMIRNOV, float(result.pvalue), float(result.statistic))

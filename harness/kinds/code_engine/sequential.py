@@ -25,12 +25,21 @@ over the information (Pampallona & Tsiatis 1994 call this beta spending). The bo
 non-binding: the fail levels above are computed as if it did not exist, so passing early can
 only lower the false-fail rate.
 
+A Kolmogorov-Smirnov look passes when the statistic ``D`` (the largest gap between the two
+empirical CDFs) is at most ``delta_1 - z_{1 - b_k} / sqrt(2 n_k)``. At the point where two
+laws a sup-distance ``delta >= delta_1`` apart differ most, the gap of the empirical CDFs is
+approximately normal with mean ``delta`` and variance at most ``1 / (2 n)``, and ``D`` is at
+least that gap: so the look passes such an alternative with probability at most ``b_k``.
+The design alternative is ``delta_1 = c_N + z_{1 - BETA} / sqrt(2 N)`` (``c_N`` the
+asymptotic critical value of ``D`` at level alpha), which the fixed design detects with
+probability at least ``1 - BETA`` by the same argument.
+
 **The power.** The union bound again: P(miss the design alternative) <= P(the last look,
 at level ``a_K`` with ``N'`` draws, misses it) + sum b_k. ``N' = R N`` with the smallest
-inflation ``R`` that makes this at most ``BETA`` for every table of 1 to ``MAX_PLANNED_DF``
-degrees of freedom (about 1.05 for alpha = 0.00025 and four looks), so the sequential test's
-power against the design alternative is at least the fixed design's. Kolmogorov-Smirnov
-tests stop early only to fail (their law under an alternative has no closed form).
+inflation ``R`` that makes this at most ``BETA`` for every chi-square table of 1 to
+``MAX_PLANNED_DF`` degrees of freedom and for the Kolmogorov-Smirnov bound (about 1.05 for
+alpha = 0.00025 and four looks), so the sequential test's power against the design
+alternative is at least the fixed design's.
 
 With ``looks: 1`` the plan is the fixed design: ``N`` draws, level alpha.
 """
@@ -43,7 +52,7 @@ from enum import Enum
 from functools import lru_cache
 
 from harness.kinds.code_engine.group_sequential import spending_bounds
-from harness.kinds.code_engine.sample_tests import SampleTest
+from harness.kinds.code_engine.sample_tests import KOLMOGOROV_SMIRNOV, SampleTest
 
 BETA = 0.10  # the design alternative: the effect the fixed design detects 90% of the time
 FUTILITY = 0.02  # the chance, under the design alternative, of passing early (all looks together)
@@ -84,6 +93,12 @@ class SequentialPlan:
             return Decision.FAIL
         if look == len(self.looks) - 1:
             return Decision.PASS
+        if (
+            step.futility > 0
+            and result.method == KOLMOGOROV_SMIRNOV
+            and result.statistic <= self.ks_pass_at_or_below(look)
+        ):
+            return Decision.PASS
         if step.futility > 0 and result.df and result.statistic <= self.pass_at_or_below(look, result.df):
             return Decision.PASS
         return Decision.MORE
@@ -95,6 +110,14 @@ class SequentialPlan:
         step = self.looks[look]
         noncentrality = design_noncentrality(self.alpha, df) * step.draws / self.trials
         return float(stats.ncx2.ppf(step.futility, df, noncentrality))
+
+    def ks_pass_at_or_below(self, look: int) -> float:
+        """The Kolmogorov-Smirnov statistic at or below which look ``look`` passes."""
+        from scipy import stats
+
+        step = self.looks[look]
+        delta = design_distance(self.alpha) * math.sqrt(2 / self.trials)
+        return float(delta - stats.norm.isf(step.futility) / math.sqrt(2 * step.draws))
 
 
 def plan(trials: int, alpha: float, looks: int = DEFAULT_LOOKS) -> SequentialPlan:
@@ -143,6 +166,16 @@ def design_noncentrality(alpha: float, df: int) -> float:
 
 
 @lru_cache(maxsize=64)
+def design_distance(alpha: float) -> float:
+    """``delta_1`` in units of ``sqrt(2 / N)``: ``K_alpha + z_{1 - BETA} / 2``, with ``K_alpha``
+    the Kolmogorov distribution's upper alpha point (the asymptotic critical value of
+    ``sqrt(N / 2) D`` for two samples of ``N``)."""
+    from scipy import stats
+
+    return float(stats.kstwobign.isf(alpha) + stats.norm.isf(BETA) / 2)
+
+
+@lru_cache(maxsize=64)
 def inflation(alpha: float, looks: int) -> float:
     """``R``: the least ``N' / N`` that keeps the power against the design alternative at
     least ``1 - BETA`` for 1 to ``MAX_PLANNED_DF`` degrees of freedom (module docstring)."""
@@ -155,4 +188,10 @@ def inflation(alpha: float, looks: int) -> float:
         power = stats.ncx2.sf(stats.chi2.isf(last, df), df, design_noncentrality(alpha, df) * ratio)
         return float(power - spent - (1 - BETA))
 
-    return max(float(optimize.brentq(shortfall, 1.0, 4.0, args=(df,))) for df in range(1, MAX_PLANNED_DF + 1))
+    def ks_shortfall(ratio: float) -> float:
+        # (delta_1 - c_{N'}) sqrt(2 N'), in the units of design_distance: N cancels out
+        margin = 2 * design_distance(alpha) * math.sqrt(ratio) - 2 * stats.kstwobign.isf(last)
+        return float(stats.norm.cdf(margin) - spent - (1 - BETA))
+
+    chi_square = [float(optimize.brentq(shortfall, 1.0, 4.0, args=(df,))) for df in range(1, MAX_PLANNED_DF + 1)]
+    return max(*chi_square, float(optimize.brentq(ks_shortfall, 1.0, 4.0)))
