@@ -21,7 +21,9 @@ from harness.bank.schema import ID_PATTERN, Model, Question
 from harness.errors import AnswerError
 from harness.evidence import MAX_SOURCE_CHARS, CodeEvidence
 from harness.kinds.base import MISSING, GradeContext, KindExample, Outcome, QuestionKind
+from harness.kinds.code_engine import sequential
 from harness.kinds.code_engine.runner import CodeRunner, StudentRun
+from harness.kinds.code_engine.sequential import DEFAULT_LOOKS, SequentialPlan
 from harness.kinds.lifecycle import RunOptions
 from harness.results import QuestionResult, round_score
 from harness.sandbox.base import SandboxLimits
@@ -42,6 +44,16 @@ class Statistical(Model):
     trials: int = Field(ge=20, le=100_000)
     seed_kwarg: str | None = None
     alpha: float = Field(default=0.001, gt=0, le=0.5)
+    # Rounds of draws, the test stopping as soon as its verdict is decided (1: all ``trials`` at
+    # once); see harness.kinds.code_engine.sequential. Left out of dumps at its default, so a
+    # bank that does not set it keeps its content hash.
+    looks: int = Field(default=DEFAULT_LOOKS, ge=1, le=10, exclude_if=lambda value: value == DEFAULT_LOOKS)
+
+    def plan(self) -> SequentialPlan:
+        """When the test looks at the draws, and how it decides at each look: at most one look
+        per ``MIN_DRAWS_PER_LOOK`` trials (a chi-square table needs some draws)."""
+        looks = min(self.looks, max(1, self.trials // sequential.MIN_DRAWS_PER_LOOK))
+        return sequential.plan(self.trials, self.alpha, looks)
 
 
 class CodeTest(Model):

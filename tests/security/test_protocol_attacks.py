@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 
 from harness import api
+from harness.kinds.code_engine import sequential
 from harness.results import QuestionResult
 from tests.security.conftest import ATTACKS, requires_bwrap
 
@@ -29,6 +30,7 @@ pytestmark = [requires_bwrap, pytest.mark.sandbox]
 
 PROTOCOL_ATTACKS = ATTACKS / "protocol"
 TRIALS = 400
+FIRST_ROUND = sequential.plan(TRIALS, 0.001).looks[0].draws  # the draws a student's job first asks for
 HONEST = ("aaa-honest", "zzz-honest")
 
 BANK = """\
@@ -150,12 +152,12 @@ def test_no_attack_makes_the_grader_fail(protocol_run: ProtocolRun) -> None:
 
 def test_a_patched_stub_cannot_report_fewer_draws(protocol_run: ProtocolRun) -> None:
     _failed(protocol_run, "atk-draws-truncated", "draw")
-    assert f"expected {TRIALS} draws, got 10" in protocol_run.feedback("atk-draws-truncated")
+    assert f"expected {FIRST_ROUND} draws, got 10" in protocol_run.feedback("atk-draws-truncated")
 
 
 def test_a_short_list_of_draws_sent_first_is_refused(protocol_run: ProtocolRun) -> None:
     _failed(protocol_run, "atk-draws-one-per-outcome", "draw")
-    assert f"expected {TRIALS} draws, got 4" in protocol_run.feedback("atk-draws-one-per-outcome")
+    assert f"expected {FIRST_ROUND} draws, got 4" in protocol_run.feedback("atk-draws-one-per-outcome")
 
 
 def test_a_sampler_right_only_for_small_seeds_fails(protocol_run: ProtocolRun) -> None:

@@ -6,6 +6,8 @@
 - ``reference_cache``: the reference's reports, cached in memory and on disk;
 - ``channel`` and ``values``: the wire protocol from the sandbox stub, and its value codec;
 - ``judge``: the verdict on one test; ``sample_tests``: the statistical comparison of draws;
+- ``sequential``: when a statistical test stops (its looks, levels and futility bounds), with
+  the boundaries of ``group_sequential`` (numerical integration of the canonical process);
 - ``feedback``: what a student reads and what the result records of each test;
 - ``solution_check``: proving reference and known-wrong solutions right and wrong (``harness
   validate --solutions``).

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from harness.kinds.code_engine import values
 from harness.kinds.code_engine.channel import RunReport
-from harness.kinds.code_engine.sample_tests import compare_samples
+from harness.kinds.code_engine.sample_tests import SampleTest, compare_samples
+from harness.kinds.code_engine.sequential import Decision, SequentialPlan
 
 if TYPE_CHECKING:
     from harness.kinds.code import CodeQuestion, CodeTest
@@ -28,32 +29,43 @@ class Verdict:
     p_value: float | None = None
 
 
+@dataclass(frozen=True)
+class Pending:
+    """A statistical test that a look left undecided: the reference's draws (all of them)
+    and the student's so far; the next round of draws decides (:func:`extend`)."""
+
+    reference: values.Samples
+    drawn: values.Samples
+    look: int  # the look just made, 0-based
+
+
 def judge(
     test: CodeTest,
     expected: dict[str, Any] | None,
     report: RunReport,
     properties: dict[str, Any],
     seeds: list[int] | None = None,
-) -> Verdict:
+) -> Verdict | Pending:
     """The verdict on one test, from the student's event and the reference's; ``seeds`` are
-    those a statistical test's draws must have been made with."""
+    all those of a statistical test (the reference drew with every one, the student's first
+    round with the first look's). A statistical test that its first look leaves undecided is
+    :class:`Pending`."""
     event = report.events.get(test.id)
-    if event is None:
-        why = report.problem or ("the module could not be imported" if report.import_error else "no result came back")
-        return Verdict(False, "missing", why)
-    if not event.get("ok"):
-        return _judge_error(test, event)
+    stopped = _unanswered(test, report, event)
+    if stopped is not None or event is None:
+        return stopped or Verdict(False, "missing", "no result came back")
     if test.raises:
         return Verdict(False, "raises", f"expected {test.raises} to be raised, but it returned a value")
+    sent = seeds[: test.statistical.plan().looks[0].draws] if test.statistical and seeds else seeds
     try:
-        actual = _decode(test, event.get("value"), seeds)
+        actual = _decode(test, event.get("value"), sent)
     except values.ProtocolError as exc:
         return Verdict(False, "error", f"the returned value could not be read: {exc}")
     if not expected or not expected.get("ok"):
         raise RuntimeError(f"the reference solution gave no value for test {test.id!r}")
     reference = _decode(test, expected["value"], seeds)
     if test.statistical:
-        return _judge_samples(test, reference, actual)
+        return look(test, reference, actual, 0)
     if test.property:
         return _judge_property(test, actual, properties)
     tol = values.Tolerance(test.compare.rtol, test.compare.atol, test.compare.dtype)
@@ -61,6 +73,31 @@ def judge(
     if reason:
         return Verdict(False, "wrong", _with_expected(reason, values.short(reference)))
     return Verdict(True, "passed")
+
+
+def extend(test: CodeTest, pending: Pending, report: RunReport, seeds: list[int]) -> Verdict | Pending:
+    """The next look of a pending statistical test, after a round whose draws were made with
+    ``seeds`` (the round's own: one draw per seed, checked as for the first round)."""
+    event = report.events.get(test.id)
+    stopped = _unanswered(test, report, event)
+    if stopped is not None or event is None:
+        return stopped or Verdict(False, "missing", "no result came back")
+    try:
+        more = values.decode_samples(event.get("value"), seeds)
+    except values.ProtocolError as exc:
+        return Verdict(False, "error", f"the returned value could not be read: {exc}")
+    drawn = values.Samples(pending.drawn.seeds + more.seeds, pending.drawn.items + more.items)
+    return look(test, pending.reference, drawn, pending.look + 1)
+
+
+def _unanswered(test: CodeTest, report: RunReport, event: dict[str, Any] | None) -> Verdict | None:
+    """The verdict when the call gave no value: no event, or an exception (None otherwise)."""
+    if event is None:
+        why = report.problem or ("the module could not be imported" if report.import_error else "no result came back")
+        return Verdict(False, "missing", why)
+    if not event.get("ok"):
+        return _judge_error(test, event)
+    return None
 
 
 def _with_expected(reason: str, expected: str) -> str:
@@ -92,20 +129,38 @@ def _judge_error(test: CodeTest, event: dict[str, Any]) -> Verdict:
     return Verdict(False, "error", f"raised {kind}: {message}{where}")
 
 
-def _judge_samples(test: CodeTest, reference: values.Samples, actual: values.Samples) -> Verdict:
+def look(test: CodeTest, reference: values.Samples, drawn: values.Samples, index: int) -> Verdict | Pending:
+    """Look ``index`` of a statistical test: the student's draws so far against as many of
+    the reference's (drawn with the same seeds); a verdict, or :class:`Pending` for more."""
     assert test.statistical is not None
-    if len(actual.items) != test.statistical.trials:  # decode_samples checked it already; cheap
-        return Verdict(False, "statistical", f"expected {test.statistical.trials} draws, got {len(actual.items)}")
+    plan = test.statistical.plan()
+    wanted = plan.looks[index].draws
+    if len(drawn.items) != wanted:  # decode_samples checked each round already; cheap
+        return Verdict(False, "statistical", f"expected {wanted} draws, got {len(drawn.items)}")
     try:
-        result = compare_samples(list(map(values.plain, reference.items)), list(map(values.plain, actual.items)))
+        ours = list(map(values.plain, reference.items[:wanted]))
+        result = compare_samples(ours, list(map(values.plain, drawn.items)))
     except ValueError as exc:
         return Verdict(False, "statistical", str(exc))
-    passed = result.p_value >= test.statistical.alpha
-    detail = (
-        f"{result.method} test over {test.statistical.trials} draws: p = {result.p_value:.3g} "
-        f"({'≥' if passed else '<'} alpha {test.statistical.alpha:g})"
-    )
+    decision = plan.decide(index, result)
+    if decision is Decision.MORE:
+        return Pending(reference, drawn, index)
+    passed = decision is Decision.PASS
+    detail = _sample_detail(plan, index, result, passed)
     return Verdict(passed, "passed" if passed else "statistical", detail, round(result.p_value, 6))
+
+
+def _sample_detail(plan: SequentialPlan, index: int, result: SampleTest, passed: bool) -> str:
+    """What a public statistical test's feedback says: the draws compared, the p-value, and
+    the level it was held to (alpha itself for a test of one look)."""
+    step = plan.looks[index]
+    head = f"{result.method} test over {step.draws} draws"
+    if len(plan.looks) == 1:
+        return f"{head}: p = {result.p_value:.3g} ({'≥' if passed else '<'} alpha {plan.alpha:g})"
+    where = f"{head} (look {index + 1} of {len(plan.looks)}, alpha {plan.alpha:g} overall)"
+    if passed and index < len(plan.looks) - 1:
+        return f"{where}: p = {result.p_value:.3g}, close enough to the reference to stop early"
+    return f"{where}: p = {result.p_value:.3g} ({'≥' if passed else '<'} this look's level {step.fail_below:.3g})"
 
 
 def _judge_property(test: CodeTest, actual: Any, properties: dict[str, Any]) -> Verdict:

@@ -11,7 +11,10 @@ only the public job's messages reach the feedback. Of the hidden job, a student 
 pass or fail per test, nothing else.
 
 Statistical tests draw with seeds derived from the run's secret (:func:`trial_seeds`): a
-student cannot know them before the run, and the same secret reproduces the same run.
+student cannot know them before the run, and the same secret reproduces the same run. The
+reference draws with all of a test's seeds; a student draws in rounds, the first round with
+the first look's seeds in the student's job, each later round (only the tests still
+undecided, :mod:`~harness.kinds.code_engine.sequential`) in a job of its own.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from harness.kinds.code_engine import values
 from harness.kinds.code_engine.channel import RunReport, parse_channel
 from harness.kinds.code_engine.feedback import evidence_record, feedback_lines, report_feedback
 from harness.kinds.code_engine.grouping import group_test_id, question_part, shared_file_groups
-from harness.kinds.code_engine.judge import judge, load_properties
+from harness.kinds.code_engine.judge import Pending, Verdict, extend, judge, load_properties
 from harness.kinds.code_engine.reference_cache import ReferenceCache, cache_key
 from harness.kinds.code_engine.sample_tests import trial_seeds
 from harness.kinds.lifecycle import RunRecord, RunScope
@@ -165,9 +168,12 @@ class CodeRunner(RunScope):
 
     # --- running -----------------------------------------------------------------------
 
-    def run(self, question: CodeQuestion, source: str, tests: list[CodeTest], pool: WarmPool) -> RunReport:
-        """Run ``tests`` against ``source`` in a warm worker of ``pool``."""
-        return self._execute(pool, [question], source, [self._call(question, t) for t in tests])
+    def run(
+        self, question: CodeQuestion, source: str, tests: list[CodeTest], pool: WarmPool, reference: bool = False
+    ) -> RunReport:
+        """Run ``tests`` against ``source`` in a warm worker of ``pool``; statistical tests draw
+        with all their seeds for the ``reference``, else with their first look's."""
+        return self._execute(pool, [question], source, [self._call(question, t, reference) for t in tests])
 
     def _execute(
         self, pool: WarmPool, questions: list[CodeQuestion], source: str, calls: list[dict[str, Any]]
@@ -245,11 +251,15 @@ class CodeRunner(RunScope):
     def expected(self, question: CodeQuestion) -> RunReport:
         """The reference's report on every test of ``question``, from the cache when possible."""
         source = question.path(question.reference).read_text(encoding="utf-8")
-        calls = [self._call(question, t) for t in question.tests]
+        calls = [self._call(question, t, reference=True) for t in question.tests]
         key = cache_key(source, question.file, question.preload, calls)
-        return self.reference_cache.get(key, lambda: self.run(question, source, question.tests, self.references))
+        return self.reference_cache.get(
+            key, lambda: self.run(question, source, question.tests, self.references, reference=True)
+        )
 
-    def _call(self, question: CodeQuestion, test: CodeTest) -> dict[str, Any]:
+    def _call(self, question: CodeQuestion, test: CodeTest, reference: bool = False) -> dict[str, Any]:
+        """The sandbox's call of ``test``; a statistical test's draws are all of them for the
+        ``reference``, else the student's first round (the first look's draws)."""
         models = {name: self._model(name) for name in question.models}
         call: dict[str, Any] = {
             "id": test.id,
@@ -259,18 +269,66 @@ class CodeRunner(RunScope):
             "time_limit": test.time_limit,
         }
         if test.statistical:
-            call.update(seed_kwarg=test.statistical.seed_kwarg, seeds=self._seeds(question, test))
+            seeds = self._seeds(question, test) or []
+            draws = len(seeds) if reference else test.statistical.plan().looks[0].draws
+            call.update(self._round(test, seeds, 0, draws))
         return call
+
+    @staticmethod
+    def _round(test: CodeTest, seeds: list[int], start: int, stop: int) -> dict[str, Any]:
+        """A statistical call's draws ``[start, stop)``, with their share of the test's time
+        limit (which is for its ``trials`` draws)."""
+        assert test.statistical is not None
+        share = test.time_limit * (stop - start) / test.statistical.trials
+        return {"seed_kwarg": test.statistical.seed_kwarg, "seeds": seeds[start:stop], "time_limit": share}
 
     def _seeds(self, question: CodeQuestion, test: CodeTest) -> list[int] | None:
         if test.statistical is None:
             return None
-        return trial_seeds(self.seed_secret, f"{question.id}/{test.id}", test.statistical.trials)
+        return trial_seeds(self.seed_secret, f"{question.id}/{test.id}", test.statistical.plan().max_draws)
 
     def _model_paths(self, question: CodeQuestion) -> tuple[Path, ...]:
         return tuple(self._model(name) for name in question.models)
 
     # --- judging -----------------------------------------------------------------------
+
+    def _draw_until_decided(
+        self, question: CodeQuestion, source: str, tests: list[CodeTest], verdicts: list[Verdict | Pending]
+    ) -> list[Verdict]:
+        """Rounds of draws for the statistical tests still pending, until each is decided: per
+        round one job for the public tests and one for the hidden (whose messages must not
+        reach the public feedback), each asking only for the next look's draws."""
+        while pending := {t.id for t, v in zip(tests, verdicts, strict=True) if isinstance(v, Pending)}:
+            for visibility in ("public", "hidden"):
+                rounds = [
+                    (n, t, v)
+                    for n, (t, v) in enumerate(zip(tests, verdicts, strict=True))
+                    if t.id in pending and t.visibility == visibility and isinstance(v, Pending)
+                ]
+                if rounds:
+                    verdicts = self._next_round(question, source, verdicts, rounds)
+        return [v for v in verdicts if isinstance(v, Verdict)]
+
+    def _next_round(
+        self,
+        question: CodeQuestion,
+        source: str,
+        verdicts: list[Verdict | Pending],
+        rounds: list[tuple[int, CodeTest, Pending]],
+    ) -> list[Verdict | Pending]:
+        """One job drawing the next look's draws of each pending test of ``rounds``."""
+        calls, seeds = [], {}
+        for _, test, pending in rounds:
+            assert test.statistical is not None
+            everything = self._seeds(question, test) or []
+            start, stop = len(pending.drawn.items), test.statistical.plan().looks[pending.look + 1].draws
+            seeds[test.id] = everything[start:stop]
+            calls.append(dict(self._call(question, test), **self._round(test, everything, start, stop)))
+        report = self._execute(self.students, [question], source, calls)
+        after = list(verdicts)
+        for n, test, pending in rounds:
+            after[n] = extend(test, pending, report, seeds[test.id])
+        return after
 
     def grade(
         self, question: CodeQuestion, code: StudentCode, public_only: bool = False, run: StudentRun | None = None
@@ -284,9 +342,15 @@ class CodeRunner(RunScope):
         if run is None:
             run = self.run_student(question, code.source, tests)
         properties = self.properties(question) if any(t.property for t in tests) else {}
-        verdicts = [
-            judge(t, expected.events.get(t.id), run.report_for(t), properties, self._seeds(question, t)) for t in tests
-        ]
+        verdicts = self._draw_until_decided(
+            question,
+            code.source,
+            tests,
+            [
+                judge(t, expected.events.get(t.id), run.report_for(t), properties, self._seeds(question, t))
+                for t in tests
+            ],
+        )
         earned = sum(t.points for t, v in zip(tests, verdicts, strict=True) if v.passed)
         total = sum(t.points for t in tests)
         feedback = [

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 MIN_EXPECTED = 5.0
+KOLMOGOROV_SMIRNOV = "Kolmogorov-Smirnov"
 SEED_BITS = 31  # every seeding API takes these (numpy's legacy seed stops at 2**32 - 1)
 
 
@@ -27,6 +28,7 @@ class SampleTest:
     method: str
     p_value: float
     statistic: float
+    df: int = 0  # a chi-square table's degrees of freedom (0: no table, or not a chi-square test)
 
 
 def trial_seeds(secret: str, test: str, trials: int) -> list[int]:
@@ -90,7 +92,7 @@ def _chi_square(reference: list[Any], student: list[Any]) -> SampleTest:
         same = ref_counts.keys() == student_counts.keys()
         return SampleTest("chi-square", 1.0 if same else 0.0, 0.0)
     result = stats.chi2_contingency(list(map(list, zip(*rows, strict=True))), correction=False)
-    return SampleTest("chi-square", float(result.pvalue), float(result.statistic))
+    return SampleTest("chi-square", float(result.pvalue), float(result.statistic), int(result.dof))
 
 
 def _ks(reference: list[float], student: list[float]) -> SampleTest:
@@ -100,4 +102,4 @@ def _ks(reference: list[float], student: list[float]) -> SampleTest:
         # scipy falls back from the exact to the asymptotic p-value on large samples, and says so
         warnings.simplefilter("ignore", RuntimeWarning)
         result = stats.ks_2samp(reference, student)
-    return SampleTest("Kolmogorov-Smirnov", float(result.pvalue), float(result.statistic))
+    return SampleTest(KOLMOGOROV_SMIRNOV, float(result.pvalue), float(result.statistic))
