@@ -19,6 +19,7 @@ from click.testing import CliRunner, Result
 from harness.cli import main
 from harness.kinds import kind_registry
 from harness.kinds.code import EXAMPLES
+from harness.sandbox import pool
 from harness.sandbox import selection as select
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -531,6 +532,32 @@ def test_check_scores_a_code_question_on_the_points_its_public_tests_hold(
     [question] = json.loads(as_json.output)["questions"]
     assert (question["score"], question["max_score"], question["hidden_points"]) == (2, 2, 3)
     assert [t["id"] for t in question["evidence"]["tests"]] == ["three", "one"]  # hidden tests never ran
+
+
+def test_a_second_check_adopts_the_sandbox_its_first_one_started_ahead(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second run starts the zygote the first prewarmed before it imports the harness
+    (harness.sandbox.head_start), and its pool takes that one instead of starting another."""
+    monkeypatch.setenv("HARNESS_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(select, "default_sandbox", lambda: select.sandbox_named("process"))
+    bank = tmp_path / "code.yaml"
+    bank.write_text(CODE_BANK, encoding="utf-8")
+    (tmp_path / "me").mkdir()
+    (tmp_path / "me" / "stats.py").write_text(PUBLIC_TESTS_ONLY, encoding="utf-8")
+    answers = tmp_path / "me" / "answers.yaml"
+    answers.write_text("{}\n", encoding="utf-8")
+    adopted: list[object] = []
+    adopt = pool._adopt_head_start
+    monkeypatch.setattr(pool, "_adopt_head_start", lambda *args: adopted.append(adopt(*args)) or adopted[-1])
+
+    first = run("check", str(bank), "-a", str(answers), "--json")
+    second = run("check", str(bank), "-a", str(answers), "--json")
+
+    assert first.exit_code == second.exit_code == 0, first.output + second.output
+    assert first.output == second.output
+    assert adopted[0] is None and isinstance(adopted[1], pool.WarmWorker)
+    assert not pool._head_starts
 
 
 HIDDEN_RUBRIC_BANK = """\

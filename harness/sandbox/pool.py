@@ -14,7 +14,10 @@ their address spaces.
 
 from __future__ import annotations
 
+import atexit
+import collections
 import contextlib
+import itertools
 import json
 import os
 import select
@@ -220,8 +223,12 @@ class WarmPool:
         with self._lock:
             if key in self._ahead:
                 return
-            worker = self._ahead[key] = WarmWorker(self.sandbox, preload, chosen, readonly)
+            head_started = _adopt_head_start(self.sandbox, preload, readonly, chosen)
+            worker = self._ahead[key] = head_started or WarmWorker(self.sandbox, preload, chosen, readonly)
             self._all.append(worker)
+        _record_prewarm(self.sandbox, preload, readonly, chosen)
+        if head_started is not None:
+            return
         try:
             worker.start()
         except OSError:
@@ -239,6 +246,84 @@ class WarmPool:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+# --- head starts: zygotes started before any pool exists ---------------------------------------
+
+HeadStartKey = tuple[str, tuple[str, ...], tuple[Path, ...], SandboxLimits]
+Prewarmed = tuple[Sandbox, tuple[str, ...], tuple[Path, ...], SandboxLimits]  # backend, preloads, paths, limits
+_head_starts: dict[HeadStartKey, WarmWorker] = {}
+_prewarmed: collections.deque[tuple[int, Prewarmed]] = collections.deque(maxlen=64)  # (serial, what)
+_prewarm_serials = itertools.count()
+_head_lock = threading.Lock()
+
+
+def start_ahead(sandbox: Sandbox, preload: tuple[str, ...], limits: SandboxLimits) -> None:
+    """Start a zygote before any pool exists (a one-shot command's head start, see
+    :mod:`harness.sandbox.head_start`), without waiting for it.
+
+    The first pool whose :meth:`WarmPool.prewarm` asks for this very backend, preload set and
+    limits adopts it; a zygote nobody adopts is stopped when this process exits. It is started
+    exactly as a pool starts one, so it is isolated the same way.
+    """
+    key: HeadStartKey = (sandbox.name, preload, (), limits)
+    with _head_lock:
+        if key in _head_starts:
+            return
+        worker = _head_starts[key] = WarmWorker(sandbox, preload, limits)
+    try:
+        worker.start()
+    except OSError:
+        with _head_lock:
+            _head_starts.pop(key, None)
+        worker.shutdown()
+
+
+def prewarm_mark() -> int:
+    """A mark to pass to :func:`prewarmed_since` later."""
+    with _head_lock:
+        return _prewarmed[-1][0] + 1 if _prewarmed else 0
+
+
+def prewarmed_since(mark: int) -> list[Prewarmed]:
+    """What the pools of this process were asked to prewarm since ``mark``, in order, once
+    each: what a head start of the next command over the same banks would start."""
+    with _head_lock:
+        found: list[Prewarmed] = []
+        for serial, what in _prewarmed:
+            if serial >= mark and what not in found:
+                found.append(what)
+        return found
+
+
+def _record_prewarm(
+    sandbox: Sandbox, preload: tuple[str, ...], readonly: tuple[Path, ...], limits: SandboxLimits
+) -> None:
+    with _head_lock:
+        _prewarmed.append((next(_prewarm_serials), (sandbox, preload, readonly, limits)))
+
+
+def _adopt_head_start(
+    sandbox: Sandbox, preload: tuple[str, ...], readonly: tuple[Path, ...], limits: SandboxLimits
+) -> WarmWorker | None:
+    """The head-started zygote for exactly this backend (the same instance), preload set,
+    read-only paths and limits, handed over once; None when there is none."""
+    with _head_lock:
+        worker = _head_starts.get((sandbox.name, preload, readonly, limits))
+        if worker is None or worker.sandbox is not sandbox:
+            return None
+        del _head_starts[(sandbox.name, preload, readonly, limits)]
+    return worker
+
+
+@atexit.register
+def _stop_head_starts() -> None:
+    """A head start that no pool adopted (the banks changed since the hint) is stopped."""
+    with _head_lock:
+        left = list(_head_starts.values())
+        _head_starts.clear()
+    for worker in left:
+        worker.shutdown()
 
 
 def _write_frame(process: subprocess.Popen[bytes], payload: dict[str, Any]) -> None:

@@ -71,7 +71,7 @@ def _tool_digest(tool: str) -> str:
     return f"{os.path.realpath(found)}:{_digest(Path(found))}" if found else "missing"
 
 
-def _trusted(path: Path) -> bool:
+def trusted(path: Path) -> bool:
     """Owned by this euid and writable by nobody else (the file and its folder)."""
     for item in (path.parent, path):
         try:
@@ -89,7 +89,7 @@ def load(backend: str, now: float | None = None) -> tuple[Check, ...] | None:
     """The kept verdict for ``backend`` if it is trusted, fresh and still matches this host."""
     key = fingerprint(backend)
     path = cache_dir() / f"{backend}.json"
-    if not _trusted(path):
+    if not trusted(path):
         return None
     try:
         kept = json.loads(path.read_text(encoding="utf-8"))
