@@ -1,5 +1,9 @@
 """chrF and chrF++ through sacrebleu: identical to ``sacrebleu.corpus_chrf`` with the same options.
 
+The statistics rows are sacrebleu's, counted faster (:mod:`harness.metrics.chrf_stats`) and on
+every core for a large corpus (:mod:`harness.metrics.parallel_rows`); the score is sacrebleu's
+own ``CHRF._compute_f_score`` over their sums.
+
 Per-sample scores are ``sacrebleu.sentence_chrf``'s (the same formula on one sample's statistics).
 """
 
@@ -12,8 +16,8 @@ from pydantic import Field
 
 from harness.metrics.base import CorpusMetric, FloatArray, MetricOptions
 from harness.metrics.inputs import TextInputs
+from harness.metrics.parallel_rows import statistics_rows
 from harness.metrics.result import OptionValue
-from harness.metrics.sacrebleu_stats import sacrebleu_stats
 
 
 class ChrfOptions(MetricOptions):
@@ -47,7 +51,7 @@ class ChrfMetric(CorpusMetric[ChrfOptions]):
         }
 
     def _sufficient_stats(self, inputs: TextInputs) -> FloatArray:
-        return sacrebleu_stats(self._sacrebleu, inputs)
+        return statistics_rows("chrf", self.options.model_dump(), inputs.hypotheses, inputs.references)
 
     def _from_stats(self, totals: FloatArray) -> float:
         score: float = self._sacrebleu._compute_f_score([int(x) for x in totals])
@@ -55,6 +59,6 @@ class ChrfMetric(CorpusMetric[ChrfOptions]):
 
     @cached_property
     def _sacrebleu(self) -> Any:
-        from sacrebleu.metrics.chrf import CHRF
+        from harness.metrics.chrf_stats import FastChrf
 
-        return CHRF(**self.options.model_dump())
+        return FastChrf(**self.options.model_dump())

@@ -1,0 +1,65 @@
+"""The faster chrF rows and the rows counted in worker processes are sacrebleu's, integer for integer."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+from sacrebleu.metrics.chrf import CHRF
+from sacrebleu.metrics.ter import TER
+
+from harness.metrics import parallel_rows
+from harness.metrics.chrf_stats import FastChrf
+from harness.metrics.sacrebleu_stats import reference_streams
+
+WORDS = "the cat sat on a mat , ( hi ) attention token model noise images real fake ! Étape déjà".split()
+
+
+def _corpus(n: int, seed: int = 0) -> tuple[list[str], list[list[str]]]:
+    """Random sentences with punctuation, accents, repeats, empty lines and 1-3 references."""
+    rng = random.Random(seed)
+
+    def sentence() -> str:
+        return " ".join(rng.choice(WORDS) for _ in range(rng.randrange(0, 14)))
+
+    hypotheses = [sentence() for _ in range(n)]
+    references = [[sentence() or "x" for _ in range(rng.randrange(1, 4))] for _ in range(n)]
+    return hypotheses, references
+
+
+OPTIONS = [
+    {},
+    {"word_order": 2},
+    {"lowercase": True, "whitespace": True},
+    {"char_order": 3, "beta": 1, "eps_smoothing": True},
+]
+
+
+@pytest.mark.parametrize("options", OPTIONS, ids=[str(o) for o in OPTIONS])
+def test_fast_chrf_rows_are_sacrebleus(options: dict[str, object]) -> None:
+    hypotheses, references = _corpus(300)
+    theirs = CHRF(**options)._extract_corpus_statistics(hypotheses, reference_streams(references))
+    fast = FastChrf(**options)
+    assert fast.statistics(hypotheses, references) == theirs
+    assert fast.statistics(hypotheses[::-1], references) == CHRF(**options)._extract_corpus_statistics(
+        hypotheses[::-1], reference_streams(references)
+    )  # the references prepared for the first system serve the second one
+
+
+@pytest.mark.parametrize("kind", ["chrf", "ter"])
+def test_rows_counted_in_workers_are_the_rows_counted_here(
+    kind: parallel_rows.Kind, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hypotheses, references = _corpus(120, seed=1)
+    here = parallel_rows.chunk_rows(kind, (), hypotheses, references)
+    monkeypatch.setattr(parallel_rows, "MIN_SAMPLES", 10)
+    monkeypatch.setattr(parallel_rows, "_cores", lambda: 3)  # three chunks, even on one core
+    try:
+        shared = parallel_rows.statistics_rows(kind, {}, hypotheses, references)
+        assert parallel_rows._pool is not None, "the workers did not start"
+    finally:
+        parallel_rows.shutdown()
+    assert np.array_equal(shared, np.array(here, dtype=np.float64))
+    sacrebleu = CHRF() if kind == "chrf" else TER()
+    assert here == sacrebleu._extract_corpus_statistics(hypotheses, reference_streams(references))
