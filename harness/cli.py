@@ -366,12 +366,22 @@ def doctor(name: str) -> None:
 @main.command()
 @click.option("--suite", "suite", required=True, type=click.Path(), help="A metric suite (metric_suites/*.yaml).")
 @click.option("--outputs", required=True, type=click.Path(), help="The system's outputs: JSONL, or a folder of images.")
-@click.option("--baseline", type=click.Path(), help="Another system's outputs: adds paired bootstrap significance.")
+@click.option(
+    "--baseline",
+    type=click.Path(),
+    help="Another system's outputs (or a harness eval --json): paired bootstrap, Holm-corrected.",
+)
 @click.option("--json", "json_out", type=click.Path(), help="Also write the result as JSON to this file.")
 @click.option("--seed", type=click.IntRange(min=0), help="Bootstrap seed (default: the suite's).")
 @click.option("--bootstrap", type=click.IntRange(min=0), help="Bootstrap resamples (default: the suite's).")
 @click.option("--allow-missing", is_flag=True, help="Score ids that have no output as empty outputs.")
-@click.option("--alpha", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.05, show_default=True)
+@click.option(
+    "--alpha",
+    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    default=0.05,
+    show_default=True,
+    help="Significance level of the comparisons with the baseline (Holm over the metrics).",
+)
 @click.option("--check", is_flag=True, help="Accepted for old scripts: gating is now the default (as harness eval).")
 @user_errors
 def score(
