@@ -6,7 +6,7 @@ reference n-grams in a Python loop over the hypothesis's n-grams (``CHRF._get_ma
 F-score, and changes only how the same counts are obtained: n-grams are sliced by ``map`` and
 matched over the intersection of the two key sets, with C-level iteration. The rows are
 integers, so "the same counts" means identical rows and identical scores;
-``tests/metrics/test_chrf_stats.py`` compares them with sacrebleu's on every option.
+``tests/metrics/test_fast_stats.py`` compares them with sacrebleu's on every option.
 
 References are prepared once per list of references (:meth:`FastChrf.statistics`), so scoring a
 system and its baseline against the same references counts the references' n-grams once.

@@ -67,9 +67,9 @@ def sacrebleu_metric(kind: Kind, options: tuple[tuple[str, Any], ...]) -> Any:
         from harness.metrics.chrf_stats import FastChrf
 
         return FastChrf(**dict(options))
-    from sacrebleu.metrics.ter import TER
+    from harness.metrics.ter_stats import FastTer
 
-    return TER(**dict(options))
+    return FastTer(**dict(options))
 
 
 def _in_workers(

@@ -1,4 +1,4 @@
-"""The faster chrF rows and the rows counted in worker processes are sacrebleu's, integer for integer."""
+"""The faster chrF and TER rows, and the rows counted in worker processes, are sacrebleu's exactly."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from sacrebleu.metrics.ter import TER
 from harness.metrics import parallel_rows
 from harness.metrics.chrf_stats import FastChrf
 from harness.metrics.sacrebleu_stats import reference_streams
+from harness.metrics.ter_stats import FastTer
 
 WORDS = "the cat sat on a mat , ( hi ) attention token model noise images real fake ! Étape déjà".split()
 
@@ -45,6 +46,23 @@ def test_fast_chrf_rows_are_sacrebleus(options: dict[str, object]) -> None:
     assert fast.statistics(hypotheses[::-1], references) == CHRF(**options)._extract_corpus_statistics(
         hypotheses[::-1], reference_streams(references)
     )  # the references prepared for the first system serve the second one
+
+
+TER_OPTIONS = [{}, {"normalized": True, "case_sensitive": True}, {"no_punct": True}]
+
+
+@pytest.mark.parametrize("options", TER_OPTIONS, ids=[str(o) for o in TER_OPTIONS])
+def test_fast_ter_rows_are_sacrebleus(options: dict[str, object]) -> None:
+    hypotheses, references = _corpus(60, seed=2)
+    rng = random.Random(4)
+    # shuffled references force shifts; long ones (30-40 words) reach past the 25-word beam
+    hypotheses += [" ".join(rng.sample(refs[0].split(), len(refs[0].split()))) for refs in references]
+    long = [" ".join(rng.choice(WORDS) for _ in range(rng.randrange(30, 40))) for _ in range(4)]
+    hypotheses += [" ".join(line.split()[5:] + line.split()[:5]) for line in long] + long[::-1]
+    references = references + references + [[line] for line in long] * 2
+    theirs = TER(**options)._extract_corpus_statistics(hypotheses, reference_streams(references))
+    assert FastTer(**options)._extract_corpus_statistics(hypotheses, reference_streams(references)) == theirs
+    assert any(row[0] > 0 for row in theirs) and any(row[0] == 0 for row in theirs)
 
 
 @pytest.mark.parametrize("kind", ["chrf", "ter"])
