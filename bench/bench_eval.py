@@ -23,8 +23,8 @@ Run from the repository root::
   of half of the references; all are written to a temporary suite. The peer is sacrebleu doing
   the same job itself: ``sacrebleu.significance.PairedTest`` (paired bootstrap, 1,000 resamples,
   one process, its default) over the same three metrics. Both sides' corpus scores must be
-  identical (harness = sacrebleu, to the last bit). Wall and CPU seconds (this process and its
-  workers) are shown. Target: under 10 s wall (issue 11; 28 s before the shared bootstrap).
+  identical (harness = sacrebleu, to the last bit). Wall and CPU seconds are shown. Target:
+  under 10 s wall (issue 11; 28 s before the shared bootstrap).
 
 Exit status 1 when a target is missed.
 """
@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import resource
 import statistics
@@ -181,31 +180,18 @@ def cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def worker_cpu_seconds() -> float:
-    """CPU seconds of the scoring workers (children of the forkserver, so not in RUSAGE_CHILDREN)."""
-    from harness.metrics import parallel_rows
-
-    pool = parallel_rows._pool
-    total = 0.0
-    for pid in list(getattr(pool, "_processes", None) or {}):
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
-    return total
-
-
 def bench_score(items: int) -> bool:
     from sacrebleu.metrics import BLEU, CHRF, TER
     from sacrebleu.significance import PairedTest
 
     from harness import api
-    from harness.metrics import parallel_rows
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         system, baseline, references = write_score_suite(folder, items)
         start, cpu = time.perf_counter(), cpu_seconds()
         ours = api.score(folder / "suite.yaml", folder / "system.jsonl", folder / "baseline.jsonl")
-        ours_s, ours_cpu = time.perf_counter() - start, cpu_seconds() - cpu + worker_cpu_seconds()
+        ours_s, ours_cpu = time.perf_counter() - start, cpu_seconds() - cpu
     metrics = {"bleu": BLEU(), "chrf": CHRF(), "ter": TER()}
     start, cpu = time.perf_counter(), cpu_seconds()
     test = PairedTest([("baseline", baseline), ("system", system)], metrics, [references], "bs", n_samples=1000)
@@ -217,7 +203,7 @@ def bench_score(items: int) -> bool:
         for own, c, theirs in zip(ours.metrics, ours.comparisons, peer_scores, strict=True)
     )
     print(f"score   {items} items, BLEU + chrF + TER, 1000 resamples, baseline with Holm:")
-    print(f"        harness score {ours_s:.2f} s wall ({ours_cpu:.2f} s CPU, {parallel_rows._cores()} core(s) usable)")
+    print(f"        harness score {ours_s:.2f} s wall ({ours_cpu:.2f} s CPU)")
     print(f"        sacrebleu PairedTest {peer_s:.2f} s wall ({peer_cpu:.2f} s CPU)")
     print(
         f"        ratio {ours_s / peer_s:.2f} wall, {ours_cpu / peer_cpu:.2f} CPU; corpus scores identical: {identical}"

@@ -1,7 +1,6 @@
 """chrF and chrF++ through sacrebleu: identical to ``sacrebleu.corpus_chrf`` with the same options.
 
-The statistics rows are sacrebleu's, counted faster (:mod:`harness.metrics.chrf_stats`) and on
-every core for a large corpus (:mod:`harness.metrics.parallel_rows`); the score is sacrebleu's
+The statistics rows are sacrebleu's, counted faster (:mod:`harness.metrics.chrf_stats`); the score is sacrebleu's
 own ``CHRF._compute_f_score`` over their sums.
 
 Per-sample scores are ``sacrebleu.sentence_chrf``'s (the same formula on one sample's statistics).
@@ -16,8 +15,8 @@ from pydantic import Field
 
 from harness.metrics.base import CorpusMetric, FloatArray, MetricOptions
 from harness.metrics.inputs import TextInputs
-from harness.metrics.parallel_rows import statistics_rows
 from harness.metrics.result import OptionValue
+from harness.metrics.sacrebleu_stats import statistics_rows
 
 
 class ChrfOptions(MetricOptions):

@@ -3,7 +3,7 @@
 Per-sample scores are ``sacrebleu.sentence_ter``'s (the same formula on one sample's statistics).
 With several references, a sample's edits are those against its closest reference and its
 length is the average reference length, as in sacrebleu. The rows are sacrebleu's own, counted
-on every core for a large corpus (:mod:`harness.metrics.parallel_rows`).
+faster (:mod:`harness.metrics.ter_stats`).
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from typing import Any, ClassVar
 
 from harness.metrics.base import CorpusMetric, FloatArray, MetricOptions
 from harness.metrics.inputs import TextInputs
-from harness.metrics.parallel_rows import statistics_rows
 from harness.metrics.result import OptionValue
+from harness.metrics.sacrebleu_stats import statistics_rows
 
 
 class TerOptions(MetricOptions):
