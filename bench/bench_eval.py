@@ -1,9 +1,10 @@
-"""Eval benchmark: the hf adapter against ``generate()`` called by hand, and the openai adapter
-against the OpenAI-compatible test server (50 ms per request), then a rerun from the cache.
+"""Eval benchmark: the hf adapter against ``generate()`` called by hand, the openai adapter
+against the OpenAI-compatible test server (50 ms per request) then a rerun from the cache, and
+``harness score --baseline`` on 10,000 translations against sacrebleu's own paired test.
 
 Run from the repository root::
 
-    HARNESS_CACHE=/tmp/hc .venv/bin/python bench/bench_eval.py [--prompts 1000] [--runs 3]
+    HARNESS_CACHE=/tmp/hc .venv/bin/python bench/bench_eval.py [--prompts 1000] [--runs 3] [--items 10000]
 
 - **hf**: the course's tiny GPT-2 on ``--prompts`` prompts (the course corpus's sentences cut
   to their first four words, numbered so none repeat), greedy, 16 new tokens, batches of 32. The
@@ -15,12 +16,25 @@ Run from the repository root::
   requests in flight, every output cached in a fresh SQLite file; then the same requests again,
   all answered from the cache. Targets: under 8 s, and the rerun under 1 s.
 
+- **score**: ``harness score --baseline`` on a 10,000-item translation suite (``--items``) with
+  BLEU, chrF and TER and the default 1,000 bootstrap resamples: each system's intervals, the
+  paired tests with Holm's correction, the gate. The items are ``bench_metrics.make_pairs``'s
+  (course sentences as references, noisy copies as the system) and the baseline drops one word
+  of half of the references; all are written to a temporary suite. The peer is sacrebleu doing
+  the same job itself: ``sacrebleu.significance.PairedTest`` (paired bootstrap, 1,000 resamples,
+  one process, its default) over the same three metrics. Both sides' corpus scores must be
+  identical (harness = sacrebleu, to the last bit). Wall and CPU seconds are shown. Target:
+  under 10 s wall (issue 11; 28 s before the shared bootstrap).
+
 Exit status 1 when a target is missed.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import random
+import resource
 import statistics
 import sys
 import tempfile
@@ -38,12 +52,31 @@ from harness.models import GenerationParams, Request, load_adapter, parse_model_
 from harness.models.hf import HfAdapter  # noqa: E402
 from tests.evaluation.openai_server import ServerState, echo_backend, openai_server  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "bench"))
+from bench_metrics import make_pairs  # noqa: E402
+
 BATCH = 32
 CONCURRENCY = 16
 LATENCY_S = 0.05
 HF_TARGET_RATIO = 1.1
 OPENAI_TARGET_S = 8.0
 CACHED_TARGET_S = 1.0
+SCORE_TARGET_S = 10.0
+SCORE_SUITE = """id: bench-translation
+title: 10,000 noisy course sentences (bench/bench_eval.py)
+version: "1"
+data:
+  jsonl: data.jsonl
+seed: 0
+bootstrap: 1000
+metrics:
+  - metric: bleu
+    threshold: 40
+  - metric: chrf
+    threshold: 65
+  - metric: ter
+    threshold: 40
+"""
 
 
 def prompts(count: int) -> list[str]:
@@ -119,14 +152,77 @@ def bench_openai(texts: list[str]) -> bool:
     return cold < OPENAI_TARGET_S and warm < CACHED_TARGET_S
 
 
+def write_score_suite(folder: Path, items: int) -> tuple[list[str], list[str], list[str]]:
+    """The suite, its data, the system's and the baseline's outputs; returns (system, baseline, refs)."""
+    system, references = make_pairs(items)
+    rng = random.Random(3)
+    baseline = []
+    for reference in references:
+        words = reference.split()
+        if len(words) > 2 and rng.random() < 0.5:
+            del words[rng.randrange(len(words))]
+        baseline.append(" ".join(words))
+    ids = [f"s{i:05d}" for i in range(items)]
+    (folder / "suite.yaml").write_text(SCORE_SUITE, encoding="utf-8")
+    data = [{"id": i, "input": "x", "references": [r]} for i, r in zip(ids, references, strict=True)]
+    for name, rows in (("data", data), ("system", system), ("baseline", baseline)):
+        if name != "data":
+            rows = [{"id": i, "output": o} for i, o in zip(ids, rows, strict=True)]
+        text = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+        (folder / f"{name}.jsonl").write_text(text, encoding="utf-8")
+    return system, baseline, references
+
+
+def cpu_seconds() -> float:
+    """CPU seconds of this process and of its finished children."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def bench_score(items: int) -> bool:
+    from sacrebleu.metrics import BLEU, CHRF, TER
+    from sacrebleu.significance import PairedTest
+
+    from harness import api
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        system, baseline, references = write_score_suite(folder, items)
+        start, cpu = time.perf_counter(), cpu_seconds()
+        ours = api.score(folder / "suite.yaml", folder / "system.jsonl", folder / "baseline.jsonl")
+        ours_s, ours_cpu = time.perf_counter() - start, cpu_seconds() - cpu
+    metrics = {"bleu": BLEU(), "chrf": CHRF(), "ter": TER()}
+    start, cpu = time.perf_counter(), cpu_seconds()
+    test = PairedTest([("baseline", baseline), ("system", system)], metrics, [references], "bs", n_samples=1000)
+    _, peer = test()
+    peer_s, peer_cpu = time.perf_counter() - start, cpu_seconds() - cpu
+    peer_scores = list(peer.values())[1:]  # keyed by sacrebleu's own names (BLEU, chrF2, TER)
+    identical = all(
+        own.result.score == theirs[1].score and c.paired is not None and c.paired.score_b == theirs[0].score
+        for own, c, theirs in zip(ours.metrics, ours.comparisons, peer_scores, strict=True)
+    )
+    print(f"score   {items} items, BLEU + chrF + TER, 1000 resamples, baseline with Holm:")
+    print(f"        harness score {ours_s:.2f} s wall ({ours_cpu:.2f} s CPU)")
+    print(f"        sacrebleu PairedTest {peer_s:.2f} s wall ({peer_cpu:.2f} s CPU)")
+    print(
+        f"        ratio {ours_s / peer_s:.2f} wall, {ours_cpu / peer_cpu:.2f} CPU; corpus scores identical: {identical}"
+    )
+    print(f"        target < {SCORE_TARGET_S} s wall: {'met' if ours_s < SCORE_TARGET_S else 'MISSED'}")
+    return identical and ours_s < SCORE_TARGET_S
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--prompts", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--only", choices=["hf", "openai"])
+    parser.add_argument("--items", type=int, default=10_000, help="items of the score case's suite")
+    parser.add_argument("--only", choices=["hf", "openai", "score"])
     args = parser.parse_args()
     texts = prompts(args.prompts)
     ok = True
+    if args.only in (None, "score"):
+        ok &= bench_score(args.items)
     if args.only in (None, "openai"):
         ok &= bench_openai(texts)
     if args.only in (None, "hf"):

@@ -441,11 +441,15 @@ def score(
     confidence: float | None = None,
     allow_missing: bool = False,
     json_out: PathLike | None = None,
+    alpha: float = 0.05,
 ) -> SuiteScore:
-    """Score a system's ``outputs`` (a JSONL file, or a folder of images) with a metric suite.
+    """Score a system's ``outputs`` (a JSONL file, or a folder of images) with a metric suite, and gate.
 
     ``seed``, ``bootstrap`` and ``confidence`` override the suite's own. With ``baseline`` (the
-    outputs of another system) every metric also gets a paired bootstrap comparison. Only the
+    outputs of another system, or a previous ``harness eval --json``) every metric also gets a
+    paired bootstrap comparison, Holm-corrected over the metrics at ``alpha``. ``gate`` in the
+    result is ``harness eval``'s (:mod:`harness.evaluation.gate`): thresholds, check gates and
+    significant regressions; ``harness score`` exits 1 when it failed. Only the
     metrics the suite names are imported: scoring a text suite never imports torch. With
     ``json_out`` the result is also written there as JSON (checked before scoring; written
     through a temporary file, so an interruption never leaves half of it).
@@ -456,37 +460,40 @@ def score(
         SuiteErrors: the suite is invalid (every problem, at file:line:col).
         OutputsError: an outputs file has problems, or ids without an output and not
             ``allow_missing`` (which scores them as empty outputs).
+        BaselineError: the baseline cannot be read or has other items.
         HarnessError: a metric cannot score (an unreadable image, a missing model); a
-            ``json_out`` that cannot be written.
+            ``json_out`` that cannot be written; ``alpha`` outside (0, 1).
     """
     from harness.reports.output import check_writable_file, write_text_atomically
     from harness.suites import ScoreSettings
 
+    if not 0.0 < alpha < 1.0:
+        raise HarnessError(f"alpha must lie between 0 and 1, got {alpha}")
     if json_out is not None:
         check_writable_file(Path(json_out))
     settings = ScoreSettings(seed, bootstrap, confidence)
-    systems = [outputs, *([baseline] if baseline else [])]
-    result = _score_suite(Path(suite), systems, settings, allow_missing)
+    result = _score_suite(Path(suite), Path(outputs), baseline, settings, allow_missing, alpha)
     if json_out is not None:
         write_text_atomically(Path(json_out), result.to_json())
     return result
 
 
-def _score_suite(suite: Path, outputs: list[PathLike], settings: Any, allow_missing: bool) -> SuiteScore:
-    """Score ``outputs[0]``, compared with ``outputs[1]`` (a baseline) when there is one."""
-    from harness.suites import compare_systems, load_suite, read_system, score_system
+def _score_suite(
+    suite: Path, outputs: Path, baseline: PathLike | None, settings: Any, allow_missing: bool, alpha: float
+) -> SuiteScore:
+    """Score ``outputs``, compared with ``baseline`` when there is one, gated as harness eval gates."""
+    from harness.evaluation.baseline import read_baseline
+    from harness.evaluation.gate import score_and_gate
+    from harness.suites import load_suite, read_system
     from harness.suites.errors import OutputsError
 
     loaded = load_suite(suite)
-    systems = [read_system(loaded, Path(p), str(p)) for p in outputs]
-    for system in systems:
-        if system.missing and not allow_missing:
-            raise OutputsError([f"{system.missing_message()} (allow_missing scores them as empty)"])
-    result = score_system(loaded, systems[0], settings)
-    if len(systems) == 1:
-        return result
-    comparisons = compare_systems(loaded, systems[0], systems[1], settings)
-    return result.model_copy(update={"baseline": systems[1].ref(), "comparisons": comparisons})
+    system = read_system(loaded, outputs, str(outputs))
+    if system.missing and not allow_missing:
+        raise OutputsError([f"{system.missing_message()} (allow_missing scores them as empty)"])
+    theirs = read_baseline(loaded, Path(baseline), allow_missing) if baseline else None
+    gated = score_and_gate(loaded, system, theirs, settings, alpha)
+    return gated.suite_score(theirs[0] if theirs else None, alpha)
 
 
 def evaluate(

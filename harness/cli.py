@@ -385,12 +385,23 @@ def doctor(name: str) -> None:
 @main.command()
 @click.option("--suite", "suite", required=True, type=click.Path(), help="A metric suite (metric_suites/*.yaml).")
 @click.option("--outputs", required=True, type=click.Path(), help="The system's outputs: JSONL, or a folder of images.")
-@click.option("--baseline", type=click.Path(), help="Another system's outputs: adds paired bootstrap significance.")
+@click.option(
+    "--baseline",
+    type=click.Path(),
+    help="Another system's outputs (or a harness eval --json): paired bootstrap, Holm-corrected.",
+)
 @click.option("--json", "json_out", type=click.Path(), help="Also write the result as JSON to this file.")
 @click.option("--seed", type=click.IntRange(min=0), help="Bootstrap seed (default: the suite's).")
 @click.option("--bootstrap", type=click.IntRange(min=0), help="Bootstrap resamples (default: the suite's).")
 @click.option("--allow-missing", is_flag=True, help="Score ids that have no output as empty outputs.")
-@click.option("--check", is_flag=True, help="Exit 1 if a threshold is missed or the system is worse than the baseline.")
+@click.option(
+    "--alpha",
+    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    default=0.05,
+    show_default=True,
+    help="Significance level of the comparisons with the baseline (Holm over the metrics).",
+)
+@click.option("--check", is_flag=True, help="Accepted for old scripts: gating is now the default (as harness eval).")
 @user_errors
 def score(
     suite: str,
@@ -400,29 +411,30 @@ def score(
     seed: int | None,
     bootstrap: int | None,
     allow_missing: bool,
+    alpha: float,
     check: bool,
 ) -> None:
-    """Score a system's outputs with a metric suite: scores, confidence intervals, signatures."""
+    """Score a system's outputs with a metric suite and gate them as harness eval does: exit 0 or 1."""
     from harness import api
     from harness.suites.table import score_lines
 
+    del check  # the gate always runs; the flag stays so that existing CI scripts keep working
     result = api.score(
-        suite, outputs, baseline, seed=seed, bootstrap=bootstrap, allow_missing=allow_missing, json_out=json_out
+        suite,
+        outputs,
+        baseline,
+        seed=seed,
+        bootstrap=bootstrap,
+        allow_missing=allow_missing,
+        json_out=json_out,
+        alpha=alpha,
     )
     for line in score_lines(result):
         click.echo(line)
     if json_out:
         click.echo(f"json: {json_out}")
-    worse = [c.id for c in result.comparisons if c.verdict() == "worse"]
-    if check and (result.passed is False or worse):
-        missed = [m.id for m in result.metrics if m.passed is False]
-        flagged = [c.check for c in result.checks if not c.passed]
-        reasons = (
-            ([f"threshold missed by {', '.join(missed)}"] if missed else [])
-            + ([f"check gate failed: {', '.join(flagged)}"] if flagged else [])
-            + ([f"significantly worse than the baseline on {', '.join(worse)}"] if worse else [])
-        )
-        raise CheckFailed("check failed: " + "; ".join(reasons))
+    if result.gate is not None and not result.gate.passed:
+        raise CheckFailed("gate failed: " + "; ".join(result.gate.reasons))
 
 
 @main.command()

@@ -8,6 +8,7 @@ The stages, one module each:
 - ``runner``: requests -> cache -> model adapter (:mod:`harness.models`) -> outputs, with progress;
 - ``progress``: a live line on a terminal, one quiet line per stage in CI logs;
 - ``baseline``: paired bootstrap against a previous run, Holm-corrected over the metrics;
+- ``gate``: score, compare and decide pass/fail, shared with ``harness score``;
 - ``result``: the typed, versioned record (``harness schema --result`` publishes its schema);
 - ``pipeline``: generate, write the outputs JSONL, score, check, compare, gate;
 - ``junit``, ``markdown``, ``html``: reports rendered from the result alone.

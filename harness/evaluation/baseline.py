@@ -22,7 +22,7 @@ from harness.evaluation.result import BaselineRef, Comparison, EvalResult, Verdi
 from harness.suites.errors import OutputsError
 from harness.suites.loader import LoadedSuite
 from harness.suites.result import MetricComparison
-from harness.suites.scoring import ScoreSettings, SystemOutputs, compare_systems, read_system, score_system
+from harness.suites.scoring import ScoredSystem, SystemOutputs, read_system
 
 
 class BaselineError(HarnessError):
@@ -31,12 +31,16 @@ class BaselineError(HarnessError):
     exit_code = 2
 
 
-def read_baseline(suite: LoadedSuite, path: Path) -> tuple[SystemOutputs, BaselineRef]:
-    """The baseline's outputs, aligned with ``suite``'s items.
+def read_baseline(suite: LoadedSuite, path: Path, allow_missing: bool = False) -> tuple[SystemOutputs, BaselineRef]:
+    """The baseline's outputs, aligned with ``suite``'s items (``allow_missing``: ids without an
+    output of an outputs JSONL are scored as empty, as ``harness score --allow-missing`` does).
 
     Raises:
         BaselineError: not a readable eval result or outputs file, or not the same items.
     """
+    if suite.dataset is None:  # an image suite (harness score): the baseline is a folder of images
+        system = read_system(suite, path, str(path))
+        return system, BaselineRef(name=str(path), sha256=system.sha256)
     if not path.is_file():
         raise BaselineError(f"{path}: baseline not found (give a previous run's --json, or an outputs JSONL)")
     data = path.read_bytes()
@@ -54,7 +58,7 @@ def read_baseline(suite: LoadedSuite, path: Path) -> tuple[SystemOutputs, Baseli
     except OutputsError as exc:
         more = f" (and {len(exc.problems) - 1} more problems)" if len(exc.problems) > 1 else ""
         raise BaselineError(f"not a harness eval result nor an outputs JSONL: {exc.problems[0]}{more}") from None
-    if system.missing:
+    if system.missing and not allow_missing:
         raise BaselineError(f"{system.missing_message()}: a baseline must answer every item")
     return system, BaselineRef(name=str(path), sha256=digest)
 
@@ -70,20 +74,20 @@ def _eval_result(path: Path, data: bytes) -> EvalResult:
         raise BaselineError(f"{path}: not JSON: {exc}") from None
 
 
-def compare_with_baseline(
-    suite: LoadedSuite, system: SystemOutputs, baseline: SystemOutputs, settings: ScoreSettings, alpha: float
-) -> list[Comparison]:
-    """Every metric of ``suite``: ``system`` against ``baseline`` (see the module docstring)."""
-    seed, bootstrap, _ = settings.resolved(suite)
-    raw = compare_systems(suite, system, baseline, settings)
-    baseline_score = score_system(suite, baseline, settings)
+def compare_with_baseline(scored: ScoredSystem, settings: tuple[int, int, float], alpha: float) -> list[Comparison]:
+    """Every metric of a suite, system against baseline, Holm-corrected (see the module docstring).
+
+    ``scored`` is :func:`~harness.suites.scoring.score_and_compare` with the baseline; ``settings``
+    the resolved seed, resamples and confidence.
+    """
+    seed, bootstrap, _ = settings
+    raw = scored.comparisons
     tested = [c for c in raw if c.paired is not None]
     adjusted = holm([c.paired.p_value for c in tested if c.paired is not None])
     adjusted_by_id = {c.id: p for c, p in zip(tested, adjusted, strict=True)}
     method = f"paired bootstrap ({bootstrap} resamples, seed {seed}), Holm over {len(tested)} metric(s)"
     return [
-        _comparison(c, adjusted_by_id.get(c.id), method, alpha, baseline_score.metric(c.id).result.per_sample)
-        for c in raw
+        _comparison(c, adjusted_by_id.get(c.id), method, alpha, scored.baseline_per_sample.get(c.id, [])) for c in raw
     ]
 
 

@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness.errors import HarnessError
-from harness.evaluation.baseline import compare_with_baseline, read_baseline
+from harness.evaluation.baseline import read_baseline
 from harness.evaluation.cache import GenerationCache
-from harness.evaluation.result import Comparison, EvalResult, Gate, ModelRef, SampleRecord, TaskRef
+from harness.evaluation.gate import score_and_gate
+from harness.evaluation.result import EvalResult, ModelRef, SampleRecord, TaskRef
 from harness.evaluation.runner import GenerationStats, generate_outputs
 from harness.evaluation.task import RenderedTask, TaskItem, TaskSpec, render_task
 from harness.evaluation.task_file import task_for
@@ -25,8 +26,7 @@ from harness.models.base import ModelAdapter
 from harness.models.spec import ModelSpec, load_adapter
 from harness.progress import Progress
 from harness.suites.loader import LoadedSuite, load_suite
-from harness.suites.result import SuiteScore
-from harness.suites.scoring import ScoreSettings, SystemOutputs, score_system
+from harness.suites.scoring import ScoreSettings, SystemOutputs
 
 CACHE_FILE = "eval-cache.sqlite3"
 
@@ -110,24 +110,22 @@ def _score_and_gate(
     system: SystemOutputs,
     progress: Progress,
 ) -> EvalResult:
-    progress.start("score", len(suite.metrics))
-    score = score_system(suite, system, settings.score)
-    progress.finish(f"{len(score.metrics)} metric(s), {len(score.checks)} check(s)")
-    baseline_ref, comparisons = None, []
+    baseline = None
     if settings.baseline is not None:
-        progress.start("compare", len(suite.metrics))
-        baseline, baseline_ref = read_baseline(suite, settings.baseline)
-        comparisons = compare_with_baseline(suite, system, baseline, settings.score, settings.alpha)
-        progress.finish(f"{len(comparisons)} metric(s) against {settings.baseline}")
+        baseline = read_baseline(suite, settings.baseline)
+    progress.start("score", len(suite.metrics))
+    gated = score_and_gate(suite, system, baseline, settings.score, settings.alpha)
+    compared = f", compared with {settings.baseline}" if settings.baseline is not None else ""
+    progress.finish(f"{len(gated.score.metrics)} metric(s), {len(gated.score.checks)} check(s){compared}")
     return EvalResult(
         model=ModelRef(**adapter.describe()),
         task=task_ref(rendered.spec),
-        score=score,
+        score=gated.score,
         samples=sample_records(suite, rendered, per_item),
         alpha=settings.alpha,
-        baseline=baseline_ref,
-        comparisons=comparisons,
-        gate=gate(score, comparisons),
+        baseline=gated.baseline,
+        comparisons=gated.comparisons,
+        gate=gated.gate,
     )
 
 
@@ -167,23 +165,6 @@ def outputs_jsonl(rendered: RenderedTask, per_item: list[list[str]]) -> str:
             entry["samples"] = samples
         lines.append(json.dumps(entry, ensure_ascii=False) + "\n")
     return "".join(lines)
-
-
-def gate(score: SuiteScore, comparisons: list[Comparison]) -> Gate:
-    """Thresholds, check gates and comparisons, each failure as one line."""
-    reasons = [
-        f"threshold missed: {m.id} = {m.result.score:.4g} (needs {'>=' if m.result.higher_is_better else '<='} "
-        f"{m.threshold:g})"
-        for m in score.metrics
-        if m.passed is False and m.threshold is not None
-    ]
-    reasons += [f"check failed: {c.check} = {c.score:.4g} ({c.gate_rule})" for c in score.checks if not c.passed]
-    reasons += [
-        f"significantly worse than the baseline: {c.metric} ({c.delta:+.4g}, Holm p = {c.p_adjusted:.3g} < {c.alpha:g})"
-        for c in comparisons
-        if c.verdict == "worse"
-    ]
-    return Gate(passed=not reasons, reasons=reasons)
 
 
 def cache_path(settings: EvalSettings) -> Path:

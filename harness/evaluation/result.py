@@ -13,7 +13,9 @@ from pydantic import Field
 
 from harness.models.base import GenerationParams
 from harness.records import Record
-from harness.suites.result import SuiteScore
+from harness.suites.result import Gate, SuiteScore
+
+__all__ = ["BaselineRef", "Comparison", "EvalResult", "Gate", "ModelRef", "SampleRecord", "TaskRef", "Verdict"]
 
 SCHEMA_VERSION = 1
 Verdict = Literal["better", "worse", "no significant difference", "not compared"]
@@ -73,13 +75,6 @@ class BaselineRef(Record):
     name: str  # the file as given
     sha256: str
     model: ModelRef | None = None  # when the baseline is a previous eval run
-
-
-class Gate(Record):
-    """The verdict: every threshold met, every check held, no metric significantly worse."""
-
-    passed: bool
-    reasons: list[str] = Field(default_factory=list)  # one line per failure
 
 
 class EvalResult(Record):

@@ -50,6 +50,7 @@ from harness.metrics.result import MetricResult, OptionValue, PairedResult, Sign
 __all__ = [
     "DEFAULT_BOOTSTRAP",
     "Computation",
+    "Computed",
     "CorpusMetric",
     "Metric",
     "MetricExample",
@@ -107,6 +108,15 @@ class Computation:
     per_sample: Sequence[float] | FloatArray
     resample: Resampler | None
     extra: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Computed:
+    """A metric's work on one system, before resampling: what :meth:`Metric.compute` returns."""
+
+    size: int  # samples: the ``n`` of the resamples
+    nrefs: int | str  # for the signature
+    computation: Computation
 
 
 @dataclass(frozen=True)
@@ -188,26 +198,10 @@ class Metric(ABC, Generic[OptionsT, InputsT]):
             MetricUnavailableError: the metric needs an extra package or a local model.
         """
         check_settings(seed, bootstrap, confidence)
-        inputs = self._prepare(hypotheses, references, sources)
-        computed = self._compute(inputs, seed)
-        score = _finite(self.name, computed.score)
-        ci_low = ci_high = None
-        if computed.resample is None:
-            bootstrap = 0
-        if bootstrap and computed.resample is not None:
-            scores = bootstrap_scores(computed.resample, inputs.size, bootstrap, seed)
-            ci_low, ci_high = percentile_interval(scores, confidence)
-        return MetricResult(
-            name=self.name,
-            score=score,
-            ci_low=ci_low,
-            ci_high=ci_high,
-            confidence=confidence if bootstrap else None,
-            higher_is_better=self.higher_is_better,
-            extra=computed.extra,
-            per_sample=_as_floats(self.name, computed.per_sample),
-            signature=self.signature(inputs.nrefs, seed=seed, bootstrap=bootstrap),
-        )
+        computed = self.compute(hypotheses, references, sources=sources, seed=seed)
+        resample = computed.computation.resample
+        scores = bootstrap_scores(resample, computed.size, bootstrap, seed) if bootstrap and resample else None
+        return self.finish(computed, scores, seed=seed, bootstrap=bootstrap, confidence=confidence)
 
     def paired_bootstrap(
         self,
@@ -234,27 +228,94 @@ class Metric(ABC, Generic[OptionsT, InputsT]):
             raise HarnessError(f"{self.name}: a paired bootstrap needs at least one resample")
         inputs_a = self._prepare(system_a, references, sources)
         inputs_b = self._prepare(system_b, references, sources)
-        if inputs_a.size != inputs_b.size:
-            raise HarnessError(f"{self.name}: system A has {inputs_a.size} outputs but system B has {inputs_b.size}")
-        computed_a, computed_b = self._compute(inputs_a, seed), self._compute(inputs_b, seed)
-        if computed_a.resample is None or computed_b.resample is None:
-            raise HarnessError(f"{self.name} has no meaningful bootstrap, so no paired comparison")
-        scores_a, scores_b = paired_bootstrap_scores(
-            computed_a.resample, computed_b.resample, inputs_a.size, bootstrap, seed
+        self._same_size(inputs_a.size, inputs_b.size)
+        computed_a, computed_b = self._computed(inputs_a, seed), self._computed(inputs_b, seed)
+        resample_a, resample_b = self.paired_resamplers(computed_a, computed_b)
+        scores_a, scores_b = paired_bootstrap_scores(resample_a, resample_b, computed_a.size, bootstrap, seed)
+        return self.compare(computed_a, computed_b, scores_a, scores_b, seed=seed, confidence=confidence)
+
+    # -- the template's steps, for callers that share work between metrics and systems --------
+
+    def compute(self, hypotheses: Any, references: Any, *, sources: Any = None, seed: int = 0) -> Computed:
+        """Validate the inputs and compute the score, per-sample scores and resampler, no bootstrap.
+
+        :meth:`score` is ``compute`` + :func:`~harness.metrics.bootstrap.bootstrap_scores` +
+        :meth:`finish`; a suite calls the three itself so that each system is computed once and
+        every metric is resampled in one pass over the same resamples.
+
+        Raises:
+            HarnessError: invalid inputs, or a score that is not finite.
+        """
+        return self._computed(self._prepare(hypotheses, references, sources), seed)
+
+    def _computed(self, inputs: InputsT, seed: int) -> Computed:
+        computation = self._compute(inputs, seed)
+        _finite(self.name, computation.score)
+        return Computed(size=inputs.size, nrefs=inputs.nrefs, computation=computation)
+
+    def _same_size(self, size_a: int, size_b: int) -> None:
+        if size_a != size_b:
+            raise HarnessError(f"{self.name}: system A has {size_a} outputs but system B has {size_b}")
+
+    def finish(
+        self, computed: Computed, scores: FloatArray | None, *, seed: int, bootstrap: int, confidence: float
+    ) -> MetricResult:
+        """The result of ``computed``, with the interval of its resampled ``scores`` (None: no interval)."""
+        computation = computed.computation
+        ci_low = ci_high = None
+        if computation.resample is None:
+            bootstrap = 0
+        if bootstrap and scores is not None:
+            ci_low, ci_high = percentile_interval(scores, confidence)
+        return MetricResult(
+            name=self.name,
+            score=float(computation.score),
+            ci_low=ci_low,
+            ci_high=ci_high,
+            confidence=confidence if bootstrap else None,
+            higher_is_better=self.higher_is_better,
+            extra=computation.extra,
+            per_sample=_as_floats(self.name, computation.per_sample),
+            signature=self.signature(computed.nrefs, seed=seed, bootstrap=bootstrap),
         )
-        difference = _finite(self.name, computed_a.score) - _finite(self.name, computed_b.score)
+
+    def paired_resamplers(self, computed_a: Computed, computed_b: Computed) -> tuple[Resampler, Resampler]:
+        """The two systems' resamplers, for a paired test.
+
+        Raises:
+            HarnessError: the systems differ in length, or the metric has no meaningful bootstrap.
+        """
+        self._same_size(computed_a.size, computed_b.size)
+        resample_a, resample_b = computed_a.computation.resample, computed_b.computation.resample
+        if resample_a is None or resample_b is None:
+            raise HarnessError(f"{self.name} has no meaningful bootstrap, so no paired comparison")
+        return resample_a, resample_b
+
+    def compare(
+        self,
+        computed_a: Computed,
+        computed_b: Computed,
+        scores_a: FloatArray,
+        scores_b: FloatArray,
+        *,
+        seed: int,
+        confidence: float,
+    ) -> PairedResult:
+        """System A against system B from their scores on the *same* resamples (see :meth:`paired_bootstrap`)."""
+        score_a, score_b = float(computed_a.computation.score), float(computed_b.computation.score)
+        difference = score_a - score_b
         ci_low, ci_high = percentile_interval(scores_a - scores_b, confidence)
         return PairedResult(
             name=self.name,
-            score_a=computed_a.score,
-            score_b=computed_b.score,
+            score_a=computed_a.computation.score,
+            score_b=computed_b.computation.score,
             difference=difference,
             ci_low=ci_low,
             ci_high=ci_high,
             confidence=confidence,
             p_value=paired_p_value(scores_a, scores_b, difference),
             higher_is_better=self.higher_is_better,
-            signature=self.signature(inputs_a.nrefs, seed=seed, bootstrap=bootstrap),
+            signature=self.signature(computed_a.nrefs, seed=seed, bootstrap=len(scores_a)),
         )
 
     def signature(self, nrefs: int | str, *, seed: int = 0, bootstrap: int = 0) -> Signature:

@@ -11,7 +11,7 @@ seed always gives the same resamples.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
 from numpy.typing import NDArray
@@ -53,19 +53,29 @@ def resample_counts(n: int, bootstrap: int, seed: int) -> Iterator[NDArray[np.in
 
 def bootstrap_scores(resample: Resampler, n: int, bootstrap: int, seed: int) -> NDArray[np.float64]:
     """The metric's score on each of ``bootstrap`` seeded resamples of its ``n`` samples."""
-    scores = [resample(counts) for counts in resample_counts(n, bootstrap, seed)]
-    return np.concatenate(scores) if scores else np.empty(0)
+    return resample_all([resample], n, bootstrap, seed)[0]
 
 
 def paired_bootstrap_scores(
     resample_a: Resampler, resample_b: Resampler, n: int, bootstrap: int, seed: int
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Scores of two systems on the *same* resamples (the pairing is what makes the test paired)."""
-    scores_a, scores_b = [], []
+    scores_a, scores_b = resample_all([resample_a, resample_b], n, bootstrap, seed)
+    return scores_a, scores_b
+
+
+def resample_all(resamplers: Sequence[Resampler], n: int, bootstrap: int, seed: int) -> list[NDArray[np.float64]]:
+    """The scores of every resampler on the same ``bootstrap`` seeded resamples of ``n`` samples.
+
+    Drawing the multiplicities is most of a corpus metric's bootstrap (10,000 samples x 1,000
+    resamples: 10 million draws), so a suite draws them once for all its metrics and both
+    systems. Each resampler gets exactly the resamples it would get alone with this seed.
+    """
+    scores: list[list[NDArray[np.float64]]] = [[] for _ in resamplers]
     for counts in resample_counts(n, bootstrap, seed):
-        scores_a.append(resample_a(counts))
-        scores_b.append(resample_b(counts))
-    return np.concatenate(scores_a), np.concatenate(scores_b)
+        for own, resample in zip(scores, resamplers, strict=True):
+            own.append(resample(counts))
+    return [np.concatenate(own) if own else np.empty(0) for own in scores]
 
 
 def percentile_interval(scores: NDArray[np.float64], confidence: float) -> tuple[float, float]:

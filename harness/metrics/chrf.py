@@ -1,5 +1,8 @@
 """chrF and chrF++ through sacrebleu: identical to ``sacrebleu.corpus_chrf`` with the same options.
 
+The statistics rows are sacrebleu's, counted faster (:mod:`harness.metrics.chrf_stats`); the score is sacrebleu's
+own ``CHRF._compute_f_score`` over their sums.
+
 Per-sample scores are ``sacrebleu.sentence_chrf``'s (the same formula on one sample's statistics).
 """
 
@@ -13,7 +16,7 @@ from pydantic import Field
 from harness.metrics.base import CorpusMetric, FloatArray, MetricOptions
 from harness.metrics.inputs import TextInputs
 from harness.metrics.result import OptionValue
-from harness.metrics.sacrebleu_stats import sacrebleu_stats
+from harness.metrics.sacrebleu_stats import statistics_rows
 
 
 class ChrfOptions(MetricOptions):
@@ -47,7 +50,7 @@ class ChrfMetric(CorpusMetric[ChrfOptions]):
         }
 
     def _sufficient_stats(self, inputs: TextInputs) -> FloatArray:
-        return sacrebleu_stats(self._sacrebleu, inputs)
+        return statistics_rows("chrf", self.options.model_dump(), inputs.hypotheses, inputs.references)
 
     def _from_stats(self, totals: FloatArray) -> float:
         score: float = self._sacrebleu._compute_f_score([int(x) for x in totals])
@@ -55,6 +58,6 @@ class ChrfMetric(CorpusMetric[ChrfOptions]):
 
     @cached_property
     def _sacrebleu(self) -> Any:
-        from sacrebleu.metrics.chrf import CHRF
+        from harness.metrics.chrf_stats import FastChrf
 
-        return CHRF(**self.options.model_dump())
+        return FastChrf(**self.options.model_dump())

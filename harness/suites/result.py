@@ -56,14 +56,25 @@ class MetricComparison(Record):
     paired: PairedResult | None = None
     baseline: MetricResult | None = None  # unpaired metrics (image sets): the baseline's own score
     note: str | None = None  # why there is no paired test
+    # Holm-adjusted p-value over the suite's tested metrics (harness score with a baseline);
+    # the verdict is read from it when present, from the raw p-value otherwise
+    p_adjusted: float | None = None
 
     def verdict(self, alpha: float = 0.05) -> Verdict:
         if self.paired is None:
             return "not compared"
-        if self.paired.p_value >= alpha or self.paired.difference == 0:
+        p_value = self.p_adjusted if self.p_adjusted is not None else self.paired.p_value
+        if p_value >= alpha or self.paired.difference == 0:
             return "no significant difference"
         better = self.paired.difference > 0 if self.paired.higher_is_better else self.paired.difference < 0
         return "better" if better else "worse"
+
+
+class Gate(Record):
+    """The verdict: every threshold met, every check held, no metric significantly worse."""
+
+    passed: bool
+    reasons: list[str] = Field(default_factory=list)  # one line per failure
 
 
 class SuiteScore(Record):
@@ -87,6 +98,9 @@ class SuiteScore(Record):
     # out of `fraction`; each check's part, in the order of `checks` (None: reported, not graded)
     check_deduction: float = 0.0
     check_deductions: list[float | None] = Field(default_factory=list)
+    # harness score: the significance level of the comparisons, and the CI gate (as harness eval's)
+    alpha: float | None = None
+    gate: Gate | None = None
 
     def metric(self, label: str) -> MetricScore:
         return next(m for m in self.metrics if m.id == label)

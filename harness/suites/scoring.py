@@ -15,11 +15,12 @@ import numpy as np
 
 from harness.checks.result import CheckResult
 from harness.checks.suite import run_suite_checks
-from harness.errors import HarnessError
+from harness.metrics.base import Computed
 from harness.suites.images import check_image_folder
-from harness.suites.loader import LoadedSuite, SuiteMetric
+from harness.suites.loader import LoadedSuite
 from harness.suites.outputs import list_ids, read_text_outputs
 from harness.suites.result import MetricComparison, MetricScore, OutputsRef, SampleScore, SuiteRef, SuiteScore
+from harness.suites.shared_bootstrap import MetricRun, compute_runs
 
 WORST_SAMPLES = 5
 
@@ -74,6 +75,15 @@ def read_system(suite: LoadedSuite, path: Path, display: str | None = None) -> S
     return SystemOutputs(shown, outputs.sha256, ids, outputs.hypotheses(ids), outputs.missing)
 
 
+@dataclass(frozen=True)
+class ScoredSystem:
+    """A system scored by a suite and, when a baseline was given, compared with it metric by metric."""
+
+    score: SuiteScore  # the system alone: ``baseline`` and ``comparisons`` are the caller's to add
+    comparisons: list[MetricComparison]  # empty without a baseline
+    baseline_per_sample: dict[str, list[float]]  # metric label: the baseline's per-sample scores
+
+
 def score_system(
     suite: LoadedSuite, system: SystemOutputs, settings: ScoreSettings = ScoreSettings(), worst: int = WORST_SAMPLES
 ) -> SuiteScore:
@@ -82,24 +92,32 @@ def score_system(
     Raises:
         HarnessError: a metric cannot score these outputs (an unreadable image, a missing model).
     """
-    seed, bootstrap, confidence = settings.resolved(suite)
-    metrics = []
+    return score_and_compare(suite, system, None, settings, worst).score
+
+
+def score_and_compare(
+    suite: LoadedSuite,
+    system: SystemOutputs,
+    baseline: SystemOutputs | None,
+    settings: ScoreSettings = ScoreSettings(),
+    worst: int = WORST_SAMPLES,
+) -> ScoredSystem:
+    """Score ``system`` with every metric of ``suite`` and compare it with ``baseline`` (if any).
+
+    Each metric is computed once per system and every bootstrap drawn in one pass
+    (:mod:`harness.suites.shared_bootstrap`); the numbers are those of :meth:`Metric.score` and
+    :meth:`Metric.paired_bootstrap`. Metrics whose samples are not paired (FID, KID: image sets)
+    or that have no meaningful bootstrap (distinct-n) get a note instead of a test.
+
+    Raises:
+        HarnessError: a metric cannot score these outputs (an unreadable image, a missing model).
+    """
+    resolved = settings.resolved(suite)
+    seed, bootstrap, confidence = resolved
     references, sources = _references(suite)
-    for metric in suite.metrics:
-        result = metric.metric.score(
-            _hypotheses(system), references, sources=sources, seed=seed, bootstrap=bootstrap, confidence=confidence
-        )
-        metrics.append(
-            MetricScore(
-                id=metric.label,
-                result=result,
-                threshold=metric.spec.threshold,
-                passed=metric.passed(result.score),
-                weight=metric.spec.weight,
-                fraction=metric.fraction(result.score),
-                worst=worst_samples(system.ids, result.per_sample, metric.higher_is_better, worst),
-            )
-        )
+    theirs = _hypotheses(baseline) if baseline is not None else None
+    runs = compute_runs(suite.metrics, _hypotheses(system), theirs, references, sources, resolved)
+    metrics = [_metric_score(run, system, resolved, worst) for run in runs]
     checks = []
     if suite.checks and isinstance(system.hypotheses, list):
         checks = run_suite_checks(suite.checks, system.ids, system.hypotheses, sources)
@@ -107,7 +125,7 @@ def score_system(
     deductions = check_deductions(suite, checks)
     deduction = sum(d for d in deductions if d is not None)
     fraction = suite.points_fraction({m.id: m.result.score for m in metrics})
-    return SuiteScore(
+    score = SuiteScore(
         suite=suite_ref(suite),
         outputs=system.ref(),
         seed=seed,
@@ -121,6 +139,28 @@ def score_system(
         checks=checks,
         check_deduction=round(deduction, 6),
         check_deductions=deductions if any(d is not None for d in deductions) else [],
+    )
+    if baseline is None:
+        return ScoredSystem(score, [], {})
+    comparisons = [_comparison(run, resolved) for run in runs]
+    per_sample = {
+        run.metric.label: _as_floats(run.baseline) for run in runs if run.baseline and run.metric.metric.paired_inputs
+    }
+    return ScoredSystem(score, comparisons, per_sample)
+
+
+def _metric_score(run: MetricRun, system: SystemOutputs, settings: tuple[int, int, float], worst: int) -> MetricScore:
+    seed, bootstrap, confidence = settings
+    metric = run.metric
+    result = metric.metric.finish(run.system, run.system_scores, seed=seed, bootstrap=bootstrap, confidence=confidence)
+    return MetricScore(
+        id=metric.label,
+        result=result,
+        threshold=metric.spec.threshold,
+        passed=metric.passed(result.score),
+        weight=metric.spec.weight,
+        fraction=metric.fraction(result.score),
+        worst=worst_samples(system.ids, result.per_sample, metric.higher_is_better, worst),
     )
 
 
@@ -138,48 +178,32 @@ def check_deductions(suite: LoadedSuite, results: list[CheckResult]) -> list[flo
 def compare_systems(
     suite: LoadedSuite, system: SystemOutputs, baseline: SystemOutputs, settings: ScoreSettings = ScoreSettings()
 ) -> list[MetricComparison]:
-    """``system`` against ``baseline`` on every metric of ``suite`` (paired bootstrap).
-
-    Metrics whose samples are not paired (FID, KID: image sets) or that have no meaningful
-    bootstrap (distinct-n) get a note instead of a test.
-    """
-    resolved = settings.resolved(suite)
-    references, sources = _references(suite)
-    return [_compare(metric, references, sources, system, baseline, *resolved) for metric in suite.metrics]
+    """``system`` against ``baseline`` on every metric of ``suite`` (see :func:`score_and_compare`)."""
+    return score_and_compare(suite, system, baseline, settings).comparisons
 
 
-def _compare(
-    metric: SuiteMetric,
-    references: object,
-    sources: list[str] | None,
-    system: SystemOutputs,
-    baseline: SystemOutputs,
-    seed: int,
-    bootstrap: int,
-    confidence: float,
-) -> MetricComparison:
-    if not metric.metric.paired_inputs:
-        own = metric.metric.score(
-            _hypotheses(baseline), references, sources=sources, seed=seed, bootstrap=bootstrap, confidence=confidence
-        )
+def _comparison(run: MetricRun, settings: tuple[int, int, float]) -> MetricComparison:
+    seed, bootstrap, confidence = settings
+    metric, label = run.metric.metric, run.metric.label
+    if not metric.paired_inputs and run.baseline is not None:
+        own = metric.finish(run.baseline, run.baseline_scores, seed=seed, bootstrap=bootstrap, confidence=confidence)
         unpaired = own.model_copy(update={"per_sample": []})  # the baseline's images are not the system's samples
         note = "not paired (two image sets): compare the confidence intervals"
-        return MetricComparison(id=metric.label, baseline=unpaired, note=note)
+        return MetricComparison(id=label, baseline=unpaired, note=note)
     if bootstrap < 1:
-        return MetricComparison(id=metric.label, note="no paired test with bootstrap 0")
-    try:
-        paired = metric.metric.paired_bootstrap(
-            _hypotheses(system),
-            _hypotheses(baseline),
-            references,
-            sources=sources,
-            seed=seed,
-            bootstrap=bootstrap,
-            confidence=confidence,
-        )
-    except HarnessError as exc:  # e.g. distinct-n: no meaningful bootstrap
-        return MetricComparison(id=metric.label, note=exc.message)
-    return MetricComparison(id=metric.label, paired=paired)
+        return MetricComparison(id=label, note="no paired test with bootstrap 0")
+    if run.paired_error is not None or run.baseline is None:
+        return MetricComparison(id=label, note=run.paired_error)
+    assert run.system_scores is not None and run.baseline_scores is not None  # both resampled: no paired_error
+    paired = metric.compare(
+        run.system, run.baseline, run.system_scores, run.baseline_scores, seed=seed, confidence=confidence
+    )
+    return MetricComparison(id=label, paired=paired)
+
+
+def _as_floats(computed: Computed) -> list[float]:
+    floats: list[float] = np.asarray(computed.computation.per_sample, dtype=np.float64).tolist()
+    return floats
 
 
 def worst_samples(ids: Sequence[str], scores: Sequence[float], higher_is_better: bool, count: int) -> list[SampleScore]:

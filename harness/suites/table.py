@@ -10,9 +10,11 @@ from harness.suites.result import MetricComparison, MetricScore, SuiteScore
 DASH = "-"
 
 
-def score_lines(score: SuiteScore, alpha: float = 0.05) -> list[str]:
+def score_lines(score: SuiteScore, alpha: float | None = None) -> list[str]:
     """The suite, the outputs, one row per metric (score, interval, threshold, points,
-    signature), the points earned, and the comparison with the baseline if there is one."""
+    signature), the points earned, the comparison with the baseline if there is one, and the
+    gate's verdict when the score was gated (``alpha``: the score's own, else 0.05)."""
+    alpha = alpha if alpha is not None else score.alpha if score.alpha is not None else 0.05
     suite, outputs = score.suite, score.outputs
     lines = [
         f"suite {suite.id} v{suite.version}: {suite.title}",
@@ -29,6 +31,9 @@ def score_lines(score: SuiteScore, alpha: float = 0.05) -> list[str]:
     lines += ["", _points_line(score), _thresholds_line(score)]
     if score.baseline is not None:
         lines += ["", *comparison_lines(score, alpha)]
+    if score.gate is not None:
+        lines += ["", "gate: passed" if score.gate.passed else "gate: FAILED"]
+        lines += [f"  {reason}" for reason in score.gate.reasons]
     return lines
 
 
@@ -37,10 +42,17 @@ def comparison_lines(score: SuiteScore, alpha: float = 0.05) -> list[str]:
     baseline = score.baseline
     if baseline is None:
         return []
-    head = f"paired bootstrap against {baseline.name} ({score.bootstrap} resamples, seed {score.seed}, alpha {alpha:g})"
+    tested = sum(c.p_adjusted is not None for c in score.comparisons)
+    holm = f", Holm over {tested} metric(s)" if tested else ""
+    head = (
+        f"paired bootstrap against {baseline.name} ({score.bootstrap} resamples, seed {score.seed}, "
+        f"alpha {alpha:g}{holm})"
+    )
     header = ["metric", "system", "baseline", "difference", f"{round(100 * score.confidence)}% CI of difference"]
-    rows = [_comparison_row(c, score.metric(c.id), alpha) for c in score.comparisons]
-    return [head, *_table([*header, "p-value", "verdict"], rows, numeric={1, 2, 3, 5})]
+    rows = [_comparison_row(c, score.metric(c.id), alpha, bool(tested)) for c in score.comparisons]
+    p_values = ["p-value", "Holm p"] if tested else ["p-value"]
+    numeric = {1, 2, 3, 5, 6} if tested else {1, 2, 3, 5}
+    return [head, *_table([*header, *p_values, "verdict"], rows, numeric=numeric)]
 
 
 def number(value: float | None) -> str:
@@ -65,14 +77,15 @@ def _check_row(check: CheckResult) -> list[str]:
     return [check.check, f"{check.score:.4f}", check.gate_rule, passed, str(check.n_flagged), str(check.signature)]
 
 
-def _comparison_row(comparison: MetricComparison, own: MetricScore, alpha: float) -> list[str]:
+def _comparison_row(comparison: MetricComparison, own: MetricScore, alpha: float, holm: bool) -> list[str]:
     paired = comparison.paired
     if paired is None:
         other = comparison.baseline
         theirs = DASH if other is None else number(other.score)
         if other is not None and other.ci_low is not None:
             theirs += f" [{number(other.ci_low)}, {number(other.ci_high)}]"
-        return [comparison.id, number(own.result.score), theirs, DASH, DASH, DASH, f"{comparison.note}"]
+        dashes = [DASH] * (4 if holm else 3)
+        return [comparison.id, number(own.result.score), theirs, *dashes, f"{comparison.note}"]
     sign = "+" if paired.difference > 0 else ""
     return [
         comparison.id,
@@ -81,6 +94,7 @@ def _comparison_row(comparison: MetricComparison, own: MetricScore, alpha: float
         sign + number(paired.difference),
         f"[{number(paired.ci_low)}, {number(paired.ci_high)}]",
         f"{paired.p_value:.4f}",
+        *([f"{comparison.p_adjusted:.4f}"] if holm and comparison.p_adjusted is not None else []),
         comparison.verdict(alpha),
     ]
 

@@ -59,7 +59,7 @@ def test_harness_score_prints_the_checks_and_fails_on_a_gate(tmp_path: Path) -> 
     assert result.exit_code == 1
     assert "grounded  0.0000  score >= 1  NO" in result.output
     assert "thresholds: NOT met by grounded" in result.output
-    assert "check failed: check gate failed: grounded" in result.output
+    assert "error: gate failed: check failed: grounded = 0 (score >= 1)" in result.output  # harness eval's words
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""``harness score`` end to end: the table, the JSON, determinism, --check, and what gets imported."""
+"""``harness score`` end to end: the table, the JSON, determinism, the gate's exit codes, and what gets imported."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from harness.cli import main
+from harness.evaluation.baseline import holm
 from tests.conftest import REPO
 from tests.suites.conftest import SUITES
 
@@ -29,7 +30,7 @@ def run(*args: str | Path) -> Result:
 def test_text_suite_table_and_json(tmp_path: Path) -> None:
     out = tmp_path / "score.json"
     result = run("--suite", TRANSLATION, "--outputs", SYSTEM_B, "--json", out)
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # BLEU misses its threshold: the gate fails
     lines = result.output.splitlines()
     assert lines[0] == "suite translation-en-fr v2026.1: English to French translation of sentences about AI"
     assert lines[3].split() == ["metric", "score", "95%", "CI", "threshold", "passed", "points", "signature"]
@@ -46,6 +47,14 @@ def test_text_suite_table_and_json(tmp_path: Path) -> None:
     assert len(data["metrics"][0]["result"]["per_sample"]) == len(data["sample_ids"]) == 20
     assert data["metrics"][0]["worst"][0]["id"] == "fr-07"
     assert data["passed"] is False and data["fraction"] == pytest.approx(0.6007552, abs=1e-6)
+    assert data["alpha"] == 0.05
+    assert data["gate"] == {"passed": False, "reasons": ["threshold missed: bleu = 36.07 (needs >= 40)"]}
+    assert lines[-4:] == [
+        "gate: FAILED",
+        "  threshold missed: bleu = 36.07 (needs >= 40)",
+        f"json: {out}",
+        "error: gate failed: threshold missed: bleu = 36.07 (needs >= 40)",
+    ]
 
 
 def test_json_is_byte_identical_for_a_seed(tmp_path: Path) -> None:
@@ -66,21 +75,67 @@ def test_baseline_adds_paired_significance() -> None:
     result = run("--suite", TRANSLATION, "--outputs", SYSTEM_A, "--baseline", SYSTEM_B, "--bootstrap", "300")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    start = lines.index(f"paired bootstrap against {SYSTEM_B} (300 resamples, seed 0, alpha 0.05)")
+    head = f"paired bootstrap against {SYSTEM_B} (300 resamples, seed 0, alpha 0.05, Holm over 3 metric(s))"
+    start = lines.index(head)
     assert lines[start + 1].split()[:4] == ["metric", "system", "baseline", "difference"]
-    rows = {line.split()[0]: line.split() for line in lines[start + 2 :]}
+    assert lines[start + 1].split()[-4:] == ["p-value", "Holm", "p", "verdict"]
+    rows = {line.split()[0]: line.split() for line in lines[start + 2 : start + 5]}
     assert rows["bleu"][1:4] == ["82.18", "36.07", "+46.11"]
-    assert rows["bleu"][-2:] == ["0.0033", "better"]  # (0 + 1) / (300 + 1): every resample favours A
+    # (0 + 1) / (300 + 1): every resample favours A; Holm multiplies the smallest of 3 by 3
+    assert rows["bleu"][-3:] == ["0.0033", "0.0100", "better"]
     assert rows["ter"][-1] == "better"  # lower TER is better
+    assert lines[-1] == "gate: passed"
 
 
-def test_check_fails_below_a_threshold() -> None:
-    result = run("--suite", TRANSLATION, "--outputs", SYSTEM_B, "--check", "--bootstrap", "50")
+# The exit-code table of issue 11, as for harness eval: 0 passed, 1 a threshold missed or a
+# significant regression, 2 bad input or setup. --check is accepted and changes nothing.
+GATE_CASES = [
+    ("a passes", [SYSTEM_A], 0, []),
+    ("a passes, --check", [SYSTEM_A, "--check"], 0, []),
+    ("b misses bleu", [SYSTEM_B], 1, ["threshold missed: bleu = 36.07 (needs >= 40)"]),
+    ("b misses bleu, --check", [SYSTEM_B, "--check"], 1, ["threshold missed: bleu"]),
+    ("a better than b", [SYSTEM_A, "--baseline", SYSTEM_B], 0, []),
+    ("a against itself", [SYSTEM_A, "--baseline", SYSTEM_A], 0, []),
+    (
+        "b worse than a",
+        [SYSTEM_B, "--baseline", SYSTEM_A],
+        1,
+        [
+            "threshold missed: bleu",
+            "significantly worse than the baseline: bleu (-46.11, Holm p = 0.00997 < 0.05)",  # 3 x 1/301
+            "significantly worse than the baseline: ter",
+        ],
+    ),
+    ("baseline missing", [SYSTEM_A, "--baseline", "{tmp}/none.jsonl"], 2, ["baseline not found"]),
+    ("baseline not JSONL", [SYSTEM_A, "--baseline", TRANSLATION], 2, ["not a harness eval result nor an outputs"]),
+    ("alpha out of range", [SYSTEM_A, "--alpha", "1.5"], 2, ["Invalid value for '--alpha'"]),
+]
+
+
+@pytest.mark.parametrize(("case", "args", "code", "says"), GATE_CASES, ids=[c[0] for c in GATE_CASES])
+def test_exit_codes_match_harness_eval(
+    case: str, args: list[str | Path], code: int, says: list[str], tmp_path: Path
+) -> None:
+    outputs, *rest = (str(a).replace("{tmp}", str(tmp_path)) for a in args)
+    result = run("--suite", TRANSLATION, "--outputs", outputs, *rest, "--bootstrap", "300")
+    assert result.exit_code == code, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)  # never a traceback
+    for text in says:
+        assert text in result.output
+
+
+def test_holm_decides_the_verdict_and_the_json_records_it(tmp_path: Path) -> None:
+    out = tmp_path / "score.json"
+    result = run("--suite", TRANSLATION, "--outputs", SYSTEM_B, "--baseline", SYSTEM_A, "--json", out)
     assert result.exit_code == 1
-    assert "check failed: threshold missed by bleu" in result.output
-    worse = run("--suite", TRANSLATION, "--outputs", SYSTEM_B, "--baseline", SYSTEM_A, "--check", "--bootstrap", "50")
-    assert "significantly worse than the baseline on bleu, chrf, ter" in worse.output
-    assert run("--suite", TRANSLATION, "--outputs", SYSTEM_A, "--check", "--bootstrap", "50").exit_code == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    raw = [c["paired"]["p_value"] for c in data["comparisons"]]
+    assert [c["p_adjusted"] for c in data["comparisons"]] == pytest.approx(holm(raw), abs=1e-6)
+    assert data["alpha"] == 0.05 and data["gate"]["passed"] is False
+    strict = run("--suite", TRANSLATION, "--outputs", SYSTEM_B, "--baseline", SYSTEM_A, "--alpha", "0.002")
+    # every raw p-value is 1/1001 < 0.002, but Holm's 3/1001 is not: no regression at this alpha
+    assert "significantly worse" not in strict.output
+    assert "no significant difference" in strict.output
 
 
 def test_missing_outputs_are_refused_unless_allowed(tmp_path: Path) -> None:
