@@ -39,6 +39,7 @@ sys.path.insert(0, str(ROOT))
 from harness.checks import text  # noqa: E402
 from harness.checks.audit import read_outputs, run_audit  # noqa: E402
 from harness.checks.evaluate import LabeledOutput, load_labeled  # noqa: E402
+from harness.checks.hallucination import grounded, swaps  # noqa: E402
 from harness.checks.hallucination.grounded import GroundedCheck  # noqa: E402
 from harness.checks.text import sentences, stem  # noqa: E402
 
@@ -100,8 +101,8 @@ def entity_overlap(outputs: Sequence[str], sources: Sequence[str]) -> list[bool]
 
 
 def cold() -> None:
-    """Empty the word caches, so no run inherits another's work."""
-    for cached in (stem, text._is_content_word, text._number):
+    """Empty the word and source caches, so no run inherits another's work."""
+    for cached in (stem, text._is_content_word, text._number, grounded._opposites, swaps._places, swaps._coordinated):
         cached.cache_clear()
 
 

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
 
 from harness.checks.evaluate import apply_edit, load_labeled, run_check, scores
-from harness.checks.hallucination.grounded import GroundedCheck
+from harness.checks.hallucination.grounded import COURSE_ACRONYMS, MAX_ACRONYM, GroundedCheck, _expansions
 from harness.checks.hallucination.reference_facts import ReferenceFactsCheck
 from harness.checks.hallucination.self_consistency import SelfConsistencyCheck
-from harness.checks.text import quantities, sentences, stem
+from harness.checks.text import Sentence, Token, is_content, quantities, sentences, stem
 
 LABELED = Path(__file__).resolve().parents[1] / "data" / "checks" / "grounded.yaml"
 SOURCE = (
@@ -215,3 +216,38 @@ def test_a_capitalised_alias_names_only_the_proper_noun() -> None:
         ["OpenAI built GPT-1 in 2018 as a transformer decoder.", "The Transformer was introduced in 2015."]
     )
     assert [s.flagged for s in result.samples] == [False, True]
+
+
+def test_outputs_sharing_a_source_get_what_each_gets_alone() -> None:
+    """A source is prepared once per run (acronyms linked per output sentence on top of it): an
+    output's findings must not depend on the outputs checked before it against that source."""
+    items = load_labeled(LABELED)[:40]
+    outputs = [i.output for i in items] + [i.output for i in reversed(items)]
+    sources = [i.source for i in items] + [i.source for i in reversed(items)]
+    together = GroundedCheck().run(outputs, sources=sources).samples
+    for output, source, sample in zip(outputs, sources, together, strict=True):
+        alone = GroundedCheck().run([output], sources=[source]).samples[0]
+        assert sample.model_dump(exclude={"id"}) == alone.model_dump(exclude={"id"}), output
+
+
+def _expansions_by_definition(part: Sentence) -> dict[str, list[tuple[Token, ...]]]:
+    """Every run of two to five content or capitalised words joined by spaces or hyphens, by its initials."""
+    tokens, found = part.tokens, {}
+    for begin in range(len(tokens)):
+        for end in range(begin + 2, min(begin + MAX_ACRONYM, len(tokens)) + 1):
+            run = tokens[begin:end]
+            joined = all(not part.text[a.end - part.start : b.start - part.start].strip(" -") for a, b in pairwise(run))
+            if all(is_content(t) or t.text[0].isupper() for t in run) and joined:
+                found.setdefault("".join(t.lower[0] for t in run), []).append(run)
+    return found
+
+
+def test_acronym_expansions_are_every_run_of_initials() -> None:
+    texts = [text for i in load_labeled(LABELED) for text in (i.output, i.source)]
+    texts.append("Large language models (LLMs), e.g. GPT - and text-to-image Diffusion Models, use Deep Learning.")
+    for part in (p for text in texts for p in sentences(text)):
+        expected, by_stem = _expansions_by_definition(part), {t.stem: t for t in part.tokens}
+        for letters, words in COURSE_ACRONYMS.items():  # spelled out whatever their initials
+            if all(stem(w) in by_stem for w in words):
+                expected.setdefault(letters, []).append(tuple(by_stem[stem(w)] for w in words))
+        assert _expansions(part) == expected, part.text

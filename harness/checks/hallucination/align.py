@@ -8,6 +8,7 @@ source sentence sharing the largest share of its content stems (ties: the earlie
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from harness.checks.text import Quantity, Sentence, Token, is_content, is_negation, quantities, sentences
 
@@ -20,6 +21,12 @@ class IndexedSentence:
     quantities: tuple[Quantity, ...]
     negated: bool
     negation: Token | None
+
+    @cached_property
+    def all_stems(self) -> frozenset[str]:
+        """The stems of every word, stopwords included ("before" and "after", "most" and "least"
+        are opposites too); computed once, as the contradiction rules ask for it often."""
+        return frozenset(t.stem for t in self.sentence.tokens)
 
 
 @dataclass(frozen=True)

@@ -40,11 +40,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import cached_property, lru_cache
+from itertools import pairwise
 from typing import ClassVar
 
 from pydantic import Field
 
-from harness.checks.base import CheckExample, CheckInputs, SampleCheck, SampleCheckOptions, SampleOutcome, file_hash
+from harness.checks.base import (
+    CheckExample,
+    CheckInputs,
+    Computation,
+    SampleCheck,
+    SampleCheckOptions,
+    SampleOutcome,
+    file_hash,
+)
 from harness.checks.hallucination.align import (
     IndexedSentence,
     SourceIndex,
@@ -129,9 +139,21 @@ class GroundedCheck(SampleCheck[GroundedOptions]):
     def _resources(self) -> dict[str, str]:
         return {"antonyms": file_hash(COURSE_FILE), "antonyms_wordnet": file_hash(WORDNET_FILE)}
 
+    def _compute(self, inputs: CheckInputs) -> Computation:
+        """Each distinct source is indexed once per run: many outputs are often checked against one
+        source (a class summarising the same passage). Nothing is kept from one run to the next."""
+        self._prepared: dict[str, _PreparedSource] = {}
+        try:
+            return super()._compute(inputs)
+        finally:
+            self._prepared = {}
+
     def _check_sample(self, index: int, inputs: CheckInputs) -> SampleOutcome:
         assert inputs.sources is not None
-        source = index_source(inputs.sources[index])
+        text = inputs.sources[index]
+        source = self._prepared.get(text)
+        if source is None:
+            source = self._prepared[text] = _PreparedSource(text)
         output = inputs.outputs[index]
         findings: list[Finding] = []
         flagged_sentences = 0
@@ -149,8 +171,8 @@ class GroundedCheck(SampleCheck[GroundedOptions]):
         details = {"sentences": float(len(parts)), "support": min(supports) if supports else 1.0}
         return SampleOutcome(score=score, findings=findings, details=details)
 
-    def _check_sentence(self, part: Sentence, source: SourceIndex) -> tuple[list[Finding], float]:
-        source = _link_acronyms(part, source)
+    def _check_sentence(self, part: Sentence, prepared: _PreparedSource) -> tuple[list[Finding], float]:
+        source = _link_acronyms(part, prepared)
         sentence = index_sentence(part)
         matches = best_matches(sentence, source, self.options.scope)
         if not matches:
@@ -169,7 +191,7 @@ class GroundedCheck(SampleCheck[GroundedOptions]):
         found = [f for f in self._oppositions(sentence, source) if (f.start, f.end) not in covered]
         covered |= {(f.start, f.end) for f in found}
         findings += found
-        supported = frozenset().union(*(_all_stems(s) for score, s in matches if score >= self.options.min_overlap))
+        supported = frozenset().union(*(s.all_stems for score, s in matches if score >= self.options.min_overlap))
         for score, candidate in matches:
             if score < self.options.min_overlap:
                 continue
@@ -252,13 +274,12 @@ class GroundedCheck(SampleCheck[GroundedOptions]):
         and its opposite it draws the contrast itself, and only an opposite of ``best`` in the
         word's own frame counts ("Discriminative models learn the whole distribution" for "A
         generative model learns the full distribution", the passage describing both kinds)."""
-        table = opposites_table(self.options.lexicon)
-        said, mine = _all_stems(best), _all_stems(sentence)
+        said, mine = best.all_stems, sentence.all_stems
         findings = []
         tokens = sentence.sentence.tokens
         for index, token in enumerate(tokens):
             word = token.stem
-            opposites = table.get(word, frozenset()) | _negative_prefixed(word)
+            opposites = _opposites(self.options.lexicon, word)
             opposite = opposites & said
             if not opposite or token.lower in best.lowers or word in supported or opposites & mine:
                 continue  # (an output that names both sides draws the contrast itself)
@@ -314,15 +335,19 @@ def _expansions(part: Sentence) -> dict[str, list[tuple[Token, ...]]]:
     consecutive content or capitalised words ("Large language models" -> "llm"), and the course
     acronyms (:data:`COURSE_ACRONYMS`) whose words all stand in it."""
     tokens = part.tokens
+    # each word's test and each gap's, once: a run ends at the first word or gap that fails
+    wordy = [is_content(t) or t.text[0].isupper() for t in tokens]
+    joined = [not part.text[a.end - part.start : b.start - part.start].strip(" -") for a, b in pairwise(tokens)]
     found: dict[str, list[tuple[Token, ...]]] = {}
     for begin in range(len(tokens)):
+        if not wordy[begin]:
+            continue
+        letters = tokens[begin].lower[0]
         for end in range(begin + 2, min(begin + MAX_ACRONYM, len(tokens)) + 1):
-            run = tokens[begin:end]
-            if not all(is_content(t) or t.text[0].isupper() for t in run):
+            if not wordy[end - 1] or not joined[end - 2]:
                 break
-            if part.text[run[-2].end - part.start : run[-1].start - part.start].strip(" -"):
-                break
-            found.setdefault("".join(t.lower[0] for t in run), []).append(run)
+            letters += tokens[end - 1].lower[0]
+            found.setdefault(letters, []).append(tokens[begin:end])
     stems = {t.stem: t for t in tokens}
     for letters, words in COURSE_ACRONYMS.items():
         if all(stem(w) in stems for w in words):
@@ -330,31 +355,51 @@ def _expansions(part: Sentence) -> dict[str, list[tuple[Token, ...]]]:
     return found
 
 
-def _link_acronyms(output: Sentence, source: SourceIndex) -> SourceIndex:
+class _PreparedSource:
+    """A source indexed once per run, with what :func:`_link_acronyms` reads of each of its
+    sentences: the acronyms its words are, and (only when an output has an acronym) the ones its
+    words spell."""
+
+    def __init__(self, text: str) -> None:
+        self.index = index_source(text)
+        self.acronyms = tuple(
+            tuple(letters for token in s.sentence.tokens if (letters := _acronym(token)) is not None)
+            for s in self.index.sentences
+        )
+
+    @cached_property
+    def spelled(self) -> tuple[frozenset[str], ...]:
+        return tuple(frozenset(_expansions(s.sentence)) for s in self.index.sentences)
+
+
+def _link_acronyms(output: Sentence, prepared: _PreparedSource) -> SourceIndex:
     """``source`` with acronyms and their expansions linked both ways: a source sentence that
     spells out an acronym of the output ("Variational autoencoders" for "VAEs") holds that
     acronym, and one that holds an acronym the output spells out holds the output's words."""
     spelled = _expansions(output)
     wanted = {letters: token for token in output.tokens if (letters := _acronym(token)) is not None}
+    source = prepared.index
     if not wanted and not spelled:
         return source
     linked = []
-    for indexed in source.sentences:
+    for position, indexed in enumerate(source.sentences):
         stems, lowers = set(indexed.stems), set(indexed.lowers)
-        expansions = _expansions(indexed.sentence)
+        expansions = prepared.spelled[position] if wanted else frozenset()
         for letters, token in wanted.items():
             if letters in expansions:
                 stems.add(token.stem)
                 lowers.add(token.lower)
-        for token in indexed.sentence.tokens:
-            letters = _acronym(token)
-            for run in spelled.get(letters or "", []):
+        for letters in prepared.acronyms[position]:
+            for run in spelled.get(letters, []):
                 stems |= {t.stem for t in run if is_content(t)}
                 lowers |= {t.lower for t in run}
-            for word in COURSE_ACRONYMS.get(letters or "", ()):
+            for word in COURSE_ACRONYMS.get(letters, ()):
                 stems.add(stem(word))
                 lowers.add(word)
-        linked.append(replace(indexed, stems=frozenset(stems), lowers=frozenset(lowers)))
+        grown = len(stems) > len(indexed.stems) or len(lowers) > len(indexed.lowers)
+        linked.append(replace(indexed, stems=frozenset(stems), lowers=frozenset(lowers)) if grown else indexed)
+    if all(mine is theirs for mine, theirs in zip(linked, source.sentences, strict=True)):
+        return source  # nothing linked (the common case): the index as it is
     return replace(
         source,
         sentences=tuple(linked),
@@ -404,6 +449,8 @@ def _nothing(part: Sentence, kind: str, severity: Severity, evidence: str) -> Fi
 def _negated(sentence: IndexedSentence) -> bool:
     """Whether the sentence denies what it says: an odd number of negations, leaving out "not"
     before "just", "only", "merely", "simply" ("not just labelling" asserts the labelling)."""
+    if sentence.negation is None:
+        return False  # no negation word at all (the common case)
     tokens = sentence.sentence.tokens
     cues = [
         i
@@ -411,12 +458,6 @@ def _negated(sentence: IndexedSentence) -> bool:
         if is_negation(t) and not (t.lower == "not" and i + 1 < len(tokens) and tokens[i + 1].lower in NOT_NEGATING)
     ]
     return len(cues) % 2 == 1
-
-
-def _all_stems(indexed: IndexedSentence) -> frozenset[str]:
-    """The stems of every word of a sentence, stopwords included: "before" and "after", "most"
-    and "least" are opposites too."""
-    return frozenset(t.stem for t in indexed.sentence.tokens)
 
 
 def _restated_contrast(token: Token, opposites: frozenset[str], source: SourceIndex) -> bool:
@@ -429,6 +470,12 @@ def _restated_contrast(token: Token, opposites: frozenset[str], source: SourceIn
 
 
 NEGATIVE_PREFIXES = ("un", "in", "im", "ir", "il", "dis", "non")
+
+
+@lru_cache(maxsize=65536)
+def _opposites(lexicon: Lexicon, word: str) -> frozenset[str]:
+    """A word's opposites: the lexicon's, and its forms with a negative prefix added or removed."""
+    return opposites_table(lexicon).get(word, frozenset()) | _negative_prefixed(word)
 
 
 def _negative_prefixed(word: str) -> frozenset[str]:

@@ -166,6 +166,8 @@ def framed_in(
 ) -> str | None:
     """The opposite in ``indexed`` ("broad") that stands in the output word's ``frame``: beside the
     same content word before or after it, or with ``both``, before and after it."""
+    if opposites.isdisjoint(indexed.all_stems):
+        return None  # (the common case)
     tokens = indexed.sentence.tokens
     before, after = frame
     for index, token in enumerate(tokens):

@@ -84,7 +84,7 @@ def _variants(a: str, b: str) -> bool:
     return a.startswith(b) or b.startswith(a) or (len(a) > SAME_ROOT and a[:SAME_ROOT] == b[:SAME_ROOT])
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=256)
 def _coordinated(key: _BySource) -> frozenset[frozenset[str]]:
     """Pairs of head words the source lists side by side: the word before "and" / "or" and the
     last word of the first run of content words after it, skipping up to
@@ -203,7 +203,7 @@ class _BySource:
         return isinstance(other, _BySource) and other.source.text == self.source.text
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=256)
 def _places(key: _BySource) -> dict[str, tuple[_Place, ...]]:
     """Each content stem of the source with every place it stands in."""
     places: dict[str, list[_Place]] = {}
