@@ -40,7 +40,8 @@ class Variant:
 
     def rng(self, purpose: str) -> random.Random:
         """A generator for one purpose ("parameters", "shuffle", ...), stable across runs."""
-        digest = hashlib.sha256(f"{self.key}|{purpose}".encode()).digest()
+        seed = f"{self.key}|{purpose}".encode("utf-8", "surrogatepass")  # an id may hold escaped bytes
+        digest = hashlib.sha256(seed).digest()
         return random.Random(int.from_bytes(digest[:8], "big"))
 
     def render(self, text: str) -> str:

@@ -302,6 +302,8 @@ def _stage(
         variant = draw_variant(question, bank.id, submission.student_id)
     except VariantError as exc:  # constraints that held at load time but not for this student
         return _ungraded(bq.kind, question, Status.ERROR, f"could not build your variant: {exc}")
+    except Exception as exc:  # a grader bug costs this question of this student, never the run
+        return _ungraded(bq.kind, question, Status.ERROR, f"grader error building your variant ({type(exc).__name__})")
     ctx = GradeContext(
         student_id=submission.student_id,
         bank_id=bank.id,

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from harness.grading.lifecycle import open_run
 from harness.grading.runner import GradeTasks, GradingPlan, ProgressSink, grade_cohort
 from harness.kinds.lifecycle import RunOptions, RunRecord
+from harness.records import printable
 from harness.results import CohortResult, CohortSummary, Status, StudentLine, StudentResult
 from harness.store.keys import (
     QuestionSlot,
@@ -138,7 +139,8 @@ def grade_through_store(
                 keys = _whole_keys(plan, record, slots, scan.students, files)
             cohort = Cohort(scan.name, [s.read() for s in misses], scan.problems)
             result = grade_cohort(running, cohort, ledger, progress, grade, reused=len(whole))
-        graded = {s.student_id: s for s in result.students}
+        by_id = {s.student_id: s for s in result.students}  # a result's id is printable
+        graded = {s.student_id: by_id[printable(s.student_id)] for s in misses}
         store.put_students(_wholes(ledger, graded, keys, misses))
     else:
         progress.start(f"grading 0 of {len(scan.students)} student(s)", 0)

@@ -163,3 +163,16 @@ def test_the_folder_digest_lists_a_folder_as_rglob_does(tmp_path: Path) -> None:
     os.symlink("nowhere", tmp_path / "dangling")
     os.mkfifo(tmp_path / "pipe")
     assert folder_digest(tmp_path) == _digest_by_rglob(tmp_path)
+
+
+def test_a_folder_named_with_bytes_that_are_not_utf8_is_saved_whole_and_reused(
+    quiz: tuple[Path, Path], tmp_path: Path, reads: list[str]
+) -> None:
+    bank, cohort = quiz
+    raw = os.fsencode(cohort) + b"/zo\xeb"  # Latin-1 on a UTF-8 file system: the id holds a surrogate
+    os.rename(cohort / "s004", raw)
+    first = _grade(bank, cohort, tmp_path / "out")
+    assert os.fsdecode(b"zo\xeb") in reads
+    reads.clear()
+    assert _grade(bank, cohort, tmp_path / "out") == first
+    assert reads == []
