@@ -13,13 +13,15 @@ from __future__ import annotations
 import hashlib
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from harness.errors import HarnessError
+
+N = TypeVar("N", int, float)
 
 
 class AdapterError(HarnessError):
@@ -147,27 +149,22 @@ class ModelAdapter(ABC):
 
 def option_int(adapter: ModelAdapter, key: str, default: int, low: int, high: int) -> int:
     """An integer option within ``[low, high]``, or :class:`AdapterError` saying which option is wrong."""
-    raw = adapter.options.get(key)
-    if raw is None:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise AdapterError(f"{adapter.name}: option {key}={raw!r} is not an integer") from None
-    if not low <= value <= high:
-        raise AdapterError(f"{adapter.name}: option {key}={value} must lie between {low} and {high}")
-    return value
+    return _option(adapter, key, default, low, high, int, "an integer")
 
 
 def option_float(adapter: ModelAdapter, key: str, default: float, low: float, high: float) -> float:
     """A number option within ``[low, high]`` (see :func:`option_int`)."""
+    return _option(adapter, key, default, low, high, float, "a number")
+
+
+def _option(adapter: ModelAdapter, key: str, default: N, low: N, high: N, parse: Callable[[Any], N], noun: str) -> N:
     raw = adapter.options.get(key)
     if raw is None:
         return default
     try:
-        value = float(raw)
+        value = parse(raw)
     except ValueError:
-        raise AdapterError(f"{adapter.name}: option {key}={raw!r} is not a number") from None
+        raise AdapterError(f"{adapter.name}: option {key}={raw!r} is not {noun}") from None
     if not low <= value <= high:
         raise AdapterError(f"{adapter.name}: option {key}={value} must lie between {low} and {high}")
     return value

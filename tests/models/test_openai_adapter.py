@@ -128,6 +128,9 @@ def test_an_unreachable_endpoint_gives_up_with_one_line() -> None:
         (["base_url=ftp://x"], "is not an http"),
         (["base_url=http://x/v1", "endpoint=embeddings"], "expected chat or completions"),
         (["base_url=http://x/v1", "concurrency=0"], "concurrency=0 must lie between"),
+        (["base_url=http://x/v1", "concurrency=four"], "concurrency='four' is not an integer"),
+        (["base_url=http://x/v1", "timeout=soon"], "timeout='soon' is not a number"),
+        (["base_url=http://x/v1", "timeout=0"], "timeout=0.0 must lie between"),
         (["base_url=http://x/v1", "colour=blue"], r"unknown model option\(s\) colour"),
     ],
 )
