@@ -74,6 +74,9 @@ def user_errors(func: F) -> F:
             where = f"{exc.filename}: " if exc.filename else ""
             _fail(f"error: {where}{exc.strerror or exc}", 2)
         except Exception as exc:
+            stopped = _interruption_behind(exc)
+            if stopped is not None:  # cleaning up after SIGINT/SIGTERM failed: still a stop, not a bug
+                _stop(f"interrupted by {stopped}: {stopped.outcome}", 128 + stopped.signum)
             if os.environ.get("HARNESS_TRACEBACK"):
                 raise
             _fail(
@@ -83,6 +86,19 @@ def user_errors(func: F) -> F:
             )
 
     return wrapper  # type: ignore[return-value]
+
+
+def _interruption_behind(exc: BaseException) -> Interrupted | None:
+    """The signal whose unwinding ``exc`` was raised during (a ``finally`` block or an
+    ``except`` clause that failed while the run was stopping), if any."""
+    seen: set[int] = set()
+    cause = exc.__context__
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, Interrupted):
+            return cause
+        seen.add(id(cause))
+        cause = cause.__context__
+    return None
 
 
 def _fail(message: str, code: int) -> None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import re
+import signal
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,7 +20,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from harness import api
-from harness.cli import main
+from harness.cli import NOTHING_PARTIAL, Interrupted, main
 from tests.conftest import REPO
 from tests.test_cli import BANK, GOOD_ANSWERS
 
@@ -331,3 +333,18 @@ def test_a_bug_is_one_line_with_a_way_to_see_the_traceback(monkeypatch: pytest.M
         "internal error (ZeroDivisionError: a bug); this is a bug in harness, please report it with the "
         "command you ran (HARNESS_TRACEBACK=1 shows the traceback)"
     ]
+
+
+def test_a_cleanup_that_fails_after_sigterm_is_still_a_stop_not_a_bug(monkeypatch: pytest.MonkeyPatch) -> None:
+    def stopped_then_cleanup_fails() -> list[object]:
+        try:
+            raise Interrupted(signal.SIGTERM)  # as the handler does when SIGTERM lands
+        finally:
+            raise RuntimeError("a connection closed while the run was stopping")
+
+    monkeypatch.setattr(api, "plugins", stopped_then_cleanup_fails)
+    monkeypatch.setattr(threading, "active_count", lambda: 1)  # exit through sys.exit, not os._exit
+    result = invoke(["plugins"])
+
+    assert result.exit_code == 128 + signal.SIGTERM
+    assert result.stderr.strip().splitlines() == [f"interrupted by SIGTERM: {NOTHING_PARTIAL}"]
