@@ -222,7 +222,8 @@ def _replace(staging: Path, out: Path) -> None:
                 raise
     finally:  # also when a held-back signal is delivered at the end of the block
         if aside is not None:
-            shutil.rmtree(aside, ignore_errors=True)
+            with _signals_deferred():  # a signal landing mid-removal would leave part of it behind
+                shutil.rmtree(aside, ignore_errors=True)
 
 
 @contextmanager
