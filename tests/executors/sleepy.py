@@ -72,16 +72,32 @@ def busy(log: Path) -> list[tuple[int, str, str]]:
 
 def kill_a_busy_worker(log: Path) -> tuple[int, str, str]:
     """SIGKILL a worker process that has started a question it has not finished; return its pid
-    and the student and question it was grading."""
+    and the student and question it was grading.
+
+    The worker is stopped (SIGSTOP) before the log is read again, so it cannot finish the
+    question between the look and the kill, however loaded the machine is."""
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        in_flight = busy(log)
-        if in_flight:
-            pid, student, question = in_flight[0]
-            os.kill(pid, signal.SIGKILL)
-            return pid, student, question
+        for pid, student, question in busy(log):
+            os.kill(pid, signal.SIGSTOP)
+            _wait_until_stopped(pid)
+            if (pid, student, question) in busy(log):
+                os.kill(pid, signal.SIGKILL)
+                return pid, student, question
+            os.kill(pid, signal.SIGCONT)  # it finished in the meantime: look again
         time.sleep(0.02)
     raise AssertionError("no worker was ever in the middle of a student")
+
+
+def _wait_until_stopped(pid: int) -> None:
+    """Until the kernel reports the process stopped (state T in /proc/PID/stat)."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii")
+        if stat.rpartition(")")[2].split()[0] in ("T", "t"):
+            return
+        time.sleep(0.001)
+    raise AssertionError(f"worker {pid} never stopped")
 
 
 def wait_until_idle(log: Path, quiet: float = 1.0) -> None:
