@@ -13,6 +13,10 @@ Run from the repository root::
     of issue 12 (target at most 1.10x): the run's wall time over the students' own compute
     divided by the cores, where the students' own compute is what the stub measured inside
     the sandbox (each module's import plus every call), summed over every job of the run.
+    ``--quick`` (12 students) checks the whole path in a few minutes; its ratio is an upper
+    bound, as the run's fixed costs (the doctor, a zygote per preload set and thread, the
+    references) are shared by 12 students instead of 200. The stub times calls on the wall
+    clock, so on a machine busy with other work both sides of the ratio are inflated.
 (b) Overhead on torch exercises (issue 3: grading time per student, after warm-up, at most
     10x the student code's own compute): each torch question graded K times with its
     reference as the student, through a warm bwrap worker, one job per question and then one
