@@ -9,8 +9,9 @@ Decoding is greedy (the most likely token per frame, repeats merged, blanks drop
 generation parameters that sample (temperature, top-k, top-p, seed) have nothing to change: a
 transcript depends on the clip and the model only. Each clip is brought to the model's sampling
 rate (:meth:`AudioClip.at_rate`) and normalised by the model's own feature extractor; a batch is
-padded and masked, so a clip transcribes the same alone or in a batch when the model's feature
-encoder normalises per frame (``feat_extract_norm: layer``, as ``tiny-asr`` does).
+padded and masked, and the frames past each clip's end are dropped before decoding, so a clip
+transcribes the same alone or in a batch when the model's feature encoder normalises per frame
+(``feat_extract_norm: layer``, as ``tiny-asr`` does).
 """
 
 from __future__ import annotations
@@ -74,5 +75,9 @@ class CtcRecognizer:
         inputs = self.processor(audio=clips, sampling_rate=self.rate, padding=True, return_tensors="pt")
         inputs = {k: v.to(self.model.device) for k, v in inputs.items() if k in ("input_values", "attention_mask")}
         with torch.inference_mode():
-            ids = self.model(**inputs).logits.argmax(dim=-1)
-        return [str(text) for text in self.processor.batch_decode(ids.cpu())]
+            ids = self.model(**inputs).logits.argmax(dim=-1).cpu()
+        # Frames past a clip's end read padding: blank them, or a short clip in a batch gains letters.
+        frames = self.model._get_feat_extract_output_lengths(torch.tensor([len(c) for c in clips])).cpu()
+        past_end = torch.arange(ids.shape[1])[None, :] >= frames[:, None]
+        ids = ids.masked_fill(past_end, self.processor.tokenizer.pad_token_id)
+        return [str(text) for text in self.processor.batch_decode(ids)]

@@ -20,7 +20,7 @@ from tests.conftest import REPO
 SUITE_DIR = REPO / "metric_suites"
 DATASET = SUITE_DIR / "data" / "asr_tones.jsonl"
 # file -> (sampling rate, channels, amplitude): the rates and channels differ on purpose, so a
-# run exercises resampling (8 kHz, 22.05 kHz -> 16 kHz) and down-mixing (stereo -> mono).
+# run exercises resampling (8, 11.025 and 22.05 kHz -> 16 kHz) and down-mixing (stereo -> mono).
 CLIPS = {
     "audio/tone-01.wav": (8_000, 1, 0.5),
     "audio/tone-02.wav": (8_000, 1, 0.3),
@@ -28,6 +28,12 @@ CLIPS = {
     "audio/tone-04.wav": (8_000, 2, 0.5),
     "audio/tone-05.wav": (22_050, 1, 0.4),
     "audio/tone-06.wav": (8_000, 1, 0.7),
+    "audio/tone-07.wav": (8_000, 1, 0.5),
+    "audio/tone-08.wav": (11_025, 1, 0.5),
+    "audio/tone-09.wav": (8_000, 1, 0.2),
+    "audio/tone-10.wav": (8_000, 2, 0.5),
+    "audio/tone-11.wav": (8_000, 1, 0.8),
+    "audio/tone-12.wav": (8_000, 1, 0.5),
 }
 
 

@@ -111,6 +111,10 @@ def test_harness_eval_scores_tiny_asr_end_to_end(tiny_asr: Path, tmp_path: Path)
     again = CliRunner().invoke(main, eval_args(SUITE, tiny_asr, tmp_path, "again"))
     assert again.exit_code == 0 and "0 model calls" in again.output
     assert (tmp_path / "again.json").read_bytes() == (tmp_path / "first.json").read_bytes()
+    fresh = [*eval_args(SUITE, tiny_asr, tmp_path, "fresh"), "--cache", str(tmp_path / "other.sqlite3")]
+    recomputed = CliRunner().invoke(main, fresh)
+    assert recomputed.exit_code == 0 and "12 model calls" in recomputed.output
+    assert (tmp_path / "fresh.json").read_bytes() == (tmp_path / "first.json").read_bytes()
 
 
 @pytest.mark.slow
