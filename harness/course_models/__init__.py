@@ -10,6 +10,7 @@ bytes. Nothing heavy is imported here: torch and transformers come only with a b
 ``tiny-gpt2``      GPT-2 (causal LM); greedy ``generate`` writes course-like sentences
 ``tiny-seq2seq``   BART; ``generate`` answers a course paragraph with its first sentence
 ``tiny-sentiment`` DistilBERT; ``pipeline("sentiment-analysis")`` says NEGATIVE/POSITIVE
+``tiny-asr``       wav2vec2 CTC; transcribes tone-coded speech (``tones``), one tone a character
 =================  ===================================================================
 """
 

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
+from typing import ClassVar
 
 DATA_DIR = Path(__file__).resolve().parent
 CORPUS = "corpus.txt"  # course text, one paragraph per line
@@ -63,6 +64,8 @@ class TinyModelRecipe:
     schedule: Schedule
     tokenizer: TokenizerRecipe = field(default_factory=TokenizerRecipe)
     data: tuple[str, ...] = (CORPUS,)  # every shipped file the build reads, hashed into the key
+    # The modules whose source decides the model's bytes (hashed into the key).
+    training_code: ClassVar[tuple[str, ...]] = ("training.py",)
 
     def data_paths(self) -> list[Path]:
         files = dict.fromkeys((*self.data, *self.tokenizer.learn_from))
@@ -96,6 +99,24 @@ class SentimentRecipe(TinyModelRecipe):
 
     labels: tuple[str, ...] = ("NEGATIVE", "POSITIVE")  # index = class id
     max_tokens: int = 64
+
+
+@dataclass(frozen=True, kw_only=True)
+class SpeechRecipe(TinyModelRecipe):
+    """wav2vec2 with a CTC head trained on tone-coded phrases of the corpus (no recorded voice).
+
+    Its own trainer (``speech_training.py``) and the tone code are hashed into its key instead
+    of ``training.py``, so adding it left the other models' keys, and caches, as they were.
+    """
+
+    training_code: ClassVar[tuple[str, ...]] = ("speech_training.py", "tones.py", "training.py")
+    # Feature extractor of 4 convolutions, 320 samples per frame: 20 ms at 16 kHz, so every tone
+    # (60 ms) spans 3 frames and every gap (20 ms) one.
+    conv_dim: tuple[int, ...] = (32, 32, 32, 32)
+    conv_kernel: tuple[int, ...] = (10, 8, 8, 8)
+    conv_stride: tuple[int, ...] = (5, 4, 4, 4)
+    max_words: int = 3  # a training phrase is 1..max_words consecutive words of the corpus
+    noise: float = 0.02  # white noise added to every training clip (amplitude)
 
 
 TINY_GPT2 = CausalLMRecipe(
@@ -151,8 +172,37 @@ TINY_SENTIMENT = SentimentRecipe(
     schedule=Schedule(steps=300, learning_rate=2e-3, weight_decay=0.01),
 )
 
+TINY_ASR = SpeechRecipe(
+    name="tiny-asr",
+    summary="wav2vec2 CTC, 2 layers x 64 wide, reads tone-coded speech (harness.course_models.tones)",
+    config=frozen(
+        dict(
+            feat_extract_norm="layer",  # per frame: a clip transcribes the same alone or padded in a batch
+            hidden_size=64,
+            num_hidden_layers=2,
+            num_attention_heads=2,
+            intermediate_size=128,
+            num_conv_pos_embeddings=16,
+            num_conv_pos_embedding_groups=4,
+            hidden_dropout=0.0,
+            activation_dropout=0.0,
+            attention_dropout=0.0,
+            feat_proj_dropout=0.0,
+            final_dropout=0.0,
+            layerdrop=0.0,
+            mask_time_prob=0.0,
+            apply_spec_augment=False,
+            ctc_loss_reduction="mean",
+            ctc_zero_infinity=True,
+        )
+    ),
+    # 400 steps: after 100 it still writes nothing (every frame blank); after 400 every clip of
+    # metric_suites/asr_tones.yaml reads back exactly (135 CPU-seconds on the shared machine).
+    schedule=Schedule(steps=400, learning_rate=3e-3, warmup_steps=30),
+)
+
 RECIPES: Mapping[str, TinyModelRecipe] = MappingProxyType(
-    {recipe.name: recipe for recipe in (TINY_GPT2, TINY_SEQ2SEQ, TINY_SENTIMENT)}
+    {recipe.name: recipe for recipe in (TINY_GPT2, TINY_SEQ2SEQ, TINY_SENTIMENT, TINY_ASR)}
 )
 
 

@@ -29,11 +29,11 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from harness.course_models.recipes import RECIPES, TinyModelRecipe
+from harness.course_models.recipes import RECIPES, SpeechRecipe, TinyModelRecipe
 from harness.errors import HarnessError, UnknownPluginError
 
 MARKER = "harness-model.json"
-TRAINING_CODE = Path(__file__).resolve().with_name("training.py")
+CODE_DIR = Path(__file__).resolve().parent
 LIBRARIES = ("torch", "transformers", "tokenizers", "safetensors")
 ML_EXTRA = "pip install 'genai-harness[ml]'"
 
@@ -115,9 +115,17 @@ def key_inputs(recipe: TinyModelRecipe) -> dict[str, Any]:
     return {
         "recipe": {"class": type(recipe).__name__, **_plain(recipe)},
         "data_sha256": {path.name: _sha256(path) for path in recipe.data_paths()},
-        "training_code_sha256": _sha256(TRAINING_CODE),
+        "training_code_sha256": training_code_sha256(recipe),
         "versions": {library: _version(library) for library in LIBRARIES},
     }
+
+
+def training_code_sha256(recipe: TinyModelRecipe) -> str:
+    """sha256 over the source of the recipe's training modules, in order (one module: its file's hash)."""
+    digest = hashlib.sha256()
+    for name in recipe.training_code:
+        digest.update((CODE_DIR / name).read_bytes())
+    return digest.hexdigest()
 
 
 def publish(scratch: Path, final: Path) -> None:
@@ -147,9 +155,11 @@ def make_world_readable(folder: Path) -> None:
 
 def _train(recipe: TinyModelRecipe, folder: Path) -> dict[str, Any]:
     try:
-        from harness.course_models import training
+        from harness.course_models import speech_training, training
     except ImportError as error:
         raise TinyModelError(f"building {recipe.name} needs torch and transformers ({error}): {ML_EXTRA}") from error
+    if isinstance(recipe, SpeechRecipe):
+        return asdict(speech_training.train(recipe, folder))
     return asdict(training.train(recipe, folder))
 
 

@@ -1,7 +1,8 @@
 """Every model call kept in SQLite, so a rerun with nothing changed makes no call at all.
 
 A call's key is a sha256 over the adapter, the model's identity (a hash of its files, or the
-endpoint and model name), the rendered prompt, the generation parameters and the sample index.
+endpoint and model name), the rendered prompt, the generation parameters, the sample index and, for a speech model, the
+sha256 of the item's audio file.
 Each output is committed the moment it arrives (WAL journal, one short transaction), so a run
 killed with SIGKILL keeps every output it received and a rerun asks the model only for the
 rest. Several processes may share one cache file: SQLite's locking serialises the writes.
@@ -39,7 +40,9 @@ class CacheError(HarnessError):
 
 def call_key(adapter: ModelAdapter, request: Request) -> str:
     """The cache key of one call (see the module docstring)."""
-    parts = [adapter.name, adapter.identity(), request.prompt, request.params.canonical(), request.sample]
+    parts: list[object] = [adapter.name, adapter.identity(), request.prompt, request.params.canonical(), request.sample]
+    if request.audio is not None:  # appended only when there is audio: every text call keeps its key
+        parts.append(f"audio:sha256:{request.audio.sha256}")
     return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
 
 

@@ -130,8 +130,21 @@ def _score_and_gate(
 
 
 def task_items(suite: LoadedSuite) -> list[TaskItem]:
-    assert suite.dataset is not None  # run_eval refused image suites
-    return [TaskItem(i.id, i.input, i.all_references, i.source) for i in suite.dataset.items]
+    """The data set's items as a task sees them (audio paths resolved against the suite's folder)."""
+    dataset = suite.dataset
+    assert dataset is not None  # run_eval refused image suites
+    return [
+        TaskItem(
+            i.id,
+            i.input,
+            i.all_references,
+            i.source,
+            i.audio,
+            suite.path.parent / i.audio if i.audio is not None else None,
+            dataset.where(index),
+        )
+        for index, i in enumerate(dataset.items)
+    ]
 
 
 def task_ref(spec: TaskSpec) -> TaskRef:

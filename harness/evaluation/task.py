@@ -12,8 +12,11 @@
       generation: {max_new_tokens: 32, temperature: 0, stop: ["\\n"]}
       samples: 1
 
-The template sees ``id``, ``input``, ``source``, ``references``, ``reference`` (the first) and
-``examples`` (the few-shot items, each with the same fields). It is rendered in Jinja2's
+The template sees ``id``, ``input``, ``source``, ``audio`` (the item's WAV file as the data set
+names it, or none), ``references``, ``reference`` (the first) and ``examples`` (the few-shot
+items, each with the same fields). An item's audio is read when the task is rendered, so a
+missing or corrupt file stops the run (exit 2, at the data set's ``file:line``) before any
+model is loaded; each request carries its item's clip. It is rendered in Jinja2's
 sandboxed environment with strict undefined names, so a template can neither reach Python
 internals nor misspell a field silently. Few-shot examples are other items of the data set,
 drawn by a generator seeded by the few-shot seed and the item's id from the other items in id
@@ -25,9 +28,10 @@ from __future__ import annotations
 
 import hashlib
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
@@ -35,6 +39,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from harness.errors import HarnessError
 from harness.models.base import GenerationParams, Request
+
+if TYPE_CHECKING:  # numpy comes with audio only
+    from harness.models.audio import AudioClip
 
 DEFAULT_PROMPT = "{{ input }}"
 
@@ -88,6 +95,9 @@ class TaskItem:
     input: str
     references: list[str]
     source: str | None
+    audio: str | None = None  # as the data set names it (relative: prompts never hold a checkout's path)
+    audio_path: Path | None = None  # where it is read from
+    where: str = ""  # the item's file:line, for messages
 
     def context(self) -> dict[str, Any]:
         return {
@@ -96,7 +106,21 @@ class TaskItem:
             "references": self.references,
             "reference": self.references[0] if self.references else "",
             "source": self.source,
+            "audio": self.audio,
         }
+
+    def read_audio(self) -> AudioClip | None:
+        """The item's clip, or ``None`` when it names none.
+
+        Raises:
+            AudioError: the file is missing, corrupt or unsupported (one line: file:line, item, why).
+        """
+        if self.audio is None:
+            return None
+        from harness.models.audio import read_wav
+
+        path = self.audio_path or Path(self.audio)
+        return read_wav(path, f"{self.where or '?'}: item {self.id!r}: audio {self.audio}")
 
 
 @dataclass(frozen=True)
@@ -106,11 +130,17 @@ class RenderedTask:
     spec: TaskSpec
     ids: list[str]
     prompts: list[str]  # one per item
+    audio: list[AudioClip | None] = field(default_factory=list)  # one per item, or none at all
 
     @cached_property
     def requests(self) -> list[Request]:
         params = self.spec.generation
-        return [Request(prompt, params, s) for prompt in self.prompts for s in range(self.spec.samples)]
+        clips = self.audio or [None] * len(self.prompts)
+        return [
+            Request(prompt, params, s, clip)
+            for prompt, clip in zip(self.prompts, clips, strict=True)
+            for s in range(self.spec.samples)
+        ]
 
     def outputs_by_item(self, outputs: list[str]) -> list[list[str]]:
         """The flat outputs of :attr:`requests` grouped per item."""
@@ -124,6 +154,7 @@ def render_task(spec: TaskSpec, items: list[TaskItem]) -> RenderedTask:
     Raises:
         TaskError: the template fails on an item (an undefined name, a sandbox refusal), or
             few-shot asks for more examples than the other items can give.
+        AudioError: an item's audio cannot be read.
     """
     template = _environment().from_string(spec.prompt)
     if spec.fewshot is not None and spec.fewshot.count >= len(items):
@@ -135,7 +166,8 @@ def render_task(spec: TaskSpec, items: list[TaskItem]) -> RenderedTask:
             prompts.append(template.render(**item.context(), examples=examples))
         except TemplateError as exc:
             raise TaskError(f"the prompt template fails on item {item.id!r}: {exc}") from None
-    return RenderedTask(spec, [item.id for item in items], prompts)
+    audio = [item.read_audio() for item in items] if any(item.audio for item in items) else []
+    return RenderedTask(spec, [item.id for item in items], prompts, audio)
 
 
 def fewshot_examples(fewshot: FewShot | None, items: list[TaskItem], index: int) -> list[TaskItem]:

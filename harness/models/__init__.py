@@ -4,6 +4,8 @@
   parameters and the request each call carries;
 - ``spec``: ``--model hf:path`` and ``--model-option key=value`` parsed into a :class:`ModelSpec`;
 - ``hf``: a local Hugging Face folder (causal LM or seq2seq) through ``generate()``, never downloaded;
+  ``hf_speech``: its speech recognisers (CTC), reading each request's ``audio`` (``audio``: WAV
+  files decoded and resampled);
 - ``openai_api``: any OpenAI-compatible HTTP endpoint (chat or completions), over the standard library;
 - ``command``: an executable that reads JSONL prompts on stdin and writes JSONL outputs;
 - ``python_callable``: a ``module:function`` in this process.

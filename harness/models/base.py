@@ -15,11 +15,14 @@ import json
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, Self, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from harness.errors import HarnessError
+
+if TYPE_CHECKING:  # numpy comes with audio only
+    from harness.models.audio import AudioClip
 
 N = TypeVar("N", int, float)
 
@@ -57,11 +60,13 @@ class GenerationParams(BaseModel):
 
 @dataclass(frozen=True)
 class Request:
-    """One model call: a rendered prompt, how to generate, and which sample of its item this is."""
+    """One model call: a rendered prompt, how to generate, which sample of its item this is, and
+    the item's audio for a speech model (its sha256 is part of the cache key)."""
 
     prompt: str
     params: GenerationParams
     sample: int = 0  # 0..samples-1: with a seed, sample i of an item draws differently from sample j
+    audio: AudioClip | None = None
 
     def request_seed(self) -> int:
         """A seed for this request alone, so an output never depends on what else shares its batch."""
@@ -124,12 +129,20 @@ class ModelAdapter(ABC):
         """Requests the runner hands over at once (an adapter batches or parallelises inside)."""
         return 64
 
+    @property
+    def reads_audio(self) -> bool:
+        """Whether this model reads a request's audio (a speech recogniser); others refuse audio."""
+        return False
+
     def generate(self, requests: Sequence[Request]) -> Iterator[tuple[int, str]]:
         """Yield ``(index into requests, output)`` once per request, in any order.
 
         Raises:
-            AdapterError: the model failed in a way a retry does not fix.
+            AdapterError: the model failed in a way a retry does not fix, or it was given audio
+                it cannot read (answering the prompt alone would score a model that never heard it).
         """
+        if not self.reads_audio and any(r.audio is not None for r in requests):
+            raise AdapterError(f"{self.name}:{self.target}: the items carry audio, which this model cannot read")
         seen: set[int] = set()
         for index, text in self._generate(requests):
             if index in seen or not 0 <= index < len(requests):

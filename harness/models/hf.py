@@ -1,8 +1,10 @@
-"""``hf``: a local Hugging Face model folder (causal LM or seq2seq) through ``generate()``.
+"""``hf``: a local Hugging Face model folder: a causal LM or seq2seq model through ``generate()``,
+or a CTC speech recogniser reading each request's audio (:mod:`harness.models.hf_speech`).
 
 Never downloads: the target must be a folder and every ``from_pretrained`` gets
 ``local_files_only=True``. Requests are generated in batches of ``batch_size`` (option) that
-share their generation parameters, in the order given.
+share their generation parameters, in the order given. The kind of model is read from its
+``config.json`` (``architectures``, ``model_type``: :func:`~harness.models.hf_speech.model_kind`).
 
 Sampling is done per request, not per batch: a logits processor (:class:`RowSampler`) draws
 each row's next token from a ``torch.Generator`` seeded by that request alone
@@ -21,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.models.base import AdapterError, GenerationParams, ModelAdapter, Request, option_int
+from harness.models.hf_speech import CtcRecognizer, ModelKind, model_kind
 
 ML_EXTRA = "pip install 'genai-harness[ml]'"
 MAX_REASONABLE_LENGTH = 1_000_000  # tokenizers without a real limit report 1e30
@@ -38,6 +41,8 @@ class HfAdapter(ModelAdapter):
         self._tokenizer: Any = None
         self._identity = ""
         self._batch = 16
+        self.kind: ModelKind = "causal"
+        self._speech: CtcRecognizer | None = None
 
     def known_options(self) -> Sequence[str]:
         return ("batch_size", "device", "threads")
@@ -51,7 +56,17 @@ class HfAdapter(ModelAdapter):
             )
         self._batch = option_int(self, "batch_size", 16, 1, 4096)
         self._identity = folder_hash(self.folder)
-        self._model, self._tokenizer = _load(self.folder, self.options.get("device", "cpu"))
+        self.kind = model_kind(_read_config(self.folder))
+        device = self.options.get("device", "cpu")
+        if self.kind == "speech-seq2seq":
+            raise AdapterError(
+                f"hf:{self.target}: speech seq2seq models (Whisper and kin) are not supported yet; CTC models are"
+            )
+        if self.kind == "ctc":
+            _require_ml()
+            self._speech = CtcRecognizer(self.folder, device)
+        else:
+            self._model, self._tokenizer = _load(self.folder, device)
         threads = option_int(self, "threads", 0, 0, 256)
         if threads:
             import torch
@@ -64,6 +79,10 @@ class HfAdapter(ModelAdapter):
     @property
     def batch_size(self) -> int:
         return self._batch
+
+    @property
+    def reads_audio(self) -> bool:
+        return self._speech is not None
 
     @property
     def encoder_decoder(self) -> bool:
@@ -79,7 +98,15 @@ class HfAdapter(ModelAdapter):
                 yield from zip((i for i, _ in chunk), texts, strict=True)
 
     def generate_batch(self, requests: Sequence[Request]) -> list[str]:
-        """One ``generate()`` call for requests that share their parameters."""
+        """One ``generate()`` call (one forward pass for a CTC model) for requests that share their parameters.
+
+        Raises:
+            AdapterError: audio given to a text model, or none to a speech model.
+        """
+        if self._speech is not None:
+            return self._speech.transcribe(requests)
+        if any(r.audio is not None for r in requests):
+            raise AdapterError(f"hf:{self.target}: the items carry audio but this is a text model ({self.kind})")
         import torch
 
         params = requests[0].params
@@ -103,13 +130,30 @@ class HfAdapter(ModelAdapter):
         return encoded.to(self._model.device)
 
 
-def _load(folder: Path, device: str) -> tuple[Any, Any]:
+def _read_config(folder: Path) -> dict[str, Any]:
     try:
-        from transformers import AutoConfig, AutoModelForCausalLM, AutoModelForSeq2SeqLM, AutoTokenizer
+        config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise AdapterError(f"hf:{folder}/config.json: cannot read it: {exc}") from None
+    if not isinstance(config, dict):
+        raise AdapterError(f"hf:{folder}/config.json: expected a JSON object")
+    return config
+
+
+def _require_ml() -> None:
+    """torch and transformers importable, and transformers' progress bars off (a local load is no download)."""
+    try:
+        import torch  # noqa: F401
         from transformers.utils import logging as hf_logging
     except ImportError as exc:
         raise AdapterError(f"the hf adapter needs torch and transformers ({exc}): {ML_EXTRA}") from None
-    hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]  # loading a local folder is not a download
+    hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
+
+
+def _load(folder: Path, device: str) -> tuple[Any, Any]:
+    _require_ml()
+    from transformers import AutoConfig, AutoModelForCausalLM, AutoModelForSeq2SeqLM, AutoTokenizer
+
     try:
         config = AutoConfig.from_pretrained(folder, local_files_only=True)
         loader = AutoModelForSeq2SeqLM if config.is_encoder_decoder else AutoModelForCausalLM

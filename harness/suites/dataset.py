@@ -5,12 +5,14 @@ One item per line::
     {"id": "fr-01", "input": "Translate into French: ...", "references": ["...", "..."], "source": "..."}
 
 ``reference`` (one string) may stand for ``references`` (a list); ``source`` is optional
-(the text a summary or translation was made from, when it is not the input itself).
+(the text a summary or translation was made from, when it is not the input itself); ``audio``
+is optional: a 16-bit PCM WAV file, relative to the suite file, that ``harness eval`` hands a
+speech-recognition model (``harness score`` never reads it).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,7 +23,7 @@ from harness.bank.schema import ID_PATTERN
 from harness.bank.validation import error_message, error_path
 from harness.suites.errors import CURVE_TAGS, SuiteError, SuiteErrors
 from harness.suites.jsonl import describe, read_jsonl_file
-from harness.suites.model import SuiteModel
+from harness.suites.model import DATA_PATH_PATTERN, SuiteModel
 
 MAX_DATASET_BYTES = 50_000_000
 
@@ -34,6 +36,9 @@ class DatasetItem(SuiteModel):
     reference: Annotated[str, Field(min_length=1)] | None = None
     references: list[Annotated[str, Field(min_length=1)]] | None = Field(default=None, min_length=1)
     source: str | None = None
+    audio: Annotated[str, Field(pattern=DATA_PATH_PATTERN, max_length=1000)] | None = Field(
+        default=None, description="a WAV file for speech models, relative to the suite"
+    )
 
     @model_validator(mode="after")
     def _one_reference_field(self) -> DatasetItem:
@@ -52,6 +57,12 @@ class TextDataset:
 
     path: Path
     items: list[DatasetItem]
+    lines: list[int] = field(default_factory=list)  # each item's line in the file (for messages)
+    display: str = ""  # how messages name the file
+
+    def where(self, index: int) -> str:
+        """``file:line`` of item ``index``."""
+        return f"{self.display or self.path}:{self.lines[index]}" if self.lines else str(self.display or self.path)
 
     @property
     def ids(self) -> list[str]:
@@ -80,6 +91,7 @@ def load_dataset(path: Path, display: str) -> TextDataset:
     parsed = read_jsonl_file(path, display, MAX_DATASET_BYTES)
     errors = [SuiteError(problem) for problem in parsed.problems]
     items: list[DatasetItem] = []
+    lines: list[int] = []
     first_line: dict[str, int] = {}
     for line in parsed.lines:
         where = f"{display}:{line.number}:1"
@@ -97,6 +109,7 @@ def load_dataset(path: Path, display: str) -> TextDataset:
             continue
         first_line[item.id] = line.number
         items.append(item)
+        lines.append(line.number)
     with_source = sum(item.source is not None for item in items)
     if 0 < with_source < len(items):
         message = f"{with_source} of {len(items)} items have a `source`: give it to all or none"
@@ -105,7 +118,7 @@ def load_dataset(path: Path, display: str) -> TextDataset:
         errors.append(SuiteError("the data set has no items", display))
     if errors:
         raise SuiteErrors(errors)
-    return TextDataset(path, items)
+    return TextDataset(path, items, lines, display)
 
 
 def _located(error: ErrorDetails, item: dict[str, Any], where: str) -> SuiteError:

@@ -37,7 +37,10 @@ from .conftest import BuiltModels
 
 pytestmark = pytest.mark.slow
 
-EXPECTED_FILES = {"config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json", tiny.MARKER}
+EXPECTED_FILES = {"config.json", "model.safetensors", "tokenizer_config.json", tiny.MARKER}
+# A text model's fast tokenizer; the speech model's character vocabulary and its feature extractor.
+OWN_FILES = {"tiny-asr": {"vocab.json", "processor_config.json"}}
+TEXT_MODEL_FILES = {"tokenizer.json"}
 
 # Easy sentences, none of them in sentiment.tsv (checked in test_easy_examples_are_not_training_data).
 EASY_SENTIMENT = [
@@ -73,7 +76,7 @@ def test_importing_harness_models_does_not_import_torch() -> None:
 
 
 def test_names() -> None:
-    assert names() == ["tiny-gpt2", "tiny-sentiment", "tiny-seq2seq"]
+    assert names() == ["tiny-asr", "tiny-gpt2", "tiny-sentiment", "tiny-seq2seq"]
 
 
 def test_unknown_name_fails_and_lists_the_known_ones(tmp_path: Path) -> None:
@@ -92,6 +95,22 @@ def test_cache_key_changes_with_every_ingredient(monkeypatch: pytest.MonkeyPatch
     assert cache_key(dataclasses.replace(TINY_GPT2, schedule=dataclasses.replace(TINY_GPT2.schedule, seed=1))) != key
     monkeypatch.setattr(tiny, "_version", lambda library: "0.0")
     assert cache_key(TINY_GPT2) != key
+
+
+def test_a_recipes_own_training_code_is_in_its_key_alone(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Editing the tone code rebuilds tiny-asr and nothing else; editing training.py rebuilds all."""
+    keys = {name: cache_key(recipe) for name, recipe in RECIPES.items()}
+    for source in tiny.CODE_DIR.glob("*.py"):
+        (tmp_path / source.name).write_bytes(source.read_bytes())
+    monkeypatch.setattr(tiny, "CODE_DIR", tmp_path)
+    assert {name: cache_key(recipe) for name, recipe in RECIPES.items()} == keys
+    with (tmp_path / "tones.py").open("a") as handle:
+        handle.write("# edited\n")
+    changed = {name for name, recipe in RECIPES.items() if cache_key(recipe) != keys[name]}
+    assert changed == {"tiny-asr"}
+    with (tmp_path / "training.py").open("a") as handle:
+        handle.write("# edited\n")
+    assert all(cache_key(recipe) != keys[name] for name, recipe in RECIPES.items())
 
 
 def test_recipes_read_the_shipped_data() -> None:
@@ -132,7 +151,7 @@ def test_a_foreign_folder_in_the_way_is_an_error(tmp_path: Path) -> None:
 def test_every_model_is_built_into_its_keyed_folder(built: BuiltModels) -> None:
     for name, folder in built.folders.items():
         assert folder == built.cache_dir / "models" / f"{name}-{cache_key(RECIPES[name])}"
-        assert {path.name for path in folder.iterdir()} >= EXPECTED_FILES
+        assert {path.name for path in folder.iterdir()} >= EXPECTED_FILES | OWN_FILES.get(name, TEXT_MODEL_FILES)
     assert not list((built.cache_dir / "models").glob("*.tmp")), "a scratch folder was left behind"
 
 
