@@ -18,8 +18,8 @@ import inspect
 from dataclasses import dataclass
 from functools import cache
 from importlib import import_module
-from importlib.metadata import EntryPoint, entry_points
-from typing import Any, Generic, TypeVar, cast
+from importlib.metadata import EntryPoint, EntryPoints, entry_points
+from typing import Any, Generic, Protocol, TypeVar, cast
 
 from harness.errors import PluginError, UnknownPluginError
 
@@ -212,7 +212,24 @@ def _one_line(exc: BaseException) -> str:
 
 @cache
 def _group_entry_points(group: str) -> tuple[EntryPoint, ...]:
-    return tuple(entry_points(group=group))
+    return tuple(_every_entry_point().select(group=group))
+
+
+class _EntryPointIndex(Protocol):
+    def select(self, *, group: str) -> EntryPoints: ...
+
+
+@cache
+def _every_entry_point() -> _EntryPointIndex:
+    """Every installed entry point, read once: a scan opens each distribution's files, and a
+    run asks for three groups (kinds, sandboxes, reporters) before its first grade."""
+    return entry_points()  # Python 3.11: grouped, 3.12 on: a flat list; either selects by group
+
+
+def forget_entry_points() -> None:
+    """Read the installed entry points again on next use (after installing a distribution)."""
+    _every_entry_point.cache_clear()
+    _group_entry_points.cache_clear()
 
 
 @cache

@@ -27,7 +27,6 @@ their answers at all.
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import json
 import os
 import platform
@@ -37,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from harness import __version__
 from harness.submissions import ANSWER_FILES, StudentFolder, Submission
+from harness.versions import installed_version
 
 if TYPE_CHECKING:  # the runner imports the store
     from harness.grading.runner import GradingPlan
@@ -228,13 +228,7 @@ def _hash_listed(digest: Any, entry: os.DirEntry[str], relative: str) -> None:
 
 
 def library_versions() -> dict[str, str | None]:
-    versions: dict[str, str | None] = {}
-    for name in GRADING_LIBRARIES:
-        try:
-            versions[name] = importlib.metadata.version(name)
-        except importlib.metadata.PackageNotFoundError:
-            versions[name] = None
-    return versions
+    return {name: installed_version(name) for name in GRADING_LIBRARIES}
 
 
 def _question_payload(bank_id: str, synonyms: str, bq: LoadedQuestion) -> dict[str, Any]:

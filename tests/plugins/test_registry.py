@@ -23,10 +23,10 @@ BUILTIN_REPORTERS = {"csv", "html", "json"}
 def installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """``tmp_path`` on sys.path, as a folder that pip installs into; entry points re-read."""
     monkeypatch.syspath_prepend(str(tmp_path))
-    plugins._group_entry_points.cache_clear()
+    plugins.forget_entry_points()
     before = set(sys.modules)
     yield tmp_path
-    plugins._group_entry_points.cache_clear()
+    plugins.forget_entry_points()
     for name in set(sys.modules) - before:  # the plugins' modules, imported from tmp_path
         if getattr(sys.modules[name], "__file__", "") and str(tmp_path) in str(sys.modules[name].__file__):
             del sys.modules[name]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -90,3 +91,22 @@ def test_a_reader_sees_committed_grades_while_a_writer_holds_a_transaction(tmp_p
     for db in (reader, writer):
         db.close()
     store.close()
+
+
+@pytest.mark.parametrize("existing", [False, True])
+def test_grades_are_written_in_wal_mode_synchronous_normal_whether_the_store_is_new_or_not(
+    tmp_path: Path, existing: bool
+) -> None:
+    """A new store is made without waiting for the disk, then every grade is written as in an
+    existing one: WAL, synchronous NORMAL (1)."""
+    path = store_path(tmp_path / "out")
+    if existing:
+        open_store(path).close()
+    store = open_store(path)
+    store.put_student("ann", {"k1": _result("q1", 1.0)})
+    assert store._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store._db.execute("PRAGMA synchronous").fetchone()[0] == 1
+    store.close()
+    with closing(sqlite3.connect(path)) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == STORE_FORMAT
+        assert db.execute("SELECT COUNT(*) FROM grades").fetchone()[0] == 1

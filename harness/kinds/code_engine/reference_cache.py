@@ -72,15 +72,9 @@ def cache_key(source: str, file: str, preload: list[str], calls: list[dict[str, 
 @functools.cache
 def _library_versions(modules: tuple[str, ...]) -> dict[str, str]:
     """Installed versions, read once per process (a metadata lookup costs milliseconds)."""
-    from importlib.metadata import PackageNotFoundError, version
+    from harness.versions import installed_version
 
-    versions = {}
-    for name in ["numpy", *modules]:
-        try:
-            versions[name] = version(name)
-        except PackageNotFoundError:
-            versions[name] = "absent"
-    return versions
+    return {name: installed_version(name) or "absent" for name in ["numpy", *modules]}
 
 
 def load_report(path: Path) -> RunReport | None:

@@ -1,0 +1,95 @@
+"""A lone command's start-up: what it skips must stay skipped, and give the same answers.
+
+The cyclic garbage collector pauses while a fresh ``harness`` process imports (the objects
+imports make live until exit), then runs as usual; installed versions are read from the
+metadata's header alone, and the installed entry points are scanned once per process.
+"""
+
+from __future__ import annotations
+
+import gc
+import importlib.metadata
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from harness import plugins
+from harness.cli import _collector_paused
+from harness.versions import _header_version, installed_version
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def _fresh_python(code: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)], cwd=REPO_ROOT, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def test_a_fresh_process_imports_the_api_without_collecting_then_collects_again() -> None:
+    out = _fresh_python(
+        """
+        import gc
+        from harness.cli import _collector_paused
+        with _collector_paused() as imports_done:
+            before = sum(s["collections"] for s in gc.get_stats())
+            from harness import api
+            after = sum(s["collections"] for s in gc.get_stats())
+            enabled_while_importing = gc.isenabled()
+            imports_done()
+            print(after - before, enabled_while_importing, gc.isenabled(), gc.get_freeze_count() > 10_000)
+        print(gc.isenabled())
+        """
+    )
+    assert out.split() == ["0", "False", "True", "True", "True"]
+
+
+def test_the_collector_runs_again_when_the_body_fails_before_its_imports_are_done() -> None:
+    out = _fresh_python(
+        """
+        import gc
+        from harness.cli import _collector_paused
+        try:
+            with _collector_paused():
+                raise ValueError("a bank could not be read")
+        except ValueError:
+            pass
+        print(gc.isenabled())
+        """
+    )
+    assert out == "True"
+
+
+def test_a_second_command_in_the_same_process_leaves_the_collector_alone() -> None:
+    import harness.api  # noqa: F401  (imported: nothing left to pause for)
+
+    frozen = gc.get_freeze_count()
+    with _collector_paused() as imports_done:
+        assert gc.isenabled()
+        imports_done()
+    assert gc.get_freeze_count() == frozen  # a test process's objects are not pinned
+
+
+@pytest.mark.parametrize("name", ["numpy", "pydantic", "pyyaml", "click", "jinja2"])
+def test_installed_version_is_the_metadata_version(name: str) -> None:
+    assert installed_version(name) == importlib.metadata.version(name)
+
+
+def test_a_distribution_that_is_not_installed_has_no_version() -> None:
+    assert installed_version("surely-no-such-distribution-here") is None
+
+
+def test_the_version_is_read_from_the_header_only() -> None:
+    text = "Metadata-Version: 2.1\nName: x\nSummary: a\n  Version: 9 (a folded line)\nversion:  1.2.3 \n\nVersion: 4\n"
+    assert _header_version(text) == "1.2.3"
+    assert _header_version("Name: x\n\nVersion: 4\n") is None  # in the body: not a field
+
+
+def test_every_group_gets_the_entry_points_a_scan_of_its_own_would() -> None:
+    for group in ("harness.kinds", "harness.reporters", "harness.sandboxes", "console_scripts"):
+        assert plugins._group_entry_points(group) == tuple(importlib.metadata.entry_points(group=group))
