@@ -32,7 +32,7 @@ from pathlib import Path
 
 from harness import __version__
 from harness.errors import HarnessError
-from harness.results import QuestionResult, Status
+from harness.results import QuestionResult, Status, StudentResult
 
 STORE_FOLDER = ".harness-store"  # kept across output swaps: harness.reports.output.KEPT_NAMES
 STORE_FILE = "results.sqlite"
@@ -42,6 +42,7 @@ CHUNK = 500  # keys per SELECT (SQLite allows 999 parameters on old builds)
 COMMIT_EVERY_S = 0.25  # the most grading a kill -9 may cost beyond the students in progress
 JSON_REMEMBERED = 20_000  # results whose JSON is kept for the next student who shares them
 _PUT_GRADE = "INSERT OR REPLACE INTO grades VALUES (?, ?, ?, ?, ?)"
+_NO_QUESTIONS = '"questions":[]'
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -175,6 +176,14 @@ class ResultStore:
         if self._pending:
             with self._transaction():
                 pass
+
+    def student_json(self, student: StudentResult) -> str:
+        """``student.model_dump_json()``, with the JSON of its question results written once:
+        those :meth:`put_student` just wrote are joined into the rest of the record (a
+        question's JSON in a student's is its own; ``tests/store/test_sqlite.py`` checks)."""
+        shell = student.model_copy(update={"questions": []}).model_dump_json()
+        head, tail = shell.split(_NO_QUESTIONS, 1)  # quotes inside values are escaped: unique
+        return f'{head}"questions":[{",".join(map(self._json_of, student.questions))}]{tail}'
 
     def _json_of(self, result: QuestionResult) -> str:
         found = self._json.get(id(result))

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from pathlib import Path
 
 import pytest
 
+from harness import api
 from harness.errors import HarnessError
 from harness.reports.output import KEPT_NAMES
 from harness.results import QuestionResult, Status
 from harness.store import STORE_FOLDER, open_store, store_path
 from harness.store import sqlite as sqlite_store
 from harness.store.sqlite import STORE_FORMAT
+from tests.store.conftest import TODAY
 
 
 def _result(question_id: str, score: float) -> QuestionResult:
@@ -148,4 +151,17 @@ def test_a_student_shared_result_is_written_as_its_own_json(tmp_path: Path) -> N
     store.put_student("bob", {"k2": shared, "k3": other})
     found = store.get_many(["k1", "k2", "k3"])
     assert found == {"k1": shared, "k2": shared, "k3": other}
+    store.close()
+
+
+def test_a_students_json_joined_from_its_questions_is_its_own_dump(quiz: tuple[Path, Path], tmp_path: Path) -> None:
+    bank, cohort = quiz
+    graded = api.grade([bank], cohort, tmp_path / "graded", ["json"], dt.date.fromisoformat(TODAY)).cohort
+    odd = graded.students[0].questions[0].model_copy(update={"hidden_points": 2.0, "feedback": ['a "quoted" ]']})
+    students = [*graded.students, graded.students[1].model_copy(update={"questions": [odd], "problems": []})]
+    store = open_store(store_path(tmp_path / "out"))
+    for index, student in enumerate(students):
+        assert store.student_json(student) == student.model_dump_json()  # each question dumped now
+        store.put_student(student.student_id, {f"{index}-{q.question_id}": q for q in student.questions})
+        assert store.student_json(student) == student.model_dump_json()  # the JSON just written
     store.close()
