@@ -203,21 +203,62 @@ def _record_json(record: BaseModel) -> str:
         return cleaned.model_dump_json(indent=2)
 
 
-def write_cohort_json(cohort: CohortResult, path: Path) -> None:
+def write_cohort_json(cohort: CohortResult, path: Path, students: StudentJson | None = None) -> None:
     """Write exactly ``dump_json(cohort)``, one student at a time, so memory stays flat.
 
     The whole cohort as one string is tens of megabytes for a thousand students; streaming
     keeps the peak to one student's record. A record is indented by replacing its newlines:
     pretty JSON has no blank line (a string's newline is escaped), so this is exactly what
-    ``textwrap.indent`` gives, at a fraction of its cost.
+    ``textwrap.indent`` gives, at a fraction of its cost. ``students`` writes each student's
+    record (pass one to share its question results' JSON with other files).
     """
+    students = students if students is not None else StudentJson()
     shell = dump_json(cohort.model_copy(update={"students": []}))
     head, tail = shell.split('"students": []', 1)  # quotes inside values are escaped: unique
     with path.open("w", encoding="utf-8", newline="\n") as out:
         out.write(head + '"students": [')
         for i, student in enumerate(cohort.students):
-            out.write(("," if i else "") + "\n    " + _record_json(student).replace("\n", "\n    "))
+            out.write(("," if i else "") + "\n    " + students.text(student).replace("\n", "\n    "))
         out.write(("\n  ]" if cohort.students else "]") + tail)
+
+
+class StudentJson:
+    """Students' records as :func:`dump_json` writes them (without its last newline), each
+    question result's JSON written once however many records hold that result object.
+
+    A run shares one result object between the students who gave the same answer, and the
+    JSON report writes every student twice (in ``results.json`` and in their own file): a
+    record is its other fields with its questions' JSON joined in, indented as pydantic
+    indents a list item (``tests/test_results_log.py`` checks the bytes).
+    """
+
+    REMEMBERED = 20_000  # question results whose JSON is kept (each held with it: ids stay theirs)
+
+    def __init__(self) -> None:
+        self._questions: dict[int, tuple[QuestionResult, str]] = {}
+
+    def text(self, student: StudentResult) -> str:
+        """``dump_json(student)`` without its last newline."""
+        try:
+            shell = student.model_copy(update={"questions": []}).model_dump_json(indent=2)
+            questions = [self._question(q) for q in student.questions]
+        except PydanticSerializationError:  # a string UTF-8 cannot encode: see _record_json
+            return _record_json(student)
+        if not questions:
+            return shell
+        head, tail = shell.split('"questions": []', 1)  # quotes inside values are escaped: unique
+        return head + '"questions": [\n    ' + ",\n    ".join(questions) + "\n  ]" + tail
+
+    def _question(self, result: QuestionResult) -> str:
+        """``result``'s JSON as an item of a record's list of questions."""
+        found = self._questions.get(id(result))
+        if found is not None:
+            return found[1]
+        text = result.model_dump_json(indent=2).replace("\n", "\n    ")
+        if len(self._questions) >= self.REMEMBERED:
+            self._questions.clear()
+        self._questions[id(result)] = (result, text)
+        return text
 
 
 def read_cohort(path: Path) -> CohortResult:

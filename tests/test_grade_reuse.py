@@ -113,3 +113,17 @@ def test_a_reused_result_keeps_each_students_own_option_order_and_variant(bank: 
     assert len(orders) > 1  # shuffled per student, even though the answer was graded once
     prompts = {s.questions[3].prompt for s in cohort.students}
     assert len(prompts) > 1  # a parameterised question is graded for each student's variant
+
+
+def test_students_shown_the_same_option_order_share_one_reused_result(bank: Path) -> None:
+    """One copy per option order (the store then writes each once), each student's own order."""
+    answers = {f"student-{i}": {"pick": "a"} for i in range(40)}
+    cohort = _grade(bank, answers)
+    picks = [s.questions[2] for s in cohort.students]
+    by_order: dict[tuple[str, ...], set[int]] = {}
+    for pick in picks:
+        by_order.setdefault(tuple(pick.option_order or []), set()).add(id(pick))
+    assert 1 < len(by_order) < len(picks)  # 4 options: orders differ, and repeat among 40
+    assert all(len(objects) == 1 for objects in by_order.values())
+    for student, pick in zip(cohort.students, picks, strict=True):
+        assert [pick] == [q for q in _alone(bank, student.student_id, {"pick": "a"}) if q.question_id == "pick"]

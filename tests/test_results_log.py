@@ -27,6 +27,7 @@ from harness.evidence import (
 )
 from harness.grading import runner
 from harness.reports import stats
+from harness.reports.release import released
 from harness.results import (
     NON_ATTEMPT,
     SCHEMA_VERSION,
@@ -35,6 +36,8 @@ from harness.results import (
     ProblemCode,
     QuestionResult,
     Status,
+    StudentJson,
+    dump_json,
     read_cohort,
     upgrade_v1,
     write_cohort_json,
@@ -71,6 +74,31 @@ def test_a_version_1_log_reads_as_the_version_2_log_of_the_same_run() -> None:
 def test_a_version_2_log_is_written_back_byte_for_byte(tmp_path: Path) -> None:
     write_cohort_json(read_cohort(V2), tmp_path / "results.json")
     assert (tmp_path / "results.json").read_bytes() == V2.read_bytes()
+
+
+def test_a_students_record_joined_from_its_questions_json_is_its_own_dump() -> None:
+    """One question of each kind and status, shared between records as a run shares them, a
+    record without questions, a released copy, and a string UTF-8 cannot encode."""
+    students = read_cohort(V2).students
+    first = students[0]
+    shared = first.model_copy(update={"student_id": "twin", "questions": [*first.questions, *first.questions]})
+    odd = first.questions[0].model_copy(update={"feedback": ["lone \ud800 surrogate"], "hidden_points": 1.5})
+    records = [
+        *students,
+        shared,
+        first.model_copy(update={"questions": []}),
+        released(
+            first.model_copy(
+                update={
+                    "questions": [q.model_copy(update={"reveal": i % 2 == 0}) for i, q in enumerate(first.questions)]
+                }
+            )
+        ),
+        first.model_copy(update={"questions": [odd, first.questions[1]]}),
+    ]
+    writer = StudentJson()
+    for record in [*records, *records]:  # the second time, every question's JSON is remembered
+        assert writer.text(record) + "\n" == dump_json(record)
 
 
 def test_harness_report_renders_a_version_1_log_as_its_version_2_log(tmp_path: Path) -> None:

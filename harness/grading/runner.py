@@ -49,6 +49,11 @@ class GradingPlan:
     # Results of answers already graded in this run, for kinds whose grade the answer decides
     # (see :func:`_graded`); shared by the plan's copies, so by every student of the run.
     answers_graded: dict[tuple[int, bool, str], QuestionResult] = field(default_factory=dict, compare=False, repr=False)
+    # The same, copied with a student's own option order: students shown the options in the
+    # same order share one result object (which the result store then writes once).
+    answers_reordered: dict[tuple[int, bool, str, tuple[str, ...] | None], QuestionResult] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def questions(self) -> Iterable[tuple[LoadedBank, LoadedQuestion]]:
         for bank in self.banks:
@@ -67,8 +72,9 @@ def grade_student(plan: GradingPlan, submission: Submission, only: Collection[st
     """Grade one submission (only the questions whose ids are in ``only``, when given). Never
     raises: problems are recorded in the result."""
     prepared: dict[str, object] = {}  # shared by this student's questions, never by two students
+    missing = _missing_reason(submission)
     staged = [
-        _stage(plan, bank, bq, submission, prepared)
+        _stage(plan, bank, bq, submission, prepared, missing)
         for bank, bq in plan.questions()
         if only is None or bq.question.id in only
     ]
@@ -244,7 +250,8 @@ def _graded(plan: GradingPlan, staged: _Staged) -> QuestionResult:
 
     A quiz cohort gives the same few answers again and again (most students pick the right
     option), and grading one costs far more than finding it. Only the option order is the
-    student's own (shuffled per student): it is drawn again, and the result copied with it.
+    student's own (shuffled per student): it is drawn again, and the result copied with it
+    (one copy per order, shared by the students shown that order).
     """
     kind, question, raw, ctx = staged.kind, staged.question, staged.raw, staged.ctx
     key = _answer_key(staged)
@@ -255,7 +262,16 @@ def _graded(plan: GradingPlan, staged: _Staged) -> QuestionResult:
             plan.answers_graded[key] = result
         return result
     order = kind.option_order(question, ctx)
-    return found if found.option_order == order else found.model_copy(update={"option_order": order})
+    if found.option_order == order:
+        return found
+    assert key is not None  # found by it
+    reordered = (*key, None if order is None else tuple(order))
+    copy = plan.answers_reordered.get(reordered)
+    if copy is None:
+        copy = found.model_copy(update={"option_order": order})
+        if len(plan.answers_reordered) < MAX_ANSWERS_REMEMBERED:
+            plan.answers_reordered[reordered] = copy
+    return copy
 
 
 def _answer_key(staged: _Staged) -> tuple[int, bool, str] | None:
@@ -292,7 +308,12 @@ def _prepare(staged: list[_Staged | QuestionResult]) -> list[_Staged | QuestionR
 
 
 def _stage(
-    plan: GradingPlan, bank: LoadedBank, bq: LoadedQuestion, submission: Submission, prepared: dict[str, object]
+    plan: GradingPlan,
+    bank: LoadedBank,
+    bq: LoadedQuestion,
+    submission: Submission,
+    prepared: dict[str, object],
+    missing_reason: str,
 ) -> _Staged | QuestionResult:
     question = bq.question
     lost = submission.unreadable.get(question.id)
@@ -310,7 +331,7 @@ def _stage(
         variant=variant,
         reveal=question.is_public_on(plan.today),
         synonyms=bank.synonyms,
-        missing_reason=_missing_reason(submission),
+        missing_reason=missing_reason,
         resources=plan.resources,
         public_only=plan.mode == "check",
         prepared=prepared,

@@ -13,7 +13,7 @@ from pathlib import Path
 from harness.reports import Reporter
 from harness.reports.names import student_file_stems
 from harness.reports.release import released
-from harness.results import CohortResult, dump_json, write_cohort_json
+from harness.results import CohortResult, StudentJson, write_cohort_json
 
 
 class JsonReporter(Reporter):
@@ -24,10 +24,11 @@ class JsonReporter(Reporter):
 
     def _write(self, cohort: CohortResult, out_dir: Path) -> Path:
         main = out_dir / "results.json"
-        write_cohort_json(cohort, main)
+        records = StudentJson()  # a question result's JSON is written once for both files
+        write_cohort_json(cohort, main, records)
         stems = student_file_stems(s.student_id for s in cohort.students)
         (out_dir / "results").mkdir(exist_ok=True)
         for student in cohort.students:
             path = out_dir / "results" / f"{stems[student.student_id]}.json"
-            path.write_text(dump_json(released(student)), encoding="utf-8", newline="\n")
+            path.write_text(records.text(released(student)) + "\n", encoding="utf-8", newline="\n")
         return main

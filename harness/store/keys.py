@@ -93,27 +93,46 @@ def student_keys(
 ) -> dict[str, str]:
     """Question id -> the key of this student's grade for it. ``files`` is the
     :func:`folder_digest` of their folder when it was computed already in this run."""
-    common = {
-        "run": run,
-        "student": submission.student_id,
-        "files": files if files is not None else folder_digest(submission.folder),
-        "no_answer": _no_answer_reason(submission),
-    }
-    keys: dict[str, str] = {}
-    for slot in slots:
-        question = slot.loaded.question
-        lost = submission.unreadable.get(question.id)
-        keys[question.id] = _digest(
-            {
-                **common,
-                "question": slot.fingerprint,
-                "answer": _jsonable(submission.answers.get(question.id)),
-                "answered": question.id in submission.answers,
-                "unreadable": [lost.message, lost.location] if lost else None,
-                "reveal": question.is_public_on(plan.today),
-            }
-        )
-    return keys
+    return GradeKeys(plan, run, slots).of(submission, files)
+
+
+class GradeKeys:
+    """The keys of every student's grades in one run (see :func:`student_keys`).
+
+    A key is the :func:`digest` of ``{"answer", "answered", "files", "no_answer", "question",
+    "reveal", "run", "student", "unreadable"}``. Its canonical JSON is those fields in that
+    (sorted) order, so it is written here by joining the parts, each encoded once where it is
+    decided: per question for the run, per student, and only the answer per (student,
+    question); a cohort's keys are then a small share of its grading. The bytes are the plain
+    dump's, so a store written before is still found (``tests/store/test_keys.py``).
+    """
+
+    def __init__(self, plan: GradingPlan, run: str, slots: list[QuestionSlot]) -> None:
+        self._run = _canonical(run)
+        self._slots = [
+            (
+                slot.question_id,
+                f'"question":{_canonical(slot.fingerprint)},'
+                f'"reveal":{_canonical(slot.loaded.question.is_public_on(plan.today))},',
+            )
+            for slot in slots
+        ]
+
+    def of(self, submission: Submission, files: str | None = None) -> dict[str, str]:
+        """Question id -> the key of ``submission``'s grade for it, in the plan's order."""
+        files = files if files is not None else folder_digest(submission.folder)
+        student = f'"files":{_canonical(files)},"no_answer":{_canonical(_no_answer_reason(submission))},'
+        identity = f'"run":{self._run},"student":{_canonical(submission.student_id)},"unreadable":'
+        answers, unreadable = submission.answers, submission.unreadable
+        keys: dict[str, str] = {}
+        for qid, slot in self._slots:
+            lost = unreadable.get(qid)
+            text = (
+                f'{{"answer":{_answer_json(answers.get(qid))},"answered":{"true" if qid in answers else "false"},'
+                f"{student}{slot}{identity}{_canonical([lost.message, lost.location]) if lost else 'null'}}}"
+            )
+            keys[qid] = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+        return keys
 
 
 def plan_fingerprint(plan: GradingPlan, run: str, slots: list[QuestionSlot]) -> str:
@@ -257,11 +276,40 @@ def _jsonable(value: Any) -> Any:
     return json.loads(json.dumps(value, sort_keys=True, default=repr, ensure_ascii=False))
 
 
+def _answer_json(value: Any) -> str:
+    """``_canonical(_jsonable(value))``: the answers a quiz mostly gets (a string, a number, a
+    list of strings) written as the JSON encoder writes them, without its per-call set-up; the
+    others through the round trip, which turns a mapping's non-string keys into strings."""
+    kind = type(value)
+    if kind is str:
+        return _json_string(value)
+    if kind is list and all(type(item) is str for item in value):
+        return "[" + ",".join(map(_json_string, value)) + "]"
+    if kind is bool or value is None:
+        return "true" if value is True else "false" if value is False else "null"
+    if kind is int:
+        return int.__repr__(value)
+    if kind is float and value == value and value not in (_INFINITY, -_INFINITY):
+        return float.__repr__(value)
+    return _canonical(_jsonable(value))
+
+
+_INFINITY = float("inf")
+_json_string = json.encoder.encode_basestring  # what the encoder writes a str as, ensure_ascii off
+
+
+def _canonical(value: Any) -> str:
+    return _CANONICAL(value)
+
+
+# ``json.dumps`` with options builds an encoder per call: a third of a key's cost
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=repr).encode
+
+
 def digest(payload: Any) -> str:
     """The SHA-256 of ``payload`` as canonical JSON (sorted keys; non-JSON values by ``repr``)."""
     return _digest(payload)
 
 
 def _digest(payload: Any) -> str:
-    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=repr)
-    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
+    return hashlib.sha256(_canonical(payload).encode("utf-8", "surrogatepass")).hexdigest()

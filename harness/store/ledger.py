@@ -14,7 +14,7 @@ from harness.errors import HarnessError
 from harness.grading.runner import GradingPlan, GradingTask
 from harness.records import printable
 from harness.results import QuestionResult, StudentResult
-from harness.store.keys import question_slots, run_fingerprint, student_keys
+from harness.store.keys import GradeKeys, question_slots, run_fingerprint
 from harness.store.sqlite import ResultStore
 from harness.submissions import Submission
 
@@ -50,11 +50,8 @@ class StoreLedger:
         """
         slots = question_slots(plan)
         self.check_slice(self.regrade, [s.student_id for s in submissions], {s.question_id for s in slots})
-        run = run_fingerprint(plan)
-        self._keys = {
-            printable(s.student_id): student_keys(plan, run, slots, s, self.files.get(s.student_id))
-            for s in submissions
-        }
+        keys_of = GradeKeys(plan, run_fingerprint(plan), slots).of
+        self._keys = {printable(s.student_id): keys_of(s, self.files.get(s.student_id)) for s in submissions}
         known = self.store.known(k for keys in self._keys.values() for k in keys.values())
         tasks = []
         for submission in submissions:

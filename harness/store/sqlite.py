@@ -1,10 +1,15 @@
-"""The result store: every graded (student, question), saved as soon as it is decided.
+"""The result store: every graded (student, question), saved within a quarter second of being decided.
 
 One SQLite file, ``OUT/.harness-store/results.sqlite``, in WAL mode so that anyone may read it
-while a run writes. Only the thread that runs the cohort writes (one connection), one
-transaction per student: a student's grades are all saved or none are, so a run killed at any
-moment (even ``kill -9``) loses at most the students being graded, and a rerun grades them
-again. A grade is stored under its content key (:mod:`harness.store.keys`); saving the same key
+while a run writes. Only the thread that runs the cohort writes (one connection). A student's
+grades are all saved or none are: they are committed with the other students finished since
+the last commit, at most :data:`COMMIT_EVERY_S` apart (a commit per student cost a quiz
+cohort more than grading it), and before anything is read, written otherwise or closed. So a
+run killed at any moment (even ``kill -9``) loses at most the students being graded and those
+finished in the last quarter second, and a rerun grades them again; a run stopped by SIGINT or
+SIGTERM closes the store, so it keeps every student it finished.
+
+A grade is stored under its content key (:mod:`harness.store.keys`); saving the same key
 twice replaces the row, so nothing is ever counted twice. A student's whole result is kept too,
 under the key of their folder's raw bytes (:func:`harness.store.keys.student_fingerprint`), as
 the JSON it was written as, with the keys of its grades: an unchanged student is then reused
@@ -19,6 +24,7 @@ from __future__ import annotations
 import json
 import secrets
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,13 +32,17 @@ from pathlib import Path
 
 from harness import __version__
 from harness.errors import HarnessError
-from harness.results import QuestionResult, Status
+from harness.results import QuestionResult, Status, StudentResult
 
 STORE_FOLDER = ".harness-store"  # kept across output swaps: harness.reports.output.KEPT_NAMES
 STORE_FILE = "results.sqlite"
 STORE_FORMAT = 1  # bump when the tables change; a store of another format is refused
 SEED_SECRET_ENV = "HARNESS_SEED_SECRET"  # read by the code engine too; it wins over the store's
 CHUNK = 500  # keys per SELECT (SQLite allows 999 parameters on old builds)
+COMMIT_EVERY_S = 0.25  # the most grading a kill -9 may cost beyond the students in progress
+JSON_REMEMBERED = 20_000  # results whose JSON is kept for the next student who shares them
+_PUT_GRADE = "INSERT OR REPLACE INTO grades VALUES (?, ?, ?, ?, ?)"
+_NO_QUESTIONS = '"questions":[]'
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -70,12 +80,20 @@ class StoredStudent:
 class ResultStore:
     """An open store. Use from one thread; see :func:`open_store`."""
 
-    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+    def __init__(self, connection: sqlite3.Connection, path: Path, commit_every_s: float | None = None) -> None:
         self._db = connection
         self.path = path
+        self.commit_every_s = COMMIT_EVERY_S if commit_every_s is None else commit_every_s
+        self._pending: list[tuple[str, str, str, str, str]] = []  # grade rows not committed yet
+        self._last_commit = time.monotonic()
+        # A run shares one result object between the students who gave the same answer
+        # (harness.grading.runner._graded): its JSON is written once. The object is held
+        # with its JSON, so its id cannot be reused while it is remembered.
+        self._json: dict[int, tuple[QuestionResult, str]] = {}
 
     def get_many(self, keys: Iterable[str]) -> dict[str, QuestionResult]:
         """The stored grades among ``keys`` (those never graded are absent)."""
+        self.flush()
         wanted = list(dict.fromkeys(keys))
         found: dict[str, QuestionResult] = {}
         for start in range(0, len(wanted), CHUNK):
@@ -88,6 +106,7 @@ class ResultStore:
     def known(self, keys: Iterable[str]) -> set[str]:
         """Which of ``keys`` hold a grade to reuse (without reading the grades). A grader error
         is not one: it may have been the machine's (a crashed sandbox), so it is graded again."""
+        self.flush()
         wanted = list(dict.fromkeys(keys))
         known: set[str] = set()
         for start in range(0, len(wanted), CHUNK):
@@ -103,6 +122,7 @@ class ResultStore:
 
     def get_students(self, keys: Iterable[str]) -> dict[str, StoredStudent]:
         """The whole students stored among ``keys`` (see :meth:`put_students`), unparsed."""
+        self.flush()
         wanted = list(dict.fromkeys(keys))
         found: dict[str, StoredStudent] = {}
         for start in range(0, len(wanted), CHUNK):
@@ -134,6 +154,7 @@ class ResultStore:
 
     def note(self, name: str) -> str | None:
         """A value the store keeps for the harness (``meta``), or None."""
+        self.flush()
         row = self._db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
         return None if row is None else str(row[0])
 
@@ -142,10 +163,37 @@ class ResultStore:
             self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, value))
 
     def put_student(self, student_id: str, grades: Mapping[str, QuestionResult]) -> None:
-        """Save one student's new grades (content key -> result) in one transaction."""
-        rows = [(key, student_id, r.question_id, r.status.value, r.model_dump_json()) for key, r in grades.items()]
-        with self._transaction():
-            self._db.executemany("INSERT OR REPLACE INTO grades VALUES (?, ?, ?, ?, ?)", rows)
+        """Save one student's new grades (content key -> result), all or none: committed with
+        the students finished since the last commit once :attr:`commit_every_s` has passed
+        (see the module's docstring), or by :meth:`flush`."""
+        rows = [(key, student_id, r.question_id, r.status.value, self._json_of(r)) for key, r in grades.items()]
+        self._pending.extend(rows)
+        if time.monotonic() - self._last_commit >= self.commit_every_s:
+            self.flush()
+
+    def flush(self) -> None:
+        """Commit the grades :meth:`put_student` holds (every other method does it first)."""
+        if self._pending:
+            with self._transaction():
+                pass
+
+    def student_json(self, student: StudentResult) -> str:
+        """``student.model_dump_json()``, with the JSON of its question results written once:
+        those :meth:`put_student` just wrote are joined into the rest of the record (a
+        question's JSON in a student's is its own; ``tests/store/test_sqlite.py`` checks)."""
+        shell = student.model_copy(update={"questions": []}).model_dump_json()
+        head, tail = shell.split(_NO_QUESTIONS, 1)  # quotes inside values are escaped: unique
+        return f'{head}"questions":[{",".join(map(self._json_of, student.questions))}]{tail}'
+
+    def _json_of(self, result: QuestionResult) -> str:
+        found = self._json.get(id(result))
+        if found is not None:
+            return found[1]
+        text = result.model_dump_json()
+        if len(self._json) >= JSON_REMEMBERED:
+            self._json.clear()
+        self._json[id(result)] = (result, text)
+        return text
 
     def keep_only(self, keys: Iterable[str]) -> int:
         """Forget every grade whose key is not in ``keys`` (after a complete run: the store
@@ -159,9 +207,11 @@ class ResultStore:
         return removed
 
     def count(self) -> int:
+        self.flush()
         return int(self._db.execute("SELECT COUNT(*) FROM grades").fetchone()[0])
 
     def count_students(self) -> int:
+        self.flush()
         return int(self._db.execute("SELECT COUNT(*) FROM students").fetchone()[0])
 
     def seed_secret(self) -> str:
@@ -176,19 +226,26 @@ class ResultStore:
         return secret
 
     def close(self) -> None:
-        """Fold the write-ahead log into the file and close (the folder then holds one file)."""
+        """Commit what is held, fold the write-ahead log into the file and close (the folder
+        then holds one file)."""
         try:
+            self.flush()
             self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
             self._db.close()
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
+        """One transaction, which first writes the grades held by :meth:`put_student`."""
         try:
             with self._db:  # commits, or rolls back on any exception (KeyboardInterrupt too)
+                if self._pending:
+                    self._db.executemany(_PUT_GRADE, self._pending)
                 yield
         except sqlite3.Error as exc:
             raise HarnessError(f"{self.path}: cannot write the result store ({exc})") from None
+        self._pending = []  # committed (a failed commit keeps them for the next one)
+        self._last_commit = time.monotonic()
 
 
 def open_store(path: Path) -> ResultStore:

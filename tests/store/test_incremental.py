@@ -14,6 +14,7 @@ from harness.errors import HarnessError
 from harness.grading import runner
 from harness.grading.runner import GradingPlan
 from harness.results import StudentResult
+from harness.store import sqlite as sqlite_store
 from harness.store import store_path
 from harness.submissions import Submission
 from tests.store.conftest import TODAY
@@ -150,8 +151,22 @@ class _ReadingProgress:
         pass
 
 
-def test_readers_see_each_student_as_it_is_saved_during_a_run(quiz: tuple[Path, Path], tmp_path: Path) -> None:
+def test_readers_see_each_student_as_it_is_saved_during_a_run(
+    quiz: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Students are committed at most ``COMMIT_EVERY_S`` apart; with no wait, each one as it
+    is finished, and a reader in another connection sees it (WAL: no lock waited for)."""
+    monkeypatch.setattr(sqlite_store, "COMMIT_EVERY_S", 0.0)
     bank, cohort = quiz
     progress = _ReadingProgress(store_path(tmp_path / "out"))
     _grade(bank, cohort, tmp_path / "out", progress=progress)
     assert progress.seen == list(range(1, 13))
+
+
+def test_readers_see_students_in_batches_and_every_one_by_the_end(quiz: tuple[Path, Path], tmp_path: Path) -> None:
+    bank, cohort = quiz
+    progress = _ReadingProgress(store_path(tmp_path / "out"))
+    _grade(bank, cohort, tmp_path / "out", progress=progress)
+    assert progress.seen == sorted(progress.seen) and len(progress.seen) == 12
+    with sqlite3.connect(store_path(tmp_path / "out")) as db:
+        assert db.execute("SELECT COUNT(DISTINCT student_id) FROM grades").fetchone()[0] == 12

@@ -29,16 +29,21 @@ from pathlib import Path
 
 from harness.grading import runner
 from harness.cli import main
+from harness.store import sqlite
 
 started = Path(os.environ["GRADING_STARTED"])
 delay = float(os.environ["STUDENT_DELAY"])
+sqlite.COMMIT_EVERY_S = float(os.environ.get("COMMIT_EVERY_S", sqlite.COMMIT_EVERY_S))
 grade_student = runner.grade_student
 
 
 def slow_grade(*args, **kwargs):
     started.touch()
     time.sleep(delay)
-    return grade_student(*args, **kwargs)
+    graded = grade_student(*args, **kwargs)
+    with open(str(started) + ".graded", "a") as log:
+        log.write(graded.student_id + "\\n")
+    return graded
 
 
 runner.grade_student = slow_grade
@@ -65,15 +70,19 @@ def _harness(args: list[str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(cli, capture_output=True, text=True, timeout=120)
 
 
-def _start_slow(args: list[str], flag: Path) -> subprocess.Popen[str]:
+def _start_slow(args: list[str], flag: Path, commit_every_s: float | None = None) -> subprocess.Popen[str]:
     env = {**os.environ, "GRADING_STARTED": str(flag), "STUDENT_DELAY": str(STUDENT_DELAY)}
+    if commit_every_s is not None:
+        env["COMMIT_EVERY_S"] = str(commit_every_s)
     command = [sys.executable, "-c", SLOW_GRADER, *args]
     return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def _interrupt_while_grading(args: list[str], flag: Path, sig: signal.Signals, after: float) -> tuple[int, str]:
+def _interrupt_while_grading(
+    args: list[str], flag: Path, sig: signal.Signals, after: float, commit_every_s: float | None = None
+) -> tuple[int, str]:
     """Start a slow grade, send ``sig`` ``after`` seconds into grading; its exit code and stderr."""
-    process = _start_slow(args, flag)
+    process = _start_slow(args, flag, commit_every_s)
     deadline = time.monotonic() + 60
     while not flag.exists():
         assert process.poll() is None and time.monotonic() < deadline, "grade never began grading"
@@ -129,6 +138,26 @@ def test_sigint_and_sigterm_stop_cleanly_and_say_how_to_resume(
     assert f"grading {STUDENTS - kept} of {STUDENTS} student(s)" in done.stdout
     assert (out / "results.json").read_bytes() == expected
     shutil.rmtree(out)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT], ids=lambda s: s.name)
+def test_students_held_for_the_next_commit_are_regraded_after_kill_9_and_kept_after_sigint(
+    setup: tuple[list[str], bytes], tmp_path: Path, sig: signal.Signals
+) -> None:
+    """With commits held back for the whole run, kill -9 loses every student finished (the
+    rerun grades them all again, to the same bytes); a clean stop commits them all."""
+    args, expected = setup
+    out = tmp_path / "out"
+    code, _ = _interrupt_while_grading([*args, "-o", str(out)], tmp_path / "flag", sig, 0.5, commit_every_s=3600)
+    assert code in (-signal.SIGKILL, 128 + signal.SIGINT)
+    finished = (tmp_path / "flag.graded").read_text(encoding="utf-8").split()
+    assert 0 < len(finished) < STUDENTS
+    kept = _stored_students(out)
+    assert kept == (0 if sig == signal.SIGKILL else len(finished))
+    done = _harness([*args, "-o", str(out)])
+    assert done.returncode == 0, done.stderr
+    assert f"grading {STUDENTS - kept} of {STUDENTS} student(s)" in done.stdout
+    assert (out / "results.json").read_bytes() == expected
 
 
 CODE_BANK = """\

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from contextlib import closing
 from pathlib import Path
 
 import pytest
 
+from harness import api
 from harness.errors import HarnessError
 from harness.reports.output import KEPT_NAMES
 from harness.results import QuestionResult, Status
 from harness.store import STORE_FOLDER, open_store, store_path
+from harness.store import sqlite as sqlite_store
 from harness.store.sqlite import STORE_FORMAT
+from tests.store.conftest import TODAY
 
 
 def _result(question_id: str, score: float) -> QuestionResult:
@@ -82,6 +86,7 @@ def test_a_reader_sees_committed_grades_while_a_writer_holds_a_transaction(tmp_p
     path = store_path(tmp_path / "out")
     store = open_store(path)
     store.put_student("ann", {"k1": _result("q1", 1.0)})
+    store.flush()
     writer = sqlite3.connect(path, isolation_level=None)
     writer.execute("BEGIN IMMEDIATE")  # a write in progress, not yet committed
     writer.execute("INSERT INTO grades VALUES ('k2', 'bob', 'q1', 'correct', '{}')")
@@ -110,3 +115,73 @@ def test_grades_are_written_in_wal_mode_synchronous_normal_whether_the_store_is_
     with closing(sqlite3.connect(path)) as db:
         assert db.execute("PRAGMA user_version").fetchone()[0] == STORE_FORMAT
         assert db.execute("SELECT COUNT(*) FROM grades").fetchone()[0] == 1
+
+
+def _committed(path: Path) -> list[tuple[str, str]]:
+    """What another process would read from the store now."""
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as reader:
+        return sorted(reader.execute("SELECT student_id, key FROM grades").fetchall())
+
+
+def test_students_are_committed_together_at_most_commit_every_s_apart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = [1000.0]
+    monkeypatch.setattr(sqlite_store.time, "monotonic", lambda: clock[0])
+    path = store_path(tmp_path / "out")
+    store = open_store(path)
+    store.put_student("ann", {"k1": _result("q1", 1.0), "k2": _result("q2", 0.5)})
+    store.put_student("bob", {"k3": _result("q1", 0.0)})
+    assert _committed(path) == []  # held: a commit per student costs more than grading a quiz
+    clock[0] += sqlite_store.COMMIT_EVERY_S
+    store.put_student("cy", {"k4": _result("q1", 1.0)})  # due: every student held so far, together
+    assert _committed(path) == [("ann", "k1"), ("ann", "k2"), ("bob", "k3"), ("cy", "k4")]
+    store.put_student("dee", {"k5": _result("q1", 1.0)})
+    assert _committed(path) == [("ann", "k1"), ("ann", "k2"), ("bob", "k3"), ("cy", "k4")]
+    store.close()  # closing commits what is held (a run stopped by SIGINT keeps its students)
+    assert _committed(path)[-1] == ("dee", "k5")
+
+
+@pytest.mark.parametrize("read", ["count", "known", "get_many", "keep_only", "set_note"])
+def test_anything_else_done_with_the_store_commits_the_held_students_first(tmp_path: Path, read: str) -> None:
+    path = store_path(tmp_path / "out")
+    store = open_store(path)
+    store.commit_every_s = 3600.0
+    store.put_student("ann", {"k1": _result("q1", 1.0)})
+    assert _committed(path) == []
+    calls = {
+        "count": lambda: store.count() == 1,
+        "known": lambda: store.known(["k1"]) == {"k1"},
+        "get_many": lambda: list(store.get_many(["k1"])) == ["k1"],
+        "keep_only": lambda: store.keep_only(["k1"]) == 0,
+        "set_note": lambda: store.set_note("n", "v") is None,
+    }
+    assert calls[read]()
+    assert _committed(path) == [("ann", "k1")]
+    store.close()
+
+
+def test_a_student_shared_result_is_written_as_its_own_json(tmp_path: Path) -> None:
+    """The JSON kept for a result object shared by students (the runner's answer cache) is
+    that object's: a result equal in value but another object is dumped for itself."""
+    store = open_store(store_path(tmp_path / "out"))
+    shared = _result("q1", 1.0)
+    other = shared.model_copy(update={"option_order": ["b", "a"]})
+    store.put_student("ann", {"k1": shared})
+    store.put_student("bob", {"k2": shared, "k3": other})
+    found = store.get_many(["k1", "k2", "k3"])
+    assert found == {"k1": shared, "k2": shared, "k3": other}
+    store.close()
+
+
+def test_a_students_json_joined_from_its_questions_is_its_own_dump(quiz: tuple[Path, Path], tmp_path: Path) -> None:
+    bank, cohort = quiz
+    graded = api.grade([bank], cohort, tmp_path / "graded", ["json"], dt.date.fromisoformat(TODAY)).cohort
+    odd = graded.students[0].questions[0].model_copy(update={"hidden_points": 2.0, "feedback": ['a "quoted" ]']})
+    students = [*graded.students, graded.students[1].model_copy(update={"questions": [odd], "problems": []})]
+    store = open_store(store_path(tmp_path / "out"))
+    for index, student in enumerate(students):
+        assert store.student_json(student) == student.model_dump_json()  # each question dumped now
+        store.put_student(student.student_id, {f"{index}-{q.question_id}": q for q in student.questions})
+        assert store.student_json(student) == student.model_dump_json()  # the JSON just written
+    store.close()
