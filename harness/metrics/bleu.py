@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 import numpy as np
 from pydantic import Field
 
-from harness.metrics.base import CorpusMetric, FloatArray, MetricOptions
+from harness.metrics.base import CorpusMetric, FloatArray, MetricOptions, per_distinct_row
 from harness.metrics.inputs import TextInputs
 from harness.metrics.ngrams import bleu_rows
 from harness.metrics.result import OptionValue
@@ -71,7 +71,7 @@ class BleuMetric(CorpusMetric[BleuOptions]):
         return self._bleu(totals, self.options.effective_order).score
 
     def _sample_scores(self, stats: FloatArray) -> list[float]:
-        return [self._bleu(row, effective_order=True).score for row in stats]
+        return per_distinct_row(stats, lambda row: self._bleu(row, effective_order=True).score)
 
     def _extra_from_stats(self, totals: FloatArray) -> dict[str, float]:
         bleu = self._bleu(totals, self.options.effective_order)
