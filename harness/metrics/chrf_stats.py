@@ -113,6 +113,8 @@ class FastChrf(CHRF):
 
     def _best_statistics(self, hyp_ngrams: list[Counts], references: list[list[Counts]]) -> list[int]:
         """The row against the reference with the best F-score (the first of equals, as sacrebleu)."""
+        if len(references) == 1:  # the only reference is the best one
+            return [count for h, r in zip(hyp_ngrams, references[0], strict=True) for count in match_statistics(h, r)]
         best_stats: list[int] = []
         best_f_score = -1.0
         for ref_ngrams in references:

@@ -44,16 +44,17 @@ def translation_edit_rate(words_hyp: Sequence[str], words_ref: Sequence[str]) ->
     if n_ref == 0:
         return len(words_hyp), 0
     distances = BeamDistance(words_ref, len(words_hyp))
-    floor = max(len(words_hyp), n_ref) - sum((Counter(words_hyp) & Counter(words_ref)).values())
     shifts, words, checked = 0, list(words_hyp), 0
-    while True:
-        cost = distances.prepare(words)
-        if cost <= floor:  # no shift can lower the distance: sacrebleu's round would stop here
-            break
+    cost = distances.prepare(words)
+    if cost <= abs(len(words_hyp) - n_ref):  # the floor below, without counting words (most pairs)
+        return cost, n_ref
+    floor = max(len(words_hyp), n_ref) - sum((Counter(words_hyp) & Counter(words_ref)).values())
+    while cost > floor:  # at the floor no shift can lower the distance: sacrebleu's round stops
         shifted, checked = _best_shift(words, words_ref, distances, cost, floor, checked)
         if checked >= MAX_SHIFT_CANDIDATES or shifted is None:
             break
         shifts, words = shifts + 1, shifted
+        cost = distances.prepare(words)
     return shifts + cost, n_ref
 
 
