@@ -406,7 +406,20 @@ class CorpusMetric(TextMetric[OptionsT]):
 
     def _sample_scores(self, stats: FloatArray) -> FloatArray | Sequence[float]:
         """Per-sample scores; by default the corpus formula applied to each row."""
-        return [self._from_stats(row) for row in stats]
+        return per_distinct_row(stats, self._from_stats)
+
+
+def per_distinct_row(stats: FloatArray, score: Callable[[FloatArray], float]) -> list[float]:
+    """``[score(row) for row in stats]``, with ``score`` called once per distinct row (a corpus
+    repeats rows: equal pairs, or pairs with the same counts)."""
+    scores: dict[bytes, float] = {}
+    out = []
+    for row in stats:
+        key = row.tobytes()
+        if key not in scores:
+            scores[key] = score(row)
+        out.append(scores[key])
+    return out
 
 
 @dataclass(frozen=True)

@@ -8,12 +8,13 @@ options with effective order on.
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import TYPE_CHECKING, ClassVar, Literal
 
 import numpy as np
 from pydantic import Field
 
-from harness.metrics.base import CorpusMetric, FloatArray, MetricOptions
+from harness.metrics.base import CorpusMetric, FloatArray, MetricOptions, per_distinct_row
 from harness.metrics.inputs import TextInputs
 from harness.metrics.ngrams import bleu_rows
 from harness.metrics.result import OptionValue
@@ -61,7 +62,7 @@ class BleuMetric(CorpusMetric[BleuOptions]):
         return options
 
     def _sufficient_stats(self, inputs: TextInputs) -> FloatArray:
-        tokenize = self._tokenizer()
+        tokenize = self._shared_tokenizer  # a system and its baseline share the references' tokens
         hypotheses = [tokenize(h) for h in inputs.hypotheses]
         references = [[tokenize(r) for r in refs] for refs in inputs.references]
         return np.array(bleu_rows(hypotheses, references, self.options.max_ngram_order), dtype=np.float64)
@@ -70,12 +71,17 @@ class BleuMetric(CorpusMetric[BleuOptions]):
         return self._bleu(totals, self.options.effective_order).score
 
     def _sample_scores(self, stats: FloatArray) -> list[float]:
-        return [self._bleu(row, effective_order=True).score for row in stats]
+        return per_distinct_row(stats, lambda row: self._bleu(row, effective_order=True).score)
 
     def _extra_from_stats(self, totals: FloatArray) -> dict[str, float]:
         bleu = self._bleu(totals, self.options.effective_order)
         extra = {f"precision_{n}": p for n, p in enumerate(bleu.precisions, start=1)}
         return {**extra, "bp": bleu.bp, "sys_len": float(bleu.sys_len), "ref_len": float(bleu.ref_len)}
+
+    @cached_property
+    def _shared_tokenizer(self) -> _Tokenize:
+        """One tokenizer for the metric's life: sacrebleu's tokenizers remember their last lines."""
+        return self._tokenizer()
 
     def _tokenizer(self) -> _Tokenize:
         """sacrebleu's preprocessing: optional lowercasing, its tokenizer on the right-stripped line, split."""

@@ -70,9 +70,21 @@ def bleu_row(hypothesis: Sequence[str], references: NgramCounts, ref_len: int, m
 def bleu_rows(
     hypotheses: Sequence[Sequence[str]], references: Sequence[Sequence[Sequence[str]]], max_order: int
 ) -> list[list[int]]:
-    """Statistics rows of tokenised hypotheses, each against its tokenised references."""
+    """Statistics rows of tokenised hypotheses, each against its tokenised references.
+
+    A test set often repeats its references, and a (hypothesis, references) pair may come back:
+    each distinct list of references is counted once, and each distinct pair's row reused."""
+    prepared: dict[tuple[tuple[str, ...], ...], tuple[NgramCounts, list[int]]] = {}
+    seen: dict[tuple[tuple[str, ...], tuple[tuple[str, ...], ...]], list[int]] = {}
     rows = []
     for hypothesis, refs in zip(hypotheses, references, strict=True):
-        ref_counts, ref_lens = reference_counts(refs, max_order)
-        rows.append(bleu_row(hypothesis, ref_counts, closest_reference_length(len(hypothesis), ref_lens), max_order))
+        refs_key = tuple(map(tuple, refs))
+        row = seen.get((tuple(hypothesis), refs_key))
+        if row is None:
+            if refs_key not in prepared:
+                prepared[refs_key] = reference_counts(refs, max_order)
+            ref_counts, ref_lens = prepared[refs_key]
+            row = bleu_row(hypothesis, ref_counts, closest_reference_length(len(hypothesis), ref_lens), max_order)
+            seen[tuple(hypothesis), refs_key] = row
+        rows.append(list(row))
     return rows

@@ -33,8 +33,8 @@ def statistics_rows(
     kind: Literal["chrf", "ter"], options: dict[str, Any], hypotheses: list[str], references: list[list[str]]
 ) -> FloatArray:
     """The ``(n, k)`` rows of sacrebleu's chrF or TER with ``options``, counted by the harness's
-    faster copies of its counting (:mod:`harness.metrics.chrf_stats`, :mod:`harness.metrics.ter_stats`),
-    whose rows are sacrebleu's exactly. One object per kind and options is kept, so chrF
+    faster counting (:mod:`harness.metrics.chrf_stats`, :mod:`harness.metrics.ter_stats`), whose
+    rows are sacrebleu's exactly. One object per kind and options is kept, so chrF
     prepares a list of references once for a system and its baseline."""
     metric = sacrebleu_metric(kind, tuple(sorted(options.items())))
     if kind == "chrf":

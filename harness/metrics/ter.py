@@ -2,8 +2,9 @@
 
 Per-sample scores are ``sacrebleu.sentence_ter``'s (the same formula on one sample's statistics).
 With several references, a sample's edits are those against its closest reference and its
-length is the average reference length, as in sacrebleu. The rows are sacrebleu's own, counted
-faster (:mod:`harness.metrics.ter_stats`).
+length is the average reference length, as in sacrebleu. The rows are sacrebleu's, from the
+harness's own shift search and edit distance (:mod:`harness.metrics.ter_stats`), which follow
+sacrebleu's exactly and are compared with it on generated and adversarial pairs.
 """
 
 from __future__ import annotations

@@ -1,125 +1,180 @@
-"""TER statistics rows, sacrebleu's numbers with its edit distance computed faster.
+"""TER statistics rows, sacrebleu's numbers from the harness's own shift search.
 
-sacrebleu's TER spends most of its time in ``BeamEditDistance._edit_distance``, a beam-limited
-Levenshtein table whose cells are ``(cost, operation)`` tuples rebuilt from three candidate
-tuples each. :class:`FastBeamEditDistance` fills the same table, cell by cell in the same order,
-with the same preference between equal costs (substitution or match, then deletion, then
-insertion) and the same "infinite" cells outside the beam, keeping costs and operations in two
-plain lists; it hands back rows and a trace in sacrebleu's own form, so its prefix cache, the
-shift search (``lib_ter._shift``, unchanged) and the scores are sacrebleu's. :class:`FastTer` is
-``sacrebleu.metrics.ter.TER`` using it; ``tests/metrics/test_fast_stats.py`` compares the rows
-with sacrebleu's on corpora with many shifts.
+sacrebleu's TER (``metrics/lib_ter.py``, after Tercom) counts a hypothesis's edits as the shifts
+it makes plus the beam-limited edit distance left after them. It shifts greedily: each round
+aligns the words with the edit-distance trace, tries every shift of a matching word span (at
+most 10 words, at most 50 positions away, 1,000 candidates per sentence in all) to a position
+the alignment suggests, and applies the one that lowers the distance most, ties going to the
+longest span, then the earliest one, then the earliest target. :func:`translation_edit_rate`
+walks the same candidates in the same order and counts them the same way, so it picks the same
+shifts; what it saves is the work on candidates:
+
+- distances come from :class:`~harness.metrics.ter_distance.BeamDistance` (bit-parallel rows,
+  started after the prefix a shift leaves untouched);
+- a candidate's distance is only followed while the candidate can still win: it must lower the
+  distance (a best shift that does not is never applied) and beat the best so far under the
+  tie rules, and no shift can bring the distance below ``max(|hyp|, |ref|) - common words``, a
+  bound on any reordering of the hypothesis (so a round that cannot win is not searched at all);
+- a corpus's repeated (hypothesis, references) pairs are counted once (:class:`FastTer`).
+
+``tests/metrics/test_ter_rows.py`` compares the rows with sacrebleu's on generated and
+adversarial pairs (shifts, repeats, empty sides, sentences past the beam, the 1,000-candidate cap).
 """
 
 from __future__ import annotations
 
-import math
+from collections import Counter
+from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sacrebleu.metrics import lib_ter
 from sacrebleu.metrics.ter import TER
 
-_INF = lib_ter._INT_INFINITY
+from harness.metrics.ter_distance import BeamDistance
+
+MAX_SHIFT_SIZE = 10  # words in a shifted span (Tercom's limit, sacrebleu's ``_MAX_SHIFT_SIZE``)
+MAX_SHIFT_DIST = 50  # positions between a span and its match in the reference
+MAX_SHIFT_CANDIDATES = 1000  # candidates tried per sentence, over all rounds
+
+_FLIP = str.maketrans("id", "di")  # sacrebleu aligns reference to hypothesis: the trace flipped
 
 
-class FastBeamEditDistance(lib_ter.BeamEditDistance):
-    """``lib_ter.BeamEditDistance`` with the table filled on plain lists (see the module docstring)."""
-
-    def _edit_distance(
-        self, words_h: list[str], start_h: int, cache: list[Any]
-    ) -> tuple[int, list[list[tuple[int, str]]], str]:
-        n_h, n_ref, ref = len(words_h), self._n_words_ref, self._words_ref
-        length_ratio = n_ref / n_h if words_h else 1
-        beam = (
-            math.ceil(length_ratio / 2 + lib_ter._BEAM_WIDTH)
-            if length_ratio / 2 > lib_ter._BEAM_WIDTH
-            else lib_ter._BEAM_WIDTH
-        )
-        previous = [cell[0] for cell in cache[-1]]
-        rows: list[tuple[list[int], list[str]]] = []
-        for i in range(start_h + 1, n_h + 1):
-            diagonal = math.floor(i * length_ratio)
-            low, high = max(0, diagonal - beam), min(n_ref + 1, diagonal + beam)
-            if i == n_h:
-                high = n_ref + 1
-            costs, ops = _row(previous, words_h[i - 1], ref, low, high)
-            rows.append((costs, ops))
-            previous = costs
-        trace = _trace(cache, rows, n_h, n_ref)
-        final = rows[-1][0][-1] if rows else cache[-1][-1][0]
-        return final, [list(zip(costs, ops, strict=True)) for costs, ops in rows], trace
-
-
-def _row(previous: list[int], word: str, ref: list[str], low: int, high: int) -> tuple[list[int], list[str]]:
-    """One row of the table: what sacrebleu's inner loop computes for columns ``low..high-1``."""
-    costs, ops = [_INF] * (len(ref) + 1), ["x"] * (len(ref) + 1)
-    start = low
-    if low == 0:
-        costs[0], ops[0] = previous[0] + lib_ter._COST_DEL, "d"
-        start = 1
-    left = costs[start - 1]
-    for j in range(start, high):
-        if word == ref[j - 1]:
-            best, op = previous[j - 1], " "
-        else:
-            best, op = previous[j - 1] + lib_ter._COST_SUB, "s"
-        if best >= _INF:  # sacrebleu only takes a candidate cheaper than the empty cell
-            best, op = _INF, "x"
-        up = previous[j] + lib_ter._COST_DEL
-        if best > up:
-            best, op = up, "d"
-        if best > left + lib_ter._COST_INS:
-            best, op = left + lib_ter._COST_INS, "i"
-        costs[j], ops[j] = best, op
-        left = best
-    return costs, ops
-
-
-def _trace(cache: list[Any], rows: list[tuple[list[int], list[str]]], i: int, j: int) -> str:
-    """The operations from the last cell back to the first, as sacrebleu walks them."""
-    cached = len(cache)
-    trace: list[str] = []
-    while i > 0 or j > 0:
-        op = cache[i][j][1] if i < cached else rows[i - cached][1][j]
-        trace.append(op)
-        if op in (lib_ter._OP_SUB, lib_ter._OP_NOP):
-            i, j = i - 1, j - 1
-        elif op == lib_ter._OP_INS:
-            j -= 1
-        elif op == lib_ter._OP_DEL:
-            i -= 1
-        else:
-            raise ValueError(f"unknown operation {op!r}")
-    return "".join(reversed(trace))
-
-
-def translation_edit_rate(words_hyp: list[str], words_ref: list[str]) -> tuple[int, int]:
-    """``lib_ter.translation_edit_rate`` with :class:`FastBeamEditDistance`: (edits, reference length)."""
-    n_words_ref = len(words_ref)
-    if n_words_ref == 0:
+def translation_edit_rate(words_hyp: Sequence[str], words_ref: Sequence[str]) -> tuple[int, int]:
+    """``(edits, reference length)`` exactly as ``sacrebleu.metrics.lib_ter.translation_edit_rate``."""
+    n_ref = len(words_ref)
+    if n_ref == 0:
         return len(words_hyp), 0
-    cached_ed = FastBeamEditDistance(words_ref)
-    shifts, input_words, checked = 0, words_hyp, 0
-    while True:  # shift until a shift no longer lowers the edit distance
-        delta, new_input_words, checked = lib_ter._shift(input_words, words_ref, cached_ed, checked)
-        if checked >= lib_ter._MAX_SHIFT_CANDIDATES or delta <= 0:
+    distances = BeamDistance(words_ref, len(words_hyp))
+    shifts, words, checked = 0, list(words_hyp), 0
+    cost = distances.prepare(words)
+    if cost <= abs(len(words_hyp) - n_ref):  # the floor below, without counting words (most pairs)
+        return cost, n_ref
+    floor = max(len(words_hyp), n_ref) - sum((Counter(words_hyp) & Counter(words_ref)).values())
+    while cost > floor:  # at the floor no shift can lower the distance: sacrebleu's round stops
+        shifted, checked = _best_shift(words, words_ref, distances, cost, floor, checked)
+        if checked >= MAX_SHIFT_CANDIDATES or shifted is None:
             break
-        shifts += 1
-        input_words = new_input_words
-    edit_distance, _ = cached_ed(input_words)
-    return shifts + edit_distance, n_words_ref
+        shifts, words = shifts + 1, shifted
+        cost = distances.prepare(words)
+    return shifts + cost, n_ref
+
+
+def _best_shift(
+    words: list[str],
+    ref: Sequence[str],
+    distances: BeamDistance,
+    cost: int,
+    floor: int,
+    checked: int,
+) -> tuple[list[str] | None, int]:
+    """One round of sacrebleu's ``_shift``: the best shift lowering the distance (``None``: none
+    does), and the candidates counted so far. ``cost`` is the distance of ``words``, prepared in
+    ``distances``; ``floor`` the least that any reordering of them can cost."""
+    align, ref_errors, hyp_errors = _alignment(distances.trace().translate(_FLIP))
+    best_gain, best_key, best = 0, (0, 0, 0), None
+    for start_h, start_r, length in _matching_spans(words, ref):
+        if hyp_errors[start_h + length] == hyp_errors[start_h] or ref_errors[start_r + length] == ref_errors[start_r]:
+            continue  # only spans wrong in the hypothesis, towards words wrong in the reference
+        if start_h <= align[start_r] < start_h + length:
+            continue  # not within the span itself
+        previous = -1
+        for offset in range(-1, length):
+            if start_r + offset == -1:
+                target = 0
+            elif start_r + offset in align:
+                target = align[start_r + offset] + 1  # before the word, where Tercom puts it after
+            else:
+                break
+            if target == previous:
+                continue
+            previous, checked = target, checked + 1
+            key = (length, -start_h, -target)
+            limit = cost - (1 if best is None else best_gain + (key <= best_key))  # the most it may cost and win
+            if limit < floor:
+                continue
+            shifted = _perform_shift(words, start_h, length, target)
+            distance = distances.distance(shifted, min(start_h, target), limit)
+            if distance <= limit:
+                best_gain, best_key, best = cost - distance, key, shifted
+        if checked >= MAX_SHIFT_CANDIDATES:
+            break
+    return best, checked
+
+
+def _matching_spans(words: Sequence[str], ref: Sequence[str]) -> Iterator[tuple[int, int, int]]:
+    """``(start_h, start_r, length)`` of equal spans, in sacrebleu's ``_find_shifted_pairs`` order."""
+    positions: dict[str, list[int]] = {}
+    for j, word in enumerate(ref):
+        positions.setdefault(word, []).append(j)
+    n_h, n_r = len(words), len(ref)
+    for start_h, word in enumerate(words):
+        for start_r in positions.get(word, ()):
+            if abs(start_r - start_h) > MAX_SHIFT_DIST:
+                continue
+            length = 0
+            while length < MAX_SHIFT_SIZE and words[start_h + length] == ref[start_r + length]:
+                length += 1
+                yield start_h, start_r, length
+                if start_h + length == n_h or start_r + length == n_r:
+                    break
+
+
+def _alignment(trace: str) -> tuple[dict[int, int], list[int], list[int]]:
+    """sacrebleu's ``trace_to_alignment``, with running error counts instead of 0/1 flags:
+    ``errors[k]`` is the number of errors before position ``k``."""
+    pos_hyp = pos_ref = -1
+    align: dict[int, int] = {}
+    ref_errors, hyp_errors = [0], [0]
+    for op in trace:
+        if op in " s":
+            pos_hyp, pos_ref = pos_hyp + 1, pos_ref + 1
+            align[pos_ref] = pos_hyp
+            hyp_errors.append(hyp_errors[-1] + (op == "s"))
+            ref_errors.append(ref_errors[-1] + (op == "s"))
+        elif op == "i":
+            pos_hyp += 1
+            hyp_errors.append(hyp_errors[-1] + 1)
+        else:
+            pos_ref += 1
+            align[pos_ref] = pos_hyp
+            ref_errors.append(ref_errors[-1] + 1)
+    return align, ref_errors, hyp_errors
+
+
+def _perform_shift(words: list[str], start: int, length: int, target: int) -> list[str]:
+    """``words`` with the span ``[start, start + length)`` moved to ``target`` (sacrebleu's slicing)."""
+    if target < start:
+        return words[:target] + words[start : start + length] + words[target:start] + words[start + length :]
+    if target > start + length:
+        return words[:start] + words[start + length : target] + words[start : start + length] + words[target:]
+    return (
+        words[:start]
+        + words[start + length : length + target]
+        + words[start : start + length]
+        + words[length + target :]
+    )
 
 
 class FastTer(TER):
-    """sacrebleu's ``TER`` with :func:`translation_edit_rate` above."""
+    """sacrebleu's ``TER`` (its options, tokenizer and scores) with :func:`translation_edit_rate`
+    above; a (hypothesis, references) pair seen before in the same corpus is not counted again."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._seen: dict[tuple[str, tuple[str, ...]], list[float]] = {}
+
+    def _extract_corpus_statistics(self, hypotheses: Sequence[str], references: Any) -> Any:
+        self._seen = {}
+        return super()._extract_corpus_statistics(hypotheses, references)
+
+    def _extract_reference_info(self, refs: Sequence[str]) -> dict[str, Any]:
+        info = super()._extract_reference_info(refs)
+        info["key"] = tuple(refs)
+        return info
 
     def _compute_segment_statistics(self, hypothesis: str, ref_kwargs: dict[str, Any]) -> list[float]:
-        ref_lengths = 0
-        best_num_edits = int(1e16)
-        words_hyp = hypothesis.split()
-        ref_words = ref_kwargs["ref_words"]
-        for words_ref in ref_words:
-            num_edits, ref_len = translation_edit_rate(words_hyp, words_ref)
-            ref_lengths += ref_len
-            best_num_edits = min(best_num_edits, num_edits)
-        return [best_num_edits, ref_lengths / len(ref_words)]
+        key = (hypothesis, ref_kwargs["key"])
+        if key not in self._seen:
+            words_hyp = hypothesis.split()
+            rows = [translation_edit_rate(words_hyp, words_ref) for words_ref in ref_kwargs["ref_words"]]
+            self._seen[key] = [min(edits for edits, _ in rows), sum(length for _, length in rows) / len(rows)]
+        return list(self._seen[key])

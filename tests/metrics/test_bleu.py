@@ -127,6 +127,19 @@ def test_statistics_rows_are_sacrebleus() -> None:
     assert rows == expected
 
 
+def test_statistics_rows_with_repeated_references_and_pairs_are_sacrebleus() -> None:
+    """Repeated lists of references are counted once and repeated pairs reuse their row; every
+    sample still gets sacrebleu's row."""
+    hyps, refs = _random_corpus(seed=22, n=60)
+    rng = random.Random(23)
+    picks = [rng.randrange(60) for _ in range(400)]
+    hyps = [hyps[i] if rng.random() < 0.5 else hyps[rng.randrange(5)] for i in picks]  # repeated pairs too
+    refs = [refs[i] for i in picks]
+    expected = BLEU()._extract_corpus_statistics(hyps, _streams(refs))
+    tokenize = BleuMetric()._tokenizer()
+    assert bleu_rows([tokenize(h) for h in hyps], [[tokenize(r) for r in rs] for rs in refs], 4) == expected
+
+
 OPTION_GRID = [
     dict(zip(("tokenize", "smooth_method", "lowercase", "effective_order"), values, strict=True))
     for values in itertools.product(
@@ -146,6 +159,7 @@ def test_corpus_score_identical_to_sacrebleu(options: dict[str, object]) -> None
 
 def test_per_sample_scores_are_sentence_bleu() -> None:
     hyps, refs = _random_corpus(seed=5, n=300)
+    hyps, refs = hyps + hyps[:100], refs + refs[:100]  # repeated rows are scored once, each sample still gets its score
     result = BleuMetric().score(hyps, refs, bootstrap=0)
     assert result.per_sample == [sacrebleu.sentence_bleu(h, r).score for h, r in zip(hyps, refs, strict=True)]
 

@@ -72,3 +72,17 @@ def test_statistics_rows_are_sacrebleus(kind: Literal["chrf", "ter"]) -> None:
     sacrebleu = CHRF() if kind == "chrf" else TER()
     theirs = sacrebleu._extract_corpus_statistics(hypotheses, reference_streams(references))
     assert np.array_equal(rows, np.array(theirs, dtype=np.float64))
+
+
+@pytest.mark.parametrize("options", OPTIONS, ids=[str(o) for o in OPTIONS])
+def test_fast_chrf_rows_with_repeated_lines_are_sacrebleus(options: dict[str, object]) -> None:
+    """Repeated reference lines, hypotheses equal to a reference line and repeated pairs are
+    counted once; their rows must still be sacrebleu's, in every sample's place."""
+    hypotheses, references = _corpus(40, seed=3)
+    rng = random.Random(6)
+    references = [rng.choice(references) for _ in range(120)]  # each list of references thrice or so
+    # half equal to one of their references, half one of five lines: repeated pairs
+    hypotheses = [rng.choice(refs) if rng.random() < 0.5 else rng.choice(hypotheses[:5]) for refs in references]
+    theirs = CHRF(**options)._extract_corpus_statistics(hypotheses, reference_streams(references))
+    assert FastChrf(**options).statistics(hypotheses, references) == theirs
+    assert sum(h in refs for h, refs in zip(hypotheses, references, strict=True)) >= 40
