@@ -83,4 +83,5 @@ def kmeans(points: NDArray[np.float64], k: int, iterations: int, seed: int) -> N
 def nearest(points: NDArray[np.float64], centres: NDArray[np.float64]) -> NDArray[np.int64]:
     """The index of each point's nearest centre (squared Euclidean distance)."""
     distances = ((points[:, None, :] - centres[None, :, :]) ** 2).sum(axis=-1)
-    return distances.argmin(axis=1).astype(np.int64)
+    labels: NDArray[np.int64] = distances.argmin(axis=1).astype(np.int64)
+    return labels

@@ -79,7 +79,8 @@ class ImageGenerator:
     def pixels(self, ids: np.ndarray) -> np.ndarray:
         """``(height, width, 3)`` uint8 RGB of one image's cluster ids."""
         rgb = (self.clusters[ids.reshape(self.height, self.width)] + 1.0) * 127.5
-        return np.clip(np.rint(rgb), 0, 255).astype(np.uint8)
+        pixels: np.ndarray = np.clip(np.rint(rgb), 0, 255).astype(np.uint8)
+        return pixels
 
 
 def read_clusters(folder: Path) -> tuple[np.ndarray, int, int]:
