@@ -70,7 +70,7 @@ class HfAdapter(ModelAdapter):
             self._speech = CtcRecognizer(self.folder, device)
         elif self.kind == "image":
             _require_ml()
-            self._image = ImageGenerator(self.folder, device)
+            self._image = ImageGenerator(self.folder, device, option_int(self, "threads", 0, 0, 256) or 1)
         else:
             self._model, self._tokenizer = _load(self.folder, device)
         threads = option_int(self, "threads", 0, 0, 256)
