@@ -8,6 +8,7 @@ variant of a recipe.
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 import stat
 import subprocess
@@ -30,7 +31,7 @@ from harness.course_models import (
     tiny,
 )
 from harness.course_models.__main__ import main as build_all_main
-from harness.course_models.recipes import TINY_GPT2, TINY_SENTIMENT, read_labelled, read_paragraphs
+from harness.course_models.recipes import TINY_GPT2, TINY_IMAGEGPT, TINY_SENTIMENT, read_labelled, read_paragraphs
 from harness.errors import HarnessError
 
 from .conftest import BuiltModels
@@ -274,6 +275,16 @@ def test_a_rebuild_writes_the_same_bytes(built: BuiltModels, tmp_path: Path) -> 
         assert (again / file).read_bytes() == (built.folders["tiny-sentiment"] / file).read_bytes(), file
     assert torch.get_num_threads() == threads, "a build must give back the caller's thread count"
     assert torch.equal(torch.random.get_rng_state(), rng), "a build must not move the caller's RNG"
+
+
+def test_the_image_code_path_is_deterministic_and_world_readable(tmp_path: Path) -> None:
+    recipe = five_steps(TINY_IMAGEGPT)
+    first, second = build_recipe(recipe, tmp_path / "a"), build_recipe(recipe, tmp_path / "b")
+    for file in ("model.safetensors", "preprocessor_config.json", "config.json"):
+        assert (first / file).read_bytes() == (second / file).read_bytes(), file
+        assert stat.S_IMODE((first / file).stat().st_mode) == 0o644, file
+    clusters = json.loads((first / "preprocessor_config.json").read_text(encoding="utf-8"))["clusters"]
+    assert len(clusters) == TINY_IMAGEGPT.clusters and len({tuple(c) for c in clusters}) == len(clusters)
 
 
 def test_the_causal_lm_code_path_is_deterministic(tmp_path: Path) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -108,6 +110,23 @@ def test_seeded_images_are_the_same_in_a_batch_one_by_one_and_in_any_order(tiny_
     from PIL import Image
 
     assert Image.open(io.BytesIO(decode_png(together[0]))).size == (16, 16)
+
+
+@pytest.mark.slow
+def test_seeded_images_are_byte_identical_in_a_fresh_process(tiny_imagegpt: Path) -> None:
+    params = GenerationParams(temperature=0.8, top_p=0.9, seed=11)
+    here = draw(tiny_imagegpt, [Request("", params, i) for i in range(3)])
+    code = (
+        "import json, sys\n"
+        "from harness.models import GenerationParams, Request, load_adapter, parse_model_spec\n"
+        "a = load_adapter(parse_model_spec('hf:' + sys.argv[1]))\n"
+        "params = GenerationParams(**json.loads(sys.argv[2]))\n"
+        "out = dict(a.generate([Request('', params, i) for i in range(3)]))\n"
+        "sys.stdout.write(json.dumps([out[i] for i in range(3)]))\n"
+    )
+    argv = [sys.executable, "-c", code, str(tiny_imagegpt), params.model_dump_json()]
+    done = subprocess.run(argv, cwd=REPO, capture_output=True, text=True, check=True, timeout=300)
+    assert json.loads(done.stdout) == here
 
 
 def eval_args(tmp_path: Path, folder: Path, name: str, suite: Path = SUITE) -> list[str]:
