@@ -76,6 +76,17 @@ def test_an_image_task_with_a_prompt_is_exit_2(tmp_path: Path) -> None:
     assert "its task sets `images` and `generation` only" in run.output
 
 
+def test_an_outputs_folder_harness_did_not_write_is_exit_2_before_any_call(tmp_path: Path) -> None:
+    theirs = tmp_path / "theirs"
+    theirs.mkdir()
+    (theirs / "notes.txt").write_text("keep me", encoding="utf-8")
+    args = ["eval", "--suite", str(SUITE), "--model", FAKE, "--task", str(image_task(tmp_path))]
+    run = CliRunner().invoke(main, [*args, "--outputs", str(theirs)])
+    assert run.exit_code == 2, run.output
+    assert "holds files harness did not write" in run.output
+    assert (theirs / "notes.txt").read_text(encoding="utf-8") == "keep me"
+
+
 # --- on tiny-imagegpt ----------------------------------------------------------------------
 
 
