@@ -542,7 +542,11 @@ def plugins() -> None:
 @click.option(
     "--html", "html_out", type=click.Path(), help="Write the HTML model report (index.html) into this folder."
 )
-@click.option("--outputs", type=click.Path(), help="Write the outputs as the JSONL that `harness score` reads.")
+@click.option(
+    "--outputs",
+    type=click.Path(),
+    help="Write the outputs as `harness score` reads them: JSONL, or for an image suite a folder of PNGs.",
+)
 @click.option("--cache", type=click.Path(), help="The generation cache (default: $HARNESS_CACHE/eval-cache.sqlite3).")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the generation cache.")
 @click.option("--seed", type=click.IntRange(min=0), help="Bootstrap seed (default: the suite's).")

@@ -11,6 +11,7 @@ bytes. Nothing heavy is imported here: torch and transformers come only with a b
 ``tiny-seq2seq``   BART; ``generate`` answers a course paragraph with its first sentence
 ``tiny-sentiment`` DistilBERT; ``pipeline("sentiment-analysis")`` says NEGATIVE/POSITIVE
 ``tiny-asr``       wav2vec2 CTC; transcribes tone-coded speech (``tones``), one tone a character
+``tiny-imagegpt``  ImageGPT; ``generate`` draws 16x16 procedural art in 16 colours (no tokenizer)
 =================  ===================================================================
 """
 

@@ -29,7 +29,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from harness.course_models.recipes import RECIPES, SpeechRecipe, TinyModelRecipe
+from harness.course_models.recipes import RECIPES, ImageRecipe, SpeechRecipe, TinyModelRecipe
 from harness.errors import HarnessError, UnknownPluginError
 
 MARKER = "harness-model.json"
@@ -155,9 +155,11 @@ def make_world_readable(folder: Path) -> None:
 
 def _train(recipe: TinyModelRecipe, folder: Path) -> dict[str, Any]:
     try:
-        from harness.course_models import speech_training, training
+        from harness.course_models import image_training, speech_training, training
     except ImportError as error:
         raise TinyModelError(f"building {recipe.name} needs torch and transformers ({error}): {ML_EXTRA}") from error
+    if isinstance(recipe, ImageRecipe):
+        return asdict(image_training.train(recipe, folder))
     if isinstance(recipe, SpeechRecipe):
         return asdict(speech_training.train(recipe, folder))
     return asdict(training.train(recipe, folder))

@@ -17,6 +17,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from harness.checks.result import Finding
 from harness.evaluation.result import EvalResult
+from harness.models.hf_image import PNG_PREFIX
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -57,12 +58,25 @@ class SampleView:
 
 
 def render_html(result: EvalResult) -> str:
-    """The report page for ``result``."""
+    """The report page for ``result``; for an image run the samples are a grid of thumbnails."""
+    images = image_samples(result)
     return (
         _environment()
         .get_template("model_report.html.j2")
-        .render(result=result, samples=sample_views(result), comparisons={c.metric: c for c in result.comparisons})
+        .render(
+            result=result,
+            samples=[] if images else sample_views(result),
+            images=images,
+            comparisons={c.metric: c for c in result.comparisons},
+        )
     )
+
+
+def image_samples(result: EvalResult) -> list[tuple[str, str]]:
+    """``(id, PNG data URI)`` of every sample when every output is an image; else none."""
+    if result.samples and all(s.output.startswith(PNG_PREFIX) for s in result.samples):
+        return [(s.id, s.output) for s in result.samples]
+    return []
 
 
 def sample_views(result: EvalResult) -> list[SampleView]:

@@ -11,13 +11,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from harness.errors import HarnessError
 from harness.evaluation.baseline import read_baseline
 from harness.evaluation.cache import GenerationCache
 from harness.evaluation.gate import score_and_gate
+from harness.evaluation.image_task import check_makes_images, draw_images, image_requests, score_images
 from harness.evaluation.result import EvalResult, ModelRef, SampleRecord, TaskRef
 from harness.evaluation.runner import GenerationStats, generate_outputs
 from harness.evaluation.task import RenderedTask, TaskItem, TaskSpec, render_task
@@ -39,7 +40,7 @@ class Reports:
     junit: Path | None = None
     markdown: Path | None = None
     html: Path | None = None  # a folder: index.html inside
-    outputs: Path | None = None  # the JSONL that `harness score` reads
+    outputs: Path | None = None  # the JSONL that `harness score` reads; for an image suite, a folder of PNGs
 
 
 @dataclass(frozen=True)
@@ -73,13 +74,18 @@ def run_eval(settings: EvalSettings, progress: Progress | None = None) -> EvalRu
     progress = progress or Progress.for_terminal()
     if not 0.0 < settings.alpha < 1.0:
         raise HarnessError(f"--alpha must lie between 0 and 1, got {settings.alpha}")
-    check_report_targets(settings.reports)
     suite = load_suite(settings.suite)
-    if suite.dataset is None:
-        raise HarnessError(f"suite {suite.id!r} scores images: harness eval runs text suites")
+    check_report_targets(settings.reports, images=suite.dataset is None)
     spec, origin = task_for(suite, settings.task)
+    if suite.dataset is None:
+        return _run_image_eval(settings, suite, spec, origin, progress)
     rendered = render_task(spec, task_items(suite))
     adapter = load_adapter(settings.model)
+    try:
+        check_makes_images(adapter, suite)
+    except HarnessError:
+        adapter.close()
+        raise
     cache = GenerationCache(cache_path(settings) if settings.use_cache else None)
     try:
         outputs, stats = generate_outputs(adapter, rendered.requests, cache, progress)
@@ -98,6 +104,41 @@ def run_eval(settings: EvalSettings, progress: Progress | None = None) -> EvalRu
     result = _score_and_gate(settings, suite, rendered, per_item, adapter, system, progress)
     result = result.model_copy(update={"task": result.task.model_copy(update={"source": origin})})
     written = write_reports(result, jsonl, settings.reports)
+    return EvalRun(result, stats, written)
+
+
+def _run_image_eval(
+    settings: EvalSettings, suite: LoadedSuite, spec: TaskSpec, origin: str, progress: Progress
+) -> EvalRun:
+    """An image suite (:mod:`harness.evaluation.image_task`): draw, write, score, gate, report."""
+    from harness.evaluation.reports import write_reports
+
+    requests = image_requests(suite, spec)
+    adapter = load_adapter(settings.model)
+    cache: GenerationCache | None = None
+    try:
+        check_makes_images(adapter, suite)
+        cache = GenerationCache(cache_path(settings) if settings.use_cache else None)
+        outputs, stats = draw_images(adapter, requests, cache, progress)
+    finally:
+        if cache is not None:
+            cache.close()
+        adapter.close()
+    target = settings.reports.outputs
+    gated, samples = score_images(suite, outputs, target, settings.baseline, (settings.score, settings.alpha), progress)
+    result = EvalResult(
+        model=ModelRef(**adapter.describe()),
+        task=task_ref(spec).model_copy(update={"source": origin}),
+        score=gated.score,
+        samples=samples,
+        alpha=settings.alpha,
+        baseline=gated.baseline,
+        comparisons=gated.comparisons,
+        gate=gated.gate,
+    )
+    written = write_reports(result, "", replace(settings.reports, outputs=None))
+    if target is not None:
+        written["outputs"] = target
     return EvalRun(result, stats, written)
 
 
@@ -132,7 +173,7 @@ def _score_and_gate(
 def task_items(suite: LoadedSuite) -> list[TaskItem]:
     """The data set's items as a task sees them (audio paths resolved against the suite's folder)."""
     dataset = suite.dataset
-    assert dataset is not None  # run_eval refused image suites
+    assert dataset is not None  # run_eval sends image suites to _run_image_eval
     return [
         TaskItem(
             i.id,

@@ -17,17 +17,20 @@ if TYPE_CHECKING:
     from harness.evaluation.result import EvalResult
 
 
-def check_report_targets(reports: Reports) -> None:
-    """Refuse, before any model call, an output that could not be written afterwards.
+def check_report_targets(reports: Reports, images: bool = False) -> None:
+    """Refuse, before any model call, an output that could not be written afterwards (``images``:
+    ``reports.outputs`` is a folder of images, replaced whole like the HTML folder).
 
     Raises:
-        HarnessError: a file target is a folder or under a file; an HTML folder harness did not write.
+        HarnessError: a file target is a folder or under a file; a folder harness did not write.
     """
-    for path in (reports.json, reports.junit, reports.markdown, reports.outputs):
+    files = (reports.json, reports.junit, reports.markdown) + (() if images else (reports.outputs,))
+    for path in files:
         if path is not None:
             check_writable_file(path)
-    if reports.html is not None:
-        check_replaceable(reports.html)
+    for folder in (reports.html, reports.outputs if images else None):
+        if folder is not None:
+            check_replaceable(folder)
 
 
 def write_reports(result: EvalResult, outputs_jsonl: str, reports: Reports) -> dict[str, Path]:

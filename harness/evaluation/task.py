@@ -70,6 +70,9 @@ class TaskSpec(BaseModel):
     fewshot: FewShot | None = Field(default=None, description="examples drawn from the other items")
     generation: GenerationParams = Field(default_factory=GenerationParams)
     samples: int = Field(default=1, ge=1, le=100, description="outputs per item (self-consistency, pass@k)")
+    images: int | None = Field(
+        default=None, ge=2, le=10_000, description="images to draw for an image suite (default: the suite's count)"
+    )
 
     @field_validator("prompt")
     @classmethod

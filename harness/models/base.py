@@ -134,6 +134,11 @@ class ModelAdapter(ABC):
         """Whether this model reads a request's audio (a speech recogniser); others refuse audio."""
         return False
 
+    @property
+    def makes_images(self) -> bool:
+        """Whether this model draws images (each output a PNG ``data:`` URI) instead of writing text."""
+        return False
+
     def generate(self, requests: Sequence[Request]) -> Iterator[tuple[int, str]]:
         """Yield ``(index into requests, output)`` once per request, in any order.
 

@@ -1,5 +1,6 @@
 """``hf``: a local Hugging Face model folder: a causal LM or seq2seq model through ``generate()``,
-or a CTC speech recogniser reading each request's audio (:mod:`harness.models.hf_speech`).
+a CTC speech recogniser reading each request's audio (:mod:`harness.models.hf_speech`), or an
+ImageGPT drawing one image per request (:mod:`harness.models.hf_image`).
 
 Never downloads: the target must be a folder and every ``from_pretrained`` gets
 ``local_files_only=True``. Requests are generated in batches of ``batch_size`` (option) that
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.models.base import AdapterError, GenerationParams, ModelAdapter, Request, option_int
+from harness.models.hf_image import ImageGenerator
 from harness.models.hf_speech import CtcRecognizer, ModelKind, model_kind
 
 ML_EXTRA = "pip install 'genai-harness[ml]'"
@@ -43,6 +45,7 @@ class HfAdapter(ModelAdapter):
         self._batch = 16
         self.kind: ModelKind = "causal"
         self._speech: CtcRecognizer | None = None
+        self._image: ImageGenerator | None = None
 
     def known_options(self) -> Sequence[str]:
         return ("batch_size", "device", "threads")
@@ -65,6 +68,9 @@ class HfAdapter(ModelAdapter):
         if self.kind == "ctc":
             _require_ml()
             self._speech = CtcRecognizer(self.folder, device)
+        elif self.kind == "image":
+            _require_ml()
+            self._image = ImageGenerator(self.folder, device, option_int(self, "threads", 0, 0, 256) or 1)
         else:
             self._model, self._tokenizer = _load(self.folder, device)
         threads = option_int(self, "threads", 0, 0, 256)
@@ -85,6 +91,10 @@ class HfAdapter(ModelAdapter):
         return self._speech is not None
 
     @property
+    def makes_images(self) -> bool:
+        return self._image is not None
+
+    @property
     def encoder_decoder(self) -> bool:
         return bool(self._model.config.is_encoder_decoder)
 
@@ -98,18 +108,22 @@ class HfAdapter(ModelAdapter):
                 yield from zip((i for i, _ in chunk), texts, strict=True)
 
     def generate_batch(self, requests: Sequence[Request]) -> list[str]:
-        """One ``generate()`` call (one forward pass for a CTC model) for requests that share their parameters.
+        """One ``generate()`` call (one forward pass for a CTC model) for requests that share their
+        parameters; an image model answers each with a PNG data URI.
 
         Raises:
-            AdapterError: audio given to a text model, or none to a speech model.
+            AdapterError: audio given to a text or image model, or none to a speech model.
         """
         if self._speech is not None:
             return self._speech.transcribe(requests)
         if any(r.audio is not None for r in requests):
             raise AdapterError(f"hf:{self.target}: the items carry audio but this is a text model ({self.kind})")
+        params = requests[0].params
+        if self._image is not None:
+            sampler = None if params.greedy else _row_sampler([r.request_seed() for r in requests], params)
+            return self._image.draw(requests, sampler)
         import torch
 
-        params = requests[0].params
         encoded = self._encode([r.prompt for r in requests], params)
         kwargs: dict[str, Any] = {"max_new_tokens": params.max_new_tokens, "do_sample": False, "num_beams": 1}
         if not params.greedy:

@@ -2,7 +2,8 @@
 request's audio and writes its transcript.
 
 What a model folder is, is read from its ``config.json`` (:func:`model_kind`): an architecture
-ending in ``ForCTC`` is a CTC recogniser; a Whisper-style speech seq2seq model is recognised
+ending in ``ForCTC`` is a CTC recogniser; an ImageGPT is an image generator
+(:mod:`harness.models.hf_image`); a Whisper-style speech seq2seq model is recognised
 and refused with a clear message (not supported yet); anything else is a text model.
 
 Decoding is greedy (the most likely token per frame, repeats merged, blanks dropped), so the
@@ -22,7 +23,7 @@ from typing import Any, Literal
 
 from harness.models.base import AdapterError, Request
 
-ModelKind = Literal["causal", "seq2seq", "ctc", "speech-seq2seq"]
+ModelKind = Literal["causal", "seq2seq", "ctc", "speech-seq2seq", "image"]
 SPEECH_SEQ2SEQ_TYPES = frozenset({"whisper", "speech_to_text", "speecht5"})
 
 
@@ -31,6 +32,8 @@ def model_kind(config: Mapping[str, Any]) -> ModelKind:
     architectures = [str(a) for a in config.get("architectures") or []]
     if any(a.endswith("ForCTC") for a in architectures):
         return "ctc"
+    if config.get("model_type") == "imagegpt" or any(a.startswith("ImageGPT") for a in architectures):
+        return "image"
     if config.get("model_type") in SPEECH_SEQ2SEQ_TYPES or any("SpeechSeq2Seq" in a for a in architectures):
         return "speech-seq2seq"
     return "seq2seq" if config.get("is_encoder_decoder") else "causal"

@@ -8,6 +8,7 @@ variant of a recipe.
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 import stat
 import subprocess
@@ -30,17 +31,21 @@ from harness.course_models import (
     tiny,
 )
 from harness.course_models.__main__ import main as build_all_main
-from harness.course_models.recipes import TINY_GPT2, TINY_SENTIMENT, read_labelled, read_paragraphs
+from harness.course_models.recipes import TINY_GPT2, TINY_IMAGEGPT, TINY_SENTIMENT, read_labelled, read_paragraphs
 from harness.errors import HarnessError
 
 from .conftest import BuiltModels
 
 pytestmark = pytest.mark.slow
 
-EXPECTED_FILES = {"config.json", "model.safetensors", "tokenizer_config.json", tiny.MARKER}
-# A text model's fast tokenizer; the speech model's character vocabulary and its feature extractor.
-OWN_FILES = {"tiny-asr": {"vocab.json", "processor_config.json"}}
-TEXT_MODEL_FILES = {"tokenizer.json"}
+EXPECTED_FILES = {"config.json", "model.safetensors", tiny.MARKER}
+# A text model's fast tokenizer; the speech model's character vocabulary and its feature extractor;
+# the image model's colour clusters (no tokenizer: it reads no text).
+OWN_FILES = {
+    "tiny-asr": {"tokenizer_config.json", "vocab.json", "processor_config.json"},
+    "tiny-imagegpt": {"preprocessor_config.json"},
+}
+TEXT_MODEL_FILES = {"tokenizer_config.json", "tokenizer.json"}
 
 # Easy sentences, none of them in sentiment.tsv (checked in test_easy_examples_are_not_training_data).
 EASY_SENTIMENT = [
@@ -76,7 +81,7 @@ def test_importing_harness_models_does_not_import_torch() -> None:
 
 
 def test_names() -> None:
-    assert names() == ["tiny-asr", "tiny-gpt2", "tiny-sentiment", "tiny-seq2seq"]
+    assert names() == ["tiny-asr", "tiny-gpt2", "tiny-imagegpt", "tiny-sentiment", "tiny-seq2seq"]
 
 
 def test_unknown_name_fails_and_lists_the_known_ones(tmp_path: Path) -> None:
@@ -98,17 +103,29 @@ def test_cache_key_changes_with_every_ingredient(monkeypatch: pytest.MonkeyPatch
 
 
 def test_a_recipes_own_training_code_is_in_its_key_alone(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Editing the tone code rebuilds tiny-asr and nothing else; editing training.py rebuilds all."""
+    """Editing the tone code rebuilds tiny-asr and nothing else, the image code tiny-imagegpt and
+    nothing else; editing training.py rebuilds all."""
     keys = {name: cache_key(recipe) for name, recipe in RECIPES.items()}
+    code = tmp_path / "course_models"
+    code.mkdir()
+    (tmp_path / "images").mkdir()
     for source in tiny.CODE_DIR.glob("*.py"):
-        (tmp_path / source.name).write_bytes(source.read_bytes())
-    monkeypatch.setattr(tiny, "CODE_DIR", tmp_path)
+        (code / source.name).write_bytes(source.read_bytes())
+    procedural = tiny.CODE_DIR.parent / "images" / "procedural.py"
+    (tmp_path / "images" / "procedural.py").write_bytes(procedural.read_bytes())
+    monkeypatch.setattr(tiny, "CODE_DIR", code)
     assert {name: cache_key(recipe) for name, recipe in RECIPES.items()} == keys
-    with (tmp_path / "tones.py").open("a") as handle:
-        handle.write("# edited\n")
-    changed = {name for name, recipe in RECIPES.items() if cache_key(recipe) != keys[name]}
-    assert changed == {"tiny-asr"}
-    with (tmp_path / "training.py").open("a") as handle:
+    for edited, rebuilt in (
+        ("course_models/tones.py", "tiny-asr"),
+        ("course_models/image_training.py", "tiny-imagegpt"),
+        ("images/procedural.py", "tiny-imagegpt"),
+    ):
+        before = {name: cache_key(recipe) for name, recipe in RECIPES.items()}
+        with (tmp_path / edited).open("a") as handle:
+            handle.write("# edited\n")
+        changed = {name for name, recipe in RECIPES.items() if cache_key(recipe) != before[name]}
+        assert changed == {rebuilt}, edited
+    with (code / "training.py").open("a") as handle:
         handle.write("# edited\n")
     assert all(cache_key(recipe) != keys[name] for name, recipe in RECIPES.items())
 
@@ -258,6 +275,16 @@ def test_a_rebuild_writes_the_same_bytes(built: BuiltModels, tmp_path: Path) -> 
         assert (again / file).read_bytes() == (built.folders["tiny-sentiment"] / file).read_bytes(), file
     assert torch.get_num_threads() == threads, "a build must give back the caller's thread count"
     assert torch.equal(torch.random.get_rng_state(), rng), "a build must not move the caller's RNG"
+
+
+def test_the_image_code_path_is_deterministic_and_world_readable(tmp_path: Path) -> None:
+    recipe = five_steps(TINY_IMAGEGPT)
+    first, second = build_recipe(recipe, tmp_path / "a"), build_recipe(recipe, tmp_path / "b")
+    for file in ("model.safetensors", "preprocessor_config.json", "config.json"):
+        assert (first / file).read_bytes() == (second / file).read_bytes(), file
+        assert stat.S_IMODE((first / file).stat().st_mode) == 0o644, file
+    clusters = json.loads((first / "preprocessor_config.json").read_text(encoding="utf-8"))["clusters"]
+    assert len(clusters) == TINY_IMAGEGPT.clusters and len({tuple(c) for c in clusters}) == len(clusters)
 
 
 def test_the_causal_lm_code_path_is_deterministic(tmp_path: Path) -> None:

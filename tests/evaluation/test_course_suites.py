@@ -21,11 +21,16 @@ def tiny_models() -> dict[str, Path]:
     from tests.conftest import wait_for_session_resources
 
     wait_for_session_resources(models_only=True)
-    return {name: build(name) for name in ("tiny-gpt2", "tiny-seq2seq")}
+    return {name: build(name) for name in ("tiny-gpt2", "tiny-seq2seq", "tiny-imagegpt")}
 
 
 @pytest.mark.parametrize(
-    ("suite", "model"), [("text_generation.yaml", "tiny-gpt2"), ("summarization.yaml", "tiny-seq2seq")]
+    ("suite", "model"),
+    [
+        ("text_generation.yaml", "tiny-gpt2"),
+        ("summarization.yaml", "tiny-seq2seq"),
+        ("procedural_art.yaml", "tiny-imagegpt"),  # its shipped task: 64 images, FID and KID
+    ],
 )
 def test_a_course_suite_runs_on_a_tiny_model(
     suite: str, model: str, tiny_models: dict[str, Path], tmp_path: Path
