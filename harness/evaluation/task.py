@@ -155,10 +155,13 @@ def render_task(spec: TaskSpec, items: list[TaskItem]) -> RenderedTask:
     """Render the prompt of every item.
 
     Raises:
-        TaskError: the template fails on an item (an undefined name, a sandbox refusal), or
-            few-shot asks for more examples than the other items can give.
+        TaskError: the template fails on an item (an undefined name, a sandbox refusal),
+            few-shot asks for more examples than the other items can give, or the task sets
+            ``images`` (an image suite's field).
         AudioError: an item's audio cannot be read.
     """
+    if spec.images is not None:
+        raise TaskError("the task sets `images`, which only an image suite's task may set")
     template = _environment().from_string(spec.prompt)
     if spec.fewshot is not None and spec.fewshot.count >= len(items):
         raise TaskError(f"fewshot count {spec.fewshot.count} needs more than the {len(items)} items of the data set")

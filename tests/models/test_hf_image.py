@@ -76,6 +76,15 @@ def test_an_image_task_with_a_prompt_is_exit_2(tmp_path: Path) -> None:
     assert "its task sets `images` and `generation` only" in run.output
 
 
+def test_a_text_suites_task_that_sets_images_is_exit_2(tmp_path: Path) -> None:
+    text_suite = REPO / "metric_suites" / "text_generation.yaml"
+    args = ["eval", "--suite", str(text_suite), "--model", FAKE, "--task", str(image_task(tmp_path))]
+    run = CliRunner().invoke(main, [*args, "--cache", str(tmp_path / "c.sqlite3")])
+    assert run.exit_code == 2, run.output
+    assert "the task sets `images`, which only an image suite's task may set" in run.output
+    assert "Traceback" not in run.output
+
+
 def test_an_outputs_folder_harness_did_not_write_is_exit_2_before_any_call(tmp_path: Path) -> None:
     theirs = tmp_path / "theirs"
     theirs.mkdir()
