@@ -508,17 +508,23 @@ def mean(values):
 """
 
 
-def test_check_scores_a_code_question_on_the_points_its_public_tests_hold(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # The process backend: a student's self-check runs their own code on their own machine.
-    monkeypatch.setattr(select, "default_sandbox", lambda: select.sandbox_named("process"))
+def _self_check(tmp_path: Path) -> tuple[Path, Path]:
+    """The code bank and a student's folder (their stats.py passes the public tests only)."""
     bank = tmp_path / "code.yaml"
     bank.write_text(CODE_BANK, encoding="utf-8")
     (tmp_path / "me").mkdir()
     (tmp_path / "me" / "stats.py").write_text(PUBLIC_TESTS_ONLY, encoding="utf-8")
     answers = tmp_path / "me" / "answers.yaml"
     answers.write_text("{}\n", encoding="utf-8")
+    return bank, answers
+
+
+def test_check_scores_a_code_question_on_the_points_its_public_tests_hold(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The process backend: a student's self-check runs their own code on their own machine.
+    monkeypatch.setattr(select, "default_sandbox", lambda: select.sandbox_named("process"))
+    bank, answers = _self_check(tmp_path)
 
     text = run("check", str(bank), "-a", str(answers))
     as_json = run("check", str(bank), "-a", str(answers), "--json")
@@ -541,12 +547,7 @@ def test_a_second_check_adopts_the_sandbox_its_first_one_started_ahead(
     (harness.sandbox.head_start), and its pool takes that one instead of starting another."""
     monkeypatch.setenv("HARNESS_CACHE", str(tmp_path / "cache"))
     monkeypatch.setattr(select, "default_sandbox", lambda: select.sandbox_named("process"))
-    bank = tmp_path / "code.yaml"
-    bank.write_text(CODE_BANK, encoding="utf-8")
-    (tmp_path / "me").mkdir()
-    (tmp_path / "me" / "stats.py").write_text(PUBLIC_TESTS_ONLY, encoding="utf-8")
-    answers = tmp_path / "me" / "answers.yaml"
-    answers.write_text("{}\n", encoding="utf-8")
+    bank, answers = _self_check(tmp_path)
     adopted: list[object] = []
     adopt = pool._adopt_head_start
     monkeypatch.setattr(pool, "_adopt_head_start", lambda *args: adopted.append(adopt(*args)) or adopted[-1])

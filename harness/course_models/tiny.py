@@ -25,12 +25,12 @@ import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, fields, is_dataclass
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 from harness.course_models.recipes import RECIPES, ImageRecipe, SpeechRecipe, TinyModelRecipe
 from harness.errors import HarnessError, UnknownPluginError
+from harness.versions import installed_version
 
 MARKER = "harness-model.json"
 CODE_DIR = Path(__file__).resolve().parent
@@ -116,7 +116,7 @@ def key_inputs(recipe: TinyModelRecipe) -> dict[str, Any]:
         "recipe": {"class": type(recipe).__name__, **_plain(recipe)},
         "data_sha256": {path.name: _sha256(path) for path in recipe.data_paths()},
         "training_code_sha256": training_code_sha256(recipe),
-        "versions": {library: _version(library) for library in LIBRARIES},
+        "versions": {library: installed_version(library) for library in LIBRARIES},
     }
 
 
@@ -194,10 +194,3 @@ def _plain(value: Any) -> Any:
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _version(library: str) -> str | None:
-    try:
-        return version(library)
-    except PackageNotFoundError:
-        return None

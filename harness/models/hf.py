@@ -109,15 +109,14 @@ class HfAdapter(ModelAdapter):
 
     def generate_batch(self, requests: Sequence[Request]) -> list[str]:
         """One ``generate()`` call (one forward pass for a CTC model) for requests that share their
-        parameters; an image model answers each with a PNG data URI.
+        parameters; an image model answers each with a PNG data URI. (Audio given to a model that
+        cannot read it was refused by :meth:`ModelAdapter.generate`.)
 
         Raises:
-            AdapterError: audio given to a text or image model, or none to a speech model.
+            AdapterError: no audio given to a speech model.
         """
         if self._speech is not None:
             return self._speech.transcribe(requests)
-        if any(r.audio is not None for r in requests):
-            raise AdapterError(f"hf:{self.target}: the items carry audio but this is a text model ({self.kind})")
         params = requests[0].params
         if self._image is not None:
             sampler = None if params.greedy else _row_sampler([r.request_seed() for r in requests], params)

@@ -98,7 +98,7 @@ def test_cache_key_changes_with_every_ingredient(monkeypatch: pytest.MonkeyPatch
     assert cache_key(TINY_GPT2) == key
     assert cache_key(five_steps(TINY_GPT2)) != key
     assert cache_key(dataclasses.replace(TINY_GPT2, schedule=dataclasses.replace(TINY_GPT2.schedule, seed=1))) != key
-    monkeypatch.setattr(tiny, "_version", lambda library: "0.0")
+    monkeypatch.setattr(tiny, "installed_version", lambda library: "0.0")
     assert cache_key(TINY_GPT2) != key
 
 
