@@ -445,6 +445,9 @@ def doctor(name: str) -> None:
     help="Another system's outputs (or a harness eval --json): paired bootstrap, Holm-corrected.",
 )
 @click.option("--json", "json_out", type=click.Path(), help="Also write the result as JSON to this file.")
+@click.option("--junit", type=click.Path(), help="Write JUnit XML: one test case per threshold, check, comparison.")
+@click.option("--markdown", type=click.Path(), help="Write a Markdown summary (a PR comment, a CI step summary).")
+@click.option("--html", "html_out", type=click.Path(), help="Write the HTML report (index.html) into this folder.")
 @click.option("--seed", type=click.IntRange(min=0), help="Bootstrap seed (default: the suite's).")
 @click.option("--bootstrap", type=click.IntRange(min=0), help="Bootstrap resamples (default: the suite's).")
 @click.option("--allow-missing", is_flag=True, help="Score ids that have no output as empty outputs.")
@@ -462,31 +465,34 @@ def score(
     outputs: str,
     baseline: str | None,
     json_out: str | None,
+    junit: str | None,
+    markdown: str | None,
+    html_out: str | None,
     seed: int | None,
     bootstrap: int | None,
     allow_missing: bool,
     alpha: float,
     check: bool,
 ) -> None:
-    """Score a system's outputs with a metric suite and gate them as harness eval does: exit 0 or 1."""
+    """Score a system's outputs with a metric suite and gate them as harness eval does: exit 0 or 1.
+
+    The reports (--json, --junit, --markdown, --html) are harness eval's, checked before scoring
+    and written after it; an unwritable one is exit 2 with nothing written."""
     from harness import api
+    from harness.evaluation.reports import Reports, check_report_targets, write_score_reports
     from harness.suites.table import score_lines
 
     del check  # the gate always runs; the flag stays so that existing CI scripts keep working
+    targets = {"json": json_out, "junit": junit, "markdown": markdown, "html": html_out}
+    reports = Reports(**{name: Path(path) for name, path in targets.items() if path is not None})
+    check_report_targets(reports)
     result = api.score(
-        suite,
-        outputs,
-        baseline,
-        seed=seed,
-        bootstrap=bootstrap,
-        allow_missing=allow_missing,
-        json_out=json_out,
-        alpha=alpha,
+        suite, outputs, baseline, seed=seed, bootstrap=bootstrap, allow_missing=allow_missing, alpha=alpha
     )
     for line in score_lines(result):
         click.echo(line)
-    if json_out:
-        click.echo(f"json: {json_out}")
+    for name, path in write_score_reports(result, reports).items():
+        click.echo(f"{name}: {path}")
     if result.gate is not None and not result.gate.passed:
         raise CheckFailed("gate failed: " + "; ".join(result.gate.reasons))
 

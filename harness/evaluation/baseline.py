@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -21,7 +21,7 @@ from harness.errors import HarnessError
 from harness.evaluation.result import BaselineRef, Comparison, EvalResult, Verdict
 from harness.suites.errors import OutputsError
 from harness.suites.loader import LoadedSuite
-from harness.suites.result import MetricComparison
+from harness.suites.result import MetricComparison, SuiteScore
 from harness.suites.scoring import ScoredSystem, SystemOutputs, read_system
 
 
@@ -29,6 +29,9 @@ class BaselineError(HarnessError):
     """The baseline cannot be compared with this run (unreadable, other items): exit code 2."""
 
     exit_code = 2
+
+
+DEFAULT_ALPHA = 0.05  # the significance level when none is recorded (harness eval's --alpha default)
 
 
 def read_baseline(suite: LoadedSuite, path: Path, allow_missing: bool = False) -> tuple[SystemOutputs, BaselineRef]:
@@ -81,14 +84,30 @@ def compare_with_baseline(scored: ScoredSystem, settings: tuple[int, int, float]
     the resolved seed, resamples and confidence.
     """
     seed, bootstrap, _ = settings
-    raw = scored.comparisons
+    return holm_comparisons(scored.comparisons, scored.baseline_per_sample, (seed, bootstrap), alpha)
+
+
+def score_comparisons(score: SuiteScore) -> list[Comparison]:
+    """The comparisons of a ``harness score`` record, as :func:`compare_with_baseline` made them for
+    its gate (Holm recomputed from the raw p-values, so every verdict is the gate's). The record
+    keeps no per-item baseline scores, so ``baseline_per_sample`` stays empty."""
+    alpha = score.alpha if score.alpha is not None else DEFAULT_ALPHA
+    return holm_comparisons(score.comparisons, {}, (score.seed, score.bootstrap), alpha)
+
+
+def holm_comparisons(
+    raw: Sequence[MetricComparison],
+    baseline_per_sample: Mapping[str, list[float]],
+    seed_and_bootstrap: tuple[int, int],
+    alpha: float,
+) -> list[Comparison]:
+    """``raw`` paired tests, Holm-adjusted over the tested metrics, with their verdicts at ``alpha``."""
+    seed, bootstrap = seed_and_bootstrap
     tested = [c for c in raw if c.paired is not None]
     adjusted = holm([c.paired.p_value for c in tested if c.paired is not None])
     adjusted_by_id = {c.id: p for c, p in zip(tested, adjusted, strict=True)}
     method = f"paired bootstrap ({bootstrap} resamples, seed {seed}), Holm over {len(tested)} metric(s)"
-    return [
-        _comparison(c, adjusted_by_id.get(c.id), method, alpha, scored.baseline_per_sample.get(c.id, [])) for c in raw
-    ]
+    return [_comparison(c, adjusted_by_id.get(c.id), method, alpha, baseline_per_sample.get(c.id, [])) for c in raw]
 
 
 def _comparison(

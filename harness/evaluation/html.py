@@ -1,9 +1,11 @@
-"""The HTML model report: one self-contained page (inline CSS, no script, no external URL).
+"""The HTML report of a gate: one self-contained page (inline CSS, no script, no external URL).
 
 Per-metric scores with their intervals and signatures, the comparison with the baseline, the
-checks, and a per-sample viewer: prompt, output (check findings highlighted where they are),
-references, each metric's score and its difference from the baseline. Everything is decided
-here in small typed functions; the template (``templates/model_report.html.j2``) only lays it out.
+checks, and for ``harness eval`` a per-sample viewer: prompt, output (check findings highlighted
+where they are), references, each metric's score and its difference from the baseline
+(``harness score`` has no prompts or outputs in its record: it lists each metric's worst items).
+Everything is decided here in small typed functions; the template
+(``templates/model_report.html.j2``) only lays it out, and escapes every string it is given.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from harness.checks.result import Finding
+from harness.evaluation.gate_report import GateReport
 from harness.evaluation.result import EvalResult
 from harness.models.hf_image import PNG_PREFIX
 
@@ -57,17 +60,18 @@ class SampleView:
         return any(c.delta is not None and c.delta < 0 for c in self.cells)
 
 
-def render_html(result: EvalResult) -> str:
-    """The report page for ``result``; for an image run the samples are a grid of thumbnails."""
-    images = image_samples(result)
+def render_html(report: GateReport) -> str:
+    """The report page; for an image run the samples are a grid of thumbnails."""
+    result = report.eval_result
+    images = image_samples(result) if result is not None else []
     return (
         _environment()
         .get_template("model_report.html.j2")
         .render(
-            result=result,
-            samples=[] if images else sample_views(result),
+            report=report,
+            samples=sample_views(result) if result is not None and not images else [],
             images=images,
-            comparisons={c.metric: c for c in result.comparisons},
+            comparisons={c.metric: c for c in report.comparisons},
         )
     )
 

@@ -8,25 +8,26 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from harness.evaluation.result import Comparison, EvalResult
+from harness.evaluation.gate_report import GateReport
+from harness.evaluation.result import Comparison
 
 
-def render_junit(result: EvalResult) -> str:
-    """The JUnit XML document for ``result``."""
-    suite_id = result.score.suite.id
+def render_junit(report: GateReport) -> str:
+    """The JUnit XML document for ``report`` (``harness eval`` or ``harness score``)."""
+    suite_id = report.score.suite.id
     cases: list[ET.Element] = []
-    for metric in result.score.metrics:
+    for metric in report.score.metrics:
         if metric.threshold is None:
             continue
         sign = ">=" if metric.result.higher_is_better else "<="
         message = f"{metric.id} = {metric.result.score:.6g}, threshold {sign} {metric.threshold:g}"
         cases.append(_case(f"{suite_id}.threshold", metric.id, message, failed=metric.passed is False))
-    for check in result.score.checks:
+    for check in report.score.checks:
         message = (
             f"{check.check} = {check.score:.6g} ({check.gate_rule}); {check.n_flagged} of {check.n_samples} flagged"
         )
         cases.append(_case(f"{suite_id}.check", check.check, message, failed=not check.passed))
-    for comparison in result.comparisons:
+    for comparison in report.comparisons:
         case = _case(f"{suite_id}.baseline", comparison.metric, _comparison_message(comparison), failed=False)
         if comparison.verdict == "worse":
             _fail(case, _comparison_message(comparison))
@@ -35,7 +36,7 @@ def render_junit(result: EvalResult) -> str:
         cases.append(case)
     failures = sum(1 for c in cases if c.find("failure") is not None)
     skipped = sum(1 for c in cases if c.find("skipped") is not None)
-    root = ET.Element("testsuites", name="harness eval", tests=str(len(cases)), failures=str(failures))
+    root = ET.Element("testsuites", name=report.command, tests=str(len(cases)), failures=str(failures))
     suite = ET.SubElement(
         root,
         "testsuite",
@@ -46,7 +47,7 @@ def render_junit(result: EvalResult) -> str:
         errors="0",
     )
     properties = ET.SubElement(suite, "properties")
-    for key, value in (("model", f"{result.model.adapter}:{result.model.target}"), ("identity", result.model.identity)):
+    for key, value in report.properties:
         ET.SubElement(properties, "property", name=key, value=value)
     suite.extend(cases)
     ET.indent(root)

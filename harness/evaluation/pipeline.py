@@ -19,6 +19,7 @@ from harness.evaluation.baseline import read_baseline
 from harness.evaluation.cache import GenerationCache
 from harness.evaluation.gate import score_and_gate
 from harness.evaluation.image_task import check_makes_images, draw_images, image_requests, score_images
+from harness.evaluation.reports import Reports as Reports  # moved; harness.api imports it from here
 from harness.evaluation.result import EvalResult, ModelRef, SampleRecord, TaskRef
 from harness.evaluation.runner import GenerationStats, generate_outputs
 from harness.evaluation.task import RenderedTask, TaskItem, TaskSpec, render_task
@@ -30,17 +31,6 @@ from harness.suites.loader import LoadedSuite, load_suite
 from harness.suites.scoring import ScoreSettings, SystemOutputs
 
 CACHE_FILE = "eval-cache.sqlite3"
-
-
-@dataclass(frozen=True)
-class Reports:
-    """Where to write what (``None``: not asked for)."""
-
-    json: Path | None = None
-    junit: Path | None = None
-    markdown: Path | None = None
-    html: Path | None = None  # a folder: index.html inside
-    outputs: Path | None = None  # the JSONL that `harness score` reads; for an image suite, a folder of PNGs
 
 
 @dataclass(frozen=True)
@@ -69,7 +59,7 @@ def run_eval(settings: EvalSettings, progress: Progress | None = None) -> EvalRu
     Raises:
         HarnessError: bad input or setup (exit code 2), before any report is written.
     """
-    from harness.evaluation.reports import check_report_targets, write_reports
+    from harness.evaluation.reports import check_report_targets, write_eval_reports
 
     progress = progress or Progress.for_terminal()
     if not 0.0 < settings.alpha < 1.0:
@@ -103,7 +93,7 @@ def run_eval(settings: EvalSettings, progress: Progress | None = None) -> EvalRu
     )
     result = _score_and_gate(settings, suite, rendered, per_item, adapter, system, progress)
     result = result.model_copy(update={"task": result.task.model_copy(update={"source": origin})})
-    written = write_reports(result, jsonl, settings.reports)
+    written = write_eval_reports(result, jsonl, settings.reports)
     return EvalRun(result, stats, written)
 
 
@@ -111,7 +101,7 @@ def _run_image_eval(
     settings: EvalSettings, suite: LoadedSuite, spec: TaskSpec, origin: str, progress: Progress
 ) -> EvalRun:
     """An image suite (:mod:`harness.evaluation.image_task`): draw, write, score, gate, report."""
-    from harness.evaluation.reports import write_reports
+    from harness.evaluation.reports import write_eval_reports
 
     requests = image_requests(suite, spec)
     adapter = load_adapter(settings.model)
@@ -136,7 +126,7 @@ def _run_image_eval(
         comparisons=gated.comparisons,
         gate=gated.gate,
     )
-    written = write_reports(result, "", replace(settings.reports, outputs=None))
+    written = write_eval_reports(result, "", replace(settings.reports, outputs=None))
     if target is not None:
         written["outputs"] = target
     return EvalRun(result, stats, written)
