@@ -145,6 +145,9 @@ def test_the_reports(write_suite: WriteSuite, tmp_path: Path) -> None:
     assert [c.find("failure") is not None for c in cases] == [False, False, True, True]  # both metrics worse
     text = markdown.read_text(encoding="utf-8")
     assert text.startswith("### ❌ failed") and "| exact_match | 0.5 |" in text and "**worse**" in text
+    assert f"baseline <code>{base}</code>" in text  # the path's underscores are inside words: not escaped
+    properties = {p.get("name"): p.get("value") for p in ET.parse(junit).getroot().iter("property")}
+    assert properties["model"] == f"{FAKE}:half_right" and properties["baseline"] == str(base)
     page = (html / "index.html").read_text(encoding="utf-8")
     assert "<script" not in page and "http" not in page.replace("https://json-schema", "")
     assert "<h2>Checks</h2>" in page and "grounded" in page
