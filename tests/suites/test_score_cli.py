@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
 
@@ -215,7 +216,15 @@ def test_fid_suite_end_to_end_with_tiny_images(tmp_path: Path) -> None:
     write_art(tmp_path / "far", 8, DEFAULT_STYLE.shifted(1.0), seed=5, size=16, stream=1)
     env = {**os.environ, "HARNESS_CACHE": str(tmp_path / "cache")}
     args = ["score", "--suite", str(suite), "--outputs", str(tmp_path / "close"), "--baseline", str(tmp_path / "far")]
-    done = _score_in_subprocess([*args, "--json", str(tmp_path / "art.json")], env)
+    reports = [
+        "--junit",
+        str(tmp_path / "art.xml"),
+        "--markdown",
+        str(tmp_path / "art.md"),
+        "--html",
+        str(tmp_path / "h"),
+    ]
+    done = _score_in_subprocess([*args, "--json", str(tmp_path / "art.json"), *reports], env)
     assert "exit 0" in done.stdout, done.stdout + done.stderr
     assert "torch imported: True" in done.stdout  # the suite needs it
     assert "not comparable to published FID" in done.stdout
@@ -227,3 +236,10 @@ def test_fid_suite_end_to_end_with_tiny_images(tmp_path: Path) -> None:
     assert fid["result"]["score"] < comparison["baseline"]["score"]  # the shifted set is further from the real one
     assert comparison["paired"] is None and "not paired" in comparison["note"]
     assert data["sample_ids"][:2] == ["00000.png", "00001.png"]
+    # the reports: FID's comparison has no paired test, so it is a skipped case and a dash
+    cases = ET.parse(tmp_path / "art.xml").getroot().findall("testsuite/testcase")
+    assert [(c.get("name"), [e.tag for e in c]) for c in cases] == [("fid", ["system-out"]), ("fid", ["system-out", "skipped"])]
+    assert "| fid | " in (tmp_path / "art.md").read_text(encoding="utf-8") and "| — |" in (
+        tmp_path / "art.md"
+    ).read_text(encoding="utf-8")
+    assert "not paired" in (tmp_path / "h" / "index.html").read_text(encoding="utf-8")
