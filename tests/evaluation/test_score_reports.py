@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from harness.cli import main
+from harness.evaluation.markdown import text
 from tests.conftest import REPO
 
 SUITES = REPO / "metric_suites"
@@ -188,3 +189,18 @@ def test_help_names_the_reports() -> None:
     eval_help = CliRunner().invoke(main, ["eval", "--help"]).output
     for option in ("--junit PATH", "--markdown PATH", "--html PATH"):
         assert option in eval_help and option in result.output
+
+
+@pytest.mark.parametrize(
+    ("value", "escaped"),
+    [
+        ("exact_match", "exact_match"),  # `_` inside a word cannot open emphasis: left as written
+        ("_x_ a__b", "\\_x\\_ a\\_\\_b"),
+        ("a | b", "a \\| b"),
+        ("[link](http://x) *b* ~s~ # h `c` \\", "\\[link\\](http://x) \\*b\\* \\~s\\~ \\# h \\`c\\` \\\\"),
+        ("<img src=x onerror=alert(1)> & more", "&lt;img src=x onerror=alert(1)&gt; &amp; more"),
+        ("two\nlines\r\n", "two lines"),
+    ],
+)
+def test_markdown_text_is_literal(value: str, escaped: str) -> None:
+    assert text(value) == escaped
