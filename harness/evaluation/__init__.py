@@ -11,7 +11,9 @@ The stages, one module each:
 - ``gate``: score, compare and decide pass/fail, shared with ``harness score``;
 - ``result``: the typed, versioned record (``harness schema --result`` publishes its schema);
 - ``pipeline``: generate, write the outputs JSONL, score, check, compare, gate;
-- ``junit``, ``markdown``, ``html``: reports rendered from the result alone.
+- ``gate_report``: what a CI report says, built from an eval result or a ``harness score`` result;
+- ``junit``, ``markdown``, ``html``: reports rendered from a gate report alone, written by
+  ``reports`` for both commands.
 
 Nothing heavy is imported here: a model's libraries come with its adapter.
 """
