@@ -238,7 +238,10 @@ def test_fid_suite_end_to_end_with_tiny_images(tmp_path: Path) -> None:
     assert data["sample_ids"][:2] == ["00000.png", "00001.png"]
     # the reports: FID's comparison has no paired test, so it is a skipped case and a dash
     cases = ET.parse(tmp_path / "art.xml").getroot().findall("testsuite/testcase")
-    assert [(c.get("name"), [e.tag for e in c]) for c in cases] == [("fid", ["system-out"]), ("fid", ["system-out", "skipped"])]
+    assert [(c.get("name"), [e.tag for e in c]) for c in cases] == [
+        ("fid", ["system-out"]),
+        ("fid", ["system-out", "skipped"]),
+    ]
     assert "| fid | " in (tmp_path / "art.md").read_text(encoding="utf-8") and "| — |" in (
         tmp_path / "art.md"
     ).read_text(encoding="utf-8")
