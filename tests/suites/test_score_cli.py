@@ -181,11 +181,14 @@ def _score_in_subprocess(args: list[str], env: dict[str, str]) -> subprocess.Com
     )
 
 
-def test_a_text_suite_never_imports_torch() -> None:
+def test_a_text_suite_never_imports_torch(tmp_path: Path) -> None:
+    reports = ["--junit", str(tmp_path / "r.xml"), "--markdown", str(tmp_path / "r.md"), "--html", str(tmp_path / "h")]
     done = _score_in_subprocess(
-        ["score", "--suite", str(TRANSLATION), "--outputs", str(SYSTEM_A), "--bootstrap", "10"], dict(os.environ)
+        ["score", "--suite", str(TRANSLATION), "--outputs", str(SYSTEM_A), "--bootstrap", "10", *reports],
+        dict(os.environ),
     )
     assert "exit 0" in done.stdout, done.stdout + done.stderr
+    assert (tmp_path / "h" / "index.html").is_file()  # the reports import no model library either
     assert "torch imported: False" in done.stdout
 
 
