@@ -93,3 +93,35 @@ def test_the_version_is_read_from_the_header_only() -> None:
 def test_every_group_gets_the_entry_points_a_scan_of_its_own_would() -> None:
     for group in ("harness.kinds", "harness.reporters", "harness.sandboxes", "console_scripts"):
         assert plugins._group_entry_points(group) == tuple(importlib.metadata.entry_points(group=group))
+
+
+def test_a_grade_imports_no_code_it_does_not_run_and_builds_no_model_it_does_not_use() -> None:
+    """What a lone grade's imports skip (docs/architecture.md, "Where a lone grade's time goes"):
+    the comparison code behind the similarity records, the checks' machinery behind their
+    findings, and the validators of record models nothing has used yet."""
+    out = _fresh_python(
+        """
+        import sys
+        import harness.cli
+        from harness import api
+        from harness.results import CohortResult, Problem
+        skipped = [m for m in ("harness.similarity.pairs", "harness.checks.base", "jinja2") if m in sys.modules]
+        built_before = CohortResult.__pydantic_complete__, Problem.__pydantic_complete__
+        Problem(code="no-answers", message="m")
+        print(skipped, built_before, Problem.__pydantic_complete__)
+        """
+    )
+    assert out == "[] (False, False) True"
+
+
+def test_the_lazy_packages_still_export_their_names() -> None:
+    from harness import checks, similarity
+    from harness.checks.base import Check
+    from harness.similarity.pairs import compare_documents
+
+    assert checks.Check is Check and similarity.compare_documents is compare_documents
+    assert all(getattr(checks, name) is not None for name in checks.__all__)
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        similarity.nothing  # noqa: B018
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        checks.nothing  # noqa: B018
