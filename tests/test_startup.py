@@ -125,3 +125,24 @@ def test_the_lazy_packages_still_export_their_names() -> None:
         similarity.nothing  # noqa: B018
     with pytest.raises(AttributeError, match="no attribute 'nothing'"):
         checks.nothing  # noqa: B018
+
+
+def test_a_quiz_self_check_imports_neither_the_sandbox_nor_the_store_nor_the_reports(tmp_path: Path) -> None:
+    """A student's ``harness check`` of a quiz bank: no code question, so no sandbox module (no
+    head start was ever kept for these banks), no result store, no report rendering."""
+    answers = REPO_ROOT / "submissions" / "sample-cohort" / "s01-ada-lovelace" / "answers.yaml"
+    out = _fresh_python(
+        f"""
+        import os, sys
+        os.environ["HARNESS_CACHE"] = {str(tmp_path)!r}
+        from harness.cli import main
+        try:
+            main(["check", "question_bank/probability.yaml", "-a", {str(answers)!r}], prog_name="harness")
+        except SystemExit as exc:
+            assert exc.code in (0, 1, None), exc.code
+        heavy = ("harness.sandbox.base", "harness.store", "harness.reports.output", "jinja2", "numpy")
+        print("imported:", [m for m in heavy if m in sys.modules])
+        """
+    )
+    assert out.splitlines()[-1] == "imported: []"
+    assert "total:" in out  # it did check the answers
