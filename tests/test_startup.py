@@ -146,3 +146,34 @@ def test_a_quiz_self_check_imports_neither_the_sandbox_nor_the_store_nor_the_rep
     )
     assert out.splitlines()[-1] == "imported: []"
     assert "total:" in out  # it did check the answers
+
+
+def test_models_built_on_first_use_validate_alike_from_many_threads_at_once() -> None:
+    """A cohort's grading threads may each be the first to use a record model: the validator is
+    built once under pydantic's rebuild lock and every thread gets the model's own."""
+    out = _fresh_python(
+        """
+        import threading
+        from harness.results import Problem, QuestionResult
+        from harness.evidence import UngradedEvidence
+        start, made, errors = threading.Barrier(8), [], []
+
+        def first_use() -> None:
+            start.wait()
+            try:
+                made.append(Problem(code="no-answers", message="m"))
+                QuestionResult.model_fields  # noqa: B018  (collected at import, built or not)
+                made.append(UngradedEvidence())
+            except Exception as exc:
+                errors.append(repr(exc))
+
+        assert not Problem.__pydantic_complete__
+        threads = [threading.Thread(target=first_use) for _ in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        print(len(made), errors, {p.message for p in made if isinstance(p, Problem)})
+        """
+    )
+    assert out == "16 [] {'m'}"
