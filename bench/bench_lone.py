@@ -12,6 +12,9 @@ Each round then runs, one after the other, as fresh processes:
 - ``harness grade BANK -s one -o OUT`` (one notebook, the cohort path: doctor, pool, reports);
 - ``harness check BANK -a one/answers.yaml`` (the student's self-check of the same notebook).
 
+The children import harness from this checkout (its root first on ``PYTHONPATH``; checked
+before timing), whatever copy the interpreter has installed.
+
 The three alternate within each round, so that a busy machine slows them alike; the medians
 of wall time and of CPU time (the process and every child it waited for) are printed, with
 the ratios to the floor. Target: ``harness grade`` within 3x the floor.
@@ -58,6 +61,16 @@ def timed(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
     return wall, cpu
 
 
+def check_checkout(env: dict[str, str]) -> None:
+    """The children must run this checkout's harness (``PYTHONPATH`` puts it first), not an
+    installed or editable copy of another one: say which and stop otherwise."""
+    where = subprocess.run(
+        [PYTHON, "-c", "import harness; print(harness.__file__)"], env=env, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    if not Path(where).resolve().is_relative_to(ROOT):
+        raise SystemExit(f"the children import harness from {where}, not from this checkout ({ROOT})")
+
+
 def build(softmax: Path, folder: Path) -> Path:
     subprocess.run([PYTHON, str(softmax / "make.py"), str(folder)], check=True, capture_output=True)
     (folder / "one" / "s00_ok" / "answers.yaml").write_text("{}\n", encoding="utf-8")
@@ -81,6 +94,7 @@ def main() -> None:
     parser.add_argument("--no-bytecode", action="store_true", help="keep PYTHONDONTWRITEBYTECODE as it is")
     args = parser.parse_args()
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    check_checkout(env)
     with tempfile.TemporaryDirectory(prefix="bench-lone-") as tmp:
         if not args.no_bytecode:
             env.pop("PYTHONDONTWRITEBYTECODE", None)

@@ -23,14 +23,11 @@ from harness.grading.runner import GradeTasks, GradingPlan, Mode, ProgressSink, 
 from harness.kinds import LoadedBank, load_banks
 from harness.kinds.lifecycle import RunOptions
 from harness.plugins import GROUPS, PluginInfo, registry
-from harness.reports import Reporter
-from harness.reports.output import carry_previous, output_manifest, staged_output
 from harness.results import CohortResult, CohortSummary, StudentResult, read_cohort
-from harness.store import Regrade, ResultStore, open_store, store_path
-from harness.store.cohort import StoreGrading, grade_through_store, open_here
-from harness.store.sqlite import SEED_SECRET_ENV
 from harness.submissions import read_answers_file, scan_cohort
 
+# A command imports what it runs: the store and the reports' output only where a cohort is
+# graded or rendered, so a student's self-check imports neither (tests/test_startup.py).
 if TYPE_CHECKING:
     from harness.evaluation.pipeline import EvalRun
     from harness.executors import Executor
@@ -38,7 +35,10 @@ if TYPE_CHECKING:
     from harness.exports.run import ExportRun
     from harness.grading.examples import ExampleResult
     from harness.kinds.code_engine.solution_check import SolutionReport
+    from harness.reports import Reporter
     from harness.similarity.cohort import SimilarityReport
+    from harness.store import Regrade, ResultStore
+    from harness.store.cohort import StoreGrading
     from harness.suites import SuiteScore
 
 PathLike = str | Path
@@ -157,6 +157,9 @@ def grade(
             holds files harness did not write, or cannot be written (all before grading); a
             store of another format; ``only`` or ``questions`` naming an id the run lacks.
     """
+    from harness.reports.output import staged_output
+    from harness.store import Regrade, open_store, store_path
+
     progress = progress if progress is not None else SilentProgress()
     progress.start("loading banks")
     loaded = load(banks)
@@ -211,6 +214,9 @@ def _grade_into_store(
     holds only this cohort's grades."""
     import tempfile  # only grading a zip export needs a work folder
 
+    from harness.store.cohort import grade_through_store, open_here
+    from harness.store.sqlite import SEED_SECRET_ENV
+
     # the secret is fixed here, so that the run's record (kept in the store) follows from the options
     secret = options.seed_secret or os.environ.get(SEED_SECRET_ENV) or store.seed_secret()
     options = replace(options, seed_secret=secret)  # a resume draws the same seeds
@@ -229,6 +235,8 @@ def _reports_up_to_date(
     """When ``out`` holds, unchanged, the reports of ``formats`` rendered from the same
     results: carry them into ``staging`` as they are (rendering is deterministic, so they are
     what rendering again would write) and return each one's main file; else None."""
+    from harness.reports.output import carry_previous, output_manifest
+
     note = store.note(REPORTS_NOTE)
     if graded.digest is None or note is None:
         return None
@@ -253,6 +261,8 @@ def _remember_reports(
     """Note in the store which results the reports in ``staging`` were rendered from, their
     main files and their bytes (``reports`` None: rendered from more than the results, so
     never reused)."""
+    from harness.reports.output import output_manifest
+
     if graded.digest is None or reports is None:
         store.set_note(REPORTS_NOTE, "{}")
         return
@@ -347,6 +357,8 @@ def render(results: PathLike, out: PathLike, formats: Sequence[str] = ("html", "
         HarnessError: ``results`` is missing, not JSON or not a cohort's results; an
             unknown format; an ``out`` that cannot be written.
     """
+    from harness.reports.output import staged_output
+
     cohort = read_results(results)
     reporters = [registry("reporters").get(name) for name in formats]
     out_dir = Path(out)

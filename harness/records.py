@@ -78,4 +78,6 @@ Data = Annotated[Any, AfterValidator(printable_data)]
 
 
 class Record(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: a model's validator is built when first used, not when its module is
+    # imported; a lone grade imports some forty record models and uses a dozen (tests/test_startup.py)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)

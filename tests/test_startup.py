@@ -93,3 +93,87 @@ def test_the_version_is_read_from_the_header_only() -> None:
 def test_every_group_gets_the_entry_points_a_scan_of_its_own_would() -> None:
     for group in ("harness.kinds", "harness.reporters", "harness.sandboxes", "console_scripts"):
         assert plugins._group_entry_points(group) == tuple(importlib.metadata.entry_points(group=group))
+
+
+def test_a_grade_imports_no_code_it_does_not_run_and_builds_no_model_it_does_not_use() -> None:
+    """What a lone grade's imports skip (docs/architecture.md, "Where a lone grade's time goes"):
+    the comparison code behind the similarity records, the checks' machinery behind their
+    findings, and the validators of record models nothing has used yet."""
+    out = _fresh_python(
+        """
+        import sys
+        import harness.cli
+        from harness import api
+        from harness.results import CohortResult, Problem
+        skipped = [m for m in ("harness.similarity.pairs", "harness.checks.base", "jinja2") if m in sys.modules]
+        built_before = CohortResult.__pydantic_complete__, Problem.__pydantic_complete__
+        Problem(code="no-answers", message="m")
+        print(skipped, built_before, Problem.__pydantic_complete__)
+        """
+    )
+    assert out == "[] (False, False) True"
+
+
+def test_the_lazy_packages_still_export_their_names() -> None:
+    from harness import checks, similarity
+    from harness.checks.base import Check
+    from harness.similarity.pairs import compare_documents
+
+    assert checks.Check is Check and similarity.compare_documents is compare_documents
+    assert all(getattr(checks, name) is not None for name in checks.__all__)
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        similarity.nothing  # noqa: B018
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        checks.nothing  # noqa: B018
+
+
+def test_a_quiz_self_check_imports_neither_the_sandbox_nor_the_store_nor_the_reports(tmp_path: Path) -> None:
+    """A student's ``harness check`` of a quiz bank: no code question, so no sandbox module (no
+    head start was ever kept for these banks), no result store, no report rendering."""
+    answers = REPO_ROOT / "submissions" / "sample-cohort" / "s01-ada-lovelace" / "answers.yaml"
+    out = _fresh_python(
+        f"""
+        import os, sys
+        os.environ["HARNESS_CACHE"] = {str(tmp_path)!r}
+        from harness.cli import main
+        try:
+            main(["check", "question_bank/probability.yaml", "-a", {str(answers)!r}], prog_name="harness")
+        except SystemExit as exc:
+            assert exc.code in (0, 1, None), exc.code
+        heavy = ("harness.sandbox.base", "harness.store", "harness.reports.output", "jinja2", "numpy")
+        print("imported:", [m for m in heavy if m in sys.modules])
+        """
+    )
+    assert out.splitlines()[-1] == "imported: []"
+    assert "total:" in out  # it did check the answers
+
+
+def test_models_built_on_first_use_validate_alike_from_many_threads_at_once() -> None:
+    """A cohort's grading threads may each be the first to use a record model: the validator is
+    built once under pydantic's rebuild lock and every thread gets the model's own."""
+    out = _fresh_python(
+        """
+        import threading
+        from harness.results import Problem, QuestionResult
+        from harness.evidence import UngradedEvidence
+        start, made, errors = threading.Barrier(8), [], []
+
+        def first_use() -> None:
+            start.wait()
+            try:
+                made.append(Problem(code="no-answers", message="m"))
+                QuestionResult.model_fields  # noqa: B018  (collected at import, built or not)
+                made.append(UngradedEvidence())
+            except Exception as exc:
+                errors.append(repr(exc))
+
+        assert not Problem.__pydantic_complete__
+        threads = [threading.Thread(target=first_use) for _ in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        print(len(made), errors, {p.message for p in made if isinstance(p, Problem)})
+        """
+    )
+    assert out == "16 [] {'m'}"

@@ -23,7 +23,8 @@ TEMPLATE = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 class Model(BaseModel):
     """Strict base: unknown fields are errors, so a typo never passes silently."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+    # built when first used (a run uses few of the kinds' models): see harness.records.Record
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True, defer_build=True)
 
 
 class Tags(Model):

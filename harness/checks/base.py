@@ -70,7 +70,7 @@ class CheckOptions(BaseModel):
     lower scores are better) for the run to pass; ``None`` reports without gating.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # see harness.records.Record
 
     gate: float | None = None
 

@@ -21,7 +21,7 @@ OptionValue = str | int | float | bool | None
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # see harness.records.Record
 
 
 class Finding(_Frozen):
