@@ -112,9 +112,11 @@ def write_frame(fd: int, payload: dict[str, Any]) -> None:
         view = view[os.write(fd, view) :]
 
 
+LIBC = ctypes.CDLL(None, use_errno=True)  # once: a job's fork inherits it, no dlopen per call
+
+
 def prctl(option: int, value: int) -> None:
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.prctl(option, value, 0, 0, 0) != 0:
+    if LIBC.prctl(option, value, 0, 0, 0) != 0:
         raise OSError(ctypes.get_errno(), "prctl failed")
 
 
@@ -123,8 +125,7 @@ def ioprio_get() -> int | None:
     numbers = IOPRIO_SYSCALLS.get(platform.machine())
     if numbers is None:
         return None
-    libc = ctypes.CDLL(None, use_errno=True)
-    value: int = libc.syscall(numbers[1], IOPRIO_WHO_PROCESS, 0)
+    value: int = LIBC.syscall(numbers[1], IOPRIO_WHO_PROCESS, 0)
     return value
 
 
@@ -132,7 +133,7 @@ def ioprio_set(value: int) -> None:
     """Set this process's I/O priority (setting it back from idle needs no privilege)."""
     numbers = IOPRIO_SYSCALLS.get(platform.machine())
     if numbers is not None:
-        ctypes.CDLL(None, use_errno=True).syscall(numbers[0], IOPRIO_WHO_PROCESS, 0, value)
+        LIBC.syscall(numbers[0], IOPRIO_WHO_PROCESS, 0, value)
 
 
 def keys_of_uid(uid: int) -> int:
@@ -457,11 +458,10 @@ def remove_tree(path: str) -> None:
 
 
 def remove_sysv_ipc() -> None:
-    libc = ctypes.CDLL(None, use_errno=True)
     removers: dict[str, Callable[[int], object]] = {
-        "shm": lambda i: libc.shmctl(i, IPC_RMID, None),
-        "msg": lambda i: libc.msgctl(i, IPC_RMID, None),
-        "sem": lambda i: libc.semctl(i, 0, IPC_RMID),
+        "shm": lambda i: LIBC.shmctl(i, IPC_RMID, None),
+        "msg": lambda i: LIBC.msgctl(i, IPC_RMID, None),
+        "sem": lambda i: LIBC.semctl(i, 0, IPC_RMID),
     }
     for kind, remove in removers.items():
         try:
