@@ -29,7 +29,8 @@ a job itself, so its memory stays pristine:
 - the student's process volunteers for the OOM killer (``oom_score_adj`` 1000): when a job
   goes over the sandbox's memory cgroup, the job's processes are killed, not the zygote;
 - after each job, in a contained sandbox (``--contained``: a private PID namespace and a uid
-  of its own, never root), every process of the uid but the zygote is killed, /tmp and
+  of its own, never root), every process of the uid but the zygote is killed (and waited
+  for: until they are reaped they count against the next job's process limit), /tmp and
   /dev/shm are emptied and SysV IPC objects removed, and the zygote's I/O priority is set
   back. The zygote then checks that nothing about itself changed (rlimits, priority,
   scheduling, CPU affinity, I/O priority: a job can change those of a process with its uid),
