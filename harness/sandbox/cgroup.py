@@ -57,9 +57,14 @@ class MemoryCgroup:
     def set_limit(self, limit_bytes: int) -> None:
         """Cap the memory of every process in the cgroup (page cache and tmpfs included).
 
+        A limit already in force is not written again (warm workers set one per job, nearly
+        always the same; only root may write the cgroup's files, so it cannot have changed).
+
         Raises:
             OSError: the kernel could not bring the usage under a lower limit (v1: EBUSY).
         """
+        if limit_bytes == self.limit_bytes:
+            return
         if self.hierarchy.version == 2:
             _write(self.path / "memory.max", limit_bytes)
             with contextlib.suppress(FileNotFoundError):

@@ -17,6 +17,7 @@ from __future__ import annotations
 import atexit
 import collections
 import contextlib
+import dataclasses
 import itertools
 import json
 import os
@@ -26,7 +27,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -63,23 +64,79 @@ class WarmWorker:
 
     def run(self, files: Mapping[str, str], request: dict[str, Any], limits: SandboxLimits) -> RunResult:
         """Run one job; a broken zygote becomes a crashed result and is replaced."""
+        return self.run_phases(files, [(request, limits)], lambda _: True)[0]
+
+    def run_phases(
+        self,
+        files: Mapping[str, str],
+        phases: Sequence[tuple[dict[str, Any], SandboxLimits]],
+        proceed: Callable[[RunResult], bool],
+    ) -> list[RunResult]:
+        """Run one job of one or two phases (requests with their limits) in one process.
+
+        The second phase's request is sent only after the first phase's result has come back
+        in full, and only when ``proceed`` says so of it: the process (and the code in it)
+        holds none of the second phase's inputs while its first phase's results can still
+        change. Returns a result per phase that ran; a broken zygote makes the phase it was
+        running a crashed result, and is replaced.
+        """
         started = time.monotonic()
+        results: list[RunResult] = []
         try:
             process = self._ensure()
+            request, limits = phases[0]
             self._cap_memory(limits)
             self.jobs += 1
             job_id = f"job-{self.jobs}"
-            job = {"id": job_id, "files": dict(files), "request": request, "limits": limits.model_dump()}
+            job: dict[str, Any] = {
+                "id": job_id,
+                "files": dict(files),
+                "request": request,
+                "limits": limits.model_dump(),
+            }
+            if len(phases) > 1:
+                job["phases"] = 2
             _write_frame(process, job)
-            reply = _read_frame(process, time.monotonic() + limits.wall_seconds + SLACK_S)
-            if reply.get("event") == "retire":  # the job's manager died before replying
-                raise WorkerError(f"the process running the job was killed ({str(reply.get('why'))[:120]})")
-            if reply.get("id") != job_id:
-                raise WorkerError("the worker answered out of turn")
+            reply: dict[str, Any] | None = _read_reply(process, job_id, limits.wall_seconds)
+            if len(phases) > 1 and reply is not None:
+                results.append(self._result(reply, limits))
+                reply = self._second_phase(process, job_id, results, phases[1], proceed)
+            if reply is not None:
+                results.append(self._result(reply, phases[len(results)][1]))
         except (WorkerError, OSError, ValueError) as exc:
             self.close()
-            return _crashed(self.sandbox.name, str(exc), time.monotonic() - started)
+            return [*results, _crashed(self.sandbox.name, str(exc), time.monotonic() - started)]
         self._await_ready(process)
+        return results
+
+    def _second_phase(
+        self,
+        process: subprocess.Popen[bytes],
+        job_id: str,
+        results: list[RunResult],
+        phase: tuple[dict[str, Any], SandboxLimits],
+        proceed: Callable[[RunResult], bool],
+    ) -> dict[str, Any] | None:
+        """Send the second phase (or its end) once the first's result is in ``results``;
+        return the second phase's reply, or None when it did not run (the first phase's result
+        then gets the process's exit status)."""
+        request, limits = phase
+        first = results[0]
+        if first.timed_out or not proceed(first):
+            _write_frame(process, {"event": "end"})
+            end = _read_reply(process, job_id, 0.0)
+            results[0] = dataclasses.replace(first, exit_code=end.get("exit_code"), signal=end.get("signal"))
+            return None
+        frame = {
+            "event": "next",
+            "request": request,
+            "wall_seconds": limits.wall_seconds,
+            "channel_bytes": limits.channel_bytes,
+        }
+        _write_frame(process, frame)
+        return _read_reply(process, job_id, limits.wall_seconds)
+
+    def _result(self, reply: dict[str, Any], limits: SandboxLimits) -> RunResult:
         channel = str(reply.get("channel", "")).encode()
         return RunResult(
             backend=self.sandbox.name,
@@ -334,6 +391,21 @@ def _write_frame(process: subprocess.Popen[bytes], payload: dict[str, Any]) -> N
         process.stdin.flush()
     except BrokenPipeError:
         raise WorkerError("the worker is gone") from None
+
+
+def _read_reply(process: subprocess.Popen[bytes], job_id: str, wall_seconds: float) -> dict[str, Any]:
+    """The zygote's reply to job ``job_id``, within its wall clock and some slack.
+
+    Raises:
+        WorkerError: the job's manager died (the zygote says ``retire``), or the reply is
+            for another job.
+    """
+    reply = _read_frame(process, time.monotonic() + wall_seconds + SLACK_S)
+    if reply.get("event") == "retire":  # the job's manager died before replying
+        raise WorkerError(f"the process running the job was killed ({str(reply.get('why'))[:120]})")
+    if reply.get("id") != job_id:
+        raise WorkerError("the worker answered out of turn")
+    return reply
 
 
 def _read_exact(fd: int, size: int, deadline: float) -> bytes:

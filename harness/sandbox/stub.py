@@ -278,14 +278,20 @@ def load_module(path: str) -> Any:
     return module
 
 
-def serve(request: dict[str, Any], channel: Channel) -> None:
-    """Import the module and run every call, reporting as it goes (a crash loses nothing sent)."""
+def serve(request: dict[str, Any], channel: Channel) -> tuple[Any, dict[str, Any]]:
+    """Import the module and run every call, reporting as it goes (a crash loses nothing sent).
+
+    Returns the module (None when it could not be imported) and the event that opened the
+    report (``ready`` or ``import_error``), for a second phase in the same process
+    (:func:`serve_more`).
+    """
     path = request["module"]
     sys.path.insert(0, os.path.dirname(path))
     signal.signal(signal.SIGALRM, _on_alarm)
     signal.signal(signal.SIGPROF, _on_alarm)
     out = Capture()
     started = time.perf_counter()
+    opening: dict[str, Any]
     try:
         _start_timers(float(request.get("import_time_limit") or 10.0))
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
@@ -298,13 +304,30 @@ def serve(request: dict[str, Any], channel: Channel) -> None:
             if not isinstance(exc, CallTimeout)
             else {"type": "Timeout", "message": "timed out while importing", "traceback": []}
         )
-        channel.send({"event": "import_error", "error": error, "output": out.getvalue()[:MAX_CAPTURE]})
-        return
-    channel.send(
-        {"event": "ready", "seconds": round(time.perf_counter() - started, 6), "output": out.getvalue()[:MAX_CAPTURE]}
-    )
+        opening = {"event": "import_error", "error": error, "output": out.getvalue()[:MAX_CAPTURE]}
+        channel.send(opening)
+        return None, opening
+    opening = {
+        "event": "ready",
+        "seconds": round(time.perf_counter() - started, 6),
+        "output": out.getvalue()[:MAX_CAPTURE],
+    }
+    channel.send(opening)
+    serve_calls(module, request, channel)
+    return module, opening
+
+
+def serve_more(module: Any, opening: dict[str, Any], request: dict[str, Any], channel: Channel) -> None:
+    """A second phase's calls, in the process whose :func:`serve` imported ``module``: the
+    report opens as the first one did (the import's output and time, or its error)."""
+    channel.send(opening)
+    if module is not None:
+        serve_calls(module, request, channel)
+
+
+def serve_calls(module: Any, request: dict[str, Any], channel: Channel) -> None:
     for call in request["calls"]:
-        channel.send(run_call(module, call, path))
+        channel.send(run_call(module, call, request["module"]))
     channel.send({"event": "done"})
 
 

@@ -12,13 +12,25 @@ a job itself, so its memory stays pristine:
   copy of its parent's);
 - the student's process gets its own session, a folder with an unguessable name, hard
   rlimits (CPU, address space, file size, open files, processes, POSIX message queues) and
-  no file descriptors but its result pipe;
+  no file descriptors but its result pipes;
+- a *phased* job runs a student's public tests, then the hidden ones, in the same process
+  (one fork, one import instead of two). The manager forks the student's process before it
+  reads anything of the second phase; the first phase's events go on a pipe of their own,
+  which the manager reads to end of file (every write end closed: the student's process
+  cannot write to it again, and the manager, not dumpable, offers no copy in /proc) and
+  sends to the host as that phase's reply. Only then does the host send the second phase's
+  calls, which the manager hands over on a third pipe; their events come back on a second
+  result pipe. So nothing the code learns of a hidden input can reach the first (public)
+  report: that report is final before the input exists in the process, and a process that
+  keeps the public pipe open only delays its own hidden calls until its wall clock runs out.
+  The exit status and timing fields of every reply are the manager's, never the job's;
 - the zygote is not dumpable, so a job (same uid) cannot ptrace it or read its memory or
   file descriptors through /proc;
 - the student's process volunteers for the OOM killer (``oom_score_adj`` 1000): when a job
   goes over the sandbox's memory cgroup, the job's processes are killed, not the zygote;
 - after each job, in a contained sandbox (``--contained``: a private PID namespace and a uid
-  of its own, never root), every process of the uid but the zygote is killed, /tmp and
+  of its own, never root), every process of the uid but the zygote is killed (and waited
+  for: until they are reaped they count against the next job's process limit), /tmp and
   /dev/shm are emptied and SysV IPC objects removed, and the zygote's I/O priority is set
   back. The zygote then checks that nothing about itself changed (rlimits, priority,
   scheduling, CPU affinity, I/O priority: a job can change those of a process with its uid),
@@ -61,6 +73,7 @@ IPC_RMID = 0
 MAX_JOB = 64_000_000
 SCRATCH = ("/tmp", "/dev/shm")
 EXIT_NO_MORE_JOBS = 3
+GONE_WITHIN_S = 5.0  # for a killed job's processes to be reaped
 RLIMITS = [getattr(resource, n) for n in dir(resource) if n.startswith("RLIMIT_")]
 IOPRIO_SYSCALLS = {"x86_64": (251, 252), "aarch64": (30, 31)}  # ioprio_set, ioprio_get
 IOPRIO_WHO_PROCESS = 1
@@ -100,9 +113,11 @@ def write_frame(fd: int, payload: dict[str, Any]) -> None:
         view = view[os.write(fd, view) :]
 
 
+LIBC = ctypes.CDLL(None, use_errno=True)  # once: a job's fork inherits it, no dlopen per call
+
+
 def prctl(option: int, value: int) -> None:
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.prctl(option, value, 0, 0, 0) != 0:
+    if LIBC.prctl(option, value, 0, 0, 0) != 0:
         raise OSError(ctypes.get_errno(), "prctl failed")
 
 
@@ -111,8 +126,7 @@ def ioprio_get() -> int | None:
     numbers = IOPRIO_SYSCALLS.get(platform.machine())
     if numbers is None:
         return None
-    libc = ctypes.CDLL(None, use_errno=True)
-    value: int = libc.syscall(numbers[1], IOPRIO_WHO_PROCESS, 0)
+    value: int = LIBC.syscall(numbers[1], IOPRIO_WHO_PROCESS, 0)
     return value
 
 
@@ -120,7 +134,7 @@ def ioprio_set(value: int) -> None:
     """Set this process's I/O priority (setting it back from idle needs no privilege)."""
     numbers = IOPRIO_SYSCALLS.get(platform.machine())
     if numbers is not None:
-        ctypes.CDLL(None, use_errno=True).syscall(numbers[0], IOPRIO_WHO_PROCESS, 0, value)
+        LIBC.syscall(numbers[0], IOPRIO_WHO_PROCESS, 0, value)
 
 
 def keys_of_uid(uid: int) -> int:
@@ -136,8 +150,14 @@ def keys_of_uid(uid: int) -> int:
 # --- the student's process ----------------------------------------------------------------
 
 
-def student(job: dict[str, Any], channel_w: int, folder: str) -> None:
-    """Runs in the student's forked process: never returns."""
+def student(job: dict[str, Any], pipes: JobPipes, folder: str) -> None:
+    """Runs in the student's forked process: never returns.
+
+    The public phase's events go on ``pipes.first``, which is closed after them. A phased job
+    then waits on ``pipes.control`` for its second phase's calls (sent only once the first
+    phase's reply is with the host; end of file: no second phase), and sends their events on
+    ``pipes.second``, with the module already imported.
+    """
     try:
         os.setsid()  # a session of its own: the manager kills it whole afterwards
         prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
@@ -150,16 +170,32 @@ def student(job: dict[str, Any], channel_w: int, folder: str) -> None:
         devnull = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):
             os.dup2(devnull, fd)
-        os.closerange(3, channel_w)
-        os.closerange(channel_w + 1, 65536)
-        apply_limits(job["limits"])
+        close_all_but(pipes.kept())
+        apply_limits(job["limits"], phases=2 if pipes.control is not None else 1)
         request = dict(job["request"], module=os.path.join(folder, os.path.basename(job["request"]["module"])))
-        stub.serve(request, stub.Channel(channel_w))
     except BaseException as exc:  # before the student's code runs: a worker fault, reported
         with _quiet():
-            stub.Channel(channel_w).send({"event": "worker_error", "message": f"{type(exc).__name__}: {exc}"[:500]})
+            stub.Channel(pipes.first).send({"event": "worker_error", "message": f"{type(exc).__name__}: {exc}"[:500]})
+        os._exit(0)
+    try:
+        module, opening = stub.serve(request, stub.Channel(pipes.first))
+        if pipes.control is not None and pipes.second is not None:
+            os.close(pipes.first)  # the public phase is over: the manager sees end of file
+            second = read_frame(pipes.control)
+            os.close(pipes.control)
+            if second is not None:
+                stub.serve_more(module, opening, dict(second, module=request["module"]), stub.Channel(pipes.second))
     finally:
         os._exit(0)
+
+
+def close_all_but(keep: list[int]) -> None:
+    """Close every file descriptor above stderr except ``keep``."""
+    start = 3
+    for fd in sorted(keep):
+        os.closerange(start, fd)
+        start = fd + 1
+    os.closerange(start, 65536)
 
 
 def volunteer_for_oom_killer() -> None:
@@ -174,7 +210,10 @@ def volunteer_for_oom_killer() -> None:
         prctl(PR_SET_DUMPABLE, 0)
 
 
-def apply_limits(limits: dict[str, Any]) -> None:
+def apply_limits(limits: dict[str, Any], phases: int = 1) -> None:
+    """Hard limits for the student's process. A phased job's CPU budget is one job's per
+    phase (two jobs had as much): soft at one phase's, hard at all of them, and the manager
+    raises the soft limit to the hard one when the second phase starts."""
     mb = 1024 * 1024
     nproc = processes_of_uid(os.getuid()) + int(limits["processes"]) - 1  # this process counts too
     for which, value in (
@@ -190,6 +229,10 @@ def apply_limits(limits: dict[str, Any]) -> None:
         if hard != resource.RLIM_INFINITY:
             value = min(value, hard)  # never above the sandbox's own cap (lowering is all we may do)
         resource.setrlimit(which, (value, value))
+    if phases > 1:
+        soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+        budget = soft * phases if hard == resource.RLIM_INFINITY else hard
+        resource.setrlimit(resource.RLIMIT_CPU, (soft, budget))
 
 
 def processes_of_uid(uid: int) -> int:
@@ -208,6 +251,31 @@ def processes_of_uid(uid: int) -> int:
 # --- the manager: one per job -----------------------------------------------------------
 
 
+class JobPipes:
+    """The pipes between a manager and its student process.
+
+    ``first`` carries the (public) first phase's events; a phased job adds ``control``, on
+    which the manager sends the second phase's calls, and ``second`` for their events. Each
+    is a pair (read end, write end); the student keeps only its ends (:meth:`kept`).
+    """
+
+    def __init__(self, phased: bool) -> None:
+        self.first_r, self.first = os.pipe()
+        self.control: int | None = None
+        self.control_w = self.second_r = self.second = -1
+        if phased:
+            self.control, self.control_w = os.pipe()
+            self.second_r, self.second = os.pipe()
+
+    def kept(self) -> list[int]:
+        """The student's ends."""
+        return [self.first] if self.control is None else [self.first, self.control, self.second]
+
+    def close_students_ends(self) -> None:
+        for fd in self.kept():
+            os.close(fd)
+
+
 def manager(frames_fd: int, scratch: str) -> None:
     """Read one job, run it in a student process, reply. Never returns."""
     code = 0
@@ -217,37 +285,92 @@ def manager(frames_fd: int, scratch: str) -> None:
             code = EXIT_NO_MORE_JOBS
         else:
             folder = os.path.join(scratch, f"job-{secrets.token_hex(12)}")
-            write_frame(frames_fd, run_job(job, folder))
+            write_frame(frames_fd, run_job(job, folder, frames_fd))
     except BaseException:
         code = 2
     finally:
         os._exit(code)
 
 
-def run_job(job: dict[str, Any], folder: str) -> dict[str, Any]:
-    read_fd, write_fd = os.pipe()
+def run_job(job: dict[str, Any], folder: str, frames_fd: int) -> dict[str, Any]:
+    """Run ``job``; return the reply of its last phase (the process's exit status with it).
+
+    A phased job (``"phases": 2``) runs its first phase's calls, and sends that phase's reply
+    at once: its channel as read up to end of file. Only then is the second phase's frame
+    read from the host (``{"event": "next", "request", "wall_seconds", "channel_bytes"}``, or
+    ``{"event": "end"}``), so the student's process is forked, and its first phase's events
+    are final, before any byte of the second phase's calls exists in this process.
+    """
+    pipes = JobPipes(phased=job.get("phases") == 2)
     started = time.monotonic()
     pid = os.fork()
     if pid == 0:
-        os.close(read_fd)
-        student(job, write_fd, folder)
-    os.close(write_fd)
-    deadline = started + float(job["limits"]["wall_seconds"])
-    channel, timed_out = drain(read_fd, deadline, int(job["limits"]["channel_bytes"]) + 1)
-    with _quiet():
-        os.killpg(pid, signal.SIGKILL)  # the student's session: it, and whatever it started
-    with _quiet():
-        os.kill(pid, signal.SIGKILL)
+        for fd in (pipes.first_r, pipes.control_w, pipes.second_r):
+            if fd >= 0:
+                os.close(fd)
+        student(job, pipes, folder)
+    pipes.close_students_ends()
+    limits = job["limits"]
+    channel, timed_out = drain(pipes.first_r, started + float(limits["wall_seconds"]), limits["channel_bytes"] + 1)
+    if pipes.control is not None:
+        if timed_out:
+            _kill(pid)
+        write_frame(frames_fd, _phase_reply(job["id"], started, channel, timed_out))
+        channel, timed_out, started = second_phase(pid, pipes, timed_out)
+    _kill(pid)
     _, status = os.waitpid(pid, 0)
     remove_tree(folder)
+    reply = _phase_reply(job["id"], started, channel, timed_out)
+    reply["exit_code"] = os.waitstatus_to_exitcode(status) if os.WIFEXITED(status) else None
+    reply["signal"] = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
+    return reply
+
+
+def second_phase(pid: int, pipes: JobPipes, stopped: bool) -> tuple[bytes, bool, float]:
+    """Hand the second phase's calls to the student's process (when the host sends them and
+    the first phase did not time out); return its channel, whether it timed out, its start."""
+    started = time.monotonic()
+    frame = read_frame(0)
+    if stopped or frame is None or frame.get("event") != "next":
+        os.close(pipes.control_w)  # end of file: the student's process has nothing more to do
+        os.close(pipes.second_r)
+        return b"", False, started
+    with _quiet():  # the second phase's share of the CPU budget (see apply_limits)
+        _, hard = resource.prlimit(pid, resource.RLIMIT_CPU)
+        resource.prlimit(pid, resource.RLIMIT_CPU, (hard, hard))
+    deadline = started + float(frame["wall_seconds"])
+    request = json.dumps(frame["request"], separators=(",", ":"), ensure_ascii=False).encode()
+    send_within(pipes.control_w, struct.pack(">I", len(request)) + request, deadline)
+    os.close(pipes.control_w)
+    channel, timed_out = drain(pipes.second_r, deadline, int(frame["channel_bytes"]) + 1)
+    return channel, timed_out, started
+
+
+def send_within(fd: int, data: bytes, deadline: float) -> None:
+    """Write ``data`` to a pipe whose reader may never read it: give up at ``deadline``, or
+    when the reader is gone (the channel that follows then says what happened)."""
+    os.set_blocking(fd, False)
+    view = memoryview(data)
+    with _quiet():
+        while view and (remaining := deadline - time.monotonic()) > 0:
+            if select.select([], [fd], [], remaining)[1]:
+                view = view[os.write(fd, view) :]
+
+
+def _phase_reply(job_id: str, started: float, channel: bytes, timed_out: bool) -> dict[str, Any]:
     return {
-        "id": job["id"],
-        "exit_code": os.waitstatus_to_exitcode(status) if os.WIFEXITED(status) else None,
-        "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
+        "id": job_id,
         "timed_out": timed_out,
         "wall_seconds": round(time.monotonic() - started, 3),
         "channel": channel.decode("utf-8", "replace"),
     }
+
+
+def _kill(pid: int) -> None:
+    with _quiet():
+        os.killpg(pid, signal.SIGKILL)  # the student's session: it, and whatever it started
+    with _quiet():
+        os.kill(pid, signal.SIGKILL)
 
 
 def drain(fd: int, deadline: float, cap: int) -> tuple[bytes, bool]:
@@ -291,7 +414,7 @@ def scratch_entries() -> set[str]:
 
 
 def cleanup_sandbox(keep: set[str]) -> list[str]:
-    """Leave nothing of the last job in a contained sandbox; return what could not be removed.
+    """Leave nothing of the last job in a contained sandbox; return what could not be cleaned.
 
     ``keep`` is what the scratch folders held before any job: the parents of read-only mounts
     (a model cache under /tmp), owned by root and not writable by a job.
@@ -302,7 +425,22 @@ def cleanup_sandbox(keep: set[str]) -> list[str]:
     for path in scratch_entries() - keep:
         remove_tree(path)
     remove_sysv_ipc()
-    return sorted(scratch_entries() - keep)
+    left = [f"could not remove {path}" for path in sorted(scratch_entries() - keep)]
+    if not alone_within(time.monotonic() + GONE_WITHIN_S):
+        left.append("processes of the last job outlived it")
+    return left
+
+
+def alone_within(deadline: float) -> bool:
+    """Wait until this is the only process of its uid (killed ones take a moment to go, and
+    until they are reaped the next job's process limit would count them); False at
+    ``deadline``."""
+    uid = os.getuid()
+    while processes_of_uid(uid) > 1:
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.002)
+    return True
 
 
 def remove_tree(path: str) -> None:
@@ -321,11 +459,10 @@ def remove_tree(path: str) -> None:
 
 
 def remove_sysv_ipc() -> None:
-    libc = ctypes.CDLL(None, use_errno=True)
     removers: dict[str, Callable[[int], object]] = {
-        "shm": lambda i: libc.shmctl(i, IPC_RMID, None),
-        "msg": lambda i: libc.msgctl(i, IPC_RMID, None),
-        "sem": lambda i: libc.semctl(i, 0, IPC_RMID),
+        "shm": lambda i: LIBC.shmctl(i, IPC_RMID, None),
+        "msg": lambda i: LIBC.msgctl(i, IPC_RMID, None),
+        "sem": lambda i: LIBC.semctl(i, 0, IPC_RMID),
     }
     for kind, remove in removers.items():
         try:
@@ -360,7 +497,7 @@ def serve(frames_fd: int, scratch: str, contained: bool) -> None:
             return
         problems = [] if code == 0 else [f"the job's manager died ({code})"]
         if contained:
-            problems += [f"could not remove {path}" for path in cleanup_sandbox(keep)]
+            problems += cleanup_sandbox(keep)
         if baseline["ioprio"] is not None:
             ioprio_set(baseline["ioprio"])  # every job starts at the worker's own I/O priority
         now = snapshot()

@@ -6,14 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from harness import api
 from harness.kinds.code import CodeKind
 from harness.results import StudentResult
-from harness.sandbox.pool import WarmWorker
+from tests.code.sent_phases import Sent, record_phases
 
 BANK = """\
 id: together
@@ -85,18 +84,9 @@ def grade(bank: Path, cohort: Path, out: Path) -> dict[str, StudentResult]:
     return {s.student_id: s for s in run.cohort.students}
 
 
-def count_jobs(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
-    """Record the test ids sent in each sandbox job of a student (not the reference's)."""
-    jobs: list[list[str]] = []
-    original = WarmWorker.run
-
-    def run(self: WarmWorker, files: Any, request: dict[str, Any], limits: Any) -> Any:
-        if REFERENCE not in files.values():
-            jobs.append([call["id"] for call in request["calls"]])
-        return original(self, files, request, limits)
-
-    monkeypatch.setattr(WarmWorker, "run", run)
-    return jobs
+def student_phases(sent: list[Sent]) -> list[list[str]]:
+    """The test ids sent in each phase of a student's sandbox jobs (not the reference's)."""
+    return [[call["id"] for call in request["calls"]] for files, request in sent if REFERENCE not in files.values()]
 
 
 def test_questions_sharing_a_file_and_limits_run_in_one_job(
@@ -105,10 +95,10 @@ def test_questions_sharing_a_file_and_limits_run_in_one_job(
     bank, folder = cohort
     for name in list(STUDENTS)[1:]:
         shutil.rmtree(folder / name)
-    jobs = count_jobs(monkeypatch)
+    sent = record_phases(monkeypatch)
     (student,) = grade(bank, folder, tmp_path / "out").values()
-    # public tests in one job, hidden ones in another: nothing of a hidden test reaches feedback
-    assert sorted(jobs) == [["0:large", "1:negative"], ["0:small", "1:small"], ["small"]]
+    # public tests in one phase, hidden ones in another: nothing of a hidden test reaches feedback
+    assert sorted(student_phases(sent)) == [["0:large", "1:negative"], ["0:small", "1:small"], ["small"]]
     assert student.score == student.max_score == 5
 
 
@@ -135,8 +125,9 @@ def test_a_job_that_stops_early_is_rerun_one_question_at_a_time(
     cohort: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     bank, folder = cohort
-    jobs = count_jobs(monkeypatch)
+    sent = record_phases(monkeypatch)
     students = grade(bank, folder, tmp_path / "out")
+    jobs = student_phases(sent)
     exits = {q.question_id: q for q in students["exits-in-double"].questions}
     assert exits["q-double"].score == 0
     assert "stopped early" in " ".join(exits["q-double"].feedback)
@@ -149,8 +140,8 @@ def test_a_job_that_stops_early_is_rerun_one_question_at_a_time(
 
 def test_a_self_check_sends_only_public_tests(cohort: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
     bank, folder = cohort
-    jobs = count_jobs(monkeypatch)
+    sent = record_phases(monkeypatch)
     (folder / "half-right" / "answers.yaml").write_text("{}\n")
     result = api.check([bank], folder / "half-right" / "answers.yaml", today=dt.date(2026, 11, 23))
-    assert sorted(jobs) == [["0:small", "1:small"], ["small"]]  # hidden tests never enter the sandbox
+    assert sorted(student_phases(sent)) == [["0:small", "1:small"], ["small"]]  # hidden tests never enter the sandbox
     assert [q.score for q in result.questions] == [1, 0, 1]  # a self-check scores the public tests, out of their points

@@ -109,6 +109,65 @@ def test_warm_worker_enforces_the_jobs_wall_clock() -> None:
         assert '"value":2' in fine.channel.decode()
 
 
+MODULE = "import os\ndef f(x):\n    return [x, os.getpid()]\n"
+SECOND = {"module": "m.py", "calls": [{"id": "h", "function": "f", "args": [3]}]}
+
+
+def _events(result: RunResult) -> list[dict[str, Any]]:
+    import json
+
+    return [json.loads(line) for line in result.channel.decode().splitlines()]
+
+
+@needs_bwrap
+def test_a_phased_job_runs_its_second_phase_in_the_same_process() -> None:
+    seen: list[list[dict[str, Any]]] = []
+
+    def proceed(first: RunResult) -> bool:
+        seen.append(_events(first))
+        return True
+
+    with WarmPool(BwrapSandbox()) as pool:
+        limits = SandboxLimits(wall_seconds=5)
+        first, second = pool.worker(()).run_phases(
+            {"m.py": MODULE}, [(STUB_REQUEST, limits), (SECOND, limits)], proceed
+        )
+    assert seen == [_events(first)] and [e["event"] for e in seen[0]] == ["ready", "result", "done"]
+    assert first.exit_code is None  # still alive when its first phase ended
+    events = _events(second)
+    assert [e["event"] for e in events] == ["ready", "result", "done"] and second.exit_code == 0
+    assert events[1]["id"] == "h" and events[1]["value"][0] == 3
+    assert events[1]["value"][1] == seen[0][1]["value"][1]  # one process: the same pid
+
+
+@needs_bwrap
+def test_a_phased_job_stops_after_its_first_phase_when_told_to() -> None:
+    """The second phase's calls are never sent; the first phase gets the process's end."""
+    with WarmPool(BwrapSandbox()) as pool:
+        worker = pool.worker(())
+        limits = SandboxLimits(wall_seconds=5)
+        (only,) = worker.run_phases({"m.py": MODULE}, [(STUB_REQUEST, limits), (SECOND, limits)], lambda _: False)
+        assert [e["event"] for e in _events(only)] == ["ready", "result", "done"]
+        # end of file on its control pipe: it exits, or the manager's kill gets there first
+        assert not only.timed_out and (only.exit_code == 0 or only.signal == 9), only
+        after = worker.run({"m.py": "def f(x):\n    return x + 1\n"}, STUB_REQUEST, limits)
+    assert '"value":3' in after.channel.decode()  # the worker goes on
+
+
+@needs_bwrap
+def test_a_phased_job_whose_code_holds_the_first_channel_open_times_out_there() -> None:
+    """A first phase ends when its pipe does: code that keeps a copy open (hoping to write on
+    it once the second phase's inputs arrive) only runs out its own wall clock."""
+    holder = "import os\nKEPT = [os.dup(fd) for fd in range(3, 64) if os.path.exists(f'/proc/self/fd/{fd}')]\n"
+    with WarmPool(BwrapSandbox()) as pool:
+        limits = SandboxLimits(wall_seconds=1)
+        (only,) = pool.worker(()).run_phases(
+            {"m.py": holder + MODULE}, [(STUB_REQUEST, limits), (SECOND, limits)], lambda _: True
+        )
+    assert only.timed_out and [e["event"] for e in _events(only)] == ["ready", "result", "done"]
+    assert only.signal == 9  # killed at its deadline, the second phase never sent
+
+
 @needs_bwrap
 def test_a_model_folder_the_rehearsal_cannot_load_does_not_stop_the_worker(tmp_path: Path) -> None:
     """Rehearsing models is an optimisation: a folder it cannot load leaves jobs running."""

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from harness import api
 from harness.kinds.code_engine import sequential
 from harness.kinds.code_engine.sample_tests import trial_seeds
-from harness.sandbox.pool import WarmWorker
+from tests.code.sent_phases import Sent, record_phases
 
 BANK = """\
 id: seeds
@@ -50,17 +49,9 @@ def cohort(tmp_path: Path) -> tuple[Path, Path]:
     return tmp_path / "bank" / "seeds.yaml", tmp_path / "cohort"
 
 
-def seeds_sent(monkeypatch: pytest.MonkeyPatch) -> list[list[int]]:
+def seeds_sent(sent: list[Sent]) -> list[list[int]]:
     """The seeds of every statistical call sent to a sandbox (the reference's and the student's)."""
-    sent: list[list[int]] = []
-    original = WarmWorker.run
-
-    def run(self: WarmWorker, files: Any, request: dict[str, Any], limits: Any) -> Any:
-        sent.extend(call["seeds"] for call in request["calls"] if call.get("seeds") is not None)
-        return original(self, files, request, limits)
-
-    monkeypatch.setattr(WarmWorker, "run", run)
-    return sent
+    return [call["seeds"] for _, request in sent for call in request["calls"] if call.get("seeds") is not None]
 
 
 def grade(bank: Path, cohort: Path, out: Path, secret: str | None = None) -> api.GradeRun:
@@ -71,9 +62,10 @@ def test_the_same_secret_reproduces_the_run_byte_for_byte(
     cohort: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     bank, folder = cohort
-    sent = seeds_sent(monkeypatch)
+    phases = record_phases(monkeypatch)
     first = grade(bank, folder, tmp_path / "a", "course-secret")
     again = grade(bank, folder, tmp_path / "b", "course-secret")
+    sent = seeds_sent(phases)
     assert (tmp_path / "a" / "results.json").read_bytes() == (tmp_path / "b" / "results.json").read_bytes()
     assert first.cohort.seed_secret == again.cohort.seed_secret == "course-secret"
     plan = sequential.plan(50, 0.001, 2)
@@ -87,8 +79,9 @@ def test_without_a_secret_each_run_draws_a_fresh_one(
 ) -> None:
     bank, folder = cohort
     monkeypatch.delenv("HARNESS_SEED_SECRET", raising=False)
-    sent = seeds_sent(monkeypatch)
+    phases = record_phases(monkeypatch)
     first, second = grade(bank, folder, tmp_path / "a"), grade(bank, folder, tmp_path / "b")
+    sent = seeds_sent(phases)
     assert first.cohort.seed_secret and second.cohort.seed_secret
     assert first.cohort.seed_secret != second.cohort.seed_secret
     assert sent[0] != sent[-1] and sent[0] != list(range(50))

@@ -14,7 +14,7 @@ from harness import api
 from harness.kinds.code_engine import sequential
 from harness.kinds.code_engine.sample_tests import trial_seeds
 from harness.results import StudentResult
-from harness.sandbox.pool import WarmWorker
+from tests.code.sent_phases import record_phases
 
 BANK = """\
 id: rounds
@@ -62,19 +62,13 @@ def graded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[dict[str, S
     for name, source in STUDENTS.items():
         (tmp_path / "cohort" / name).mkdir(parents=True)
         (tmp_path / "cohort" / name / "sampler.py").write_text(source)
-    calls: list[dict[str, Any]] = []
-    original = WarmWorker.run
-
-    def run(self: WarmWorker, files: Any, request: dict[str, Any], limits: Any) -> Any:
-        calls.extend(dict(c, source=files) for c in request["calls"])
-        return original(self, files, request, limits)
-
-    monkeypatch.setattr(WarmWorker, "run", run)
+    sent = record_phases(monkeypatch)
     monkeypatch.setenv("HARNESS_CACHE", str(tmp_path / "cache"))  # the reference runs here too
     result = api.grade(
         [tmp_path / "bank" / "rounds.yaml"], tmp_path / "cohort", tmp_path / "out", ["json"],
         dt.date(2026, 11, 23), "process", True, seed_secret=SECRET,
     )  # fmt: skip
+    calls = [dict(c, source=files) for files, request in sent for c in request["calls"]]
     return {s.student_id: s for s in result.cohort.students}, calls
 
 

@@ -184,7 +184,10 @@ def test_a_result_sent_ahead_for_a_later_test_does_not_stand(protocol_run: Proto
 # --- hidden tests: nothing but pass or fail reaches the student ------------------------------
 
 
-@pytest.mark.parametrize("student", ["atk-hidden-inputs-in-feedback", "atk-hidden-inputs-at-import"])
+@pytest.mark.parametrize(
+    "student",
+    ["atk-hidden-inputs-in-feedback", "atk-hidden-inputs-at-import", "atk-hidden-inputs-after-the-public-phase"],
+)
 def test_hidden_inputs_never_reach_the_results(protocol_run: ProtocolRun, student: str) -> None:
     feedback = protocol_run.feedback(student)
     assert protocol_run.token not in protocol_run.results_text, f"a hidden test's input reached the results: {feedback}"

@@ -38,7 +38,7 @@ from harness.kinds.code_engine.judge import Pending, Verdict, extend, judge, loa
 from harness.kinds.code_engine.reference_cache import ReferenceCache, cache_key
 from harness.kinds.code_engine.sample_tests import trial_seeds
 from harness.kinds.lifecycle import RunRecord, RunScope
-from harness.sandbox.base import Sandbox
+from harness.sandbox.base import Sandbox, SandboxLimits
 from harness.sandbox.pool import WarmPool
 
 if TYPE_CHECKING:
@@ -180,9 +180,32 @@ class CodeRunner(RunScope):
     ) -> RunReport:
         """One sandbox job: ``calls`` against ``source``, the file of ``questions`` (which share
         preloads and limits); the job may read every model of every question."""
+        return self._execute_phases(pool, questions, source, [calls])[0]
+
+    def _execute_phases(
+        self, pool: WarmPool, questions: list[CodeQuestion], source: str, phases: list[list[dict[str, Any]]]
+    ) -> list[RunReport]:
+        """One sandbox job of one or two phases of ``calls`` in one process; the second runs
+        only when the first's report has no problem, and its calls reach the process only
+        after the first phase's report is final (:meth:`WarmWorker.run_phases`). Returns a
+        report per phase that ran."""
         first = questions[0]
         module = Path(first.file).with_suffix(".py").name
-        limits = first.limits.model_copy(
+        models = tuple(sorted({path for question in questions for path in self._model_paths(question)}))
+        worker = pool.worker(tuple(first.preload), models, first.limits)
+        requests = [
+            ({"module": module, "calls": calls, "import_time_limit": 20}, self._job_limits(questions, calls))
+            for calls in phases
+        ]
+        results = worker.run_phases(
+            {module: source}, requests, lambda result: parse_channel(result, phases[0]).problem is None
+        )
+        return [parse_channel(result, calls) for result, calls in zip(results, phases, strict=False)]
+
+    @staticmethod
+    def _job_limits(questions: list[CodeQuestion], calls: list[dict[str, Any]]) -> SandboxLimits:
+        first = questions[0]
+        return first.limits.model_copy(
             update={
                 # time limits are CPU seconds; a loaded machine needs more wall-clock time for them
                 "wall_seconds": min(
@@ -195,18 +218,23 @@ class CodeRunner(RunScope):
                 "channel_bytes": min(first.limits.channel_bytes * len(questions), 256_000_000),
             }
         )
-        models = tuple(sorted({path for question in questions for path in self._model_paths(question)}))
-        worker = pool.worker(tuple(first.preload), models, first.limits)
-        request = {"module": module, "calls": calls, "import_time_limit": 20}
-        return parse_channel(worker.run({module: source}, request, limits), calls)
 
     def run_student(self, question: CodeQuestion, source: str, tests: list[CodeTest]) -> StudentRun:
-        """The public tests of ``tests`` in one job, then the hidden ones in another.
+        """The public tests of ``tests``, then the hidden ones: two phases of one job, whose
+        hidden calls reach the process only once the public report is final. When the public
+        phase has a problem (a crash, a timeout, a forged line), the hidden tests run in a job
+        of their own, as they would have anyway.
 
-        The public job runs even with no public test: its import errors are the feedback."""
-        public = self.run(question, source, [t for t in tests if t.visibility == "public"], self.students)
+        The public phase runs even with no public test: its import errors are the feedback."""
+        public_calls = [self._call(question, t) for t in tests if t.visibility == "public"]
         hidden = [t for t in tests if t.visibility == "hidden"]
-        return StudentRun(public, self.run(question, source, hidden, self.students) if hidden else None)
+        if not hidden:
+            return StudentRun(self._execute(self.students, [question], source, public_calls))
+        hidden_calls = [self._call(question, t) for t in hidden]
+        reports = self._execute_phases(self.students, [question], source, [public_calls, hidden_calls])
+        if len(reports) < 2:
+            reports.append(self._execute(self.students, [question], source, hidden_calls))
+        return StudentRun(reports[0], reports[1])
 
     def run_together(
         self, jobs: list[tuple[CodeQuestion, StudentCode]], public_only: bool = False
@@ -236,11 +264,14 @@ class CodeRunner(RunScope):
             ]
 
         source = group[0][1].source
-        public = self._execute(self.students, questions, source, calls("public"))
-        if public.problem is not None:
-            return {}
         hidden_calls = [] if public_only else calls("hidden")
-        hidden = self._execute(self.students, questions, source, hidden_calls) if hidden_calls else None
+        # one process, two phases: the hidden calls reach it only once the public report is final
+        phases = [calls("public"), hidden_calls] if hidden_calls else [calls("public")]
+        reports = self._execute_phases(self.students, questions, source, phases)
+        public = reports[0]
+        if public.problem is not None or len(reports) < len(phases):
+            return {}
+        hidden = reports[1] if hidden_calls else None
         if hidden is not None and hidden.problem is not None:
             return {}
         return {
