@@ -1,0 +1,89 @@
+"""Half of a cohort's reading and grading in a forked second process: the same results."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+
+from harness import api
+from harness.grading import second_process
+from harness.grading.second_process import across_two, second_core
+from tests.store.conftest import TODAY, make_cohort
+from tests.test_cli import BANK
+
+needs_two = pytest.mark.skipif(not second_core(), reason="no second CPU to fork onto")
+
+
+@pytest.fixture
+def fork_small(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(second_process, "FORK_FROM", 2)
+
+
+def _tagged(item: int) -> tuple[int, int]:
+    return item * item, os.getpid()
+
+
+@needs_two
+@pytest.mark.usefixtures("fork_small")
+def test_the_tail_is_done_in_a_copy_and_comes_back_in_order() -> None:
+    done = list(across_two(range(10), _tagged))
+    assert [value for value, _ in done] == [i * i for i in range(10)]
+    here = os.getpid()
+    assert {pid for _, pid in done[:4]} == {here}  # HEAD_SHARE 0.45 of 10
+    assert here not in {pid for _, pid in done[4:]}
+
+
+@pytest.mark.usefixtures("fork_small")
+def test_without_fork_or_below_the_threshold_everything_is_done_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    here = os.getpid()
+    assert {pid for _, pid in across_two(range(10), _tagged, fork=False)} == {here}
+    monkeypatch.setattr(second_process, "FORK_FROM", 11)
+    assert {pid for _, pid in across_two(range(10), _tagged)} == {here}
+
+
+@needs_two
+@pytest.mark.usefixtures("fork_small")
+def test_a_copy_that_fails_leaves_its_share_to_this_process() -> None:
+    here = os.getpid()
+
+    def only_here(item: int) -> tuple[int, int]:
+        if os.getpid() != here:
+            raise RuntimeError("the copy breaks")
+        return _tagged(item)
+
+    done = list(across_two(range(10), only_here))
+    assert done == [(i * i, here) for i in range(10)]
+
+
+@needs_two
+@pytest.mark.usefixtures("fork_small")
+def test_stopping_early_ends_the_copy() -> None:
+    first = across_two(range(10), _tagged)
+    assert next(first)[0] == 0
+    first.close()
+    with pytest.raises(ChildProcessError):  # no child left, not even a zombie
+        os.waitpid(-1, os.WNOHANG)
+
+
+@needs_two
+def test_a_cohort_graded_across_two_processes_is_byte_identical(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading (a broken answers file among the copy's students) and grading, with and without
+    the second process."""
+    bank = tmp_path / "tiny.yaml"
+    bank.write_text(BANK, encoding="utf-8")
+    cohort = make_cohort(tmp_path / "cohort", 12)
+    (cohort / "s011" / "answers.yaml").write_text("q-num: [unclosed\n", encoding="utf-8")
+    outputs = {}
+    for name, threshold in (("alone", 10_000), ("forked", 2)):
+        monkeypatch.setattr(second_process, "FORK_FROM", threshold)
+        out = tmp_path / name
+        api.grade([bank], cohort, out, formats=["json"], today=dt.date.fromisoformat(TODAY))
+        outputs[name] = {p.relative_to(out): p.read_bytes() for p in out.rglob("*.json")}
+    assert outputs["alone"] == outputs["forked"]
+    broken = outputs["forked"][Path("results/s011.json")].decode()
+    assert '"code": "answers-unreadable"' in broken and "cohort/s011/answers.yaml:2:1" in broken
