@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from harness import api
-from harness.grading import second_process
-from harness.grading.second_process import across_two, second_core
+from harness import api, second_process
+from harness.second_process import across_two, second_core, text_across_two
 from tests.store.conftest import TODAY, make_cohort
 from tests.test_cli import BANK
 
@@ -87,3 +86,34 @@ def test_a_cohort_graded_across_two_processes_is_byte_identical(
     assert outputs["alone"] == outputs["forked"]
     broken = outputs["forked"][Path("results/s011.json")].decode()
     assert '"code": "answers-unreadable"' in broken and "cohort/s011/answers.yaml:2:1" in broken
+
+
+@needs_two
+@pytest.mark.usefixtures("fork_small")
+def test_text_of_the_tail_comes_back_through_a_file_that_is_then_removed(tmp_path: Path) -> None:
+    here = os.getpid()
+
+    def render(item: int) -> str:
+        (tmp_path / f"{item}.pid").write_text(str(os.getpid()), encoding="utf-8")  # a side file
+        return f"<{item}é>"
+
+    part = tmp_path / "out.part"
+    assert "".join(text_across_two(range(10), render, part)) == "".join(f"<{i}é>" for i in range(10))
+    pids = [int((tmp_path / f"{i}.pid").read_text(encoding="utf-8")) for i in range(10)]
+    assert set(pids[:4]) == {here} and here not in pids[4:]
+    assert not part.exists()
+
+
+@needs_two
+@pytest.mark.usefixtures("fork_small")
+def test_text_a_failed_copy_would_have_written_is_rendered_here(tmp_path: Path) -> None:
+    here = os.getpid()
+
+    def render(item: int) -> str:
+        if os.getpid() != here and item == 7:
+            os._exit(3)  # the copy dies half-way through its file
+        return f"<{item}>"
+
+    part = tmp_path / "out.part"
+    assert "".join(text_across_two(range(10), render, part)) == "".join(f"<{i}>" for i in range(10))
+    assert not part.exists()

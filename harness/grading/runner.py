@@ -17,7 +17,6 @@ from typing import Any, Literal, Protocol
 
 from harness.bank.schema import Question
 from harness.bank.variants import VariantError, draw_variant
-from harness.grading.second_process import across_two
 from harness.kinds import LoadedBank, LoadedQuestion
 from harness.kinds.base import MISSING, GradeContext, QuestionKind
 from harness.kinds.lifecycle import RunResources
@@ -33,6 +32,7 @@ from harness.results import (
     StudentResult,
     round_score,
 )
+from harness.second_process import across_two
 from harness.submissions import Cohort, Submission
 
 Mode = Literal["grade", "check"]
@@ -215,7 +215,7 @@ def grade_each(plan: GradingPlan, tasks: list[GradingTask]) -> Generator[Student
 
     This is where an executor plugs in: ``plan.workers`` threads here (when a kind's scope
     waits on sandboxes), one at a time otherwise, a share of them in a second process when the
-    run holds no scope (:func:`~harness.grading.second_process.across_two`).
+    run holds no scope (:func:`~harness.second_process.across_two`).
     """
     if plan.workers <= 1 or len(tasks) <= 1:  # a run holding no scope may use a second process
         yield from across_two(tasks, partial(_grade_task, plan), fork=len(plan.resources) == 0)

@@ -28,10 +28,10 @@ from dataclasses import dataclass
 
 from harness.grading.lifecycle import open_run
 from harness.grading.runner import GradeTasks, GradingPlan, ProgressSink, grade_cohort
-from harness.grading.second_process import across_two
 from harness.kinds.lifecycle import RunOptions, RunRecord
 from harness.records import printable
 from harness.results import CohortResult, CohortSummary, Status, StudentLine, StudentResult
+from harness.second_process import across_two
 from harness.store.keys import (
     QuestionSlot,
     digest,

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from harness import second_process
 from harness.reports.json_report import JsonReporter
 from harness.reports.release import released
 from harness.results import dump_json, read_cohort
@@ -11,9 +14,14 @@ from harness.results import dump_json, read_cohort
 V2 = Path(__file__).parents[1] / "data" / "results" / "v2-cohort.json"
 
 
-def test_each_students_file_is_their_released_record_written_alongside_the_log(tmp_path: Path) -> None:
+@pytest.mark.parametrize("fork_from", [2, 10_000])
+def test_each_students_file_is_their_released_record_written_alongside_the_log(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fork_from: int
+) -> None:
     """A student with a withheld question and one without (whose file is their record in the
-    log, reused as it is), sharing question result objects as a run shares them."""
+    log, reused as it is), sharing question result objects as a run shares them; the tail
+    of the cohort written by a second process (where it can run) or not."""
+    monkeypatch.setattr(second_process, "FORK_FROM", fork_from)
     cohort = read_cohort(V2)
     shown = [q.model_copy(update={"reveal": True}) for q in cohort.students[0].questions]
     hidden = cohort.students[0].model_copy(

@@ -23,6 +23,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -33,10 +34,11 @@ HEAD_SHARE = 0.45  # this process also stores what it yields: the copy takes the
 
 
 def second_core() -> bool:
-    """Whether a second process can run beside this one (Linux, two CPUs allowed)."""
+    """Whether a second process can run beside this one: Linux, two CPUs allowed, and no other
+    thread here (a copy would inherit the locks it holds)."""
     if sys.platform != "linux" or not hasattr(os, "sched_getaffinity"):
         return False
-    return len(os.sched_getaffinity(0)) >= 2
+    return len(os.sched_getaffinity(0)) >= 2 and threading.active_count() == 1
 
 
 def across_two(items: Sequence[T], work: Callable[[T], R], fork: bool = True) -> Iterator[R]:
@@ -55,6 +57,37 @@ def across_two(items: Sequence[T], work: Callable[[T], R], fork: bool = True) ->
         yield from map(work, items[cut + len(done) :])  # the copy failed: its share is done here
     finally:
         copy.stop()
+
+
+def text_across_two(items: Sequence[T], render: Callable[[T], str], part: Path) -> Iterator[str]:
+    """``render(item)`` for each of ``items``, in order, as :func:`across_two` does it, for
+    text too large to send back whole (a cohort's JSON): the copy writes the tail's text into
+    the file ``part`` (UTF-8), which is then read back in chunks and removed; ``render`` may
+    write files of its own, which the copy then writes."""
+    if len(items) < FORK_FROM or not second_core():
+        yield from map(render, items)
+        return
+    cut = int(len(items) * HEAD_SHARE)
+    tail = items[cut:]
+
+    def write_tail(_: None) -> bool:
+        with part.open("w", encoding="utf-8", newline="") as out:
+            for item in tail:
+                out.write(render(item))
+        return True
+
+    copy = _Copy.start([None], write_tail)
+    try:
+        yield from map(render, items[:cut])
+        if copy.results() == [True]:
+            with part.open(encoding="utf-8", newline="") as written:
+                while chunk := written.read(1 << 20):
+                    yield chunk
+        else:  # the copy failed: its share is done here
+            yield from map(render, tail)
+    finally:
+        copy.stop()
+        part.unlink(missing_ok=True)
 
 
 class _Copy(Generic[R]):
