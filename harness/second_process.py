@@ -33,12 +33,15 @@ FORK_FROM = 200  # fewer items: a fork (some 10 ms) and pickling cost more than 
 HEAD_SHARE = 0.45  # this process also stores what it yields: the copy takes the larger part
 
 
+def two_cpus() -> bool:
+    """Whether this process may fork onto a second CPU: Linux, two CPUs allowed."""
+    return sys.platform == "linux" and hasattr(os, "sched_getaffinity") and len(os.sched_getaffinity(0)) >= 2
+
+
 def second_core() -> bool:
-    """Whether a second process can run beside this one: Linux, two CPUs allowed, and no other
+    """Whether a second process can run beside this one now: :func:`two_cpus`, and no other
     thread here (a copy would inherit the locks it holds)."""
-    if sys.platform != "linux" or not hasattr(os, "sched_getaffinity"):
-        return False
-    return len(os.sched_getaffinity(0)) >= 2 and threading.active_count() == 1
+    return two_cpus() and threading.active_count() == 1
 
 
 def across_two(items: Sequence[T], work: Callable[[T], R], fork: bool = True) -> Iterator[R]:

@@ -4,21 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
 from pathlib import Path
 
 import pytest
 
 from harness import api, second_process
-from harness.second_process import across_two, second_core, text_across_two
+from harness.second_process import across_two, text_across_two, two_cpus
 from tests.store.conftest import TODAY, make_cohort
 from tests.test_cli import BANK
 
-needs_two = pytest.mark.skipif(not second_core(), reason="no second CPU to fork onto")
+needs_two = pytest.mark.skipif(not two_cpus(), reason="no second CPU to fork onto")
 
 
 @pytest.fixture
 def fork_small(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fork from two items, whatever threads earlier tests left behind (this work takes no lock)."""
     monkeypatch.setattr(second_process, "FORK_FROM", 2)
+    monkeypatch.setattr(second_process.threading, "active_count", lambda: 1)
 
 
 def _tagged(item: int) -> tuple[int, int]:
@@ -41,6 +44,19 @@ def test_without_fork_or_below_the_threshold_everything_is_done_here(monkeypatch
     assert {pid for _, pid in across_two(range(10), _tagged, fork=False)} == {here}
     monkeypatch.setattr(second_process, "FORK_FROM", 11)
     assert {pid for _, pid in across_two(range(10), _tagged)} == {here}
+
+
+@needs_two
+def test_nothing_is_forked_while_another_thread_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(second_process, "FORK_FROM", 2)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert {pid for _, pid in across_two(range(10), _tagged)} == {os.getpid()}
+    finally:
+        stop.set()
+        other.join()
 
 
 @needs_two
@@ -78,6 +94,7 @@ def test_a_cohort_graded_across_two_processes_is_byte_identical(
     cohort = make_cohort(tmp_path / "cohort", 12)
     (cohort / "s011" / "answers.yaml").write_text("q-num: [unclosed\n", encoding="utf-8")
     outputs = {}
+    monkeypatch.setattr(second_process.threading, "active_count", lambda: 1)
     for name, threshold in (("alone", 10_000), ("forked", 2)):
         monkeypatch.setattr(second_process, "FORK_FROM", threshold)
         out = tmp_path / name

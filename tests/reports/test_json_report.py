@@ -22,6 +22,7 @@ def test_each_students_file_is_their_released_record_written_alongside_the_log(
     log, reused as it is), sharing question result objects as a run shares them; the tail
     of the cohort written by a second process (where it can run) or not."""
     monkeypatch.setattr(second_process, "FORK_FROM", fork_from)
+    monkeypatch.setattr(second_process.threading, "active_count", lambda: 1)
     cohort = read_cohort(V2)
     shown = [q.model_copy(update={"reveal": True}) for q in cohort.students[0].questions]
     hidden = cohort.students[0].model_copy(
