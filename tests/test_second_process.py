@@ -75,12 +75,22 @@ def test_a_copy_that_fails_leaves_its_share_to_this_process() -> None:
 
 @needs_two
 @pytest.mark.usefixtures("fork_small")
-def test_stopping_early_ends_the_copy() -> None:
+def test_stopping_early_ends_the_copy(monkeypatch: pytest.MonkeyPatch) -> None:
+    started: list[second_process._Copy[object]] = []
+    start = second_process._Copy.start
+
+    def recorded(tail: object, work: object) -> second_process._Copy[object]:
+        copy = start(tail, work)  # type: ignore[arg-type]
+        started.append(copy)
+        return copy
+
+    monkeypatch.setattr(second_process._Copy, "start", recorded)
     first = across_two(range(10), _tagged)
     assert next(first)[0] == 0
+    pid = started[0].pid
     first.close()
-    with pytest.raises(ChildProcessError):  # no child left, not even a zombie
-        os.waitpid(-1, os.WNOHANG)
+    with pytest.raises(ChildProcessError):  # ended and reaped: not even a zombie is left
+        os.waitpid(pid, os.WNOHANG)
 
 
 @needs_two
