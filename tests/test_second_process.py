@@ -1,10 +1,12 @@
-"""Half of a cohort's reading and grading in a forked second process: the same results."""
+"""Part of a cohort's reading, grading and JSON report in a forked second process: the same results."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -28,14 +30,48 @@ def _tagged(item: int) -> tuple[int, int]:
     return item * item, os.getpid()
 
 
+def _waiting_for_the_copy(here: int, marker: Path) -> Callable[[int], tuple[int, int]]:
+    """Work that the copy marks as it does it, and that this process starts only once the
+    copy has done one item (the copy then surely has a part, however busy the machine)."""
+
+    def work(item: int) -> tuple[int, int]:
+        if os.getpid() != here:
+            marker.touch()
+        else:
+            for _ in range(3000):
+                if marker.exists():
+                    break
+                time.sleep(0.01)
+        return _tagged(item)
+
+    return work
+
+
 @needs_two
 @pytest.mark.usefixtures("fork_small")
-def test_the_tail_is_done_in_a_copy_and_comes_back_in_order() -> None:
+def test_this_process_does_the_front_the_copy_the_back_in_order(tmp_path: Path) -> None:
+    here = os.getpid()
+    done = list(across_two(range(10), _waiting_for_the_copy(here, tmp_path / "marker")))
+    assert [value for value, _ in done] == [i * i for i in range(10)]
+    pids = [pid for _, pid in done]
+    assert pids[-1] != here  # the copy did the last item at least
+    assert pids == sorted(pids, key=lambda pid: pid != here)  # one front, one back
+
+
+@needs_two
+@pytest.mark.usefixtures("fork_small")
+@pytest.mark.parametrize(("front", "back"), [(10, 0), (5, 7), (0, 10)])
+def test_an_item_both_claim_is_given_once_and_one_neither_claims_is_done_here(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, front: int, back: int
+) -> None:
+    """Claims that meet at the same instant, forced: both processes do everything (10, 0),
+    neither does items 5 and 6 (5, 7), or the copy does everything it can (0, 10)."""
+    monkeypatch.setattr(second_process._Ends, "claim_front", lambda self, index: index < front)
+    monkeypatch.setattr(second_process._Ends, "claim_back", lambda self, index: index >= back)
     done = list(across_two(range(10), _tagged))
     assert [value for value, _ in done] == [i * i for i in range(10)]
-    here = os.getpid()
-    assert {pid for _, pid in done[:4]} == {here}  # HEAD_SHARE 0.45 of 10
-    assert here not in {pid for _, pid in done[4:]}
+    text = "".join(text_across_two(range(10), lambda i: f"<{i}é>", tmp_path / "part"))
+    assert text == "".join(f"<{i}é>" for i in range(10))
 
 
 @pytest.mark.usefixtures("fork_small")
@@ -44,6 +80,16 @@ def test_without_fork_or_below_the_threshold_everything_is_done_here(monkeypatch
     assert {pid for _, pid in across_two(range(10), _tagged, fork=False)} == {here}
     monkeypatch.setattr(second_process, "FORK_FROM", 11)
     assert {pid for _, pid in across_two(range(10), _tagged)} == {here}
+
+
+@needs_two
+@pytest.mark.usefixtures("fork_small")
+def test_nothing_is_forked_when_turned_off(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("HARNESS_SECOND_PROCESS", "0")
+    assert {pid for _, pid in across_two(range(10), _tagged)} == {os.getpid()}
+    seen: list[int] = []
+    assert "".join(text_across_two(range(10), lambda i: str(seen.append(os.getpid())), tmp_path / "p"))
+    assert set(seen) == {os.getpid()}
 
 
 @needs_two
@@ -79,8 +125,8 @@ def test_stopping_early_ends_the_copy(monkeypatch: pytest.MonkeyPatch) -> None:
     started: list[second_process._Copy[object]] = []
     start = second_process._Copy.start
 
-    def recorded(tail: object, work: object) -> second_process._Copy[object]:
-        copy = start(tail, work)  # type: ignore[arg-type]
+    def recorded(job: Callable[[], object]) -> second_process._Copy[object]:
+        copy = start(job)
         started.append(copy)
         return copy
 
@@ -119,15 +165,16 @@ def test_a_cohort_graded_across_two_processes_is_byte_identical(
 @pytest.mark.usefixtures("fork_small")
 def test_text_of_the_tail_comes_back_through_a_file_that_is_then_removed(tmp_path: Path) -> None:
     here = os.getpid()
+    work = _waiting_for_the_copy(here, tmp_path / "marker")
 
     def render(item: int) -> str:
-        (tmp_path / f"{item}.pid").write_text(str(os.getpid()), encoding="utf-8")  # a side file
+        (tmp_path / f"{item}.pid").write_text(str(work(item)[1]), encoding="utf-8")  # a side file
         return f"<{item}é>"
 
     part = tmp_path / "out.part"
     assert "".join(text_across_two(range(10), render, part)) == "".join(f"<{i}é>" for i in range(10))
     pids = [int((tmp_path / f"{i}.pid").read_text(encoding="utf-8")) for i in range(10)]
-    assert set(pids[:4]) == {here} and here not in pids[4:]
+    assert pids[-1] != here and pids == sorted(pids, key=lambda pid: pid != here)
     assert not part.exists()
 
 
