@@ -133,10 +133,9 @@ def test_stopping_early_ends_the_copy(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(second_process._Copy, "start", recorded)
     first = across_two(range(10), _tagged)
     assert next(first)[0] == 0
-    pid = started[0].pid
+    assert started[0].pid > 0  # running (or done, not reaped yet)
     first.close()
-    with pytest.raises(ChildProcessError):  # ended and reaped: not even a zombie is left
-        os.waitpid(pid, os.WNOHANG)
+    assert started[0].pid == 0  # killed and reaped (a waitpid here could meet another test's child)
 
 
 @needs_two
