@@ -130,10 +130,17 @@ def test_stopping_early_ends_the_copy(monkeypatch: pytest.MonkeyPatch) -> None:
         started.append(copy)
         return copy
 
+    here = os.getpid()
+
+    def stuck_in_the_copy(item: int) -> tuple[int, int]:
+        if os.getpid() != here:
+            time.sleep(600)  # the copy is still at its first item (9) when this process stops
+        return _tagged(item)
+
     monkeypatch.setattr(second_process._Copy, "start", recorded)
-    first = across_two(range(10), _tagged)
+    first = across_two(range(10), stuck_in_the_copy)
     assert next(first)[0] == 0
-    assert started[0].pid > 0  # running (or done, not reaped yet)
+    assert started[0].pid > 0
     first.close()
     assert started[0].pid == 0  # killed and reaped (a waitpid here could meet another test's child)
 
