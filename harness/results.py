@@ -9,6 +9,7 @@ byte-identical JSON (no timestamps, sorted keys, rounded floats).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -19,6 +20,7 @@ from pydantic_core import PydanticSerializationError
 
 from harness.evidence import Evidence, UngradedEvidence, parse_evidence, upgrade_v1_evidence
 from harness.records import Data, Record, Text, printable_data
+from harness.second_process import text_across_two
 from harness.similarity.record import CohortSimilarity
 
 SCHEMA_VERSION = 2
@@ -203,22 +205,40 @@ def _record_json(record: BaseModel) -> str:
         return cleaned.model_dump_json(indent=2)
 
 
-def write_cohort_json(cohort: CohortResult, path: Path, students: StudentJson | None = None) -> None:
+def write_cohort_json(
+    cohort: CohortResult,
+    path: Path,
+    students: StudentJson | None = None,
+    each: Callable[[StudentResult, str], None] | None = None,
+) -> None:
     """Write exactly ``dump_json(cohort)``, one student at a time, so memory stays flat.
 
     The whole cohort as one string is tens of megabytes for a thousand students; streaming
     keeps the peak to one student's record. A record is indented by replacing its newlines:
     pretty JSON has no blank line (a string's newline is escaped), so this is exactly what
     ``textwrap.indent`` gives, at a fraction of its cost. ``students`` writes each student's
-    record (pass one to share its question results' JSON with other files).
+    record (pass one to share its question results' JSON with other files); ``each`` is then
+    called with every student and their record's text as it is written, while the JSON of
+    their question results is still at hand (the JSON report writes their own file there).
+    A large cohort's tail is rendered (and ``each`` called) in a second process
+    (:func:`~harness.second_process.text_across_two`); the bytes are the same.
     """
-    students = students if students is not None else StudentJson()
+    records = students if students is not None else StudentJson()
     shell = dump_json(cohort.model_copy(update={"students": []}))
     head, tail = shell.split('"students": []', 1)  # quotes inside values are escaped: unique
+
+    def item(numbered: tuple[int, StudentResult]) -> str:
+        i, student = numbered
+        text = records.text(student)
+        if each is not None:
+            each(student, text)
+        return ("," if i else "") + "\n    " + text.replace("\n", "\n    ")
+
     with path.open("w", encoding="utf-8", newline="\n") as out:
         out.write(head + '"students": [')
-        for i, student in enumerate(cohort.students):
-            out.write(("," if i else "") + "\n    " + students.text(student).replace("\n", "\n    "))
+        part = path.with_name(path.name + ".part")
+        for text in text_across_two(list(enumerate(cohort.students)), item, part):
+            out.write(text)
         out.write(("\n  ]" if cohort.students else "]") + tail)
 
 

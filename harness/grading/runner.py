@@ -32,6 +32,7 @@ from harness.results import (
     StudentResult,
     round_score,
 )
+from harness.second_process import across_two
 from harness.submissions import Cohort, Submission
 
 Mode = Literal["grade", "check"]
@@ -213,11 +214,11 @@ def grade_each(plan: GradingPlan, tasks: list[GradingTask]) -> Generator[Student
     """Grade ``tasks``, yielding each student's result as soon as it is finished (in any order).
 
     This is where an executor plugs in: ``plan.workers`` threads here (when a kind's scope
-    waits on sandboxes), one at a time otherwise.
+    waits on sandboxes), one at a time otherwise, a share of them in a second process when the
+    run holds no scope (:func:`~harness.second_process.across_two`).
     """
-    if plan.workers <= 1 or len(tasks) <= 1:
-        for task in tasks:
-            yield grade_student(plan, task.submission, task.only)
+    if plan.workers <= 1 or len(tasks) <= 1:  # a run holding no scope may use a second process
+        yield from across_two(tasks, partial(_grade_task, plan), fork=len(plan.resources) == 0)
         return
     pool = ThreadPoolExecutor(max_workers=plan.workers, thread_name_prefix="grade")
     try:
@@ -228,6 +229,10 @@ def grade_each(plan: GradingPlan, tasks: list[GradingTask]) -> Generator[Student
         pool.shutdown(wait=False, cancel_futures=True)  # not wait for students in the sandbox now
         raise
     pool.shutdown()
+
+
+def _grade_task(plan: GradingPlan, task: GradingTask) -> StudentResult:
+    return grade_student(plan, task.submission, task.only)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from pathlib import Path
 from harness.reports import Reporter
 from harness.reports.names import student_file_stems
 from harness.reports.release import released
-from harness.results import CohortResult, StudentJson, write_cohort_json
+from harness.results import CohortResult, StudentJson, StudentResult, write_cohort_json
 
 
 class JsonReporter(Reporter):
@@ -25,10 +25,18 @@ class JsonReporter(Reporter):
     def _write(self, cohort: CohortResult, out_dir: Path) -> Path:
         main = out_dir / "results.json"
         records = StudentJson()  # a question result's JSON is written once for both files
-        write_cohort_json(cohort, main, records)
         stems = student_file_stems(s.student_id for s in cohort.students)
         (out_dir / "results").mkdir(exist_ok=True)
-        for student in cohort.students:
+
+        def own_file(student: StudentResult, text: str) -> None:
+            """A student's own file, written right after their record in ``results.json``: the
+            JSON of their question results is still remembered (a cohort holds more distinct
+            results than :class:`StudentJson` keeps), and a record with nothing withheld is
+            the same text."""
+            shown = released(student)
+            own = text if shown is student else records.text(shown)
             path = out_dir / "results" / f"{stems[student.student_id]}.json"
-            path.write_text(records.text(released(student)) + "\n", encoding="utf-8", newline="\n")
+            path.write_text(own + "\n", encoding="utf-8", newline="\n")
+
+        write_cohort_json(cohort, main, records, own_file)
         return main

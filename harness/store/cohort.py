@@ -31,6 +31,7 @@ from harness.grading.runner import GradeTasks, GradingPlan, ProgressSink, grade_
 from harness.kinds.lifecycle import RunOptions, RunRecord
 from harness.records import printable
 from harness.results import CohortResult, CohortSummary, Status, StudentLine, StudentResult
+from harness.second_process import across_two
 from harness.store.keys import (
     QuestionSlot,
     digest,
@@ -137,7 +138,8 @@ def grade_through_store(
             if opened != record:  # no record kept, or keys made with another: reuse nothing whole
                 record, whole, misses = opened, {}, scan.students
                 keys = _whole_keys(plan, record, slots, scan.students, files)
-            cohort = Cohort(scan.name, [s.read() for s in misses], scan.problems)
+            read = across_two(misses, StudentFolder.read, fork=len(running.resources) == 0)  # nothing open to copy
+            cohort = Cohort(scan.name, list(read), scan.problems)
             result = grade_cohort(running, cohort, ledger, progress, grade, reused=len(whole))
         by_id = {s.student_id: s for s in result.students}  # a result's id is printable
         graded = {s.student_id: by_id[printable(s.student_id)] for s in misses}

@@ -103,7 +103,8 @@ def test_grades_are_written_in_wal_mode_synchronous_normal_whether_the_store_is_
     tmp_path: Path, existing: bool
 ) -> None:
     """A new store is made without waiting for the disk, then every grade is written as in an
-    existing one: WAL, synchronous NORMAL (1)."""
+    existing one: WAL, synchronous NORMAL (1), the log folded in only every WAL_PAGES pages
+    (and at close: the folder then holds the one file)."""
     path = store_path(tmp_path / "out")
     if existing:
         open_store(path).close()
@@ -111,7 +112,9 @@ def test_grades_are_written_in_wal_mode_synchronous_normal_whether_the_store_is_
     store.put_student("ann", {"k1": _result("q1", 1.0)})
     assert store._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert store._db.execute("PRAGMA synchronous").fetchone()[0] == 1
+    assert store._db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == sqlite_store.WAL_PAGES > 1000
     store.close()
+    assert [p.name for p in path.parent.iterdir()] == [path.name]
     with closing(sqlite3.connect(path)) as db:
         assert db.execute("PRAGMA user_version").fetchone()[0] == STORE_FORMAT
         assert db.execute("SELECT COUNT(*) FROM grades").fetchone()[0] == 1
