@@ -216,12 +216,20 @@ def _received(future: Future[Any], student_id: str) -> StudentResult:
     return result
 
 
+# No dashboard, and the scheduler's HTTP server (which distributed starts even without one) on
+# a free port: on its default, 8787, a notebook's or another run's cluster would collide.
+QUIET_SCHEDULER: dict[str, Any] = {
+    "dashboard_address": None,
+    "scheduler_kwargs": {"dashboard_address": ":0", "dashboard": False},
+}
+
+
 @contextmanager
 def _client(scheduler: str | None) -> Iterator[Client]:
     """A client of ``scheduler``, or of a cluster of worker processes started for this run."""
     if scheduler is None:
         cpus = os.cpu_count() or 1
-        cluster = LocalCluster(n_workers=cpus, threads_per_worker=1, processes=True, dashboard_address=None)
+        cluster = LocalCluster(n_workers=cpus, threads_per_worker=1, processes=True, **QUIET_SCHEDULER)
         with cluster, Client(cluster) as client:
             yield client
         return

@@ -9,13 +9,14 @@ from pathlib import Path
 import pytest
 from distributed import Client, LocalCluster
 
+from harness.executors.cluster import QUIET_SCHEDULER
 from harness.kinds import kind_registry
 from tests.executors.sleepy import RegisterSleepy, SleepyKind
 
 
 @pytest.fixture(scope="package")
 def cluster() -> Iterator[LocalCluster]:
-    with LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as started:
+    with LocalCluster(n_workers=2, processes=True, threads_per_worker=1, **QUIET_SCHEDULER) as started:
         yield started
 
 

@@ -6,7 +6,9 @@ resumes with Dask: ``test_dask_store.py``.)"""
 from __future__ import annotations
 
 import shutil
+import socket
 import sqlite3
+import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,7 @@ from distributed import Client
 from harness import api
 from harness.errors import HarnessError
 from harness.executors import GradingJob
+from harness.executors import cluster as cluster_module
 from harness.grading.runner import SilentProgress
 from harness.kinds import load_banks
 from harness.kinds.lifecycle import RunOptions
@@ -128,3 +131,19 @@ def test_code_results_are_byte_identical_to_the_local_executors(client: Client, 
     remote = _results([bank], cohort, tmp_path / "dask", executor="dask", scheduler=client.scheduler.address, **how)
     assert remote == local
     assert b'"status": "correct"' in remote and b'"sandbox": "' + how["sandbox"].encode() + b'"' in remote
+
+
+@pytest.mark.slow
+def test_a_cluster_started_for_a_run_leaves_port_8787_to_whoever_holds_it() -> None:
+    """distributed serves HTTP on 8787 by default even without a dashboard; a notebook's
+    cluster often holds that port, and the warning it then gives fails a run under -W error."""
+    with socket.socket() as holder:
+        try:
+            holder.bind(("", 8787))
+            holder.listen()
+        except OSError:
+            pass  # someone else holds it already: the same situation
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            with cluster_module._client(None) as client:
+                assert client.scheduler_info()["workers"]
