@@ -319,8 +319,9 @@ def serve(request: dict[str, Any], channel: Channel) -> tuple[Any, dict[str, Any
 
 def serve_more(module: Any, opening: dict[str, Any], request: dict[str, Any], channel: Channel) -> None:
     """A second phase's calls, in the process whose :func:`serve` imported ``module``: the
-    report opens as the first one did (the import's output and time, or its error)."""
-    channel.send(opening)
+    report opens as the first one did (the import's output, or its error), but with no import
+    time: this phase imported nothing (the time is the first phase's, counted once)."""
+    channel.send(dict(opening, seconds=0.0) if "seconds" in opening else opening)
     if module is not None:
         serve_calls(module, request, channel)
 

@@ -138,6 +138,8 @@ def test_a_phased_job_runs_its_second_phase_in_the_same_process() -> None:
     assert [e["event"] for e in events] == ["ready", "result", "done"] and second.exit_code == 0
     assert events[1]["id"] == "h" and events[1]["value"][0] == 3
     assert events[1]["value"][1] == seen[0][1]["value"][1]  # one process: the same pid
+    # the module was imported once: its time is the first phase's, the second reports none
+    assert seen[0][0]["seconds"] > 0 and events[0]["seconds"] == 0
 
 
 @needs_bwrap
