@@ -533,7 +533,8 @@ def evaluate(
     Raises:
         HarnessError: bad input or setup (exit code 2): the suite, the model, an endpoint, an output.
     """
-    from harness.evaluation.pipeline import EvalSettings, Reports, run_eval
+    from harness.evaluation.pipeline import EvalSettings, run_eval
+    from harness.evaluation.reports import Reports
     from harness.models.spec import parse_model_spec
     from harness.suites import ScoreSettings
 

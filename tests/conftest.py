@@ -142,6 +142,17 @@ def wait_for_session_resources(models_only: bool = False) -> None:
     _BACKGROUND.wait(models_only)
 
 
+def course_models(*names: str) -> dict[str, Path]:
+    """``{name: folder}`` of these course models, from the session's cache (trained in the
+    background: once they are done, ``build`` finds them there)."""
+    pytest.importorskip("torch")
+    pytest.importorskip("transformers")
+    from harness.course_models import build
+
+    wait_for_session_resources(models_only=True)
+    return {name: build(name) for name in names}
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
     """In CI (``CI`` set, as `.ci/run` does) a skipped test is a failure: a feature whose tests

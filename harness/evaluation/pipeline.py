@@ -19,7 +19,7 @@ from harness.evaluation.baseline import read_baseline
 from harness.evaluation.cache import GenerationCache
 from harness.evaluation.gate import score_and_gate
 from harness.evaluation.image_task import check_makes_images, draw_images, image_requests, score_images
-from harness.evaluation.reports import Reports as Reports  # moved; harness.api imports it from here
+from harness.evaluation.reports import Reports
 from harness.evaluation.result import EvalResult, ModelRef, SampleRecord, TaskRef
 from harness.evaluation.runner import GenerationStats, generate_outputs
 from harness.evaluation.task import RenderedTask, TaskItem, TaskSpec, render_task

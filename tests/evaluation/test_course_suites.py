@@ -9,19 +9,14 @@ from click.testing import CliRunner
 
 from harness.cli import main
 from harness.evaluation.result import EvalResult
-from tests.conftest import REPO
+from tests.conftest import REPO, course_models
 
 pytestmark = pytest.mark.slow  # torch and the tiny models
 
 
 @pytest.fixture(scope="module")
 def tiny_models() -> dict[str, Path]:
-    pytest.importorskip("transformers")
-    from harness.course_models import build
-    from tests.conftest import wait_for_session_resources
-
-    wait_for_session_resources(models_only=True)
-    return {name: build(name) for name in ("tiny-gpt2", "tiny-seq2seq", "tiny-imagegpt")}
+    return course_models("tiny-gpt2", "tiny-seq2seq", "tiny-imagegpt")
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import course_models
+
 
 @pytest.fixture(autouse=True)
 def offline(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
@@ -18,10 +20,4 @@ def offline(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 @pytest.fixture(scope="session")
 def tiny_models() -> dict[str, Path]:
     """``{name: folder}`` of the course's tiny models, from the session's cache."""
-    pytest.importorskip("torch")
-    pytest.importorskip("transformers")
-    from harness.course_models import build
-    from tests.conftest import wait_for_session_resources
-
-    wait_for_session_resources(models_only=True)
-    return {name: build(name) for name in ("tiny-gpt2", "tiny-seq2seq")}
+    return course_models("tiny-gpt2", "tiny-seq2seq")

@@ -18,7 +18,7 @@ from harness.evaluation.result import EvalResult
 from harness.models import AdapterError, GenerationParams, Request, load_adapter, parse_model_spec
 from harness.models.hf_image import decode_png, encode_png
 from harness.models.hf_speech import model_kind
-from tests.conftest import REPO
+from tests.conftest import REPO, course_models
 
 SUITE = REPO / "metric_suites" / "procedural_art.yaml"
 FAKE = "python:tests.evaluation.fake_models:echo"
@@ -101,13 +101,7 @@ def test_an_outputs_folder_harness_did_not_write_is_exit_2_before_any_call(tmp_p
 
 @pytest.fixture(scope="module")
 def tiny_imagegpt() -> Path:
-    pytest.importorskip("torch")
-    pytest.importorskip("transformers")
-    from harness.course_models import build
-    from tests.conftest import wait_for_session_resources
-
-    wait_for_session_resources(models_only=True)
-    return build("tiny-imagegpt")
+    return course_models("tiny-imagegpt")["tiny-imagegpt"]
 
 
 def draw(folder: Path, requests: list[Request], batch_size: int = 8) -> list[str]:

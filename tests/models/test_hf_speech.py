@@ -17,7 +17,7 @@ from harness.evaluation.task import TaskSpec, render_task
 from harness.models import AdapterError, GenerationParams, Request, load_adapter, parse_model_spec
 from harness.models.hf_speech import model_kind
 from harness.suites.loader import load_suite
-from tests.conftest import REPO
+from tests.conftest import REPO, course_models
 
 SUITE = REPO / "metric_suites" / "asr_tones.yaml"
 
@@ -49,13 +49,7 @@ def test_a_whisper_folder_is_refused_clearly(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def tiny_asr() -> Path:
-    pytest.importorskip("torch")
-    pytest.importorskip("transformers")
-    from harness.course_models import build
-    from tests.conftest import wait_for_session_resources
-
-    wait_for_session_resources(models_only=True)
-    return build("tiny-asr")
+    return course_models("tiny-asr")["tiny-asr"]
 
 
 def suite_requests(params: GenerationParams | None = None) -> list[Request]:
