@@ -230,7 +230,10 @@ class WarmWorker:
             process.wait()
             for stream in (process.stdin, process.stdout):
                 if stream is not None:
-                    stream.close()
+                    # a frame the dead zygote never read is still buffered: closing flushes it
+                    # into the broken pipe, raises, and closes the descriptor all the same
+                    with contextlib.suppress(BrokenPipeError):
+                        stream.close()
             self.spawned.confinement.release()
             self.spawned = None
             self._starting = False

@@ -157,6 +157,38 @@ def test_a_phased_job_stops_after_its_first_phase_when_told_to() -> None:
 
 
 @needs_bwrap
+def test_a_zygote_killed_between_the_phases_is_a_crash_of_the_second() -> None:
+    """The host's write of the second phase meets a closed pipe: that phase is a crashed
+    result (never an exception out of the grader), and the next job gets a fresh zygote."""
+    import os
+    import select
+    import signal
+    import time
+
+    with WarmPool(BwrapSandbox()) as pool:
+        worker = pool.worker(())
+
+        def kill_the_zygote(_: RunResult) -> bool:
+            assert worker.process is not None
+            os.killpg(worker.process.pid, signal.SIGKILL)
+            worker.process.wait()
+            assert worker.process.stdin is not None
+            closed = select.poll()  # until every holder of the pipe's far end is gone
+            closed.register(worker.process.stdin.fileno(), select.POLLOUT)
+            deadline = time.monotonic() + 10
+            while not any(events & select.POLLERR for _, events in closed.poll(100)):
+                assert time.monotonic() < deadline
+            return True
+
+        limits = SandboxLimits(wall_seconds=5)
+        first, second = worker.run_phases({"m.py": MODULE}, [(STUB_REQUEST, limits), (SECOND, limits)], kill_the_zygote)
+        assert [e["event"] for e in _events(first)] == ["ready", "result", "done"]
+        assert second.signal == 9 and second.channel == b"" and second.worker_problem == "the worker is gone"
+        after = worker.run({"m.py": "def f(x):\n    return x + 1\n"}, STUB_REQUEST, limits)
+    assert '"value":3' in after.channel.decode()
+
+
+@needs_bwrap
 def test_a_phased_job_whose_code_holds_the_first_channel_open_times_out_there() -> None:
     """A first phase ends when its pipe does: code that keeps a copy open (hoping to write on
     it once the second phase's inputs arrive) only runs out its own wall clock."""
