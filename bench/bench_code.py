@@ -11,17 +11,22 @@ Run from the repository root::
     on the coding bank. The peer is the same run on the ``process`` backend (rlimits only,
     no namespaces), so the ratio is the price of isolation. Printed with it, the overhead ratio
     of issue 12 (target at most 1.10x): the run's wall time over the students' own compute
-    divided by the cores, where the students' own compute is what the stub measured inside
-    the sandbox (each module's import plus every call), summed over every job of the run.
+    divided by the cores, where the students' own compute is the CPU time the stub measured
+    inside the sandbox (``time.process_time`` around each module's import and every call: all
+    of the process's threads), summed over every job of the run. The stub's wall-clock time
+    for the same work is printed too, but it is no measure of compute: with more jobs than
+    cores it includes the time each job waited for a CPU. (While a call's CPU timer runs the
+    kernel counts the process's CPU time in clock ticks: one reading is coarse, the sum over
+    a run is not.)
     ``--quick`` (12 students) checks the whole path in a few minutes; its ratio is an upper
     bound, as the run's fixed costs (the doctor, a zygote per preload set and thread, the
-    references) are shared by 12 students instead of 200. The stub times calls on the wall
-    clock, so on a machine busy with other work both sides of the ratio are inflated.
+    references) are shared by 12 students instead of 200. Run it on an otherwise idle
+    machine: other work inflates the wall time, not the students' CPU time.
 (b) Overhead on torch exercises (issue 3: grading time per student, after warm-up, at most
     10x the student code's own compute): each torch question graded K times with its
     reference as the student, through a warm bwrap worker, one job per question and then one
-    job per file (``run_together``, as grading does); the student's own compute is what the
-    stub measured (import plus every call); the rest is sandbox, fork and transport.
+    job per file (``run_together``, as grading does); the student's own compute is the CPU
+    time the stub measured (import plus every call); the rest is sandbox, fork and transport.
 """
 
 from __future__ import annotations
@@ -92,16 +97,18 @@ def throughput(students: int, with_peer: bool = True) -> None:
             seconds = time.perf_counter() - started
             cpu = _cpu_seconds() - cpu_before
             scores = [s.score / s.max_score for s in run.cohort.students]
-            rows.append((backend, seconds, cpu, own.total, statistics.mean(scores)))
+            rows.append((backend, seconds, cpu, own, statistics.mean(scores)))
     bwrap_seconds = rows[0][1]
     cores = os.cpu_count() or 1
     for backend, seconds, cpu, mine, mean in rows:
         print(
             f"    {backend:<8} {seconds:8.1f} s  {seconds / students * 1000:7.0f} ms/student  "
-            f"machine CPU {cpu:6.1f} s  students' own code {mine:6.1f} s  mean score {mean:.1%}"
+            f"machine CPU {cpu:6.1f} s  students' own code: CPU {mine.cpu:6.1f} s "
+            f"(wall in the sandbox {mine.wall:6.1f} s)  mean score {mean:.1%}"
         )
-    print(f"    ({cores} cores: the students' own code alone needs at least {rows[0][3] / cores:.1f} s of wall time)")
-    ratio = overhead_ratio(bwrap_seconds, rows[0][3], cores)
+    own_cpu = rows[0][3].cpu
+    print(f"    ({cores} cores: the students' own code alone needs at least {own_cpu / cores:.1f} s of wall time)")
+    ratio = overhead_ratio(bwrap_seconds, own_cpu, cores)
     verdict = "ok" if ratio <= OVERHEAD_TARGET else "MISSED"
     print(
         f"    overhead: wall / (students' own compute / cores) = {ratio:.2f}x (target <= {OVERHEAD_TARGET}: {verdict})"
@@ -120,18 +127,20 @@ def overhead_ratio(wall: float, own_compute: float, cores: int) -> float:
 
 class _StudentSeconds:
     """Sums the time the students' own code took, as the stub measured it inside the sandbox
-    (module import plus every call), over every run parsed while active."""
+    (module import plus every call), over every run parsed while active: its CPU time, and
+    its wall-clock time."""
 
     def __init__(self) -> None:
-        self.total = 0.0
+        self.cpu = self.wall = 0.0
         self._lock = threading.Lock()
         self._original = code_runner.parse_channel
 
     def __enter__(self) -> None:
         def counting(result: Any, wanted: Any) -> Any:
-            seconds = _own_seconds(result)
+            cpu, wall = _own_seconds(result)
             with self._lock:
-                self.total += seconds
+                self.cpu += cpu
+                self.wall += wall
             return self._original(result, wanted)
 
         code_runner.parse_channel = counting
@@ -153,7 +162,7 @@ def _cpu_seconds() -> float:
 
 def overhead(repeats: int) -> None:
     print(f"(b) warm-worker overhead on torch exercises, {repeats} gradings each after one warm-up")
-    print(f"    {'question':<28}{'wall ms':>9}{'student ms':>12}{'ratio':>8}")
+    print(f"    {'question':<28}{'wall ms':>9}{'student CPU ms':>16}{'ratio':>8}")
     with tempfile.TemporaryDirectory() as cache, CodeRunner(sandbox_named("bwrap"), cache_dir=Path(cache)) as runner:
         torch_questions = [q for q in code_questions() if "torch" in q.preload]
         for question in torch_questions:
@@ -180,21 +189,23 @@ def _print_row(label: str, repeats: int, grade_once: Callable[[], object]) -> No
             started = time.perf_counter()
             grade_once()
             walls.append(time.perf_counter() - started)
-    wall, mine = statistics.median(walls) * 1000, own.total / repeats * 1000
-    print(f"    {label:<28}{wall:>9.1f}{mine:>12.1f}{wall / mine:>7.1f}x")
+    wall, mine = statistics.median(walls) * 1000, own.cpu / repeats * 1000
+    print(f"    {label:<28}{wall:>9.1f}{mine:>16.1f}{wall / mine:>7.1f}x")
 
 
-def _own_seconds(result: Any) -> float:
-    """The student's own time in one run, as the stub measured it: import plus every call."""
-    seconds = 0.0
+def _own_seconds(result: Any) -> tuple[float, float]:
+    """The student's own time in one run, as the stub measured it (import plus every call):
+    CPU seconds and wall-clock seconds."""
+    cpu = wall = 0.0
     for line in result.channel.decode("utf-8", "replace").splitlines():
         try:
             event = json.loads(line)
             if event.get("event") in ("ready", "result"):
-                seconds += float(event.get("seconds", 0))
+                cpu += float(event.get("cpu_seconds", 0))
+                wall += float(event.get("seconds", 0))
         except (ValueError, AttributeError, TypeError):
             continue  # the grader reports malformed lines; here they only do not count
-    return seconds
+    return cpu, wall
 
 
 def main() -> int:

@@ -234,7 +234,7 @@ def run_call(module: Any, call: dict[str, Any], path: str) -> dict[str, Any]:
             "error": {"type": "MissingFunction", "message": f"no function {call['function']!r}", "traceback": []},
         }
     out = Capture()
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     _start_timers(float(call.get("time_limit") or 2.0))
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
@@ -262,6 +262,7 @@ def run_call(module: Any, call: dict[str, Any], path: str) -> dict[str, Any]:
     finally:
         _stop_timers()
     result["seconds"] = round(time.perf_counter() - started, 6)
+    result["cpu_seconds"] = round(time.process_time() - cpu_started, 6)
     result["output"] = out.getvalue()[:MAX_CAPTURE]
     return result
 
@@ -290,7 +291,7 @@ def serve(request: dict[str, Any], channel: Channel) -> tuple[Any, dict[str, Any
     signal.signal(signal.SIGALRM, _on_alarm)
     signal.signal(signal.SIGPROF, _on_alarm)
     out = Capture()
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     opening: dict[str, Any]
     try:
         _start_timers(float(request.get("import_time_limit") or 10.0))
@@ -310,6 +311,7 @@ def serve(request: dict[str, Any], channel: Channel) -> tuple[Any, dict[str, Any
     opening = {
         "event": "ready",
         "seconds": round(time.perf_counter() - started, 6),
+        "cpu_seconds": round(time.process_time() - cpu_started, 6),
         "output": out.getvalue()[:MAX_CAPTURE],
     }
     channel.send(opening)
@@ -321,7 +323,7 @@ def serve_more(module: Any, opening: dict[str, Any], request: dict[str, Any], ch
     """A second phase's calls, in the process whose :func:`serve` imported ``module``: the
     report opens as the first one did (the import's output, or its error), but with no import
     time: this phase imported nothing (the time is the first phase's, counted once)."""
-    channel.send(dict(opening, seconds=0.0) if "seconds" in opening else opening)
+    channel.send(dict(opening, seconds=0.0, cpu_seconds=0.0) if "seconds" in opening else opening)
     if module is not None:
         serve_calls(module, request, channel)
 

@@ -63,3 +63,11 @@ def test_a_call_that_waits_too_long_is_stopped_by_the_wall_backstop() -> None:
     result = run_call("wait", seconds=30.0, time_limit=limit)
     assert result["timed_out"] is True
     assert result["seconds"] == pytest.approx(stub.wall_backstop(limit), abs=1.0)
+
+
+def test_a_call_reports_its_cpu_time_apart_from_its_wall_time() -> None:
+    """What the code bench counts as the students' own compute: waiting is no compute."""
+    waited = run_call("wait", seconds=0.4, time_limit=2.0)
+    assert waited["seconds"] >= 0.4 and waited["cpu_seconds"] < 0.1, waited
+    computed = run_call("busy", seconds=0.3, time_limit=2.0)
+    assert computed["cpu_seconds"] == pytest.approx(0.3, abs=0.1), computed
