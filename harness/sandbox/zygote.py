@@ -2,30 +2,41 @@
 
 Importing torch or transformers takes seconds; paying that per student would dominate
 grading. The zygote imports them once (inside the same bubblewrap sandbox as any student
-code: same namespaces, same unprivileged uid, same read-only mounts) and then never touches
-a job itself, so its memory stays pristine:
+code: same namespaces, same unprivileged uid, same read-only mounts) and then never lets a
+byte of a job into its own memory, so that memory stays pristine (every job is forked from
+it, and a forked child can read its own memory, which is a copy of its parent's):
 
-- for every job it forks a *manager* from its own clean state; the manager reads the job
-  (raw reads, no buffering), forks the student's process, collects its channel, writes the
-  reply and exits. No job's code or results ever enter the zygote's memory, so nothing can
-  be recovered from it by a later job (a forked child can read its own memory, which is a
-  copy of its parent's);
+- for every job it reads a small *meta* frame from the host (the job's id, its limits, how
+  many bytes the job's own frame has, how many phases): nothing of the student's and
+  nothing of the tests. It forks the student's process from its own clean state, then moves
+  the job's frame (the student's files, the request with its inputs) from stdin into that
+  process's inbox pipe with ``splice`` (:mod:`relay`): the kernel hands over its pipe
+  buffers, the zygote's userspace never holds them, and the job's process parses them in its
+  own memory. The job's events come back the same way: spliced from its channel into a pipe
+  of the zygote's (splice says how many bytes), announced to the host in a ``{"chunk": n}``
+  frame, spliced on to stdout; past the channel's cap (plus one byte, so the host sees the
+  overflow) the rest goes to /dev/null. What the zygote cannot splice, it refuses to relay:
+  it does not start where splice between pipes is unavailable;
 - the student's process gets its own session, a folder with an unguessable name, hard
   rlimits (CPU, address space, file size, open files, processes, POSIX message queues) and
-  no file descriptors but its result pipes;
+  no file descriptors but its pipes;
 - a *phased* job runs a student's public tests, then the hidden ones, in the same process
-  (one fork, one import instead of two). The manager forks the student's process before it
-  reads anything of the second phase; the first phase's events go on a pipe of their own,
-  which the manager reads to end of file (every write end closed: the student's process
-  cannot write to it again, and the manager, not dumpable, offers no copy in /proc) and
-  sends to the host as that phase's reply. Only then does the host send the second phase's
-  calls, which the manager hands over on a third pipe; their events come back on a second
-  result pipe. So nothing the code learns of a hidden input can reach the first (public)
-  report: that report is final before the input exists in the process, and a process that
-  keeps the public pipe open only delays its own hidden calls until its wall clock runs out.
-  The exit status and timing fields of every reply are the manager's, never the job's;
+  (one fork, one import instead of two). The zygote forks the student's process before any
+  byte of the second phase exists on the sandbox's side; the first phase's events go on a
+  pipe of their own, which the zygote relays to end of file (every write end closed: the
+  student's process cannot write to it again), then sends that phase's closing frame. Only
+  then does the host send the second phase (its meta, then its calls), which the zygote
+  splices into the inbox under the phase's wall clock (a process that never reads them only
+  runs out its own time: what it leaves unread goes to /dev/null, so the host's stream stays
+  in step); their events come back on a second result pipe. So nothing the code learns of a
+  hidden input can reach the first (public) report: that report is final before the input
+  exists in the process, and a process that keeps the public pipe open only delays its own
+  hidden calls until its wall clock runs out. The exit status and timing fields of every
+  reply are the zygote's own measurements, never the job's; the zygote is the job's parent:
+  it keeps the wall clock, kills the job's session and reaps it;
 - the zygote is not dumpable, so a job (same uid) cannot ptrace it or read its memory or
-  file descriptors through /proc;
+  file descriptors through /proc (nor take them with ``pidfd_getfd``, which the sandbox's
+  seccomp filter refuses): the host's stream on its stdin is the zygote's alone;
 - the student's process volunteers for the OOM killer (``oom_score_adj`` 1000): when a job
   goes over the sandbox's memory cgroup, the job's processes are killed, not the zygote;
 - after each job, in a contained sandbox (``--contained``: a private PID namespace and a uid
@@ -40,8 +51,9 @@ a job itself, so its memory stays pristine:
   Outside such a sandbox (the ``process`` backend) the machine-wide steps would hit the
   host, so they are never taken there.
 
-Like the stub, this file imports nothing from ``harness``. Frames on stdin/stdout are a
-4-byte big-endian length and a JSON object.
+Like the stub, this file imports nothing from ``harness`` (only :mod:`relay`, mounted beside
+it). Frames on stdin/stdout are a 4-byte big-endian length and a JSON object; the job's own
+frame follows its meta, and a relayed chunk's bytes follow its ``{"chunk": n}`` frame, raw.
 """
 
 from __future__ import annotations
