@@ -56,6 +56,7 @@ def test_what_nobody_reads_in_time_is_dropped(relay: tuple[Relay, int, int]) -> 
     started = time.monotonic()
     moved = zygote.deliver(len(payload), inbox_w, started + 0.3)
     writer.join()
+    os.close(inbox_r)
     assert 0 < moved < len(payload) and 0.3 <= time.monotonic() - started < 5
     assert os.read(zygote.stdin, 100) == b"NEXT"  # the rest went to /dev/null: the stream is in step
 
@@ -90,3 +91,5 @@ def test_a_stream_that_is_no_pipe_is_refused_loudly(tmp_path: Path) -> None:
     frames_r, frames_w = os.pipe()
     with open(tmp_path / "file", "wb") as handle, pytest.raises(SpliceUnavailable, match="is not a pipe"):
         Relay(handle.fileno(), frames_w)
+    os.close(frames_r)
+    os.close(frames_w)
