@@ -277,8 +277,8 @@ class JobPipes:
 
     def __init__(self, phased: bool) -> None:
         self.phased = phased
+        self.first_r, self.first = os.pipe()  # first: the channel's descriptor is the job's lowest
         self.inbox, self.inbox_w = os.pipe()
-        self.first_r, self.first = os.pipe()
         self.second_r, self.second = os.pipe() if phased else (-1, -1)
 
     def kept(self) -> list[int]:
