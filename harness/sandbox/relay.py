@@ -118,25 +118,30 @@ class Relay:
             size -= count
 
     def forward(self, src: int, deadline: float, cap: int) -> bool:
-        """Relay the pipe ``src`` (a job's channel) to the host in chunks until it reaches end
-        of file or ``deadline``; after ``cap`` bytes the rest goes to /dev/null (the host is
-        sent one byte more than the channel may hold, so it can tell it overflowed). Returns
-        whether ``deadline`` came first."""
-        sent = 0
+        """Relay the pipe ``src`` (a job's channel) to the host until it reaches end of file
+        or ``deadline``; after ``cap`` bytes the rest goes to /dev/null (the host is sent one
+        byte more than the channel may hold, so it can tell it overflowed). Bytes gather in
+        the held pipe and go to the host as one chunk when it is full or ``src`` ends (one
+        header, one wake-up of the host, for a phase's events). Returns whether ``deadline``
+        came first."""
+        sent = held = 0
         while (remaining := deadline - time.monotonic()) > 0:
             if not select.select([src], [], [], remaining)[0]:
                 continue
             try:
-                if sent < cap:
-                    count = _splice(src, self.held_w, min(cap - sent, CHUNK), os.SPLICE_F_NONBLOCK)
-                    self._send_held(count)
-                    sent += count
+                if sent + held < cap:
+                    count = _splice(src, self.held_w, min(cap - sent - held, CHUNK), os.SPLICE_F_NONBLOCK)
+                    held += count
                 else:
                     count = _splice(src, self.devnull, CHUNK, os.SPLICE_F_NONBLOCK)
-            except BlockingIOError:
+            except BlockingIOError:  # ``src`` has bytes (select said so): the held pipe is full
+                self._send_held(held)
+                sent, held = sent + held, 0
                 continue
             if count == 0:
+                self._send_held(held)
                 return False
+        self._send_held(held)
         return True
 
     def _send_held(self, count: int) -> None:

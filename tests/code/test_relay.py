@@ -93,3 +93,44 @@ def test_a_stream_that_is_no_pipe_is_refused_loudly(tmp_path: Path) -> None:
         Relay(handle.fileno(), frames_w)
     os.close(frames_r)
     os.close(frames_w)
+
+
+def test_a_channel_longer_than_the_held_pipe_arrives_whole(relay: tuple[Relay, int, int]) -> None:
+    """Sent in several chunks, each when the held pipe is full (the reader drains them)."""
+    zygote, _, frames = relay
+    channel_r, channel_w = os.pipe()
+    pages = [bytes([n]) * 4096 for n in range(40)]  # page-sized writes: a pipe buffer each
+
+    def write_all() -> None:
+        for page in pages:
+            os.write(channel_w, page)
+        os.close(channel_w)
+
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(_read_until_closed(frames)))
+    writer = threading.Thread(target=write_all)
+    reader.start()
+    writer.start()
+    assert zygote.forward(channel_r, time.monotonic() + 5, 1 << 20) is False
+    writer.join()
+    os.write(zygote.frames, struct.pack(">I", 2) + b"{}")  # the end, for the reader
+    reader.join()
+    os.close(channel_r)
+    assert received == [b"".join(pages)]
+
+
+def _read_until_closed(fd: int) -> bytes:
+    data = b""
+    while True:
+        (size,) = struct.unpack(">I", _exactly(fd, 4))
+        frame = json.loads(_exactly(fd, size))
+        if "chunk" not in frame:
+            return data
+        data += _exactly(fd, frame["chunk"])
+
+
+def _exactly(fd: int, size: int) -> bytes:
+    data = b""
+    while len(data) < size:
+        data += os.read(fd, size - len(data))
+    return data
