@@ -277,7 +277,7 @@ class JobPipes:
 
     def __init__(self, phased: bool) -> None:
         self.phased = phased
-        self.first_r, self.first = os.pipe()  # first: the channel's descriptor is the job's lowest
+        self.first_r, self.first = os.pipe()  # created first, as it always was: the lowest of the job's pipes
         self.inbox, self.inbox_w = os.pipe()
         self.second_r, self.second = os.pipe() if phased else (-1, -1)
 
