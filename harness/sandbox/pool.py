@@ -36,6 +36,7 @@ from harness.sandbox.base import RunRequest, RunResult, Sandbox, SandboxLimits, 
 HERE = Path(__file__).resolve().parent
 STUB = ("/sandbox/stub.py", HERE / "stub.py")
 ZYGOTE = ("/sandbox/zygote.py", HERE / "zygote.py")
+RELAY = ("/sandbox/relay.py", HERE / "relay.py")
 JOBS_PER_ZYGOTE = 200
 START_TIMEOUT_S = 180.0  # importing torch + transformers on a busy 2-core machine
 SLACK_S = 5.0  # the zygote enforces the job's wall clock; the host allows this much more
@@ -88,16 +89,11 @@ class WarmWorker:
             self._cap_memory(limits)
             self.jobs += 1
             job_id = f"job-{self.jobs}"
-            job: dict[str, Any] = {
-                "id": job_id,
-                "files": dict(files),
-                "request": request,
-                "limits": limits.model_dump(),
-            }
+            meta: dict[str, Any] = {"id": job_id, "limits": limits.model_dump()}
             if len(phases) > 1:
-                job["phases"] = 2
-            _write_frame(process, job)
-            reply: dict[str, Any] | None = _read_reply(process, job_id, limits.wall_seconds)
+                meta["phases"] = 2
+            _send(process, meta, {"files": dict(files), "request": request})
+            reply: dict[str, Any] | None = _read_reply(process, job_id, limits.wall_seconds, limits.channel_bytes + 1)
             if len(phases) > 1 and reply is not None:
                 results.append(self._result(reply, limits))
                 reply = self._second_phase(process, job_id, results, phases[1], proceed)
@@ -123,21 +119,16 @@ class WarmWorker:
         request, limits = phase
         first = results[0]
         if first.timed_out or not proceed(first):
-            _write_frame(process, {"event": "end"})
-            end = _read_reply(process, job_id, 0.0)
+            _send(process, {"event": "end"})
+            end = _read_reply(process, job_id, 0.0, 0)
             results[0] = dataclasses.replace(first, exit_code=end.get("exit_code"), signal=end.get("signal"))
             return None
-        frame = {
-            "event": "next",
-            "request": request,
-            "wall_seconds": limits.wall_seconds,
-            "channel_bytes": limits.channel_bytes,
-        }
-        _write_frame(process, frame)
-        return _read_reply(process, job_id, limits.wall_seconds)
+        meta = {"event": "next", "wall_seconds": limits.wall_seconds, "channel_bytes": limits.channel_bytes}
+        _send(process, meta, request)
+        return _read_reply(process, job_id, limits.wall_seconds, limits.channel_bytes + 1)
 
     def _result(self, reply: dict[str, Any], limits: SandboxLimits) -> RunResult:
-        channel = str(reply.get("channel", "")).encode()
+        channel = bytes(reply["channel"])
         return RunResult(
             backend=self.sandbox.name,
             exit_code=reply.get("exit_code"),
@@ -182,7 +173,7 @@ class WarmWorker:
         if self.spawned is not None and self.spawned.process.poll() is None:
             return
         self.close()
-        # The sandbox-wide caps: the zygote and a job's manager come on top of the job's processes.
+        # The sandbox-wide caps: the zygote comes on top of the job's processes.
         zygote_limits = self.limits.model_copy(
             update={
                 "cpu_seconds": 600,
@@ -197,7 +188,7 @@ class WarmWorker:
             argv=["python", "-I", "-B", ZYGOTE[0], "--scratch", scratch, *contained, *rehearse, *self.preload],
             workdir=Path(self._empty.name),
             limits=zygote_limits,
-            mounts=(STUB, ZYGOTE),
+            mounts=(STUB, ZYGOTE, RELAY),
             readonly_paths=self.readonly,
         )
         self.spawned = self.sandbox.spawn(request)
@@ -386,28 +377,48 @@ def _stop_head_starts() -> None:
         worker.shutdown()
 
 
-def _write_frame(process: subprocess.Popen[bytes], payload: dict[str, Any]) -> None:
-    assert process.stdin is not None
+def _frame(payload: dict[str, Any]) -> bytes:
     data = json.dumps(payload, separators=(",", ":")).encode()
+    return struct.pack(">I", len(data)) + data
+
+
+def _send(process: subprocess.Popen[bytes], meta: dict[str, Any], job: dict[str, Any] | None = None) -> None:
+    """A frame the zygote reads (``meta``: nothing of the job's), then the job's own frame,
+    which the zygote only relays to the job's process (``payload_bytes`` in ``meta`` says
+    how long it is)."""
+    assert process.stdin is not None
+    body = b"" if job is None else _frame(job)
+    if job is not None:
+        meta = dict(meta, payload_bytes=len(body))
     try:
-        process.stdin.write(struct.pack(">I", len(data)) + data)
+        process.stdin.write(_frame(meta) + body)
         process.stdin.flush()
     except BrokenPipeError:
         raise WorkerError("the worker is gone") from None
 
 
-def _read_reply(process: subprocess.Popen[bytes], job_id: str, wall_seconds: float) -> dict[str, Any]:
-    """The zygote's reply to job ``job_id``, within its wall clock and some slack.
+def _read_reply(process: subprocess.Popen[bytes], job_id: str, wall_seconds: float, most: int) -> dict[str, Any]:
+    """The zygote's reply to job ``job_id``, within its wall clock and some slack: the job's
+    channel, relayed in chunks (``most`` bytes at most: one more than the channel may hold),
+    then the zygote's own frame, returned with the channel as ``"channel"`` (bytes).
 
     Raises:
-        WorkerError: the job's manager died (the zygote says ``retire``), or the reply is
-            for another job.
+        WorkerError: the zygote could not run the job (it says ``retire``), relayed more than
+            the channel may hold, or answered for another job.
     """
-    reply = _read_frame(process, time.monotonic() + wall_seconds + SLACK_S)
-    if reply.get("event") == "retire":  # the job's manager died before replying
+    assert process.stdout is not None
+    deadline = time.monotonic() + wall_seconds + SLACK_S
+    channel = bytearray()
+    while "chunk" in (reply := _read_frame(process, deadline)):
+        size = reply["chunk"]
+        if type(size) is not int or not 0 < size <= most - len(channel):
+            raise WorkerError("the worker relayed more than the channel may hold")
+        channel += _read_exact(process.stdout.fileno(), size, deadline)
+    if reply.get("event") == "retire":  # the zygote could not run the job
         raise WorkerError(f"the process running the job was killed ({str(reply.get('why'))[:120]})")
     if reply.get("id") != job_id:
         raise WorkerError("the worker answered out of turn")
+    reply["channel"] = bytes(channel)
     return reply
 
 

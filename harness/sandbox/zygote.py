@@ -2,30 +2,41 @@
 
 Importing torch or transformers takes seconds; paying that per student would dominate
 grading. The zygote imports them once (inside the same bubblewrap sandbox as any student
-code: same namespaces, same unprivileged uid, same read-only mounts) and then never touches
-a job itself, so its memory stays pristine:
+code: same namespaces, same unprivileged uid, same read-only mounts) and then never lets a
+byte of a job into its own memory, so that memory stays pristine (every job is forked from
+it, and a forked child can read its own memory, which is a copy of its parent's):
 
-- for every job it forks a *manager* from its own clean state; the manager reads the job
-  (raw reads, no buffering), forks the student's process, collects its channel, writes the
-  reply and exits. No job's code or results ever enter the zygote's memory, so nothing can
-  be recovered from it by a later job (a forked child can read its own memory, which is a
-  copy of its parent's);
+- for every job it reads a small *meta* frame from the host (the job's id, its limits, how
+  many bytes the job's own frame has, how many phases): nothing of the student's and
+  nothing of the tests. It forks the student's process from its own clean state, then moves
+  the job's frame (the student's files, the request with its inputs) from stdin into that
+  process's inbox pipe with ``splice`` (:mod:`relay`): the kernel hands over its pipe
+  buffers, the zygote's userspace never holds them, and the job's process parses them in its
+  own memory. The job's events come back the same way: spliced from its channel into a pipe
+  of the zygote's (splice says how many bytes), announced to the host in a ``{"chunk": n}``
+  frame, spliced on to stdout; past the channel's cap (plus one byte, so the host sees the
+  overflow) the rest goes to /dev/null. What the zygote cannot splice, it refuses to relay:
+  it does not start where splice between pipes is unavailable;
 - the student's process gets its own session, a folder with an unguessable name, hard
   rlimits (CPU, address space, file size, open files, processes, POSIX message queues) and
-  no file descriptors but its result pipes;
+  no file descriptors but its pipes;
 - a *phased* job runs a student's public tests, then the hidden ones, in the same process
-  (one fork, one import instead of two). The manager forks the student's process before it
-  reads anything of the second phase; the first phase's events go on a pipe of their own,
-  which the manager reads to end of file (every write end closed: the student's process
-  cannot write to it again, and the manager, not dumpable, offers no copy in /proc) and
-  sends to the host as that phase's reply. Only then does the host send the second phase's
-  calls, which the manager hands over on a third pipe; their events come back on a second
-  result pipe. So nothing the code learns of a hidden input can reach the first (public)
-  report: that report is final before the input exists in the process, and a process that
-  keeps the public pipe open only delays its own hidden calls until its wall clock runs out.
-  The exit status and timing fields of every reply are the manager's, never the job's;
+  (one fork, one import instead of two). The zygote forks the student's process before any
+  byte of the second phase exists on the sandbox's side; the first phase's events go on a
+  pipe of their own, which the zygote relays to end of file (every write end closed: the
+  student's process cannot write to it again), then sends that phase's closing frame. Only
+  then does the host send the second phase (its meta, then its calls), which the zygote
+  splices into the inbox under the phase's wall clock (a process that never reads them only
+  runs out its own time: what it leaves unread goes to /dev/null, so the host's stream stays
+  in step); their events come back on a second result pipe. So nothing the code learns of a
+  hidden input can reach the first (public) report: that report is final before the input
+  exists in the process, and a process that keeps the public pipe open only delays its own
+  hidden calls until its wall clock runs out. The exit status and timing fields of every
+  reply are the zygote's own measurements, never the job's; the zygote is the job's parent:
+  it keeps the wall clock, kills the job's session and reaps it;
 - the zygote is not dumpable, so a job (same uid) cannot ptrace it or read its memory or
-  file descriptors through /proc;
+  file descriptors through /proc (nor take them with ``pidfd_getfd``, which the sandbox's
+  seccomp filter refuses): the host's stream on its stdin is the zygote's alone;
 - the student's process volunteers for the OOM killer (``oom_score_adj`` 1000): when a job
   goes over the sandbox's memory cgroup, the job's processes are killed, not the zygote;
 - after each job, in a contained sandbox (``--contained``: a private PID namespace and a uid
@@ -40,8 +51,9 @@ a job itself, so its memory stays pristine:
   Outside such a sandbox (the ``process`` backend) the machine-wide steps would hit the
   host, so they are never taken there.
 
-Like the stub, this file imports nothing from ``harness``. Frames on stdin/stdout are a
-4-byte big-endian length and a JSON object.
+Like the stub, this file imports nothing from ``harness`` (only :mod:`relay`, mounted beside
+it). Frames on stdin/stdout are a 4-byte big-endian length and a JSON object; the job's own
+frame follows its meta, and a relayed chunk's bytes follow its ``{"chunk": n}`` frame, raw.
 """
 
 from __future__ import annotations
@@ -54,7 +66,6 @@ import os
 import platform
 import resource
 import secrets
-import select
 import shutil
 import signal
 import stat
@@ -66,13 +77,13 @@ from typing import Any
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # -I leaves the script's folder out
 import stub  # type: ignore[import-not-found]
+from relay import Relay, SpliceUnavailable  # type: ignore[import-not-found]
 
 PR_SET_PDEATHSIG = 1
 PR_SET_DUMPABLE = 4
 IPC_RMID = 0
 MAX_JOB = 64_000_000
 SCRATCH = ("/tmp", "/dev/shm")
-EXIT_NO_MORE_JOBS = 3
 GONE_WITHIN_S = 5.0  # for a killed job's processes to be reaped
 RLIMITS = [getattr(resource, n) for n in dir(resource) if n.startswith("RLIMIT_")]
 IOPRIO_SYSCALLS = {"x86_64": (251, 252), "aarch64": (30, 31)}  # ioprio_set, ioprio_get
@@ -150,18 +161,22 @@ def keys_of_uid(uid: int) -> int:
 # --- the student's process ----------------------------------------------------------------
 
 
-def student(job: dict[str, Any], pipes: JobPipes, folder: str) -> None:
+def student(limits: dict[str, Any], pipes: JobPipes, folder: str) -> None:
     """Runs in the student's forked process: never returns.
 
-    The public phase's events go on ``pipes.first``, which is closed after them. A phased job
-    then waits on ``pipes.control`` for its second phase's calls (sent only once the first
-    phase's reply is with the host; end of file: no second phase), and sends their events on
-    ``pipes.second``, with the module already imported.
+    It reads the job (the student's files and the request: bytes the zygote only relayed)
+    from ``pipes.inbox``. The public phase's events go on ``pipes.first``, which is closed
+    after them. A phased job then waits on the inbox for its second phase's calls (sent only
+    once the first phase's reply is with the host; end of file: no second phase), and sends
+    their events on ``pipes.second``, with the module already imported.
     """
     try:
-        os.setsid()  # a session of its own: the manager kills it whole afterwards
+        os.setsid()  # a session of its own: the zygote kills it whole afterwards
         prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
         volunteer_for_oom_killer()
+        job = read_frame(pipes.inbox)
+        if job is None:
+            raise EOFError("the job did not arrive")
         os.mkdir(folder, 0o700)
         for name, text in job["files"].items():
             with open(os.path.join(folder, os.path.basename(name)), "w", encoding="utf-8") as handle:
@@ -171,7 +186,7 @@ def student(job: dict[str, Any], pipes: JobPipes, folder: str) -> None:
         for fd in (0, 1, 2):
             os.dup2(devnull, fd)
         close_all_but(pipes.kept())
-        apply_limits(job["limits"], phases=2 if pipes.control is not None else 1)
+        apply_limits(limits, phases=2 if pipes.phased else 1)
         request = dict(job["request"], module=os.path.join(folder, os.path.basename(job["request"]["module"])))
     except BaseException as exc:  # before the student's code runs: a worker fault, reported
         with _quiet():
@@ -179,10 +194,10 @@ def student(job: dict[str, Any], pipes: JobPipes, folder: str) -> None:
         os._exit(0)
     try:
         module, opening = stub.serve(request, stub.Channel(pipes.first))
-        if pipes.control is not None and pipes.second is not None:
-            os.close(pipes.first)  # the public phase is over: the manager sees end of file
-            second = read_frame(pipes.control)
-            os.close(pipes.control)
+        if pipes.phased:
+            os.close(pipes.first)  # the public phase is over: the zygote sees end of file
+            second = read_frame(pipes.inbox)
+            os.close(pipes.inbox)
             if second is not None:
                 stub.serve_more(module, opening, dict(second, module=request["module"]), stub.Channel(pipes.second))
     finally:
@@ -212,7 +227,7 @@ def volunteer_for_oom_killer() -> None:
 
 def apply_limits(limits: dict[str, Any], phases: int = 1) -> None:
     """Hard limits for the student's process. A phased job's CPU budget is one job's per
-    phase (two jobs had as much): soft at one phase's, hard at all of them, and the manager
+    phase (two jobs had as much): soft at one phase's, hard at all of them, and the zygote
     raises the soft limit to the hard one when the second phase starts."""
     mb = 1024 * 1024
     nproc = processes_of_uid(os.getuid()) + int(limits["processes"]) - 1  # this process counts too
@@ -248,122 +263,102 @@ def processes_of_uid(uid: int) -> int:
     return count
 
 
-# --- the manager: one per job -----------------------------------------------------------
+# --- a job: the zygote forks the student's process and relays its bytes -------------------
 
 
 class JobPipes:
-    """The pipes between a manager and its student process.
+    """The pipes between the zygote and a job's process, each a (read end, write end) pair
+    of which the job keeps one end (:meth:`kept`).
 
-    ``first`` carries the (public) first phase's events; a phased job adds ``control``, on
-    which the manager sends the second phase's calls, and ``second`` for their events. Each
-    is a pair (read end, write end); the student keeps only its ends (:meth:`kept`).
+    ``inbox`` carries the job (relayed from the host) and, for a phased job, its second
+    phase's calls; ``first`` carries the (public) first phase's events; a phased job's
+    ``second`` carries the second phase's.
     """
 
     def __init__(self, phased: bool) -> None:
-        self.first_r, self.first = os.pipe()
-        self.control: int | None = None
-        self.control_w = self.second_r = self.second = -1
-        if phased:
-            self.control, self.control_w = os.pipe()
-            self.second_r, self.second = os.pipe()
+        self.phased = phased
+        self.first_r, self.first = os.pipe()  # created first, as it always was: the lowest of the job's pipes
+        self.inbox, self.inbox_w = os.pipe()
+        self.second_r, self.second = os.pipe() if phased else (-1, -1)
 
     def kept(self) -> list[int]:
-        """The student's ends."""
-        return [self.first] if self.control is None else [self.first, self.control, self.second]
+        """The job's ends, once it has read its job (an unphased job's inbox is done then)."""
+        return [self.inbox, self.first, self.second] if self.phased else [self.first]
 
-    def close_students_ends(self) -> None:
-        for fd in self.kept():
+    def close_ends(self, of_the_job: bool) -> None:
+        """Close the job's ends (in the zygote, after the fork) or the zygote's (in the job)."""
+        for name in ("inbox", "first", "second") if of_the_job else ("inbox_w", "first_r", "second_r"):
+            self.close(name)
+
+    def close(self, name: str) -> None:
+        fd = getattr(self, name)
+        if fd >= 0:
             os.close(fd)
+            setattr(self, name, -1)
 
 
-def manager(frames_fd: int, scratch: str) -> None:
-    """Read one job, run it in a student process, reply. Never returns."""
-    code = 0
-    try:
-        job = read_frame(0)
-        if job is None:
-            code = EXIT_NO_MORE_JOBS
-        else:
-            folder = os.path.join(scratch, f"job-{secrets.token_hex(12)}")
-            write_frame(frames_fd, run_job(job, folder, frames_fd))
-    except BaseException:
-        code = 2
-    finally:
-        os._exit(code)
+def run_job(meta: dict[str, Any], folder: str, relay: Relay) -> None:
+    """Run the job that ``meta`` announces, whose bytes follow it on stdin; send its reply.
 
-
-def run_job(job: dict[str, Any], folder: str, frames_fd: int) -> dict[str, Any]:
-    """Run ``job``; return the reply of its last phase (the process's exit status with it).
-
-    A phased job (``"phases": 2``) runs its first phase's calls, and sends that phase's reply
-    at once: its channel as read up to end of file. Only then is the second phase's frame
-    read from the host (``{"event": "next", "request", "wall_seconds", "channel_bytes"}``, or
-    ``{"event": "end"}``), so the student's process is forked, and its first phase's events
-    are final, before any byte of the second phase's calls exists in this process.
+    ``meta`` is the host's: the job's id, limits, ``payload_bytes`` (the size of the job's
+    frame that follows) and ``phases``. The job's process is forked before a byte of the job
+    is relayed to it. A phased job (``"phases": 2``) sends its first phase's reply (its
+    channel as relayed up to end of file) at once; only then is the second phase's meta read
+    (``{"event": "next", "wall_seconds", "channel_bytes", "payload_bytes"}`` and its calls, or
+    ``{"event": "end"}``). Every reply's chunks are the job's; the frame that ends it (id,
+    ``timed_out``, ``wall_seconds``, then ``exit_code`` and ``signal``) is the zygote's.
     """
-    pipes = JobPipes(phased=job.get("phases") == 2)
+    limits = meta["limits"]
+    pipes = JobPipes(phased=meta.get("phases") == 2)
     started = time.monotonic()
+    deadline = started + float(limits["wall_seconds"])
     pid = os.fork()
     if pid == 0:
-        for fd in (pipes.first_r, pipes.control_w, pipes.second_r):
-            if fd >= 0:
-                os.close(fd)
-        student(job, pipes, folder)
-    pipes.close_students_ends()
-    limits = job["limits"]
-    channel, timed_out = drain(pipes.first_r, started + float(limits["wall_seconds"]), limits["channel_bytes"] + 1)
-    if pipes.control is not None:
-        if timed_out:
-            _kill(pid)
-        write_frame(frames_fd, _phase_reply(job["id"], started, channel, timed_out))
-        channel, timed_out, started = second_phase(pid, pipes, timed_out)
-    _kill(pid)
-    _, status = os.waitpid(pid, 0)
-    remove_tree(folder)
-    reply = _phase_reply(job["id"], started, channel, timed_out)
+        pipes.close_ends(of_the_job=False)
+        student(limits, pipes, folder)
+    pipes.close_ends(of_the_job=True)
+    try:
+        relay.deliver(int(meta["payload_bytes"]), pipes.inbox_w, deadline)
+        if not pipes.phased:
+            pipes.close("inbox_w")
+        timed_out = relay.forward(pipes.first_r, deadline, int(limits["channel_bytes"]) + 1)
+        if pipes.phased:
+            if timed_out:
+                _kill(pid)
+            write_frame(relay.frames, _phase_end(meta["id"], started, timed_out))
+            timed_out, started = second_phase(pid, pipes, relay, timed_out)
+    finally:
+        _kill(pid)
+        _, status = os.waitpid(pid, 0)
+        for name in ("inbox_w", "first_r", "second_r"):
+            pipes.close(name)
+        remove_tree(folder)
+    reply = _phase_end(meta["id"], started, timed_out)
     reply["exit_code"] = os.waitstatus_to_exitcode(status) if os.WIFEXITED(status) else None
     reply["signal"] = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
-    return reply
+    write_frame(relay.frames, reply)
 
 
-def second_phase(pid: int, pipes: JobPipes, stopped: bool) -> tuple[bytes, bool, float]:
-    """Hand the second phase's calls to the student's process (when the host sends them and
-    the first phase did not time out); return its channel, whether it timed out, its start."""
+def second_phase(pid: int, pipes: JobPipes, relay: Relay, stopped: bool) -> tuple[bool, float]:
+    """Relay the second phase's calls to the job (when the host sends them and the first
+    phase did not time out), then its channel; return whether it timed out, and its start."""
     started = time.monotonic()
-    frame = read_frame(0)
-    if stopped or frame is None or frame.get("event") != "next":
-        os.close(pipes.control_w)  # end of file: the student's process has nothing more to do
-        os.close(pipes.second_r)
-        return b"", False, started
-    with _quiet():  # the second phase's share of the CPU budget (see apply_limits)
-        _, hard = resource.prlimit(pid, resource.RLIMIT_CPU)
-        resource.prlimit(pid, resource.RLIMIT_CPU, (hard, hard))
-    deadline = started + float(frame["wall_seconds"])
-    request = json.dumps(frame["request"], separators=(",", ":"), ensure_ascii=False).encode()
-    send_within(pipes.control_w, struct.pack(">I", len(request)) + request, deadline)
-    os.close(pipes.control_w)
-    channel, timed_out = drain(pipes.second_r, deadline, int(frame["channel_bytes"]) + 1)
-    return channel, timed_out, started
+    frame = read_frame(0) or {"event": "end"}
+    going = not stopped and frame.get("event") == "next"
+    if going:
+        with _quiet():  # the second phase's share of the CPU budget (see apply_limits)
+            _, hard = resource.prlimit(pid, resource.RLIMIT_CPU)
+            resource.prlimit(pid, resource.RLIMIT_CPU, (hard, hard))
+    deadline = started + float(frame.get("wall_seconds", 0.0))
+    relay.deliver(int(frame.get("payload_bytes", 0)), pipes.inbox_w if going else None, deadline)
+    pipes.close("inbox_w")  # end of file: the job's process has nothing more to read
+    if not going:
+        return False, started
+    return relay.forward(pipes.second_r, deadline, int(frame["channel_bytes"]) + 1), started
 
 
-def send_within(fd: int, data: bytes, deadline: float) -> None:
-    """Write ``data`` to a pipe whose reader may never read it: give up at ``deadline``, or
-    when the reader is gone (the channel that follows then says what happened)."""
-    os.set_blocking(fd, False)
-    view = memoryview(data)
-    with _quiet():
-        while view and (remaining := deadline - time.monotonic()) > 0:
-            if select.select([], [fd], [], remaining)[1]:
-                view = view[os.write(fd, view) :]
-
-
-def _phase_reply(job_id: str, started: float, channel: bytes, timed_out: bool) -> dict[str, Any]:
-    return {
-        "id": job_id,
-        "timed_out": timed_out,
-        "wall_seconds": round(time.monotonic() - started, 3),
-        "channel": channel.decode("utf-8", "replace"),
-    }
+def _phase_end(job_id: str, started: float, timed_out: bool) -> dict[str, Any]:
+    return {"id": job_id, "timed_out": timed_out, "wall_seconds": round(time.monotonic() - started, 3)}
 
 
 def _kill(pid: int) -> None:
@@ -371,26 +366,6 @@ def _kill(pid: int) -> None:
         os.killpg(pid, signal.SIGKILL)  # the student's session: it, and whatever it started
     with _quiet():
         os.kill(pid, signal.SIGKILL)
-
-
-def drain(fd: int, deadline: float, cap: int) -> tuple[bytes, bool]:
-    """Read the student's channel until it closes or ``deadline``; keep ``cap`` bytes (one
-    more than allowed, so the host can tell that the limit was exceeded)."""
-    data = bytearray()
-    try:
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                return bytes(data), True
-            ready, _, _ = select.select([fd], [], [], remaining)
-            if not ready:
-                continue
-            chunk = os.read(fd, 65536)
-            if not chunk:
-                return bytes(data), False
-            data += chunk[: cap - len(data)]
-    finally:
-        os.close(fd)
 
 
 # --- between jobs ---------------------------------------------------------------------------
@@ -482,20 +457,17 @@ class _quiet:
         return exc[0] is not None and issubclass(exc[0], OSError)  # type: ignore[arg-type]
 
 
-def serve(frames_fd: int, scratch: str, contained: bool) -> None:
-    """Fork a manager per job until the host closes our stdin or something is off."""
+def serve(relay: Relay, scratch: str, contained: bool) -> None:
+    """Run one job after another until the host closes our stdin or something is off."""
     baseline = snapshot()
     keep = scratch_entries()
-    write_frame(frames_fd, {"event": "ready"})
-    while True:
-        pid = os.fork()
-        if pid == 0:
-            manager(frames_fd, scratch)
-        _, status = os.waitpid(pid, 0)
-        code = os.waitstatus_to_exitcode(status)
-        if code == EXIT_NO_MORE_JOBS:
-            return
-        problems = [] if code == 0 else [f"the job's manager died ({code})"]
+    write_frame(relay.frames, {"event": "ready"})
+    while (meta := read_frame(0)) is not None:
+        problems = []
+        try:
+            run_job(meta, os.path.join(scratch, f"job-{secrets.token_hex(12)}"), relay)
+        except (OSError, EOFError, KeyError, TypeError, ValueError) as exc:  # the host's stream is out of step
+            problems.append(f"the job could not be run ({type(exc).__name__}: {exc})"[:300])
         if contained:
             problems += cleanup_sandbox(keep)
         if baseline["ioprio"] is not None:
@@ -505,9 +477,9 @@ def serve(frames_fd: int, scratch: str, contained: bool) -> None:
         if changed:
             problems.append(f"a job changed the worker's {', '.join(changed)}")
         if problems:
-            write_frame(frames_fd, {"event": "retire", "why": "; ".join(problems)})
+            write_frame(relay.frames, {"event": "retire", "why": "; ".join(problems)})
             return
-        write_frame(frames_fd, {"event": "ready"})
+        write_frame(relay.frames, {"event": "ready"})
 
 
 # --- rehearsal: a warm first load for every job ----------------------------------------------
@@ -592,12 +564,17 @@ def main() -> None:
     frames_fd = os.dup(1)  # frames only on our own copy of stdout
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)  # a module that prints while importing cannot corrupt the frames
+    try:
+        relay = Relay(0, frames_fd)
+    except SpliceUnavailable as exc:
+        write_frame(frames_fd, {"event": "refused", "why": f"zygote: {exc.strerror}"})
+        raise SystemExit(1) from None
     for name in args.preload:
         importlib.import_module(name)
     rehearse(args.rehearse)
     gc.collect()
     gc.freeze()  # a job's collections never walk what the zygote holds (a full one costs ~200 ms)
-    serve(frames_fd, args.scratch, args.contained)
+    serve(relay, args.scratch, args.contained)
 
 
 if __name__ == "__main__":
