@@ -92,7 +92,7 @@ class WarmWorker:
             meta: dict[str, Any] = {"id": job_id, "limits": limits.model_dump()}
             if len(phases) > 1:
                 meta["phases"] = 2
-            _send(process, meta, {"files": dict(files), "request": request})
+            _send(process, limits.wall_seconds, meta, {"files": dict(files), "request": request})
             reply: dict[str, Any] | None = _read_reply(process, job_id, limits.wall_seconds, limits.channel_bytes + 1)
             if len(phases) > 1 and reply is not None:
                 results.append(self._result(reply, limits))
@@ -119,12 +119,12 @@ class WarmWorker:
         request, limits = phase
         first = results[0]
         if first.timed_out or not proceed(first):
-            _send(process, {"event": "end"})
+            _send(process, 0.0, {"event": "end"})
             end = _read_reply(process, job_id, 0.0, 0)
             results[0] = dataclasses.replace(first, exit_code=end.get("exit_code"), signal=end.get("signal"))
             return None
         meta = {"event": "next", "wall_seconds": limits.wall_seconds, "channel_bytes": limits.channel_bytes}
-        _send(process, meta, request)
+        _send(process, limits.wall_seconds, meta, request)
         return _read_reply(process, job_id, limits.wall_seconds, limits.channel_bytes + 1)
 
     def _result(self, reply: dict[str, Any], limits: SandboxLimits) -> RunResult:
@@ -382,19 +382,42 @@ def _frame(payload: dict[str, Any]) -> bytes:
     return struct.pack(">I", len(data)) + data
 
 
-def _send(process: subprocess.Popen[bytes], meta: dict[str, Any], job: dict[str, Any] | None = None) -> None:
+def _send(
+    process: subprocess.Popen[bytes], wall_seconds: float, meta: dict[str, Any], job: dict[str, Any] | None = None
+) -> None:
     """A frame the zygote reads (``meta``: nothing of the job's), then the job's own frame,
     which the zygote only relays to the job's process (``payload_bytes`` in ``meta`` says
-    how long it is)."""
+    how long it is).
+
+    Written within the job's wall clock and some slack: a frame longer than the pipe holds
+    waits for the zygote to take it, and a zygote the job stopped (SIGSTOP) never does.
+
+    Raises:
+        WorkerError: the zygote is gone, or did not take the frame in time.
+    """
     assert process.stdin is not None
     body = b"" if job is None else _frame(job)
     if job is not None:
         meta = dict(meta, payload_bytes=len(body))
-    try:
-        process.stdin.write(_frame(meta) + body)
-        process.stdin.flush()
-    except BrokenPipeError:
-        raise WorkerError("the worker is gone") from None
+    _write_within(process.stdin.fileno(), _frame(meta) + body, time.monotonic() + wall_seconds + SLACK_S)
+
+
+def _write_within(fd: int, data: bytes, deadline: float) -> None:
+    """Write all of ``data`` to the pipe ``fd`` (made non-blocking) before ``deadline``."""
+    os.set_blocking(fd, False)
+    view = memoryview(data)
+    while view:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise WorkerError("the worker did not take the job in time")
+        if not select.select([], [fd], [], remaining)[1]:
+            continue
+        try:
+            view = view[os.write(fd, view) :]
+        except BlockingIOError:
+            continue
+        except BrokenPipeError:
+            raise WorkerError("the worker is gone") from None
 
 
 def _read_reply(process: subprocess.Popen[bytes], job_id: str, wall_seconds: float, most: int) -> dict[str, Any]:

@@ -7,8 +7,12 @@ where isolation does not matter, bwrap where it does.
 from __future__ import annotations
 
 import errno
+import os
+import select
 import shutil
+import signal
 import struct
+import time
 from pathlib import Path
 from typing import Any
 
@@ -161,11 +165,6 @@ def test_a_phased_job_stops_after_its_first_phase_when_told_to() -> None:
 def test_a_zygote_killed_between_the_phases_is_a_crash_of_the_second() -> None:
     """The host's write of the second phase meets a closed pipe: that phase is a crashed
     result (never an exception out of the grader), and the next job gets a fresh zygote."""
-    import os
-    import select
-    import signal
-    import time
-
     with WarmPool(BwrapSandbox()) as pool:
         worker = pool.worker(())
 
@@ -186,6 +185,48 @@ def test_a_zygote_killed_between_the_phases_is_a_crash_of_the_second() -> None:
         assert [e["event"] for e in _events(first)] == ["ready", "result", "done"]
         assert second.signal == 9 and second.channel == b"" and second.worker_problem == "the worker is gone"
         after = worker.run({"m.py": "def f(x):\n    return x + 1\n"}, STUB_REQUEST, limits)
+    assert '"value":3' in after.channel.decode()
+
+
+@needs_bwrap
+def test_a_zygote_stopped_before_a_long_second_phase_does_not_hang_the_host() -> None:
+    """The job stops its zygote (SIGSTOP) once its public phase is in; the hidden calls are
+    longer than a pipe holds, so the host's write would wait for ever: it gives up at the
+    phase's wall clock and its slack, a timed-out phase, and the next job gets a fresh zygote."""
+    import threading
+
+    stopper = (
+        "import os, signal, threading, time\n"
+        "threading.Thread(target=lambda: (time.sleep(0.3), os.kill(os.getppid(), signal.SIGSTOP))).start()\n"
+        "def f(x):\n    return len(x) if isinstance(x, str) else x\n"
+    )
+    long_calls = {"module": "m.py", "calls": [{"id": "h", "function": "f", "args": ["x" * 400_000]}]}
+    limits = SandboxLimits(wall_seconds=1)
+
+    def after_the_stop(_: RunResult) -> bool:
+        time.sleep(1.0)
+        return True
+
+    with WarmPool(BwrapSandbox()) as pool:
+        worker = pool.worker(())
+        results: list[list[RunResult]] = []
+        grading = threading.Thread(
+            target=lambda: results.append(
+                worker.run_phases({"m.py": stopper}, [(STUB_REQUEST, limits), (long_calls, limits)], after_the_stop)
+            ),
+            daemon=True,
+        )
+        started = time.monotonic()
+        grading.start()
+        grading.join(timeout=60)
+        if grading.is_alive() and worker.process is not None:
+            os.killpg(worker.process.pid, signal.SIGKILL)  # unblock the hung write, then fail
+        assert not grading.is_alive() and results, "the host hung on a stopped zygote"
+        first, second = results[0]
+        assert [e["event"] for e in _events(first)] == ["ready", "result", "done"]
+        assert second.timed_out and second.worker_problem == "the worker did not take the job in time"
+        assert time.monotonic() - started < 30
+        after = worker.run({"m.py": "def f(x):\n    return x + 1\n"}, STUB_REQUEST, SandboxLimits(wall_seconds=5))
     assert '"value":3' in after.channel.decode()
 
 
