@@ -155,7 +155,7 @@ def test_a_phased_job_stops_after_its_first_phase_when_told_to() -> None:
         limits = SandboxLimits(wall_seconds=5)
         (only,) = worker.run_phases({"m.py": MODULE}, [(STUB_REQUEST, limits), (SECOND, limits)], lambda _: False)
         assert [e["event"] for e in _events(only)] == ["ready", "result", "done"]
-        # end of file on its control pipe: it exits, or the manager's kill gets there first
+        # end of file on its control pipe: it exits, or the zygote's kill gets there first
         assert not only.timed_out and (only.exit_code == 0 or only.signal == 9), only
         after = worker.run({"m.py": "def f(x):\n    return x + 1\n"}, STUB_REQUEST, limits)
     assert '"value":3' in after.channel.decode()  # the worker goes on
