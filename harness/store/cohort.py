@@ -143,7 +143,7 @@ def grade_through_store(
             result = grade_cohort(running, cohort, ledger, progress, grade, reused=len(whole))
         by_id = {s.student_id: s for s in result.students}  # a result's id is printable
         graded = {s.student_id: by_id[printable(s.student_id)] for s in misses}
-        store.put_students(_wholes(store, ledger, graded, keys, misses))
+        store.put_students(_wholes(ledger, graded, keys, misses))
     else:
         progress.start(f"grading 0 of {len(scan.students)} student(s)", 0)
         progress.finish(f"0 graded, {len(scan.students)} reused, 0 grader error(s)")
@@ -190,15 +190,15 @@ def _whole_keys(
 
 
 def _wholes(
-    store: ResultStore,
     ledger: StoreLedger,
     graded: dict[str, StudentResult],
     keys: dict[str, str],
     students: list[StudentFolder],
-) -> dict[str, StoredStudent]:
-    """The students just graded that can be reused whole next time (no grader error)."""
+) -> dict[str, tuple[list[str], StudentResult]]:
+    """The students just graded that can be reused whole next time (no grader error), by
+    their whole key: the keys of their grades and their result."""
     return {
-        keys[s.student_id]: StoredStudent(result.student_id, ledger.keys_of(s.student_id), store.student_json(result))
+        keys[s.student_id]: (ledger.keys_of(s.student_id), result)
         for s in students
         if _whole_result(result := graded[s.student_id])
     }
