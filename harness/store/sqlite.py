@@ -76,7 +76,7 @@ CREATE TABLE IF NOT EXISTS students (
     student_id TEXT NOT NULL,
     grades TEXT NOT NULL,
     shell TEXT NOT NULL,
-    results TEXT NOT NULL
+    results TEXT NOT NULL  -- the hashes of its questions' results, in order, space-separated
 );
 """
 
@@ -88,12 +88,20 @@ def store_path(out: Path) -> Path:
 
 @dataclass(frozen=True)
 class StoredStudent:
-    """A student's whole result as stored: its JSON (:class:`~harness.results.StudentResult`)
-    and the keys of its grades (kept in the store as long as the student is)."""
+    """A student's whole result as stored: the keys of its grades (kept in the store as long
+    as the student is), its JSON without its questions (``shell``: the totals, read without
+    parsing any question) and the JSON of each of its questions, in order."""
 
     student_id: str
     grades: list[str]
-    result: str
+    shell: str
+    questions: list[str]
+
+    @property
+    def result(self) -> str:
+        """Its JSON (:class:`~harness.results.StudentResult`), joined when asked: a re-grade
+        whose reports are up to date never asks."""
+        return _joined(self.shell, self.questions)
 
 
 class ResultStore:
@@ -157,18 +165,18 @@ class ResultStore:
         whose results are not all in the store (it cannot be, unless edited by hand) is absent."""
         self.flush()
         wanted = list(dict.fromkeys(keys))
-        rows: list[tuple[str, str, list[str], str, list[str]]] = []
+        rows: list[tuple[str, str, list[str], str, list[str]]] = []  # hashes: hex, space-separated
         for start in range(0, len(wanted), CHUNK):
             chunk = wanted[start : start + CHUNK]
             marks = ",".join("?" * len(chunk))
             query = f"SELECT key, student_id, grades, shell, results FROM students WHERE key IN ({marks})"
             rows.extend(
-                (key, student, json.loads(grades), shell, json.loads(results))
+                (key, student, json.loads(grades), shell, results.split())
                 for key, student, grades, shell, results in self._db.execute(query, chunk)
             )
         texts = self._results_json(h for *_, hashes in rows for h in hashes)
         return {
-            key: StoredStudent(student, grades, _joined(shell, [texts[h] for h in hashes]))
+            key: StoredStudent(student, grades, shell, [texts[h] for h in hashes])
             for key, student, grades, shell, hashes in rows
             if all(h in texts for h in hashes)
         }
@@ -179,7 +187,7 @@ class ResultStore:
         rows = []
         for key, (grades, student) in students.items():
             hashes = [self._put_result(q) for q in student.questions]
-            rows.append((key, student.student_id, json.dumps(grades), _shell(student), json.dumps(hashes)))
+            rows.append((key, student.student_id, json.dumps(grades), _shell(student), " ".join(hashes)))
         with self._transaction():
             self._db.executemany("INSERT OR REPLACE INTO students VALUES (?, ?, ?, ?, ?)", rows)
 
@@ -244,6 +252,9 @@ class ResultStore:
         """The stored JSON of the results among ``hashes`` (those not stored are absent)."""
         wanted = list(dict.fromkeys(hashes))
         found: dict[str, str] = {}
+        if len(wanted) > CHUNK:  # a cohort's students want most of the table: one pass reads it
+            wanted_set = set(wanted)
+            return {h: text for h, text in self._db.execute("SELECT hash, result FROM results") if h in wanted_set}
         for start in range(0, len(wanted), CHUNK):
             chunk = wanted[start : start + CHUNK]
             marks = ",".join("?" * len(chunk))
