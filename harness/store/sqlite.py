@@ -9,12 +9,15 @@ run killed at any moment (even ``kill -9``) loses at most the students being gra
 finished in the last quarter second, and a rerun grades them again; a run stopped by SIGINT or
 SIGTERM closes the store, so it keeps every student it finished.
 
-A grade is stored under its content key (:mod:`harness.store.keys`); saving the same key
-twice replaces the row, so nothing is ever counted twice. Its result is stored once by the
-SHA-256 of its JSON (``results``), however many grades hold it: a quiz cohort gives the same
-few answers again and again (1,000 students x 60 questions made 12,148 distinct results of
-60,000), and writing each one's JSON every time cost the store most of its time and space. A
-result is committed with the first grade that holds it, so a committed grade always finds it.
+A grade is stored under its student and content key (:mod:`harness.store.keys`; a key hashes
+the student's id too); saving it twice replaces the row, so nothing is ever counted twice.
+Grades are clustered by student: students are graded in order, so a commit appends pages. Its
+result is stored once, by the SHA-256 of its JSON (``results``), however many grades hold it: a
+quiz cohort gives the same few answers again and again (1,000 students x 60 questions made
+12,148 distinct results of 60,000), and writing each one's JSON every time cost the store most
+of its time and space. A result is committed with the first grade that holds it, so a
+committed grade always finds it.
+
 A student's whole result is kept too, under the key of their folder's raw bytes
 (:func:`harness.store.keys.student_fingerprint`), as the JSON of its other fields and the hashes
 of its questions' results, with the keys of its grades: an unchanged student is then reused
