@@ -21,6 +21,10 @@ from harness.yamlsource import Positions, TopEntry, load_yaml_text, top_level_en
 
 MAX_ANSWERS_BYTES = 1_000_000
 MAX_LOST_ANSWERS = 50  # each lost answer costs one more parse: a cap keeps a hostile file cheap
+# Answers are located by question id (``Submission.answer_location``), never deeper: marks of
+# the values inside an answer cost a quiz cohort's reading a tenth of its time, and were sent
+# to the second process with every submission.
+ANSWER_MARKS_DEPTH = 1
 
 
 @dataclass
@@ -67,7 +71,7 @@ def _parse(text: str, bad_lines: dict[int, int], shown: str, found: AnswersFile)
             return
     while True:
         try:
-            data, positions = load_yaml_text(_blanked(text, entries or [], lost), shown)
+            data, positions = load_yaml_text(_blanked(text, entries or [], lost), shown, marks_depth=ANSWER_MARKS_DEPTH)
             break
         except YamlError as exc:
             if entries is None:

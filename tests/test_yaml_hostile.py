@@ -11,12 +11,13 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from harness import yamlsource
 from harness.errors import YamlError
-from harness.yamlsource import Positions, load_yaml, load_yaml_text
+from harness.yamlsource import FAST_LOADER, PURE_LOADER, Positions, load_yaml, load_yaml_text
 from harness.yamlsource import reader as yaml_reader
 
 
@@ -298,3 +299,35 @@ def test_child_positions_are_re_rooted(positions: Positions) -> None:
     assert question.at(()) == "demo.yaml:7:5"
     assert question.at(("options", 1, "text")) == "demo.yaml:12:15"
     assert question.at(("options", 9)) == "demo.yaml:10:7"
+
+
+ANSWERS = """\
+q1:
+  pairs: {a: 1, b: [2, 3]}
+q2: [x, y]
+q3: plain
+"""
+
+
+@pytest.mark.parametrize("loader", [PURE_LOADER, FAST_LOADER])
+def test_marks_kept_to_a_depth_give_the_same_data_and_those_marks(loader: Any) -> None:
+    """A student's answers keep the positions of their answers only (marks_depth=1): the data
+    and the marks of that depth are those of a full read; deeper values have none."""
+    full, everywhere = load_yaml_text(ANSWERS, "answers.yaml", loader)
+    data, shallow = load_yaml_text(ANSWERS, "answers.yaml", loader, marks_depth=1)
+    assert data == full
+    assert shallow.marks == {path: mark for path, mark in everywhere.marks.items() if len(path) <= 1}
+    assert shallow.marks[("q3",)] == (4, 5)
+    assert shallow.at(("q1", "pairs", "b", 1)) == "answers.yaml:2:3"  # where its answer starts
+    assert everywhere.at(("q1", "pairs", "b", 1)) == "answers.yaml:2:24"
+
+
+@pytest.mark.parametrize("loader", [PURE_LOADER, FAST_LOADER])
+def test_an_error_deeper_than_the_marks_kept_is_still_located(loader: Any) -> None:
+    text = ANSWERS.replace("{a: 1, b: [2, 3]}", "{a: 1, a: [2, !!python/name:os.system 3]}")
+    with pytest.raises(YamlError) as shallow:
+        load_yaml_text(text, "answers.yaml", loader, marks_depth=1)
+    with pytest.raises(YamlError) as full:
+        load_yaml_text(text, "answers.yaml", loader)
+    assert str(shallow.value) == str(full.value)
+    assert str(shallow.value).startswith("answers.yaml:2:")

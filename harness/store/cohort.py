@@ -57,14 +57,14 @@ class StoreGrading:
     plan: GradingPlan
     scan: CohortScan
     record: RunRecord
-    students: list[tuple[str, StudentResult | str]]  # by student id, in the cohort's order
+    students: list[tuple[str, StudentResult | StoredStudent]]  # by student id, in the cohort's order
     graded: int
     digest: str | None
 
     def cohort(self) -> CohortResult:
         """The cohort's result, as :func:`~harness.grading.runner.grade_cohort` builds it."""
         students = [
-            s if isinstance(s, StudentResult) else StudentResult.model_validate_json(s) for _, s in self.students
+            s if isinstance(s, StudentResult) else StudentResult.model_validate_json(s.result) for _, s in self.students
         ]
         return CohortResult(
             cohort=self.scan.name,
@@ -84,7 +84,7 @@ class StoreGrading:
             if isinstance(result, StudentResult):
                 lines.append(StudentLine(result.student_id, result.score, result.max_score, len(result.problems)))
             else:
-                data = json.loads(result)
+                data = json.loads(result.shell)  # the totals: no question parsed
                 lines.append(StudentLine(data["student_id"], data["score"], data["max_score"], len(data["problems"])))
         return CohortSummary(lines, sum(1 for _ in self.plan.questions()), self.scan.problems)
 
@@ -143,7 +143,7 @@ def grade_through_store(
             result = grade_cohort(running, cohort, ledger, progress, grade, reused=len(whole))
         by_id = {s.student_id: s for s in result.students}  # a result's id is printable
         graded = {s.student_id: by_id[printable(s.student_id)] for s in misses}
-        store.put_students(_wholes(store, ledger, graded, keys, misses))
+        store.put_students(_wholes(ledger, graded, keys, misses))
     else:
         progress.start(f"grading 0 of {len(scan.students)} student(s)", 0)
         progress.finish(f"0 graded, {len(scan.students)} reused, 0 grader error(s)")
@@ -171,7 +171,9 @@ def _finish(
     if store.count_students() != len(kept):
         store.keep_students(kept)
     ids = sorted(s.student_id for s in scan.students)
-    students: list[tuple[str, StudentResult | str]] = [(i, graded[i] if i in graded else whole[i].result) for i in ids]
+    students: list[tuple[str, StudentResult | StoredStudent]] = [
+        (i, graded[i] if i in graded else whole[i]) for i in ids
+    ]
     complete = len(kept) == len(ids)
     content = [scan.name, [keys[i] for i in ids], [p.model_dump(mode="json") for p in scan.problems]]
     cohort_key = digest(content) if complete else None
@@ -190,15 +192,15 @@ def _whole_keys(
 
 
 def _wholes(
-    store: ResultStore,
     ledger: StoreLedger,
     graded: dict[str, StudentResult],
     keys: dict[str, str],
     students: list[StudentFolder],
-) -> dict[str, StoredStudent]:
-    """The students just graded that can be reused whole next time (no grader error)."""
+) -> dict[str, tuple[list[str], StudentResult]]:
+    """The students just graded that can be reused whole next time (no grader error), by
+    their whole key: the keys of their grades and their result."""
     return {
-        keys[s.student_id]: StoredStudent(result.student_id, ledger.keys_of(s.student_id), store.student_json(result))
+        keys[s.student_id]: (ledger.keys_of(s.student_id), result)
         for s in students
         if _whole_result(result := graded[s.student_id])
     }

@@ -52,7 +52,7 @@ class StoreLedger:
         self.check_slice(self.regrade, [s.student_id for s in submissions], {s.question_id for s in slots})
         keys_of = GradeKeys(plan, run_fingerprint(plan), slots).of
         self._keys = {printable(s.student_id): keys_of(s, self.files.get(s.student_id)) for s in submissions}
-        known = self.store.known(k for keys in self._keys.values() for k in keys.values())
+        known = self.store.known({student: keys.values() for student, keys in self._keys.items()})
         tasks = []
         for submission in submissions:
             keys = self._keys[printable(submission.student_id)]
@@ -73,8 +73,9 @@ class StoreLedger:
     def results(self, plan: GradingPlan, submission: Submission) -> list[QuestionResult]:
         """The results graded in this run as they are (a stored result reads back equal: the
         log's round trip, tested for every kind), the others from the store."""
-        keys = self._keys[printable(submission.student_id)]
-        found = self.store.get_many(k for k in keys.values() if k not in self._fresh)
+        student = printable(submission.student_id)  # as its results name it, and the store
+        keys = self._keys[student]
+        found = self.store.get_many(student, (k for k in keys.values() if k not in self._fresh))
         return [self._fresh[key] if key in self._fresh else found[key] for key in keys.values()]
 
     def keys_of(self, student_id: str) -> list[str]:

@@ -62,8 +62,9 @@ _DIRECT_TAGS = tuple(f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "i
 class _Builder:
     """Python data from one composed node graph, recording each value's mark as it goes."""
 
-    def __init__(self, loader: yaml.SafeLoader, positions: Positions) -> None:
+    def __init__(self, loader: yaml.SafeLoader, positions: Positions, depth: int | None = None) -> None:
         self.loader = loader
+        self.depth = depth  # marks are recorded for paths this long or shorter (None: every one)
         self.positions = positions
         self.marks = positions.marks
         self.direct: dict[str, _Constructor] = {tag: loader.yaml_constructors[tag] for tag in _DIRECT_TAGS}
@@ -71,7 +72,8 @@ class _Builder:
         self.aliased = 0
         self.sizes: dict[int, int] = {}  # id(node) -> values built for it, to spot alias reuse
 
-    def build(self, node: yaml.Node, path: PathKey) -> Any:
+    def build(self, node: yaml.Node, path: PathKey | None) -> Any:
+        """``node``'s value; its mark is recorded under ``path`` (None: deeper than :attr:`depth`)."""
         known = self.sizes.get(id(node))
         if known is not None:  # reached again through an alias: charge its whole size up front
             self.aliased += known
@@ -81,7 +83,7 @@ class _Builder:
         self.count += 1
         if self.count > MAX_NODES:
             raise self._error(f"document expands to more than {MAX_NODES} values", node)
-        if path not in self.marks:
+        if path is not None and path not in self.marks:
             self.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if isinstance(node, yaml.ScalarNode):
             value = self._scalar(node)
@@ -90,7 +92,7 @@ class _Builder:
         elif isinstance(node, yaml.MappingNode):
             value = self._mapping(node, path)
         else:
-            value = [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+            value = [self.build(item, self._child(path, i)) for i, item in enumerate(node.value)]
         self.sizes[id(node)] = self.count - start
         return value
 
@@ -106,7 +108,12 @@ class _Builder:
             return self.loader.construct_object(node, deep=True)
         return constructor(self.loader, node)
 
-    def _mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[Any, Any]:
+    def _child(self, path: PathKey | None, key: str | int) -> PathKey | None:
+        if path is None or (self.depth is not None and len(path) >= self.depth):
+            return None
+        return (*path, key)
+
+    def _mapping(self, node: yaml.MappingNode, path: PathKey | None) -> dict[Any, Any]:
         explicit = sum(1 for key, _ in node.value if key.tag != _MERGE_TAG)
         self.loader.flatten_mapping(node)  # resolves `<<` merge keys: merged entries come first
         n_merged = len(node.value) - explicit
@@ -122,7 +129,7 @@ class _Builder:
                 raise self._error(f"duplicate key {key!r}", key_node)
             if i >= n_merged:
                 explicit_keys.add(key)
-            result[key] = self.build(value_node, (*path, key if isinstance(key, (str, int)) else str(key)))
+            result[key] = self.build(value_node, self._child(path, key if isinstance(key, (str, int)) else str(key)))
         return result
 
     def _error(self, message: str, node: yaml.Node) -> YamlError:
@@ -130,11 +137,15 @@ class _Builder:
         return YamlError(message, where)
 
 
-def load_yaml_text(text: str, file: str, loader: type[yaml.SafeLoader] | None = None) -> tuple[Any, Positions]:
+def load_yaml_text(
+    text: str, file: str, loader: type[yaml.SafeLoader] | None = None, marks_depth: int | None = None
+) -> tuple[Any, Positions]:
     """Parse one YAML document from ``text``; ``file`` names it in errors.
 
     ``loader`` picks the parser (default :data:`FAST_LOADER`; or :data:`PURE_LOADER`); the
-    result does not depend on it.
+    result does not depend on it. ``marks_depth`` keeps the positions of values at most that
+    deep only (a student's answers file: 1, its answers; None: every value); errors are
+    located the same either way.
 
     Returns:
         The data (dicts, lists, scalars) and the positions of its values.
@@ -144,13 +155,13 @@ def load_yaml_text(text: str, file: str, loader: type[yaml.SafeLoader] | None = 
     """
     chosen = loader or FAST_LOADER
     try:
-        return _load(text, file, chosen)
+        return _load(text, file, chosen, marks_depth)
     except _SyntaxError as exc:
         if chosen is PURE_LOADER:
             raise exc.error from None
     # libyaml words its errors (and places a few) differently: the pure-Python parser has the last word.
     try:
-        return _load(text, file, PURE_LOADER)
+        return _load(text, file, PURE_LOADER, marks_depth)
     except _SyntaxError as exc:
         raise exc.error from None
 
@@ -162,7 +173,7 @@ class _SyntaxError(Exception):
         self.error = error
 
 
-def _load(text: str, file: str, loader_class: type[yaml.SafeLoader]) -> tuple[Any, Positions]:
+def _load(text: str, file: str, loader_class: type[yaml.SafeLoader], depth: int | None) -> tuple[Any, Positions]:
     positions = Positions(file)
     loader: yaml.SafeLoader | None = None
     try:
@@ -172,7 +183,7 @@ def _load(text: str, file: str, loader_class: type[yaml.SafeLoader]) -> tuple[An
         node = loader.get_single_node()
         if node is None:
             return None, positions
-        return _Builder(loader, positions).build(node, ()), positions
+        return _Builder(loader, positions, depth).build(node, ()), positions
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{file}:{mark.line + 1}:{mark.column + 1}" if mark else file

@@ -34,11 +34,11 @@ def test_grades_round_trip_and_a_key_saved_twice_is_one_row(tmp_path: Path) -> N
     store.put_student("ann", {"k1": _result("q1", 1.0), "k2": _result("q2", 0.5)})
     store.put_student("ann", {"k1": _result("q1", 1.0)})
     assert store.count() == 2
-    found = store.get_many(["k1", "k2", "missing"])
+    found = store.get_many("ann", ["k1", "k2", "missing"])
     assert found == {"k1": _result("q1", 1.0), "k2": _result("q2", 0.5)}
-    assert store.known(["k2", "nope"]) == {"k2"}
+    assert store.known({"ann": ["k2", "nope"], "bob": ["k1"]}) == {"k2"}
     assert store.keep_only(["k2"]) == 1
-    assert store.known(["k1", "k2"]) == {"k2"}
+    assert store.known({"ann": ["k1", "k2"]}) == {"k2"}
     store.close()
 
 
@@ -46,8 +46,8 @@ def test_a_grader_error_is_kept_but_not_reused(tmp_path: Path) -> None:
     store = open_store(store_path(tmp_path / "out"))
     failed = _result("q1", 0.0).model_copy(update={"status": Status.ERROR})
     store.put_student("ann", {"k1": failed, "k2": _result("q2", 1.0)})
-    assert store.known(["k1", "k2"]) == {"k2"}
-    assert store.get_many(["k1"]) == {"k1": failed}
+    assert store.known({"ann": ["k1", "k2"]}) == {"k2"}
+    assert store.get_many("ann", ["k1"]) == {"k1": failed}
     store.close()
 
 
@@ -154,8 +154,8 @@ def test_anything_else_done_with_the_store_commits_the_held_students_first(tmp_p
     assert _committed(path) == []
     calls = {
         "count": lambda: store.count() == 1,
-        "known": lambda: store.known(["k1"]) == {"k1"},
-        "get_many": lambda: list(store.get_many(["k1"])) == ["k1"],
+        "known": lambda: store.known({"ann": ["k1"]}) == {"k1"},
+        "get_many": lambda: list(store.get_many("ann", ["k1"])) == ["k1"],
         "keep_only": lambda: store.keep_only(["k1"]) == 0,
         "set_note": lambda: store.set_note("n", "v") is None,
     }
@@ -172,19 +172,64 @@ def test_a_student_shared_result_is_written_as_its_own_json(tmp_path: Path) -> N
     other = shared.model_copy(update={"option_order": ["b", "a"]})
     store.put_student("ann", {"k1": shared})
     store.put_student("bob", {"k2": shared, "k3": other})
-    found = store.get_many(["k1", "k2", "k3"])
-    assert found == {"k1": shared, "k2": shared, "k3": other}
+    assert store.get_many("ann", ["k1"]) == {"k1": shared}
+    assert store.get_many("bob", ["k2", "k3"]) == {"k2": shared, "k3": other}
     store.close()
 
 
-def test_a_students_json_joined_from_its_questions_is_its_own_dump(quiz: tuple[Path, Path], tmp_path: Path) -> None:
+def test_a_whole_students_json_joined_from_its_questions_is_its_own_dump(
+    quiz: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """A whole student is stored as its other fields and its questions' result hashes; read
+    back, the JSON joined from them is the student's own dump, byte for byte."""
     bank, cohort = quiz
     graded = api.grade([bank], cohort, tmp_path / "graded", ["json"], dt.date.fromisoformat(TODAY)).cohort
     odd = graded.students[0].questions[0].model_copy(update={"hidden_points": 2.0, "feedback": ['a "quoted" ]']})
     students = [*graded.students, graded.students[1].model_copy(update={"questions": [odd], "problems": []})]
-    store = open_store(store_path(tmp_path / "out"))
+    path = store_path(tmp_path / "out")
+    store = open_store(path)
+    wholes = {}
     for index, student in enumerate(students):
-        assert store.student_json(student) == student.model_dump_json()  # each question dumped now
-        store.put_student(student.student_id, {f"{index}-{q.question_id}": q for q in student.questions})
-        assert store.student_json(student) == student.model_dump_json()  # the JSON just written
+        keys = {f"{index}-{q.question_id}": q for q in student.questions}
+        store.put_student(student.student_id, keys)
+        wholes[f"whole-{index}"] = (list(keys), student)
+    store.put_students(wholes)
     store.close()
+    again = open_store(path)  # nothing remembered: every JSON read from the file
+    found = again.get_students([*wholes, "not-stored"])
+    assert sorted(found) == sorted(wholes)
+    for key, (grades, student) in wholes.items():
+        assert found[key].result == student.model_dump_json()
+        assert (found[key].student_id, found[key].grades) == (student.student_id, grades)
+    again.close()
+
+
+def test_a_result_held_by_many_grades_is_stored_once(tmp_path: Path) -> None:
+    """Results are content-addressed: equal JSON, one row, however many grades (and objects) hold it."""
+    store = open_store(store_path(tmp_path / "out"))
+    right, wrong = _result("q1", 1.0), _result("q1", 0.0)
+    for n in range(5):
+        store.put_student(f"s{n}", {f"k{n}": right.model_copy(), f"w{n}": wrong if n % 2 else right})
+    assert (store.count(), store.count_results()) == (10, 2)
+    assert store.get_many("s3", ["k3", "w3"]) == {"k3": right, "w3": wrong}
+    store.keep_only(["k0", "k1"])  # no grade holds the wrong answer's result any more
+    assert (store.count(), store.count_results()) == (2, 1)
+    store.close()
+
+
+def test_a_store_of_format_one_is_refused_with_what_to_do(tmp_path: Path) -> None:
+    """Format 1 kept every grade's JSON in its row; this harness reads format 2 only."""
+    path = store_path(tmp_path / "out")
+    path.parent.mkdir(parents=True)
+    with closing(sqlite3.connect(path)) as db, db:
+        db.execute("CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        db.execute(
+            "CREATE TABLE grades (key TEXT PRIMARY KEY, student_id TEXT, question_id TEXT, status TEXT, result TEXT)"
+        )
+        db.execute("INSERT INTO meta VALUES ('harness', '0.9.0')")
+        db.execute("PRAGMA user_version = 1")
+    with pytest.raises(HarnessError) as caught:
+        open_store(path)
+    message = str(caught.value)
+    assert "written by harness 0.9.0 (store format 1, this harness reads format 2)" in message
+    assert f"delete {path.parent}" in message
