@@ -61,6 +61,7 @@ class WarmWorker:
         self.baseline_bytes = 0  # what the zygote held (not page cache) when it said ready
         self.jobs = 0
         self._starting = False  # spawned, its "ready" not read yet
+        self.cpu_left: float | None = None  # the zygote's CPU seconds left, as its last "ready" said
         self._empty = tempfile.TemporaryDirectory(prefix="harness-zygote-")
 
     def run(self, files: Mapping[str, str], request: dict[str, Any], limits: SandboxLimits) -> RunResult:
@@ -84,6 +85,7 @@ class WarmWorker:
         started = time.monotonic()
         results: list[RunResult] = []
         try:
+            self._retire_if_spent(sum(limits.wall_seconds for _, limits in phases) + SLACK_S)
             process = self._ensure()
             request, limits = phases[0]
             self._cap_memory(limits)
@@ -147,7 +149,21 @@ class WarmWorker:
             status = _read_frame(process, time.monotonic() + SLACK_S)
         except (WorkerError, OSError, ValueError):
             status = {"event": "retire", "why": "no word after the job"}
+        self._note_cpu_left(status)
         if status.get("event") != "ready" or self.jobs >= JOBS_PER_ZYGOTE:
+            self.close()
+
+    def _note_cpu_left(self, ready: dict[str, Any]) -> None:
+        left = ready.get("cpu_left")
+        self.cpu_left = float(left) if isinstance(left, (int, float)) else None
+
+    def _retire_if_spent(self, most_seconds: float) -> None:
+        """Replace a zygote (that has run jobs) with less CPU time left than the next job
+        could make it spend (``most_seconds``: the job's wall clocks and the cleanup after):
+        its RLIMIT_CPU would kill it during that job, which would be reported crashed for
+        what earlier jobs spent. A fresh zygote runs the job even when that is not enough."""
+        started = self.spawned is not None and not self._starting
+        if started and self.cpu_left is not None and self.cpu_left < most_seconds:
             self.close()
 
     @property
@@ -208,6 +224,7 @@ class WarmWorker:
             ready = _read_frame(process, time.monotonic() + START_TIMEOUT_S)
             if ready.get("event") != "ready":
                 raise WorkerError(f"the worker did not start: {ready}")
+            self._note_cpu_left(ready)
             self._starting = False
             cgroup = self.spawned.confinement.cgroup
             self.baseline_bytes = cgroup.resident() if cgroup is not None else 0

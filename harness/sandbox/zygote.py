@@ -48,6 +48,10 @@ it, and a forked child can read its own memory, which is a copy of its parent's)
   that its uid holds no keys (the sandbox's seccomp filter refuses keyring calls, so none
   should ever exist) and that the scratch space really is empty. Only then does it say
   ``ready``; otherwise it says ``retire`` and exits, and the host starts a fresh sandbox.
+  ``ready`` also says how many CPU seconds the zygote has left under its own RLIMIT_CPU: a
+  job spends them (relaying, and splicing a flooded channel to /dev/null, for as long as its
+  wall clock runs), so the host starts a fresh zygote before a job that could outspend what
+  is left, and no job dies with a zygote that earlier jobs spent.
   Outside such a sandbox (the ``process`` backend) the machine-wide steps would hit the
   host, so they are never taken there.
 
@@ -457,11 +461,24 @@ class _quiet:
         return exc[0] is not None and issubclass(exc[0], OSError)  # type: ignore[arg-type]
 
 
+def ready() -> dict[str, Any]:
+    """The frame that asks for the next job, with the CPU seconds this process has left
+    before its RLIMIT_CPU kills it (None: no limit). Every job's relaying costs the zygote
+    CPU time (a job that floods its channel makes it splice to /dev/null for its whole wall
+    clock), so the host starts a fresh zygote before a job that could outspend what is left:
+    otherwise a job could spend the budget down and the NEXT job would die with the zygote."""
+    soft, _ = resource.getrlimit(resource.RLIMIT_CPU)
+    if soft == resource.RLIM_INFINITY:
+        return {"event": "ready", "cpu_left": None}
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    return {"event": "ready", "cpu_left": round(soft - used.ru_utime - used.ru_stime, 3)}
+
+
 def serve(relay: Relay, scratch: str, contained: bool) -> None:
     """Run one job after another until the host closes our stdin or something is off."""
     baseline = snapshot()
     keep = scratch_entries()
-    write_frame(relay.frames, {"event": "ready"})
+    write_frame(relay.frames, ready())
     while (meta := read_frame(0)) is not None:
         problems = []
         try:
@@ -479,7 +496,7 @@ def serve(relay: Relay, scratch: str, contained: bool) -> None:
         if problems:
             write_frame(relay.frames, {"event": "retire", "why": "; ".join(problems)})
             return
-        write_frame(relay.frames, {"event": "ready"})
+        write_frame(relay.frames, ready())
 
 
 # --- rehearsal: a warm first load for every job ----------------------------------------------

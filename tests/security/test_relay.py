@@ -3,18 +3,21 @@
 Every job is forked from the zygote, so whatever the zygote once read (an earlier job's files,
 inputs or results) would be in the next job's copy of its memory. Two jobs run in turn on one
 worker: the second scans its whole address space for the first's tokens. And a job that never
-reads what the zygote relays to it runs out its own wall clock, no more.
+reads what the zygote relays to it runs out its own wall clock, no more, and one that spends
+the zygote's own CPU budget costs no later job anything.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import secrets
+import subprocess
 import time
 from pathlib import Path
 from typing import Any
 
-from harness.sandbox.base import RunResult, SandboxLimits
+from harness.sandbox.base import RunRequest, RunResult, SandboxLimits, Spawned
 from harness.sandbox.bwrap import BwrapSandbox
 from harness.sandbox.pool import WarmPool
 from tests.security.conftest import requires_bwrap
@@ -23,6 +26,14 @@ pytestmark = requires_bwrap
 RELAY_ATTACKS = Path(__file__).parent / "attacks" / "relay"
 ECHO = "def f(x):\n    return x.replace('INPUT', 'RESULT')\n"
 REPEATS = 2_000  # tokens many times over: a copy once read into memory would leave some behind
+
+
+class _LeanZygoteSandbox(BwrapSandbox):
+    """Bubblewrap whose zygotes get 3 CPU seconds in all, so that a test can spend them."""
+
+    def spawn(self, request: RunRequest, stderr: int = subprocess.DEVNULL) -> Spawned:
+        limits = request.limits.model_copy(update={"cpu_seconds": 3})
+        return super().spawn(dataclasses.replace(request, limits=limits), stderr)
 
 
 def _call(function: str, *args: Any, time_limit: float = 2.0) -> dict[str, Any]:
@@ -71,3 +82,21 @@ def test_a_job_that_never_reads_its_calls_runs_out_its_wall_clock() -> None:
         assert 2 <= second.wall_seconds < 3 and time.monotonic() - started < 10
         after = worker.run({"m.py": ECHO}, _call("f", "INPUT"), limits)
     assert _values(after) == ["RESULT"]  # the worker's stream stayed in step
+
+
+def test_a_job_that_spends_the_workers_cpu_budget_costs_the_next_job_nothing() -> None:
+    """The attacker floods its channel (the zygote splices it to /dev/null on its own CPU
+    clock) until the zygote has 20 ms of CPU left, over as many jobs as it takes. The next
+    job must not run in that zygote: the zygote's RLIMIT_CPU would kill it there."""
+    limits = SandboxLimits(wall_seconds=1.5, cpu_seconds=2)
+    source = (RELAY_ATTACKS / "drain_worker_cpu.py").read_text(encoding="utf-8")
+    with WarmPool(_LeanZygoteSandbox()) as pool:
+        worker = pool.worker(())
+        for _ in range(8):  # the zygote spends about 0.5-1 CPU second per second of flood
+            drained = worker.run({"m.py": source}, _call("drain", 0.02, time_limit=1.5), limits)
+            if not drained.timed_out:
+                break  # it got there (only an unprotected worker lets it)
+        after = worker.run({"m.py": source}, _call("zygote_cpu_left"), limits)
+    assert after.worker_problem is None and after.exit_code == 0, after
+    (left,) = _values(after)
+    assert left > 1.0, f"the next job ran in a zygote with {left} CPU seconds left"
