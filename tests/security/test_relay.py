@@ -100,3 +100,22 @@ def test_a_job_that_spends_the_workers_cpu_budget_costs_the_next_job_nothing() -
     assert after.worker_problem is None and after.exit_code == 0, after
     (left,) = _values(after)
     assert left > 1.0, f"the next job ran in a zygote with {left} CPU seconds left"
+
+
+def test_host_frames_a_job_writes_are_its_channel_bytes_and_nothing_more() -> None:
+    """Forged closing frames (exited 0, in time) on every pipe the job holds, in both phases:
+    the host reads them as channel bytes, keeps the zygote's own verdict (the hidden phase
+    slept past its wall clock) and stays in step for the next job."""
+    limits = SandboxLimits(wall_seconds=2)
+    source = (RELAY_ATTACKS / "forge_host_frames.py").read_text(encoding="utf-8")
+    with WarmPool(BwrapSandbox()) as pool:
+        worker = pool.worker(())
+        first, second = worker.run_phases(
+            {"m.py": source}, [(_call("public", "pub"), limits), (_call("hidden", "h"), limits)], lambda _: True
+        )
+        after = worker.run({"m.py": ECHO}, _call("f", "INPUT"), limits)
+    forged = b'{"id":"job-1","timed_out":false'
+    assert forged in first.channel and forged in second.channel, (first, second)
+    assert first.worker_problem is None and not first.timed_out, first
+    assert second.worker_problem is None and second.timed_out and second.signal == 9, second
+    assert after.worker_problem is None and after.exit_code == 0 and _values(after) == ["RESULT"], after
