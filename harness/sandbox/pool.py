@@ -41,6 +41,11 @@ JOBS_PER_ZYGOTE = 200
 START_TIMEOUT_S = 180.0  # importing torch + transformers on a busy 2-core machine
 SLACK_S = 5.0  # the zygote enforces the job's wall clock; the host allows this much more
 MAX_FRAME = 64_000_000
+# The zygote's own CPU time is capped (the sandbox's RLIMIT_CPU) and every job spends some of
+# it: milliseconds for an honest job (a fork, its relay, the cleanup), up to its whole wall
+# clock for one that floods its channel. A zygote with less than this left is replaced
+# before the next job, so the cap can only be hit by a job that spent this much itself.
+ZYGOTE_CPU_RESERVE_S = 30.0
 
 
 class WorkerError(Exception):
@@ -85,7 +90,7 @@ class WarmWorker:
         started = time.monotonic()
         results: list[RunResult] = []
         try:
-            self._retire_if_spent(sum(limits.wall_seconds for _, limits in phases) + SLACK_S)
+            self._retire_if_spent()
             process = self._ensure()
             request, limits = phases[0]
             self._cap_memory(limits)
@@ -157,13 +162,13 @@ class WarmWorker:
         left = ready.get("cpu_left")
         self.cpu_left = float(left) if isinstance(left, (int, float)) else None
 
-    def _retire_if_spent(self, most_seconds: float) -> None:
-        """Replace a zygote (that has run jobs) with less CPU time left than the next job
-        could make it spend (``most_seconds``: the job's wall clocks and the cleanup after):
-        its RLIMIT_CPU would kill it during that job, which would be reported crashed for
-        what earlier jobs spent. A fresh zygote runs the job even when that is not enough."""
+    def _retire_if_spent(self) -> None:
+        """Replace a zygote that has run jobs and has less than :data:`ZYGOTE_CPU_RESERVE_S`
+        of CPU time left: earlier jobs spent it (a flooded channel costs the zygote CPU for
+        as long as the job's wall clock runs), and the next job, spending a little more, would
+        die with the zygote and be reported crashed for it."""
         started = self.spawned is not None and not self._starting
-        if started and self.cpu_left is not None and self.cpu_left < most_seconds:
+        if started and self.cpu_left is not None and self.cpu_left < ZYGOTE_CPU_RESERVE_S:
             self.close()
 
     @property

@@ -49,9 +49,10 @@ it, and a forked child can read its own memory, which is a copy of its parent's)
   should ever exist) and that the scratch space really is empty. Only then does it say
   ``ready``; otherwise it says ``retire`` and exits, and the host starts a fresh sandbox.
   ``ready`` also says how many CPU seconds the zygote has left under its own RLIMIT_CPU: a
-  job spends them (relaying, and splicing a flooded channel to /dev/null, for as long as its
-  wall clock runs), so the host starts a fresh zygote before a job that could outspend what
-  is left, and no job dies with a zygote that earlier jobs spent.
+  job spends them (milliseconds to relay an honest job; up to its whole wall clock to splice
+  a flooded channel to /dev/null), so the host starts a fresh zygote once few are left
+  (``ZYGOTE_CPU_RESERVE_S``, far more than an honest job spends): no job dies with a zygote
+  that earlier jobs spent.
   Outside such a sandbox (the ``process`` backend) the machine-wide steps would hit the
   host, so they are never taken there.
 
@@ -465,8 +466,8 @@ def ready() -> dict[str, Any]:
     """The frame that asks for the next job, with the CPU seconds this process has left
     before its RLIMIT_CPU kills it (None: no limit). Every job's relaying costs the zygote
     CPU time (a job that floods its channel makes it splice to /dev/null for its whole wall
-    clock), so the host starts a fresh zygote before a job that could outspend what is left:
-    otherwise a job could spend the budget down and the NEXT job would die with the zygote."""
+    clock), so the host starts a fresh zygote once little is left: otherwise a job could
+    spend the budget down and the NEXT job would die with the zygote."""
     soft, _ = resource.getrlimit(resource.RLIMIT_CPU)
     if soft == resource.RLIM_INFINITY:
         return {"event": "ready", "cpu_left": None}

@@ -91,6 +91,23 @@ def test_warm_worker_recovers_when_its_zygote_is_killed() -> None:
 
 
 @needs_bwrap
+def test_a_warm_worker_keeps_its_zygote_while_it_has_cpu_time_to_spare() -> None:
+    """A zygote says how much CPU time it has left; only a spent one is replaced (long wall
+    clocks alone never are: a phased job of 300 s a phase must not restart the zygote)."""
+    limits = SandboxLimits(wall_seconds=300)
+    with WarmPool(BwrapSandbox()) as pool:
+        worker = pool.worker(())
+        worker.run_phases({"m.py": MODULE}, [(STUB_REQUEST, limits), (SECOND, limits)], lambda _: True)
+        zygote = worker.process
+        assert worker.cpu_left is not None and 500 < worker.cpu_left <= 600
+        worker.run({"m.py": MODULE}, STUB_REQUEST, limits)
+        assert worker.process is zygote
+        worker.cpu_left = 1.0  # as if earlier jobs had spent it
+        worker.run({"m.py": MODULE}, STUB_REQUEST, limits)
+        assert worker.process is not zygote and worker.process is not None
+
+
+@needs_bwrap
 def test_a_prewarmed_zygote_is_adopted_by_the_first_thread_that_asks() -> None:
     with WarmPool(BwrapSandbox()) as pool:
         pool.prewarm(())
