@@ -17,7 +17,9 @@ Run from the repository root::
     for the same work is printed too, but it is no measure of compute: with more jobs than
     cores it includes the time each job waited for a CPU. (While a call's CPU timer runs the
     kernel counts the process's CPU time in clock ticks: one reading is coarse, the sum over
-    a run is not.)
+    a run should not be; but on an idle 200-student run the sum, 812.9 s, came out above
+    the machine's whole CPU time, 774.2 s: short calls are rounded up, so this still
+    overstates the students' compute and the ratio is no verdict yet.)
     ``--quick`` (12 students) checks the whole path in a few minutes; its ratio is an upper
     bound, as the run's fixed costs (the doctor, a zygote per preload set and thread, the
     references) are shared by 12 students instead of 200. Run it on an otherwise idle
