@@ -241,12 +241,9 @@ class WarmWorker:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(process.pid, 9)
             process.wait()
-            for stream in (process.stdin, process.stdout):
-                if stream is not None:
-                    # a frame the dead zygote never read is still buffered: closing flushes it
-                    # into the broken pipe, raises, and closes the descriptor all the same
-                    with contextlib.suppress(BrokenPipeError):
-                        stream.close()
+            for stream in (process.stdin, process.stdout):  # stdin is written by descriptor
+                if stream is not None:  # (_write_within): its buffer never holds a frame to flush
+                    stream.close()
             self.spawned.confinement.release()
             self.spawned = None
             self._starting = False

@@ -161,7 +161,7 @@ def test_a_phased_job_runs_its_second_phase_in_the_same_process() -> None:
     assert events[1]["value"][1] == seen[0][1]["value"][1]  # one process: the same pid
     # the module was imported once: its time is the first phase's, the second reports none
     assert seen[0][0]["seconds"] > 0 and events[0]["seconds"] == 0
-    assert seen[0][0]["cpu_seconds"] >= 0 and events[0]["cpu_seconds"] == 0  # (CPU time: clock ticks)
+    assert "cpu_seconds" in seen[0][0] and events[0]["cpu_seconds"] == 0  # (CPU time: clock ticks)
 
 
 @needs_bwrap
