@@ -19,10 +19,7 @@ import collections
 import contextlib
 import dataclasses
 import itertools
-import json
 import os
-import select
-import struct
 import subprocess
 import tempfile
 import threading
@@ -32,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.sandbox.base import RunRequest, RunResult, Sandbox, SandboxLimits, Spawned
+from harness.sandbox.stream import FrameReader, WorkerError, frame, write_within
 
 HERE = Path(__file__).resolve().parent
 STUB = ("/sandbox/stub.py", HERE / "stub.py")
@@ -40,16 +38,11 @@ RELAY = ("/sandbox/relay.py", HERE / "relay.py")
 JOBS_PER_ZYGOTE = 200
 START_TIMEOUT_S = 180.0  # importing torch + transformers on a busy 2-core machine
 SLACK_S = 5.0  # the zygote enforces the job's wall clock; the host allows this much more
-MAX_FRAME = 64_000_000
 # The zygote's own CPU time is capped (the sandbox's RLIMIT_CPU) and every job spends some of
 # it: milliseconds for an honest job (a fork, its relay, the cleanup), up to its whole wall
 # clock for one that floods its channel. A zygote with less than this left is replaced
 # before the next job, so the cap can only be hit by a job that spent this much itself.
 ZYGOTE_CPU_RESERVE_S = 30.0
-
-
-class WorkerError(Exception):
-    """The zygote misbehaved (died, hung, spoke out of turn): the job is recorded as crashed."""
 
 
 class WarmWorker:
@@ -63,6 +56,7 @@ class WarmWorker:
         self.readonly = readonly
         self.limits = limits
         self.spawned: Spawned | None = None
+        self._stream: FrameReader | None = None  # the zygote's stdout, buffered
         self.baseline_bytes = 0  # what the zygote held (not page cache) when it said ready
         self.jobs = 0
         self._starting = False  # spawned, its "ready" not read yet
@@ -100,7 +94,7 @@ class WarmWorker:
             if len(phases) > 1:
                 meta["phases"] = 2
             _send(process, limits.wall_seconds, meta, {"files": dict(files), "request": request})
-            reply: dict[str, Any] | None = _read_reply(process, job_id, limits.wall_seconds, limits.channel_bytes + 1)
+            reply: dict[str, Any] | None = self._reply(job_id, limits.wall_seconds, limits.channel_bytes + 1)
             if len(phases) > 1 and reply is not None:
                 results.append(self._result(reply, limits))
                 reply = self._second_phase(process, job_id, results, phases[1], proceed)
@@ -127,12 +121,20 @@ class WarmWorker:
         first = results[0]
         if first.timed_out or not proceed(first):
             _send(process, 0.0, {"event": "end"})
-            end = _read_reply(process, job_id, 0.0, 0)
+            end = self._reply(job_id, 0.0, 0)
             results[0] = dataclasses.replace(first, exit_code=end.get("exit_code"), signal=end.get("signal"))
             return None
         meta = {"event": "next", "wall_seconds": limits.wall_seconds, "channel_bytes": limits.channel_bytes}
         _send(process, limits.wall_seconds, meta, request)
-        return _read_reply(process, job_id, limits.wall_seconds, limits.channel_bytes + 1)
+        return self._reply(job_id, limits.wall_seconds, limits.channel_bytes + 1)
+
+    def _frames(self) -> FrameReader:
+        assert self._stream is not None, "the worker's zygote is not running"
+        return self._stream
+
+    def _reply(self, job_id: str, wall_seconds: float, most: int) -> dict[str, Any]:
+        """The zygote's reply to ``job_id``, within the phase's wall clock and some slack."""
+        return self._frames().reply(job_id, time.monotonic() + wall_seconds + SLACK_S, most)
 
     def _result(self, reply: dict[str, Any], limits: SandboxLimits) -> RunResult:
         channel = bytes(reply["channel"])
@@ -151,7 +153,7 @@ class WarmWorker:
     def _await_ready(self, process: subprocess.Popen[bytes]) -> None:
         """The zygote cleans up and checks itself after each job; anything off retires it."""
         try:
-            status = _read_frame(process, time.monotonic() + SLACK_S)
+            status = self._frames().frame(time.monotonic() + SLACK_S)
         except (WorkerError, OSError, ValueError):
             status = {"event": "retire", "why": "no word after the job"}
         self._note_cpu_left(status)
@@ -213,6 +215,8 @@ class WarmWorker:
             readonly_paths=self.readonly,
         )
         self.spawned = self.sandbox.spawn(request)
+        assert self.spawned.process.stdout is not None
+        self._stream = FrameReader(self.spawned.process.stdout.fileno())
         self.jobs = 0
         self._starting = True
 
@@ -226,7 +230,7 @@ class WarmWorker:
         assert self.spawned is not None
         process = self.spawned.process
         if self._starting:
-            ready = _read_frame(process, time.monotonic() + START_TIMEOUT_S)
+            ready = self._frames().frame(time.monotonic() + START_TIMEOUT_S)
             if ready.get("event") != "ready":
                 raise WorkerError(f"the worker did not start: {ready}")
             self._note_cpu_left(ready)
@@ -242,10 +246,11 @@ class WarmWorker:
                 os.killpg(process.pid, 9)
             process.wait()
             for stream in (process.stdin, process.stdout):  # stdin is written by descriptor
-                if stream is not None:  # (_write_within): its buffer never holds a frame to flush
+                if stream is not None:  # (write_within): its buffer never holds a frame to flush
                     stream.close()
             self.spawned.confinement.release()
             self.spawned = None
+            self._stream = None
             self._starting = False
 
     def shutdown(self) -> None:
@@ -396,99 +401,21 @@ def _stop_head_starts() -> None:
         worker.shutdown()
 
 
-def _frame(payload: dict[str, Any]) -> bytes:
-    data = json.dumps(payload, separators=(",", ":")).encode()
-    return struct.pack(">I", len(data)) + data
-
-
 def _send(
     process: subprocess.Popen[bytes], wall_seconds: float, meta: dict[str, Any], job: dict[str, Any] | None = None
 ) -> None:
     """A frame the zygote reads (``meta``: nothing of the job's), then the job's own frame,
     which the zygote only relays to the job's process (``payload_bytes`` in ``meta`` says
-    how long it is).
-
-    Written within the job's wall clock and some slack: a frame longer than the pipe holds
-    waits for the zygote to take it, and a zygote the job stopped (SIGSTOP) never does.
+    how long it is), written within the job's wall clock and some slack.
 
     Raises:
-        WorkerError: the zygote is gone, or did not take the frame in time.
+        WorkerError: the zygote is gone, or did not take the frames in time.
     """
     assert process.stdin is not None
-    body = b"" if job is None else _frame(job)
+    body = b"" if job is None else frame(job)
     if job is not None:
         meta = dict(meta, payload_bytes=len(body))
-    _write_within(process.stdin.fileno(), _frame(meta) + body, time.monotonic() + wall_seconds + SLACK_S)
-
-
-def _write_within(fd: int, data: bytes, deadline: float) -> None:
-    """Write all of ``data`` to the pipe ``fd`` (made non-blocking) before ``deadline``."""
-    os.set_blocking(fd, False)
-    view = memoryview(data)
-    while view:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise WorkerError("the worker did not take the job in time")
-        if not select.select([], [fd], [], remaining)[1]:
-            continue
-        try:
-            view = view[os.write(fd, view) :]
-        except BlockingIOError:
-            continue
-        except BrokenPipeError:
-            raise WorkerError("the worker is gone") from None
-
-
-def _read_reply(process: subprocess.Popen[bytes], job_id: str, wall_seconds: float, most: int) -> dict[str, Any]:
-    """The zygote's reply to job ``job_id``, within its wall clock and some slack: the job's
-    channel, relayed in chunks (``most`` bytes at most: one more than the channel may hold),
-    then the zygote's own frame, returned with the channel as ``"channel"`` (bytes).
-
-    Raises:
-        WorkerError: the zygote could not run the job (it says ``retire``), relayed more than
-            the channel may hold, or answered for another job.
-    """
-    assert process.stdout is not None
-    deadline = time.monotonic() + wall_seconds + SLACK_S
-    channel = bytearray()
-    while "chunk" in (reply := _read_frame(process, deadline)):
-        size = reply["chunk"]
-        if type(size) is not int or not 0 < size <= most - len(channel):
-            raise WorkerError("the worker relayed more than the channel may hold")
-        channel += _read_exact(process.stdout.fileno(), size, deadline)
-    if reply.get("event") == "retire":  # the zygote could not run the job
-        raise WorkerError(f"the process running the job was killed ({str(reply.get('why'))[:120]})")
-    if reply.get("id") != job_id:
-        raise WorkerError("the worker answered out of turn")
-    reply["channel"] = bytes(channel)
-    return reply
-
-
-def _read_exact(fd: int, size: int, deadline: float) -> bytes:
-    data = bytearray()
-    while len(data) < size:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise WorkerError("the worker did not answer in time")
-        ready, _, _ = select.select([fd], [], [], remaining)
-        if ready:
-            chunk = os.read(fd, size - len(data))
-            if not chunk:
-                raise WorkerError("the worker died")
-            data += chunk
-    return bytes(data)
-
-
-def _read_frame(process: subprocess.Popen[bytes], deadline: float) -> dict[str, Any]:
-    assert process.stdout is not None
-    fd = process.stdout.fileno()
-    (size,) = struct.unpack(">I", _read_exact(fd, 4, deadline))
-    if size > MAX_FRAME:
-        raise WorkerError("the worker sent an oversized frame")
-    payload = json.loads(_read_exact(fd, size, deadline))
-    if not isinstance(payload, dict):
-        raise WorkerError("the worker sent a malformed frame")
-    return payload
+    write_within(process.stdin.fileno(), frame(meta) + body, time.monotonic() + wall_seconds + SLACK_S)
 
 
 def _crashed(backend: str, why: str, seconds: float) -> RunResult:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import os
+import resource
 import select
 import shutil
 import signal
@@ -88,6 +89,28 @@ def test_warm_worker_recovers_when_its_zygote_is_killed() -> None:
         assert crashed.signal == 9 and crashed.channel == b""
         again = worker.run({"m.py": "def f(x):\n    return x + 1\n"}, STUB_REQUEST, SandboxLimits(wall_seconds=5))
         assert '"value":3' in again.channel.decode()
+
+
+@needs_bwrap
+def test_a_warm_worker_runs_when_the_host_holds_more_than_1024_descriptors() -> None:
+    """The host waits on its zygote's pipes with poll: select() refuses descriptors past 1023,
+    and a grading process with many files open gets pipes numbered past it."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < 1200:
+        pytest.fail(f"this machine allows {hard} open files; the test needs 1,200")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 1200), hard))
+    held = [os.open(os.devnull, os.O_RDONLY) for _ in range(1100)]
+    try:
+        with WarmPool(BwrapSandbox()) as pool:
+            worker = pool.worker(())
+            result = worker.run({"m.py": "def f(x):\n    return x * 2\n"}, STUB_REQUEST, SandboxLimits(wall_seconds=5))
+            assert result.worker_problem is None and '"value":4' in result.channel.decode(), result
+            assert worker.process is not None and worker.process.stdout is not None
+            assert worker.process.stdout.fileno() > 1024
+    finally:
+        for fd in held:
+            os.close(fd)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
 
 
 @needs_bwrap
