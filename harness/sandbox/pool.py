@@ -60,6 +60,7 @@ class WarmWorker:
         self.baseline_bytes = 0  # what the zygote held (not page cache) when it said ready
         self.jobs = 0
         self._starting = False  # spawned, its "ready" not read yet
+        self._settling = False  # a job's reply read, the zygote's word after it not yet
         self.cpu_left: float | None = None  # the zygote's CPU seconds left, as its last "ready" said
         self._empty = tempfile.TemporaryDirectory(prefix="harness-zygote-")
 
@@ -84,6 +85,7 @@ class WarmWorker:
         started = time.monotonic()
         results: list[RunResult] = []
         try:
+            self._settle()
             self._retire_if_spent()
             process = self._ensure()
             request, limits = phases[0]
@@ -103,7 +105,7 @@ class WarmWorker:
         except (WorkerError, OSError, ValueError) as exc:
             self.close()
             return [*results, _crashed(self.sandbox.name, str(exc), time.monotonic() - started)]
-        self._await_ready(process)
+        self._settling = True
         return results
 
     def _second_phase(
@@ -150,8 +152,18 @@ class WarmWorker:
             channel_overflow=len(channel) > limits.channel_bytes,
         )
 
-    def _await_ready(self, process: subprocess.Popen[bytes]) -> None:
-        """The zygote cleans up and checks itself after each job; anything off retires it."""
+    def _settle(self) -> None:
+        """Read the zygote's word after the last job, once, before the next job is sent.
+
+        The zygote cleans up and checks itself after each job (kills what the job left, empties
+        the scratch folders, compares its limits and priorities); anything off retires it. Its
+        word is read here rather than as the job ends, so that the cleanup overlaps the host's
+        judging of that job instead of delaying it: the job's result is complete either way,
+        and no next job is sent before the cleanup is done and found clean.
+        """
+        if not self._settling:
+            return
+        self._settling = False
         try:
             status = self._frames().frame(time.monotonic() + SLACK_S)
         except (WorkerError, OSError, ValueError):
@@ -252,6 +264,7 @@ class WarmWorker:
             self.spawned = None
             self._stream = None
             self._starting = False
+            self._settling = False
 
     def shutdown(self) -> None:
         """Stop the zygote for good and remove the worker's folder."""
