@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from harness import api, second_process
+from harness.reports import html
 from harness.second_process import across_two, text_across_two, two_cpus
 from tests.store.conftest import TODAY, make_cohort
 from tests.test_cli import BANK
@@ -197,3 +198,36 @@ def test_text_a_failed_copy_would_have_written_is_rendered_here(tmp_path: Path) 
     part = tmp_path / "out.part"
     assert "".join(text_across_two(range(10), render, part)) == "".join(f"<{i}>" for i in range(10))
     assert not part.exists()
+
+
+@needs_two
+@pytest.mark.usefixtures("fork_small")
+@pytest.mark.parametrize(("front", "back"), [(6, 6), (12, 0)])
+def test_html_pages_written_across_two_processes_are_byte_identical(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, front: int, back: int
+) -> None:
+    """The copy writes the back half of the student pages (6, 6), or both processes write
+    every page (12, 0): the report's files are those of one process writing them all."""
+    bank = tmp_path / "tiny.yaml"
+    bank.write_text(BANK, encoding="utf-8")
+    cohort = make_cohort(tmp_path / "cohort", 12)
+    today = dt.date.fromisoformat(TODAY)
+    monkeypatch.setenv("HARNESS_SECOND_PROCESS", "0")
+    api.grade([bank], cohort, tmp_path / "alone", formats=["html"], today=today)
+    monkeypatch.delenv("HARNESS_SECOND_PROCESS")
+    write_text = html._write_text
+
+    def recorded(path: Path, text: str) -> None:
+        write_text(path, text)
+        (tmp_path / f"writer-{os.getpid()}").touch()  # each process that writes a page says so
+
+    monkeypatch.setattr(html, "_write_text", recorded)
+    monkeypatch.setattr(second_process._Ends, "claim_front", lambda self, index: index < front)
+    monkeypatch.setattr(second_process._Ends, "claim_back", lambda self, index: index >= back)
+    api.grade([bank], cohort, tmp_path / "forked", formats=["html"], today=today)
+    pages = {
+        out: {p.relative_to(tmp_path / out): p.read_bytes() for p in (tmp_path / out).rglob("*.html")}
+        for out in ("alone", "forked")
+    }
+    assert len(pages["alone"]) == 13 and pages["alone"] == pages["forked"]
+    assert len(list(tmp_path.glob("writer-*"))) == 2  # this process and the copy both wrote pages

@@ -121,6 +121,9 @@ class CodeRunner(RunScope):
         self.reference_cache = ReferenceCache(self.cache_dir)
         self._model = ModelFolders(self.cache_dir, models)
         self._properties: dict[Path, Future[dict[str, Any]]] = {}
+        # Per run, by question object (kept alive in the value): what every student of it shares.
+        self._expected: dict[int, tuple[CodeQuestion, RunReport]] = {}
+        self._calls: dict[tuple[int, str, bool], tuple[CodeQuestion, dict[str, Any]]] = {}
         self._loader: ThreadPoolExecutor | None = None
         self._guard = threading.Lock()
 
@@ -280,17 +283,31 @@ class CodeRunner(RunScope):
         }
 
     def expected(self, question: CodeQuestion) -> RunReport:
-        """The reference's report on every test of ``question``, from the cache when possible."""
+        """The reference's report on every test of ``question``, from the cache when possible;
+        the reference file is read (and the report looked up) once per run."""
+        known = self._expected.get(id(question))
+        if known is not None:
+            return known[1]
         source = question.path(question.reference).read_text(encoding="utf-8")
         calls = [self._call(question, t, reference=True) for t in question.tests]
         key = cache_key(source, question.file, question.preload, calls)
-        return self.reference_cache.get(
+        report = self.reference_cache.get(
             key, lambda: self.run(question, source, question.tests, self.references, reference=True)
         )
+        self._expected[id(question)] = (question, report)
+        return report
 
     def _call(self, question: CodeQuestion, test: CodeTest, reference: bool = False) -> dict[str, Any]:
         """The sandbox's call of ``test``; a statistical test's draws are all of them for the
-        ``reference``, else the student's first round (the first look's draws)."""
+        ``reference``, else the student's first round (the first look's draws). Built once per
+        run: every student's job sends the same call (callers copy it to change it)."""
+        key = (id(question), test.id, reference)
+        known = self._calls.get(key)
+        if known is None:
+            known = self._calls[key] = (question, self._build_call(question, test, reference))
+        return known[1]
+
+    def _build_call(self, question: CodeQuestion, test: CodeTest, reference: bool) -> dict[str, Any]:
         models = {name: self._model(name) for name in question.models}
         call: dict[str, Any] = {
             "id": test.id,
