@@ -92,6 +92,8 @@ SCRATCH = ("/tmp", "/dev/shm")
 GONE_WITHIN_S = 5.0  # for a killed job's processes to be reaped
 RLIMITS = [getattr(resource, n) for n in dir(resource) if n.startswith("RLIMIT_")]
 IOPRIO_SYSCALLS = {"x86_64": (251, 252), "aarch64": (30, 31)}  # ioprio_set, ioprio_get
+SCHED_GETATTR = {"x86_64": 315, "aarch64": 275}
+SCHED_ATTR_SIZE = 56  # struct sched_attr with utilisation clamps (SCHED_ATTR_SIZE_VER1)
 IOPRIO_WHO_PROCESS = 1
 
 
@@ -151,6 +153,20 @@ def ioprio_set(value: int) -> None:
     numbers = IOPRIO_SYSCALLS.get(platform.machine())
     if numbers is not None:
         LIBC.syscall(numbers[0], IOPRIO_WHO_PROCESS, 0, value)
+
+
+def sched_attr() -> list[int] | None:
+    """This process's whole ``struct sched_attr`` (policy, flags, nice, priority, deadline
+    parameters, utilisation clamps): a job of our uid may change some of it in us with
+    ``sched_setattr`` (a low ``uclamp_max`` slows every later job on a kernel with clamps),
+    and each fork would inherit it. None where the call is unknown."""
+    number = SCHED_GETATTR.get(platform.machine())
+    if number is None:
+        return None
+    buffer = ctypes.create_string_buffer(SCHED_ATTR_SIZE)
+    if LIBC.syscall(number, 0, buffer, SCHED_ATTR_SIZE, 0) != 0:
+        return None
+    return list(struct.unpack("=IIQiIQQQII", buffer.raw))[1:]  # the size field is the kernel's
 
 
 def keys_of_uid(uid: int) -> int:
@@ -384,6 +400,7 @@ def snapshot() -> dict[str, Any]:
         "scheduler": os.sched_getscheduler(0),
         "affinity": sorted(os.sched_getaffinity(0)),
         "ioprio": ioprio_get(),
+        "sched_attr": sched_attr(),
         "keys": keys_of_uid(os.getuid()),
     }
 
