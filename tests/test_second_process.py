@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import threading
 import time
@@ -13,6 +14,7 @@ import pytest
 
 from harness import api, second_process
 from harness.reports import html
+from harness.reports.output import MARKER, output_manifest
 from harness.second_process import across_two, text_across_two, two_cpus
 from tests.store.conftest import TODAY, make_cohort
 from tests.test_cli import BANK
@@ -231,3 +233,22 @@ def test_html_pages_written_across_two_processes_are_byte_identical(
     }
     assert len(pages["alone"]) == 13 and pages["alone"] == pages["forked"]
     assert len(list(tmp_path.glob("writer-*"))) == 2  # this process and the copy both wrote pages
+
+
+@pytest.mark.parametrize(("front", "back"), [(10, 10), (5, 5), (0, 0)], ids=["here", "split", "copy"])
+def test_an_output_manifest_shared_with_the_copy_hashes_each_file_under_its_own_name(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, front: int, back: int
+) -> None:
+    """The reports' manifest (``output_manifest``) hashes files in both processes: every
+    hash must still be that of the file it is listed under, whoever hashed it."""
+    monkeypatch.setattr(second_process._Ends, "claim_front", lambda self, index: index < front)
+    monkeypatch.setattr(second_process._Ends, "claim_back", lambda self, index: index >= back)
+    files = {"results.json": "{}\n", **{f"results/s{i}.json": f"student {i}\n" for i in range(9)}}
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    (tmp_path / MARKER).write_text("harness\n", encoding="utf-8")
+
+    manifest = output_manifest(tmp_path)
+
+    assert manifest == {name: hashlib.sha256(text.encode()).hexdigest() for name, text in files.items()}

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from harness.errors import YamlError
 from harness.yamlsource import FAST_LOADER, PURE_LOADER, load_yaml_text
@@ -91,3 +92,20 @@ def test_a_libyaml_error_is_reported_in_the_pure_python_wording() -> None:
     outcome = read_with(FAST_LOADER, "a:\n  - 1\n - 2\n")
 
     assert outcome == ("error", "doc.yaml:3:2: invalid YAML: expected <block end>, but found '<block sequence start>'")
+
+
+# The same text plain and quoted, read twice: the second read finds the tags the first one
+# resolved (they are remembered per text), and a quoted "1" must stay a string all the same.
+TAGGED = (
+    "a: 1\nb: '1'\nc: 1\nd: true\ne: 'true'\nf: ~\ng: ''\nh: 2026-01-01\ni: \"2026-01-01\"\nj: 1.5\n"
+    "k: [1, '1', yes, 'yes', null]\n=: v\nm: {<<: {x: 1}, y: '1'}\nl: " + "9" * 80 + "\n"
+)
+
+
+@pytest.mark.parametrize("loader", [FAST_LOADER, PURE_LOADER], ids=["libyaml", "pure-python"])
+def test_each_scalar_is_typed_by_its_own_text_and_quotes(loader: Any) -> None:
+    expected = repr(yaml.load(TAGGED, Loader=yaml.SafeLoader))  # PyYAML's own reading (repr: 1 != True)
+    for _ in range(2):
+        data, _ = load_yaml_text(TAGGED, "doc.yaml", loader)
+
+        assert repr(data) == expected

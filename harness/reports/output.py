@@ -28,6 +28,7 @@ from types import FrameType
 
 from harness import __version__
 from harness.errors import HarnessError
+from harness.second_process import across_two
 
 MARKER = ".harness-output"  # a folder holding it was written, complete, by harness
 LEGACY_NAMES = frozenset({"results.json", "results", "index.html", "students", "gradebook.csv"})
@@ -157,9 +158,9 @@ def output_manifest(folder: Path) -> dict[str, str]:
     """Every report file under ``folder`` (relative path -> SHA-256 of its bytes), without
     the marker and the output's state (:data:`KEPT_NAMES`); ``{}`` when it is not a folder.
     Two equal manifests: the same reports."""
-    manifest: dict[str, str] = {}
+    listed: dict[str, Path] = {}
     if not folder.is_dir() or folder.is_symlink():
-        return manifest
+        return {}
     for root, folders, files in os.walk(folder):
         relative = Path(root).relative_to(folder)
         if relative == Path():
@@ -167,8 +168,10 @@ def output_manifest(folder: Path) -> dict[str, str]:
             files = [name for name in files if name != MARKER]
         links = [name for name in folders if os.path.islink(os.path.join(root, name))]
         for name in [*files, *links]:
-            manifest[(relative / name).as_posix()] = _file_hash(Path(root, name))
-    return manifest
+            listed[(relative / name).as_posix()] = Path(root, name)
+    # a cohort's reports are a thousand files and some 100 MB to read back: half of them are
+    # hashed in a second process when a core is free (the same hashes either way)
+    return dict(zip(listed, across_two(list(listed.values()), _file_hash), strict=True))
 
 
 def _file_hash(path: Path) -> str:

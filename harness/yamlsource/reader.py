@@ -49,6 +49,9 @@ _STR_TAG = "tag:yaml.org,2002:str"
 # and PyYAML does not, so the builder refuses it for both (only double quotes have escapes).
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+# keys that ``flatten_mapping`` rewrites (``<<`` merges, ``=`` is read as a string): a mapping
+# without one is left as it is, so the (Python) pass over its keys is skipped
+_FLATTENED_TAGS = frozenset((_MERGE_TAG, "tag:yaml.org,2002:value"))
 _PLAIN_TAGS: dict[type[yaml.Node], str] = {
     yaml.MappingNode: "tag:yaml.org,2002:map",
     yaml.SequenceNode: "tag:yaml.org,2002:seq",
@@ -92,7 +95,11 @@ class _Builder:
         elif isinstance(node, yaml.MappingNode):
             value = self._mapping(node, path)
         else:
-            value = [self.build(item, self._child(path, i)) for i, item in enumerate(node.value)]
+            parent = self._parent(path)
+            if parent is None:
+                value = [self.build(item, None) for item in node.value]
+            else:
+                value = [self.build(item, (*parent, i)) for i, item in enumerate(node.value)]
         self.sizes[id(node)] = self.count - start
         return value
 
@@ -108,15 +115,19 @@ class _Builder:
             return self.loader.construct_object(node, deep=True)
         return constructor(self.loader, node)
 
-    def _child(self, path: PathKey | None, key: str | int) -> PathKey | None:
+    def _parent(self, path: PathKey | None) -> PathKey | None:
+        """``path`` when its children's marks are recorded (see :attr:`depth`), else None."""
         if path is None or (self.depth is not None and len(path) >= self.depth):
             return None
-        return (*path, key)
+        return path
 
     def _mapping(self, node: yaml.MappingNode, path: PathKey | None) -> dict[Any, Any]:
-        explicit = sum(1 for key, _ in node.value if key.tag != _MERGE_TAG)
-        self.loader.flatten_mapping(node)  # resolves `<<` merge keys: merged entries come first
-        n_merged = len(node.value) - explicit
+        n_merged = 0
+        if any(key.tag in _FLATTENED_TAGS for key, _ in node.value):
+            explicit = sum(1 for key, _ in node.value if key.tag != _MERGE_TAG)
+            self.loader.flatten_mapping(node)  # resolves `<<` merge keys: merged entries come first
+            n_merged = len(node.value) - explicit
+        parent = self._parent(path)
         explicit_keys: set[Any] = set()  # a key written twice is an error; overriding a merge is not
         result: dict[Any, Any] = {}
         for i, (key_node, value_node) in enumerate(node.value):
@@ -129,7 +140,10 @@ class _Builder:
                 raise self._error(f"duplicate key {key!r}", key_node)
             if i >= n_merged:
                 explicit_keys.add(key)
-            result[key] = self.build(value_node, self._child(path, key if isinstance(key, (str, int)) else str(key)))
+            if parent is None:
+                result[key] = self.build(value_node, None)
+            else:
+                result[key] = self.build(value_node, (*parent, key if isinstance(key, (str, int)) else str(key)))
         return result
 
     def _error(self, message: str, node: yaml.Node) -> YamlError:
@@ -177,7 +191,7 @@ def _load(text: str, file: str, loader_class: type[yaml.SafeLoader], depth: int 
     positions = Positions(file)
     loader: yaml.SafeLoader | None = None
     try:
-        loader = loader_class(text)  # the pure-Python reader refuses control characters here
+        loader = _remembering(loader_class)(text)  # the pure-Python reader refuses control characters here
         if len(text) >= DEPTH_CHECK_FROM_CHARS:
             _check_depth(text, file, loader_class)
         node = loader.get_single_node()
@@ -196,6 +210,64 @@ def _load(text: str, file: str, loader_class: type[yaml.SafeLoader], depth: int 
     finally:
         if loader is not None:
             loader.dispose()
+
+
+MAX_TAGS_REMEMBERED = 10_000  # plain scalars whose resolved tag is kept, per loader class
+MAX_TAG_KEY_CHARS = 64  # longer plain scalars (prose) are rarely written twice: resolved each time
+_REMEMBERING: dict[type[yaml.SafeLoader], type[yaml.SafeLoader]] = {}
+
+
+def _remembering(loader_class: type[yaml.SafeLoader]) -> type[yaml.SafeLoader]:
+    """``loader_class``, resolving each plain scalar's implicit tag once per process.
+
+    Both composers ask the Python resolver for the tag of every scalar: a string of regular
+    expressions tried one by one, a tenth of reading a quiz cohort, for values (question ids,
+    option ids, ``true``) that every answers file repeats. Without path resolvers (none are
+    registered on the safe loaders) a plain scalar's tag depends on its text alone, and a
+    quoted scalar's, a sequence's or a mapping's on nothing: the same tags, found faster.
+    """
+    if loader_class.yaml_path_resolvers:  # a tag may then depend on where the value is
+        return loader_class
+    found = _REMEMBERING.get(loader_class)
+    if found is None:
+        resolve = _remembered_resolve(loader_class.resolve)
+        methods = {"resolve": resolve, "descend_resolver": _no_path, "ascend_resolver": _no_path}
+        found = type(f"Remembering{loader_class.__name__}", (loader_class,), methods)
+        _REMEMBERING[loader_class] = found
+    return found
+
+
+_Resolve = Callable[[Any, type[yaml.Node], Any, tuple[bool, bool]], str]
+
+
+def _remembered_resolve(resolve: _Resolve) -> _Resolve:
+    """``resolve`` (:meth:`yaml.resolver.BaseResolver.resolve`, for a loader without path
+    resolvers), remembering the tags of short plain scalars."""
+    tags: dict[str, str] = {}
+
+    def remembered(loader: Any, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is yaml.ScalarNode and implicit[0]:
+            tag = tags.get(value)
+            if tag is None:
+                tag = resolve(loader, kind, value, implicit)
+                if len(value) <= MAX_TAG_KEY_CHARS and len(tags) < MAX_TAGS_REMEMBERED:
+                    tags[value] = tag
+            return tag
+        return _DEFAULT_TAGS[kind]
+
+    return remembered
+
+
+def _no_path(loader: Any, *args: Any) -> None:
+    """What ``descend_resolver`` and ``ascend_resolver`` do without path resolvers: nothing
+    (both composers call them around every node)."""
+
+
+_DEFAULT_TAGS: dict[type[yaml.Node], str] = {
+    yaml.ScalarNode: yaml.resolver.BaseResolver.DEFAULT_SCALAR_TAG,
+    yaml.SequenceNode: yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG,
+    yaml.MappingNode: yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+}
 
 
 def _check_depth(text: str, file: str, loader_class: type[yaml.SafeLoader]) -> None:
