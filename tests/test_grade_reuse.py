@@ -15,7 +15,7 @@ from harness.grading.runner import GradingPlan, grade_cohort
 from harness.kinds import kind_registry
 from harness.kinds.base import GradeContext, KindExample, Outcome
 from harness.kinds.true_false import TrueFalseKind, TrueFalseQuestion
-from harness.results import CohortResult
+from harness.results import CohortResult, Problem, ProblemCode
 from harness.submissions import Cohort, Submission
 
 TODAY = dt.date(2026, 12, 1)
@@ -127,3 +127,25 @@ def test_students_shown_the_same_option_order_share_one_reused_result(bank: Path
     assert all(len(objects) == 1 for objects in by_order.values())
     for student, pick in zip(cohort.students, picks, strict=True):
         assert [pick] == [q for q in _alone(bank, student.student_id, {"pick": "a"}) if q.question_id == "pick"]
+
+
+def test_no_answer_is_graded_once_per_reason_and_each_student_reads_their_own(bank: Path) -> None:
+    """Students who left a question blank share one result; one whose answers file could not
+    be read is told so, not that they gave no answer."""
+    broken = Problem(code=ProblemCode.ANSWERS_UNREADABLE, message="answers.yaml line 3: bad indentation")
+    submissions = [
+        Submission("blank-1", Path("blank-1"), {"pick": "a"}),
+        Submission("blank-2", Path("blank-2"), {"pick": "b"}),
+        Submission("empty", Path("empty"), {"tf": "", "pick": "a"}),
+        Submission("unreadable", Path("unreadable"), {}, problems=[broken]),
+    ]
+    plan = GradingPlan(api.load([bank]), "grade", TODAY)
+    graded = grade_cohort(plan, Cohort("c", submissions))
+    tf = {s.student_id: s.questions[0] for s in graded.students}
+    for submission in submissions:
+        alone = grade_cohort(GradingPlan(api.load([bank]), "grade", TODAY), Cohort("c", [submission]))
+        assert tf[submission.student_id] == alone.students[0].questions[0]
+    assert tf["blank-1"] is tf["blank-2"]  # graded once
+    assert tf["empty"].answer == "" and tf["blank-1"].answer is None
+    assert "bad indentation" in " ".join(tf["unreadable"].feedback)
+    assert "bad indentation" not in " ".join(tf["blank-1"].feedback)

@@ -282,10 +282,15 @@ def _graded(plan: GradingPlan, staged: _Staged) -> QuestionResult:
 def _answer_key(staged: _Staged) -> tuple[int, bool, str] | None:
     """What decides the grade of ``staged`` for a kind whose answer decides it (see
     :attr:`QuestionKind.answer_decides_grade`): the question, ``reveal`` and the answer, by its
-    ``repr`` (which tells ``1``, ``1.0``, ``True`` and ``"1"`` apart). None: grade it afresh."""
+    ``repr`` (which tells ``1``, ``1.0``, ``True`` and ``"1"`` apart); for no answer, which
+    kind of none it is and why the student's answers file gave none (the feedback says so).
+    None: grade it afresh."""
     raw = staged.raw
-    if not staged.kind.answer_decides_grade or raw is MISSING or raw is None or staged.ctx.variant.values:
+    if not staged.kind.answer_decides_grade or staged.ctx.variant.values:
         return None
+    if raw is MISSING or raw is None or raw == "":  # no repr of an answer starts with a NUL
+        text = f"\0no answer {'' if raw is MISSING else repr(raw)}\0{staged.ctx.missing_reason}"
+        return (id(staged.question), staged.ctx.reveal, text)
     text = repr(raw)
     if len(text) > MAX_ANSWER_KEY_CHARS:
         return None
