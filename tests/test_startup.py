@@ -91,7 +91,7 @@ def test_the_version_is_read_from_the_header_only() -> None:
 
 
 def test_every_group_gets_the_entry_points_a_scan_of_its_own_would() -> None:
-    for group in ("harness.kinds", "harness.reporters", "harness.sandboxes", "console_scripts"):
+    for group in ("harness.kinds", "harness.reporters", "harness.sandboxes", "console_scripts", "pydantic"):
         assert plugins._group_entry_points(group) == tuple(importlib.metadata.entry_points(group=group))
 
 
