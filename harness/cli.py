@@ -275,8 +275,10 @@ def grade(
     Grades are saved in --out as they are decided: run the same command again after an
     interruption and it resumes; after a resubmission or a bank fix it grades only what changed.
     """
+    from harness.plugins import spare_pydantic_its_scan
     from harness.sandbox.head_start import head_start
 
+    spare_pydantic_its_scan()  # before the first model: the head start's sandbox limits
     names = [f.strip() for f in formats.split(",") if f.strip()]
     local = executor == "local" and scheduler is None  # a Dask run's sandboxes live on its workers
     try:
@@ -327,8 +329,10 @@ def _ids(value: str) -> list[str]:
 @user_errors
 def check(banks: tuple[str, ...], answers: str, student: str | None, as_json: bool, today: dt.date | None) -> None:
     """Self-check your answers against the public questions of BANKS."""
+    from harness.plugins import spare_pydantic_its_scan
     from harness.sandbox.head_start import head_start
 
+    spare_pydantic_its_scan()
     # your own code: the default sandbox, as api.check runs it
     with _collector_paused() as imports_done, head_start(banks, None):
         from harness import api

@@ -226,6 +226,27 @@ def _every_entry_point() -> _EntryPointIndex:
     return entry_points()  # Python 3.11: grouped, 3.12 on: a flat list; either selects by group
 
 
+PYDANTIC_GROUP = "pydantic"  # pydantic's own plugins, read by pydantic.plugin._loader
+
+
+def spare_pydantic_its_scan() -> None:
+    """Tell pydantic that no plugin of its own is installed when this process's scan found
+    none, so that its first validator does not scan every installed distribution again
+    (about as long as harness's own scan: some 10 ms of a lone grade's start).
+
+    Pydantic reads its entry points when it builds its first validator and keeps what it
+    loaded in ``pydantic.plugin._loader._plugins``: with none installed, an empty dict. That
+    is all this sets, and only while pydantic has not read them yet; with any installed it
+    loads them itself, as it always does. Call it before a command's first model is built.
+    """
+    if _group_entry_points(PYDANTIC_GROUP):
+        return
+    from pydantic.plugin import _loader
+
+    if _loader._plugins is None and not _loader._loading_plugins:
+        _loader._plugins = {}
+
+
 def forget_entry_points() -> None:
     """Read the installed entry points again on next use (after installing a distribution)."""
     _every_entry_point.cache_clear()

@@ -91,7 +91,7 @@ def test_the_version_is_read_from_the_header_only() -> None:
 
 
 def test_every_group_gets_the_entry_points_a_scan_of_its_own_would() -> None:
-    for group in ("harness.kinds", "harness.reporters", "harness.sandboxes", "console_scripts"):
+    for group in ("harness.kinds", "harness.reporters", "harness.sandboxes", "console_scripts", "pydantic"):
         assert plugins._group_entry_points(group) == tuple(importlib.metadata.entry_points(group=group))
 
 
@@ -177,3 +177,57 @@ def test_models_built_on_first_use_validate_alike_from_many_threads_at_once() ->
         """
     )
     assert out == "16 [] {'m'}"
+
+
+def test_an_html_report_without_checks_or_similar_pairs_imports_neither_view(tmp_path: Path) -> None:
+    """The views of generation checks and of similar pairs are imported for a cohort that has
+    them (tests/reports/test_html.py and test_similarity_section.py render those)."""
+    out = _fresh_python(
+        f"""
+        import os, sys
+        os.environ["HARNESS_CACHE"] = {str(tmp_path / "cache")!r}
+        from harness import api
+        api.grade(["question_bank/probability.yaml"], "submissions/sample-cohort", {str(tmp_path / "out")!r}, ["html"])
+        views = ("harness.reports.check_views", "harness.reports.similarity_views")
+        print("harness.reports.html" in sys.modules, [m for m in views if m in sys.modules])
+        """
+    )
+    assert out.splitlines()[-1] == "True []"
+    assert (tmp_path / "out" / "index.html").is_file()
+
+
+def test_pydantic_is_told_it_has_no_plugins_without_a_scan_of_its_own() -> None:
+    """This environment installs no pydantic plugin: after harness's own scan, pydantic's first
+    validator must not scan the distributions again (its scan here would fail loudly)."""
+    out = _fresh_python(
+        """
+        from pydantic.plugin import _loader
+
+        def scanned_again(**kwargs):
+            raise AssertionError("pydantic scanned the entry points again")
+
+        _loader.entry_points = scanned_again
+        from harness.plugins import spare_pydantic_its_scan
+        spare_pydantic_its_scan()
+        from harness.results import Problem
+        Problem(code="no-answers", message="m")
+        print(_loader._plugins, list(_loader.get_plugins()))
+        """
+    )
+    assert out == "{} []"
+
+
+def test_pydantic_loads_its_plugins_itself_when_one_is_installed() -> None:
+    out = _fresh_python(
+        """
+        from importlib.metadata import EntryPoint
+        from harness import plugins
+        from pydantic.plugin import _loader
+
+        plugin = EntryPoint(name="p", value="json:dumps", group="pydantic")
+        plugins._group_entry_points = lambda group: (plugin,) if group == "pydantic" else ()
+        plugins.spare_pydantic_its_scan()
+        print(_loader._plugins)
+        """
+    )
+    assert out == "None"  # left for pydantic's own loader, which reads and loads it

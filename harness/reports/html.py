@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from statistics import fmean, median
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
@@ -31,11 +31,9 @@ from markupsafe import Markup
 from harness.evidence import ChoiceEvidence, CodeEvidence, GenerationEvidence, MetricEvidence
 from harness.reports import Reporter
 from harness.reports.charts import Chart, difficulty_chart, format_coordinate, histogram_chart
-from harness.reports.check_views import CheckView, check_views
 from harness.reports.markdown import render_inline_markdown, render_markdown
 from harness.reports.names import HASH_PREFIX, student_file_stems
 from harness.reports.release import Withheld, released, withheld
-from harness.reports.similarity_views import PairView, pair_views
 from harness.reports.stats import (
     REVIEW_THRESHOLD,
     CohortStats,
@@ -55,6 +53,12 @@ from harness.results import (
     StudentResult,
 )
 from harness.second_process import across_two
+
+# The views of generation checks and of similar pairs are imported where a cohort has them:
+# their dataclasses would cost a lone code grade some milliseconds to create for nothing.
+if TYPE_CHECKING:
+    from harness.reports.check_views import CheckView
+    from harness.reports.similarity_views import PairView
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATUS_LABELS = {
@@ -342,7 +346,7 @@ def question_view(number: int, result: QuestionResult, info: QuestionInfo | None
         withheld=not result.reveal,
         status=result.status.value if result.reveal else WITHHELD_STATUS,
         metrics=metric_views(result) if result.reveal else [],
-        checks=check_views(result) if result.reveal else [],
+        checks=_check_views(result) if result.reveal else [],
         code=code_view(result) if result.reveal else None,
     )
 
@@ -459,8 +463,27 @@ def cohort_page(cohort: CohortResult, stats: CohortStats, stems: dict[str, str])
         metric_summaries=metric_summaries(cohort),
         missed=missed_by(gradebook),
         flagged=flagged_checks(gradebook, links),
-        similar=pair_views(cohort.similarity),
+        similar=_pair_views(cohort),
     )
+
+
+def _check_views(result: QuestionResult) -> list[CheckView]:
+    """The checks a generation question recorded; other kinds record none, so their reports
+    never import the checks' views."""
+    if not isinstance(result.evidence, GenerationEvidence):
+        return []
+    from harness.reports.check_views import check_views
+
+    return check_views(result)
+
+
+def _pair_views(cohort: CohortResult) -> list[PairView]:
+    """The similar pairs of a ``grade --similarity`` run (their views imported only then)."""
+    if cohort.similarity is None:
+        return []
+    from harness.reports.similarity_views import pair_views
+
+    return pair_views(cohort.similarity)
 
 
 def flagged_checks(students: list[StudentResult], links: dict[str, str]) -> list[FlaggedChecks]:
@@ -468,7 +491,7 @@ def flagged_checks(students: list[StudentResult], links: dict[str, str]) -> list
     rows = []
     for student in students:
         for result in student.questions:
-            flagged = [view for view in check_views(result) if view.flagged or view.terms]
+            flagged = [view for view in _check_views(result) if view.flagged or view.terms]
             if flagged:
                 rows.append(FlaggedChecks(result.question_id, student.student_id, links[student.student_id], flagged))
     return sorted(rows, key=lambda row: row.question_id)
