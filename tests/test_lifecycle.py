@@ -4,6 +4,7 @@ the run closes it; a kind whose ``prepare`` fails has its answers recorded as er
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, ClassVar, Literal
@@ -109,6 +110,13 @@ def test_a_kind_opens_one_scope_per_run_and_the_run_closes_it(tally_bank: Path) 
     assert tally.graded == 4 and tally.closed == 1
     assert (cohort.sandbox, cohort.seed_secret) == ("tally-box", "s3")  # from the scope's record
     assert [q.status for q in cohort.students[0].questions] == [Status.CORRECT, Status.INCORRECT, Status.CORRECT]
+
+
+def test_a_parallel_run_grades_one_more_student_at_once_than_there_are_cpus(tally_bank: Path) -> None:
+    """A student's thread waits on its sandbox, then judges on the host: one thread per CPU
+    would leave CPUs idle while threads judge."""
+    with open_run(_plan(tally_bank), RunOptions(seed_secret="s3")) as plan:
+        assert plan.workers == (os.cpu_count() or 1) + 1
 
 
 def test_a_run_without_the_kind_opens_nothing_and_grades_one_at_a_time(write_bank: Callable[[str], Path]) -> None:

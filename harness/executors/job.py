@@ -42,7 +42,7 @@ class GradingJob:
     today: dt.date
     options: RunOptions
     harness_version: str = __version__
-    workers: int | None = None  # students at once in one process (None: one per CPU)
+    workers: int | None = None  # students at once in one process (None: one more than the CPUs)
 
     @classmethod
     def of(cls, banks: Sequence[LoadedBank], mode: Mode, today: dt.date, options: RunOptions) -> GradingJob:

@@ -19,9 +19,13 @@ from harness.kinds.lifecycle import RunOptions, RunResources, RunScope
 def open_run(plan: GradingPlan, options: RunOptions, workers: int | None = None) -> Iterator[GradingPlan]:
     """``plan`` with the scopes of its kinds open, each kind asked once with its questions.
 
-    Students are graded ``workers`` at a time (default: one per CPU) when a scope says that
-    grading waits on something else (a sandbox); one at a time otherwise. Every scope opened is
-    closed when the block ends, in reverse order, also when opening a later one fails.
+    Students are graded ``workers`` at a time when a scope says that grading waits on something
+    else (a sandbox); one at a time otherwise. The default is one more than the CPUs: a
+    student's thread alternates between its sandbox's job and the host's judging of it, so with
+    one thread per CPU the CPUs idle while threads judge (1,000 softmax notebooks on 2 CPUs:
+    grading took 8.4-8.7 s with 3 threads against 9.9-10.3 s with 2, and 8.8-9.0 s with 4).
+    Every scope opened is closed when the block ends, in reverse order, also when opening a
+    later one fails.
 
     Raises:
         HarnessError: a kind cannot open its scope with ``options``.
@@ -35,7 +39,7 @@ def open_run(plan: GradingPlan, options: RunOptions, workers: int | None = None)
                 stack.callback(scope.close)
                 scopes.append(scope)
         resources = RunResources(scopes)
-        count = (workers or os.cpu_count() or 1) if resources.parallel else 1
+        count = (workers or (os.cpu_count() or 1) + 1) if resources.parallel else 1
         yield replace(plan, resources=resources, workers=count)
 
 
