@@ -231,3 +231,24 @@ def test_pydantic_loads_its_plugins_itself_when_one_is_installed() -> None:
         """
     )
     assert out == "None"  # left for pydantic's own loader, which reads and loads it
+
+
+def test_loading_a_code_bank_without_statistical_tests_imports_no_numpy(tmp_path: Path) -> None:
+    """An unchanged cohort's re-grade loads the banks and reads the store: numpy (a tenth of
+    a second) is for running and judging code, and for statistical tests' plans."""
+    (tmp_path / "reference.py").write_text("def add(a, b):\n    return a + b\n", encoding="utf-8")
+    (tmp_path / "bank.yaml").write_text(
+        "id: b\ntitle: T\nversion: 1\nquestions:\n"
+        "  - {id: q, kind: code, prompt: P, file: add.py, reference: reference.py,\n"
+        "     tests: [{id: t, call: add, args: [1, 2]}]}\n",
+        encoding="utf-8",
+    )
+    out = _fresh_python(
+        f"""
+        import sys
+        from harness import api
+        [bank] = api.load([{str(tmp_path / "bank.yaml")!r}])
+        print("questions:", len(bank.questions), "numpy:", "numpy" in sys.modules)
+        """
+    )
+    assert out.splitlines()[-1] == "questions: 1 numpy: False"

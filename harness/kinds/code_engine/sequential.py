@@ -51,7 +51,6 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
 
-from harness.kinds.code_engine.group_sequential import spending_bounds
 from harness.kinds.code_engine.sample_tests import KOLMOGOROV_SMIRNOV, SampleTest
 
 BETA = 0.10  # the design alternative: the effect the fixed design detects 90% of the time
@@ -149,6 +148,8 @@ def nominal_levels(alpha: float, looks: int) -> tuple[float, ...]:
     """Each look's fail level: Lan-DeMets O'Brien-Fleming-type levels for the early looks,
     and for the last what the union bound leaves of ``alpha`` (see the module's docstring)."""
     from scipy import stats
+
+    from harness.kinds.code_engine.group_sequential import spending_bounds  # numpy: only for statistical tests
 
     bounds = spending_bounds([k / looks for k in range(1, looks + 1)], alpha)
     early = [float(2 * stats.norm.sf(c)) for c in bounds[:-1]]
