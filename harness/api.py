@@ -243,7 +243,7 @@ def _reports_up_to_date(
     kept = json.loads(note)
     if kept.get("results") != _reports_key(graded, formats):
         return None
-    if output_manifest(Path(os.path.realpath(out))) != kept.get("files"):
+    if output_manifest(Path(os.path.realpath(out)), _known_files(kept)) != kept.get("files"):
         return None
     carry_previous(out, staging)
     mains = dict(kept["reports"])
@@ -261,17 +261,27 @@ def _remember_reports(
     """Note in the store which results the reports in ``staging`` were rendered from, their
     main files and their bytes (``reports`` None: rendered from more than the results, so
     never reused)."""
-    from harness.reports.output import output_manifest
+    from harness.reports.output import manifest_record
 
     if graded.digest is None or reports is None:
         store.set_note(REPORTS_NOTE, "{}")
         return
+    record = manifest_record(staging, _known_files(json.loads(store.note(REPORTS_NOTE) or "{}")))
     note = {
         "results": _reports_key(graded, formats),
         "reports": [[name, path.relative_to(out).as_posix()] for name, path in reports.items()],
-        "files": output_manifest(staging),
+        "files": {name: entry[0] for name, entry in record.items()},
+        "stats": {name: entry[1:] for name, entry in record.items()},  # the files keep them through the swap
     }
     store.set_note(REPORTS_NOTE, json.dumps(note, sort_keys=True))
+
+
+def _known_files(note: dict[str, Any]) -> dict[str, list[Any]]:
+    """The reports' files as a note recorded them: ``[SHA-256, size, mtime_ns, inode]``."""
+    files, stats = note.get("files"), note.get("stats")
+    if not isinstance(files, dict) or not isinstance(stats, dict):
+        return {}
+    return {name: [files[name], *stats[name]] for name in files if isinstance(stats.get(name), list)}
 
 
 def _reports_key(graded: StoreGrading, formats: Sequence[str]) -> str | None:

@@ -21,10 +21,11 @@ import shutil
 import signal
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 from harness import __version__
 from harness.errors import HarnessError
@@ -154,10 +155,20 @@ def carry_previous(out: Path, staging: Path) -> None:
         _carry_over(target, staging, leave=KEPT_NAMES)
 
 
-def output_manifest(folder: Path) -> dict[str, str]:
+Known = Mapping[str, Sequence[Any]]  # relative path -> [SHA-256, size, mtime_ns, inode], as recorded
+
+
+def output_manifest(folder: Path, known: Known | None = None) -> dict[str, str]:
     """Every report file under ``folder`` (relative path -> SHA-256 of its bytes), without
     the marker and the output's state (:data:`KEPT_NAMES`); ``{}`` when it is not a folder.
-    Two equal manifests: the same reports."""
+    Two equal manifests: the same reports. ``known`` (see :func:`manifest_record`) gives the
+    hash of a file whose size, modification time (ns) and inode are those recorded with it:
+    such a file is not read again, as git and rsync trust an unchanged stat."""
+    return {name: entry[0] for name, entry in manifest_record(folder, known).items()}
+
+
+def manifest_record(folder: Path, known: Known | None = None) -> dict[str, list[Any]]:
+    """:func:`output_manifest` with each file's stat: ``[SHA-256, size, mtime_ns, inode]``."""
     listed: dict[str, Path] = {}
     if not folder.is_dir() or folder.is_symlink():
         return {}
@@ -169,9 +180,26 @@ def output_manifest(folder: Path) -> dict[str, str]:
         links = [name for name in folders if os.path.islink(os.path.join(root, name))]
         for name in [*files, *links]:
             listed[(relative / name).as_posix()] = Path(root, name)
+    record: dict[str, list[Any]] = {name: ["", *_stat(path)] for name, path in listed.items()}
+    for name, entry in record.items():
+        seen = (known or {}).get(name)
+        if seen is not None and len(seen) == 4 and list(seen[1:]) == entry[1:] and entry[1] >= 0:
+            entry[0] = str(seen[0])
+    fresh = [name for name, entry in record.items() if not entry[0]]
     # a cohort's reports are a thousand files and some 100 MB to read back: half of them are
     # hashed in a second process when a core is free (the same hashes either way)
-    return dict(zip(listed, across_two(list(listed.values()), _file_hash), strict=True))
+    for name, digest in zip(fresh, across_two([listed[name] for name in fresh], _file_hash), strict=True):
+        record[name][0] = digest
+    return record
+
+
+def _stat(path: Path) -> tuple[int, int, int]:
+    """(size, mtime_ns, inode) of ``path`` itself; (-1, -1, -1) when it cannot be read."""
+    try:
+        info = path.lstat()
+    except OSError:
+        return (-1, -1, -1)
+    return (info.st_size, info.st_mtime_ns, info.st_ino)
 
 
 def _file_hash(path: Path) -> str:

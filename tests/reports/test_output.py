@@ -222,3 +222,23 @@ def _slow_grade(args: list[str], flag: Path) -> subprocess.Popen[str]:
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def test_a_manifest_reads_again_only_files_whose_stat_changed(tmp_path: Path) -> None:
+    """A file with the size, modification time and inode recorded with its hash keeps that
+    hash unread (the recorded one is deliberately false here, to show it was not read); one
+    rewritten in place, even to as many bytes, is hashed again."""
+    from harness.reports.output import manifest_record, output_manifest
+
+    (tmp_path / "a.json").write_text("first\n", encoding="utf-8")
+    (tmp_path / "b.json").write_text("other\n", encoding="utf-8")
+    record = manifest_record(tmp_path)
+    known = {name: ["f" * 64 if name == "a.json" else entry[0], *entry[1:]] for name, entry in record.items()}
+    assert output_manifest(tmp_path, known)["a.json"] == "f" * 64
+    time.sleep(0.01)  # a later modification time, whatever the file system's granularity
+    (tmp_path / "a.json").write_text("edit!\n", encoding="utf-8")
+    assert (
+        output_manifest(tmp_path, known)
+        == output_manifest(tmp_path)
+        != {name: entry[0] for name, entry in record.items()}
+    )
