@@ -119,3 +119,17 @@ def test_host_frames_a_job_writes_are_its_channel_bytes_and_nothing_more() -> No
     assert first.worker_problem is None and not first.timed_out, first
     assert second.worker_problem is None and second.timed_out and second.signal == 9, second
     assert after.worker_problem is None and after.exit_code == 0 and _values(after) == ["RESULT"], after
+
+
+def test_a_job_cannot_forge_the_cpu_time_the_host_records() -> None:
+    """It writes closing frames that claim no CPU time for a phase that burnt 0.3 s, and
+    1,000 s for one that burnt none: the host records what the zygote measured."""
+    limits = SandboxLimits(wall_seconds=10)
+    source = (RELAY_ATTACKS / "forge_cpu_seconds.py").read_text(encoding="utf-8")
+    with WarmPool(BwrapSandbox()) as pool:
+        first, second = pool.worker(()).run_phases(
+            {"m.py": source}, [(_call("public", "pub"), limits), (_call("hidden", "h"), limits)], lambda _: True
+        )
+    assert b'"cpu_seconds":1000.0' in second.channel, second  # the forgery was relayed, as bytes
+    assert first.cpu_seconds is not None and 0.25 <= first.cpu_seconds < 1.0, first
+    assert second.cpu_seconds is not None and second.cpu_seconds < 0.1, second
