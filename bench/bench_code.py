@@ -10,16 +10,34 @@ Run from the repository root::
     one of its known-wrong solutions (seeded), graded end to end with ``harness.api.grade``
     on the coding bank. The peer is the same run on the ``process`` backend (rlimits only,
     no namespaces), so the ratio is the price of isolation. Printed with it, the overhead ratio
-    of issue 12 (target at most 1.10x): the run's wall time over the students' own compute
-    divided by the cores, where the students' own compute is the CPU time the stub measured
-    inside the sandbox (``time.process_time`` around each module's import and every call: all
-    of the process's threads), summed over every job of the run. The stub's wall-clock time
-    for the same work is printed too, but it is no measure of compute: with more jobs than
-    cores it includes the time each job waited for a CPU. (While a call's CPU timer runs the
-    kernel counts the process's CPU time in clock ticks: one reading is coarse, the sum over
-    a run should not be; but on an idle 200-student run the sum, 812.9 s, came out above
-    the machine's whole CPU time, 774.2 s: short calls are rounded up, so this still
-    overstates the students' compute and the ratio is no verdict yet.)
+    of issue 12 (target at most 1.10x): the run's wall time over the students' compute
+    divided by the cores.
+
+    The students' compute is the CPU time of every student job's process, summed over every
+    phase of every job of the run (the references' jobs are not counted): the zygote reaps
+    each job it forks and reports what the kernel measured (the process's CPU-time clock at
+    a first phase's end, ``wait4``'s rusage at the last), exact runtime rather than clock
+    ticks, and never taken from the job's bytes. As a check, the sum must stay below the
+    whole machine's CPU time over the run (/proc/stat); above it, the figure is wrong and the
+    ratio is no verdict. The stub's own figures (``time.process_time`` around the import
+    and each call) are printed beside it, summed the same way. (An earlier version of this
+    benchmark summed them over every channel parsed: every phased job's first phase twice,
+    as its report is parsed once to decide on the second phase and once for the grade, and
+    the references' jobs too. That sum, not clock-tick rounding, is how it came out above
+    the machine's CPU time.)
+
+    Which way the figure errs, and what the verdict is worth: a job's CPU time holds the
+    student's own code (import and calls) AND the harness's work inside the job's process
+    (the stub's reading of the job, its timers and encoding of results, the forked
+    interpreter's page faults and collections), so it is an upper bound on the students' own
+    compute. A larger denominator makes the ratio smaller: the printed ratio is a LOWER bound
+    on the true overhead. A ratio above the target is therefore a sound MISSED; a ratio
+    within it means the target holds when the in-job harness work is counted as the
+    students' (the part of the grading that cannot run anywhere but in the student's
+    process). The gap between the jobs' CPU time and the stub's sum is the part of that work
+    outside the stub's timed windows (reading the job, the fork's page faults, the exit).
+    The stub's wall-clock time for the same work is printed too, but it is no measure of
+    compute: with more jobs than cores it includes the time each job waited for a CPU.
     ``--quick`` (12 students) checks the whole path in a few minutes; its ratio is an upper
     bound, as the run's fixed costs (the doctor, a zygote per preload set and thread, the
     references) are shared by 12 students instead of 200. Run it on an otherwise idle
@@ -34,6 +52,7 @@ Run from the repository root::
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -47,12 +66,14 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 from harness import api
 from harness.kinds import LoadedQuestion
 from harness.kinds.code import CodeQuestion, StudentCode
-from harness.kinds.code_engine import runner as code_runner
 from harness.kinds.code_engine.runner import CodeRunner
+from harness.sandbox.base import RunResult
+from harness.sandbox.pool import WarmPool, WarmWorker
 from harness.sandbox.selection import sandbox_named
 
 BANK = Path("question_bank/coding.yaml")
@@ -91,64 +112,106 @@ def throughput(students: int, with_peer: bool = True) -> None:
     with tempfile.TemporaryDirectory(prefix="bench-code-") as folder:
         cohort = make_cohort(Path(folder), students, questions)
         for backend, unsafe in (("bwrap", False), ("process", True))[: 2 if with_peer else 1]:
-            own = _StudentSeconds()
             cpu_before = _cpu_seconds()
             started = time.perf_counter()
-            with own:
+            with _StudentJobs() as jobs:
                 run = api.grade([BANK], cohort, Path(folder) / backend, ["json"], TODAY, backend, unsafe)
             seconds = time.perf_counter() - started
             cpu = _cpu_seconds() - cpu_before
             scores = [s.score / s.max_score for s in run.cohort.students]
-            rows.append((backend, seconds, cpu, own, statistics.mean(scores)))
-    bwrap_seconds = rows[0][1]
+            rows.append((backend, seconds, cpu, jobs, statistics.mean(scores)))
     cores = os.cpu_count() or 1
-    for backend, seconds, cpu, mine, mean in rows:
+    for backend, seconds, cpu, jobs, mean in rows:
         print(
             f"    {backend:<8} {seconds:8.1f} s  {seconds / students * 1000:7.0f} ms/student  "
-            f"machine CPU {cpu:6.1f} s  students' own code: CPU {mine.cpu:6.1f} s "
-            f"(wall in the sandbox {mine.wall:6.1f} s)  mean score {mean:.1%}"
+            f"machine CPU {cpu:6.1f} s  student jobs: CPU {jobs.cpu:6.1f} s in {jobs.phases} phases "
+            f"(the stub's figures: CPU {jobs.stub_cpu:6.1f} s, wall {jobs.stub_wall:6.1f} s)  mean score {mean:.1%}"
         )
-    own_cpu = rows[0][3].cpu
-    print(f"    ({cores} cores: the students' own code alone needs at least {own_cpu / cores:.1f} s of wall time)")
-    ratio = overhead_ratio(bwrap_seconds, own_cpu, cores)
-    verdict = "ok" if ratio <= OVERHEAD_TARGET else "MISSED"
-    print(
-        f"    overhead: wall / (students' own compute / cores) = {ratio:.2f}x (target <= {OVERHEAD_TARGET}: {verdict})"
-    )
+    bwrap_seconds, machine_cpu, jobs = rows[0][1], rows[0][2], rows[0][3]
+    print(f"    ({cores} cores: the students' jobs alone need at least {jobs.cpu / cores:.1f} s of wall time)")
+    print(f"    overhead: {overhead_verdict(bwrap_seconds, jobs, machine_cpu, cores)}")
     if with_peer:
         print(f"    isolation costs {bwrap_seconds / rows[1][1]:.2f}x the process backend")
     verdict = "ok" if bwrap_seconds < 180 else "MISSED"
     print(f"    target: under 180 s with bwrap: {bwrap_seconds:.1f} s ({verdict})")
 
 
+def overhead_verdict(wall: float, jobs: _StudentJobs, machine_cpu: float, cores: int) -> str:
+    """The overhead ratio of issue 12 and its verdict, or why there is none: a phase whose
+    CPU time nobody measured, or a sum above the machine's CPU time over the run (which no
+    correct measurement can reach). The ratio is a lower bound on the true one (see the
+    module's docstring): MISSED is certain, ok counts the in-job harness work as the
+    students'."""
+    if jobs.unmeasured:
+        return f"no verdict: {jobs.unmeasured} of {jobs.phases} student job phases have no CPU time"
+    if jobs.cpu > machine_cpu:
+        return f"no verdict: the student jobs' CPU {jobs.cpu:.1f} s exceeds the machine's {machine_cpu:.1f} s"
+    ratio = overhead_ratio(wall, jobs.cpu, cores)
+    verdict = "ok" if ratio <= OVERHEAD_TARGET else "MISSED"
+    return (
+        f"wall / (student jobs' CPU / cores) = {ratio:.2f}x, a lower bound (target <= {OVERHEAD_TARGET}: {verdict}); "
+        f"check: the jobs' CPU is {jobs.cpu / machine_cpu:.0%} of the machine's over the run"
+    )
+
+
 def overhead_ratio(wall: float, own_compute: float, cores: int) -> float:
     """The run's wall time over the least it could take: the students' own compute spread over
-    every core (infinite when the stub measured nothing)."""
+    every core (infinite when nothing was measured)."""
     return wall / (own_compute / cores) if own_compute > 0 else float("inf")
 
 
-class _StudentSeconds:
-    """Sums the time the students' own code took, as the stub measured it inside the sandbox
-    (module import plus every call), over every run parsed while active: its CPU time, and
-    its wall-clock time."""
+class _StudentJobs:
+    """Sums, over every student job graded while active (each phase once; the references'
+    jobs are not counted): the job process's CPU time as the zygote measured it
+    (``RunResult.cpu_seconds``), and the stub's own figures (CPU and wall-clock time of the
+    module's import and every call, from the job's channel).
+
+    Student jobs are those a :class:`CodeRunner` runs in its ``students`` pool; each of them
+    is one :meth:`WarmWorker.run_phases` call, whose results (one per phase that ran) are
+    counted as they come back, before anything parses them.
+    """
 
     def __init__(self) -> None:
-        self.cpu = self.wall = 0.0
+        self.cpu = self.stub_cpu = self.stub_wall = 0.0
+        self.phases = self.unmeasured = 0
         self._lock = threading.Lock()
-        self._original = code_runner.parse_channel
+        self._student_job = threading.local()  # set while this thread runs a student's job
+        self._patches = contextlib.ExitStack()
 
-    def __enter__(self) -> None:
-        def counting(result: Any, wanted: Any) -> Any:
-            cpu, wall = _own_seconds(result)
-            with self._lock:
-                self.cpu += cpu
-                self.wall += wall
-            return self._original(result, wanted)
+    def __enter__(self) -> _StudentJobs:
+        execute, run_phases = CodeRunner._execute_phases, WarmWorker.run_phases
 
-        code_runner.parse_channel = counting
+        def executing(runner: CodeRunner, pool: WarmPool, *args: Any) -> Any:
+            self._student_job.active = pool is runner.students
+            try:
+                return execute(runner, pool, *args)
+            finally:
+                self._student_job.active = False
+
+        def running(worker: WarmWorker, *args: Any) -> list[RunResult]:
+            results = run_phases(worker, *args)
+            if getattr(self._student_job, "active", False):
+                self._add(results)
+            return results
+
+        self._patches.enter_context(mock.patch.object(CodeRunner, "_execute_phases", executing))
+        self._patches.enter_context(mock.patch.object(WarmWorker, "run_phases", running))
+        return self
 
     def __exit__(self, *exc: object) -> None:
-        code_runner.parse_channel = self._original
+        self._patches.close()
+
+    def _add(self, results: list[RunResult]) -> None:
+        with self._lock:
+            for result in results:
+                stub_cpu, stub_wall = _own_seconds(result)
+                self.stub_cpu += stub_cpu
+                self.stub_wall += stub_wall
+                self.phases += 1
+                if result.cpu_seconds is None:
+                    self.unmeasured += 1
+                else:
+                    self.cpu += result.cpu_seconds
 
 
 def _cpu_seconds() -> float:
@@ -185,17 +248,16 @@ def _print_row(label: str, repeats: int, grade_once: Callable[[], object]) -> No
     """Median wall time of ``grade_once`` after one warm-up, against the student's own compute."""
     grade_once()
     walls = []
-    own = _StudentSeconds()
-    with own:
+    with _StudentJobs() as own:
         for _ in range(repeats):
             started = time.perf_counter()
             grade_once()
             walls.append(time.perf_counter() - started)
-    wall, mine = statistics.median(walls) * 1000, own.cpu / repeats * 1000
+    wall, mine = statistics.median(walls) * 1000, own.stub_cpu / repeats * 1000
     print(f"    {label:<28}{wall:>9.1f}{mine:>16.1f}{wall / mine:>7.1f}x")
 
 
-def _own_seconds(result: Any) -> tuple[float, float]:
+def _own_seconds(result: RunResult) -> tuple[float, float]:
     """The student's own time in one run, as the stub measured it (import plus every call):
     CPU seconds and wall-clock seconds."""
     cpu = wall = 0.0

@@ -84,6 +84,10 @@ class RunResult:
     channel_overflow: bool = False  # the channel sent more than limits.channel_bytes
     output_truncated: bool = False
     worker_problem: str | None = None  # a warm worker died or hung during this run (see pool.py)
+    # The CPU time (user + system) the job's process used in this run, with the children it
+    # waited for, as its parent measured it (the zygote: never from the job's bytes); None
+    # where nobody measured it (a one-shot run, a crashed worker).
+    cpu_seconds: float | None = None
 
     @property
     def crashed(self) -> bool:

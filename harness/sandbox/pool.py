@@ -124,7 +124,10 @@ class WarmWorker:
         if first.timed_out or not proceed(first):
             _send(process, 0.0, {"event": "end"})
             end = self._reply(job_id, 0.0, 0)
-            results[0] = dataclasses.replace(first, exit_code=end.get("exit_code"), signal=end.get("signal"))
+            cpu = _cpu_seconds(first.cpu_seconds, end.get("cpu_seconds"))  # the process's last moments
+            results[0] = dataclasses.replace(
+                first, exit_code=end.get("exit_code"), signal=end.get("signal"), cpu_seconds=cpu
+            )
             return None
         meta = {"event": "next", "wall_seconds": limits.wall_seconds, "channel_bytes": limits.channel_bytes}
         _send(process, limits.wall_seconds, meta, request)
@@ -150,6 +153,7 @@ class WarmWorker:
             stderr="",
             channel=channel[: limits.channel_bytes],
             channel_overflow=len(channel) > limits.channel_bytes,
+            cpu_seconds=_cpu_seconds(reply.get("cpu_seconds")),
         )
 
     def _settle(self) -> None:
@@ -429,6 +433,12 @@ def _send(
     if job is not None:
         meta = dict(meta, payload_bytes=len(body))
     write_within(process.stdin.fileno(), frame(meta) + body, time.monotonic() + wall_seconds + SLACK_S)
+
+
+def _cpu_seconds(*parts: object) -> float | None:
+    """The sum of the zygote's ``cpu_seconds`` fields; None when one is missing."""
+    numbers = [float(p) for p in parts if isinstance(p, (int, float)) and not isinstance(p, bool)]
+    return sum(numbers) if len(numbers) == len(parts) else None
 
 
 def _crashed(backend: str, why: str, seconds: float) -> RunResult:

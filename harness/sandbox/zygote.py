@@ -31,9 +31,19 @@ it, and a forked child can read its own memory, which is a copy of its parent's)
   in step); their events come back on a second result pipe. So nothing the code learns of a
   hidden input can reach the first (public) report: that report is final before the input
   exists in the process, and a process that keeps the public pipe open only delays its own
-  hidden calls until its wall clock runs out. The exit status and timing fields of every
-  reply are the zygote's own measurements, never the job's; the zygote is the job's parent:
-  it keeps the wall clock, kills the job's session and reaps it;
+  hidden calls until its wall clock runs out. The exit status, timing and CPU fields of
+  every reply are the zygote's own measurements, never the job's; the zygote is the job's
+  parent: it keeps the wall clock, kills the job's session and reaps it;
+- every reply says how much CPU time (user + system) the job's process used in that phase
+  (``cpu_seconds``), measured by the kernel and read by the zygote: at the end of a first
+  phase from the process's CPU-time clock (all its threads), and once the job is reaped from
+  ``wait4``'s rusage, which adds the children it waited for (and theirs, recursively). Both
+  are the scheduler's exact runtime, not clock ticks; the last phase gets the total less the
+  first phase's. A job cannot change the figure by anything it writes (the zygote never
+  reads the job's bytes), only by really using CPU time, under its RLIMIT_CPU. What it
+  leaves to processes it never waits for is not counted (the zygote kills them with the
+  job's session, and another process reaps them): the figure covers the job's process and
+  the descendants it reaped, which is all of an honest job's work;
 - the zygote is not dumpable, so a job (same uid) cannot ptrace it or read its memory or
   file descriptors through /proc (nor take them with ``pidfd_getfd``, which the sandbox's
   seccomp filter refuses): the host's stream on its stdin is the zygote's alone;
@@ -327,7 +337,8 @@ def run_job(meta: dict[str, Any], folder: str, relay: Relay) -> None:
     channel as relayed up to end of file) at once; only then is the second phase's meta read
     (``{"event": "next", "wall_seconds", "channel_bytes", "payload_bytes"}`` and its calls, or
     ``{"event": "end"}``). Every reply's chunks are the job's; the frame that ends it (id,
-    ``timed_out``, ``wall_seconds``, then ``exit_code`` and ``signal``) is the zygote's.
+    ``timed_out``, ``wall_seconds``, ``cpu_seconds``, then ``exit_code`` and ``signal``) is
+    the zygote's.
     """
     limits = meta["limits"]
     pipes = JobPipes(phased=meta.get("phases") == 2)
@@ -338,6 +349,7 @@ def run_job(meta: dict[str, Any], folder: str, relay: Relay) -> None:
         pipes.close_ends(of_the_job=False)
         student(limits, pipes, folder)
     pipes.close_ends(of_the_job=True)
+    earlier_cpu = 0.0  # the CPU seconds of the phases already replied to
     try:
         relay.deliver(int(meta["payload_bytes"]), pipes.inbox_w, deadline)
         if not pipes.phased:
@@ -346,15 +358,16 @@ def run_job(meta: dict[str, Any], folder: str, relay: Relay) -> None:
         if pipes.phased:
             if timed_out:
                 _kill(pid)
-            write_frame(relay.frames, _phase_end(meta["id"], started, timed_out))
+            earlier_cpu = process_cpu_seconds(pid)
+            write_frame(relay.frames, _phase_end(meta["id"], started, timed_out, earlier_cpu))
             timed_out, started = second_phase(pid, pipes, relay, timed_out)
     finally:
         _kill(pid)
-        _, status = os.waitpid(pid, 0)
+        _, status, usage = os.wait4(pid, 0)
         for name in ("inbox_w", "first_r", "second_r"):
             pipes.close(name)
         remove_tree(folder)
-    reply = _phase_end(meta["id"], started, timed_out)
+    reply = _phase_end(meta["id"], started, timed_out, usage.ru_utime + usage.ru_stime - earlier_cpu)
     reply["exit_code"] = os.waitstatus_to_exitcode(status) if os.WIFEXITED(status) else None
     reply["signal"] = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
     write_frame(relay.frames, reply)
@@ -378,8 +391,28 @@ def second_phase(pid: int, pipes: JobPipes, relay: Relay, stopped: bool) -> tupl
     return relay.forward(pipes.second_r, deadline, int(frame["channel_bytes"]) + 1), started
 
 
-def _phase_end(job_id: str, started: float, timed_out: bool) -> dict[str, Any]:
-    return {"id": job_id, "timed_out": timed_out, "wall_seconds": round(time.monotonic() - started, 3)}
+def _phase_end(job_id: str, started: float, timed_out: bool, cpu_seconds: float) -> dict[str, Any]:
+    return {
+        "id": job_id,
+        "timed_out": timed_out,
+        "wall_seconds": round(time.monotonic() - started, 3),
+        "cpu_seconds": round(max(cpu_seconds, 0.0), 6),
+    }
+
+
+CPUCLOCK_SCHED = 2  # linux/posix-timers.h: a CPU-time clock that reads the scheduler's runtime
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """The CPU time (user + system, all threads) that process ``pid`` has used so far, from
+    its process CPU-time clock (``clock_getcpuclockid``: exact, where /proc counts clock
+    ticks). Any process's clock can be read; 0.0 if it cannot (the last phase then gets it
+    all, from the rusage of the reaped job)."""
+    clock = (~pid << 3) | CPUCLOCK_SCHED  # MAKE_PROCESS_CPUCLOCK(pid, CPUCLOCK_SCHED)
+    try:
+        return time.clock_gettime(clock)
+    except OSError:
+        return 0.0
 
 
 def _kill(pid: int) -> None:

@@ -286,6 +286,73 @@ def test_a_phased_job_whose_code_holds_the_first_channel_open_times_out_there() 
     assert only.signal == 9  # killed at its deadline, the second phase never sent
 
 
+CPU_WORK = """import os, time
+
+def burn(seconds):
+    started = time.process_time()
+    while time.process_time() - started < seconds:
+        pass
+    return 0
+
+def sleep(seconds):
+    time.sleep(seconds)
+    return 0
+
+def burn_in_a_child(seconds):
+    pid = os.fork()
+    if pid == 0:
+        burn(seconds)
+        os._exit(0)
+    os.waitpid(pid, 0)
+    return 0
+"""
+
+
+def _work(function: str, seconds: float) -> dict[str, Any]:
+    return {"module": "m.py", "calls": [{"id": function, "function": function, "args": [seconds], "time_limit": 5}]}
+
+
+@needs_bwrap
+def test_a_warm_job_reports_the_cpu_time_its_process_used() -> None:
+    """The zygote reads the job's CPU time from the kernel: 0.3 s of work reports at least
+    0.25 s, in the process or in a child it waited for; 0.5 s of sleep reports almost none."""
+    limits = SandboxLimits(wall_seconds=20)
+    with WarmPool(BwrapSandbox()) as pool:
+        worker = pool.worker(())
+        burnt, slept, in_a_child = (
+            worker.run({"m.py": CPU_WORK}, _work(function, seconds), limits)
+            for function, seconds in (("burn", 0.3), ("sleep", 0.5), ("burn_in_a_child", 0.3))
+        )
+    for result in (burnt, slept, in_a_child):
+        assert result.exit_code == 0 and result.cpu_seconds is not None, result
+    assert 0.25 <= burnt.cpu_seconds < 1.0, burnt  # type: ignore[operator]
+    assert slept.cpu_seconds < 0.1, slept  # type: ignore[operator]
+    assert 0.25 <= in_a_child.cpu_seconds < 1.0, in_a_child  # type: ignore[operator]
+
+
+@needs_bwrap
+def test_a_phased_job_reports_each_phases_cpu_time() -> None:
+    """One process, two phases: each phase's reply says the CPU time used in that phase."""
+    limits = SandboxLimits(wall_seconds=20)
+    with WarmPool(BwrapSandbox()) as pool:
+        worker = pool.worker(())
+        busy_first = worker.run_phases(
+            {"m.py": CPU_WORK}, [(_work("burn", 0.3), limits), (_work("sleep", 0.3), limits)], lambda _: True
+        )
+        busy_second = worker.run_phases(
+            {"m.py": CPU_WORK}, [(_work("sleep", 0.3), limits), (_work("burn", 0.3), limits)], lambda _: True
+        )
+        (stopped,) = worker.run_phases(
+            {"m.py": CPU_WORK}, [(_work("burn", 0.3), limits), (_work("burn", 0.3), limits)], lambda _: False
+        )
+    cpu = [[r.cpu_seconds for r in results] for results in (busy_first, busy_second)]
+    assert all(c is not None for pair in cpu for c in pair), cpu
+    assert cpu[0][0] >= 0.25 and cpu[0][1] < 0.1, cpu  # type: ignore[operator]
+    assert cpu[1][0] < 0.1 and cpu[1][1] >= 0.25, cpu  # type: ignore[operator]
+    # the second phase never ran: the first gets the process's CPU time to its end
+    assert stopped.cpu_seconds is not None and 0.25 <= stopped.cpu_seconds < 1.0, stopped
+
+
 @needs_bwrap
 def test_a_model_folder_the_rehearsal_cannot_load_does_not_stop_the_worker(tmp_path: Path) -> None:
     """Rehearsing models is an optimisation: a folder it cannot load leaves jobs running."""

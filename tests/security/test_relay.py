@@ -137,3 +137,17 @@ def test_a_channel_trickled_in_one_byte_packets_costs_the_host_little_cpu() -> N
     assert trickled.timed_out and trickled.worker_problem is None and len(trickled.channel) > 64, trickled
     assert host_cpu < 0.1 * trickled.wall_seconds, f"the host spent {host_cpu:.2f} CPU s on {trickled.wall_seconds} s"
     assert after.worker_problem is None and _values(after) == ["RESULT"], after
+
+
+def test_a_job_cannot_forge_the_cpu_time_the_host_records() -> None:
+    """It writes closing frames that claim no CPU time for a phase that burnt 0.3 s, and
+    1,000 s for one that burnt none: the host records what the zygote measured."""
+    limits = SandboxLimits(wall_seconds=10)
+    source = (RELAY_ATTACKS / "forge_cpu_seconds.py").read_text(encoding="utf-8")
+    with WarmPool(BwrapSandbox()) as pool:
+        first, second = pool.worker(()).run_phases(
+            {"m.py": source}, [(_call("public", "pub"), limits), (_call("hidden", "h"), limits)], lambda _: True
+        )
+    assert b'"cpu_seconds":1000.0' in second.channel, second  # the forgery was relayed, as bytes
+    assert first.cpu_seconds is not None and 0.25 <= first.cpu_seconds < 1.0, first
+    assert second.cpu_seconds is not None and second.cpu_seconds < 0.1, second

@@ -37,6 +37,7 @@ class RunReport:
     events: dict[str, dict[str, Any]] = field(default_factory=dict)
     import_error: dict[str, Any] | None = None
     problem: str | None = None  # protocol violation, crash, timeout: why results are missing
+    cpu_seconds: float | None = None  # the job's CPU time, as the sandbox measured it (RunResult)
 
 
 class Violation(Exception):
@@ -49,7 +50,7 @@ def parse_channel(result: RunResult, calls: Sequence[dict[str, Any]]) -> RunRepo
     Never raises for what the channel holds: a violation, a crash or a timeout is the
     report's ``problem``.
     """
-    report = RunReport()
+    report = RunReport(cpu_seconds=result.cpu_seconds)
     lines = result.channel.split(b"\n")
     # The stub ends every event with a newline: an unterminated tail is a write cut short
     # (a kill, a flood over the cap), never an event.
