@@ -52,9 +52,12 @@ _MERGE_TAG = "tag:yaml.org,2002:merge"
 # keys that ``flatten_mapping`` rewrites (``<<`` merges, ``=`` is read as a string): a mapping
 # without one is left as it is, so the (Python) pass over its keys is skipped
 _FLATTENED_TAGS = frozenset((_MERGE_TAG, "tag:yaml.org,2002:value"))
+# the tag a node gets when nothing in its text decides one (PyYAML's defaults): the only tag a
+# mapping or a sequence of plain data may carry
 _PLAIN_TAGS: dict[type[yaml.Node], str] = {
-    yaml.MappingNode: "tag:yaml.org,2002:map",
-    yaml.SequenceNode: "tag:yaml.org,2002:seq",
+    yaml.ScalarNode: yaml.resolver.BaseResolver.DEFAULT_SCALAR_TAG,
+    yaml.SequenceNode: yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG,
+    yaml.MappingNode: yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
 }
 _Constructor = Callable[[Any, yaml.Node], Any]
 # Scalar tags whose constructor is a plain function of one node, safe to call directly; any
@@ -253,7 +256,7 @@ def _remembered_resolve(resolve: _Resolve) -> _Resolve:
                 if len(value) <= MAX_TAG_KEY_CHARS and len(tags) < MAX_TAGS_REMEMBERED:
                     tags[value] = tag
             return tag
-        return _DEFAULT_TAGS[kind]
+        return _PLAIN_TAGS[kind]
 
     return remembered
 
@@ -261,13 +264,6 @@ def _remembered_resolve(resolve: _Resolve) -> _Resolve:
 def _no_path(loader: Any, *args: Any) -> None:
     """What ``descend_resolver`` and ``ascend_resolver`` do without path resolvers: nothing
     (both composers call them around every node)."""
-
-
-_DEFAULT_TAGS: dict[type[yaml.Node], str] = {
-    yaml.ScalarNode: yaml.resolver.BaseResolver.DEFAULT_SCALAR_TAG,
-    yaml.SequenceNode: yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG,
-    yaml.MappingNode: yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-}
 
 
 def _check_depth(text: str, file: str, loader_class: type[yaml.SafeLoader]) -> None:
