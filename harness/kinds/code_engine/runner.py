@@ -32,6 +32,7 @@ from harness.evidence import CodeEvidence
 from harness.kinds.base import Outcome
 from harness.kinds.code_engine import values
 from harness.kinds.code_engine.channel import RunReport, parse_channel
+from harness.kinds.code_engine.families import Families
 from harness.kinds.code_engine.feedback import evidence_record, feedback_lines, report_feedback
 from harness.kinds.code_engine.grouping import group_test_id, question_part, shared_file_groups
 from harness.kinds.code_engine.judge import Pending, Verdict, extend, judge, load_properties
@@ -126,6 +127,7 @@ class CodeRunner(RunScope):
         self._calls: dict[tuple[int, str, bool], tuple[CodeQuestion, dict[str, Any]]] = {}
         self._loader: ThreadPoolExecutor | None = None
         self._guard = threading.Lock()
+        self._families = Families()  # the run's questions, told by prewarm
 
     def record(self) -> RunRecord:
         return RunRecord(sandbox=self.sandbox.name, seed_secret=self.seed_secret)
@@ -137,18 +139,20 @@ class CodeRunner(RunScope):
             self._loader.shutdown()
 
     def prewarm(self, questions: Sequence[CodeQuestion]) -> None:
-        """Start, in the background, what the first student will wait for: a zygote for the
-        first preload sets (a sandbox, an interpreter, numpy: most of a lone student's grade)
-        and the instructor's property checks. Questions that name course models are left to
-        their first job (finding a model may build it)."""
-        started: list[tuple[Any, ...]] = []
+        """Group the run's questions into zygote families (:mod:`~harness.kinds.code_engine.families`)
+        and start, in the background, what the first student will wait for: a zygote for the
+        first families (a sandbox, an interpreter, numpy: most of a lone student's grade) and
+        the instructor's property checks. Families that mount course models are left to their
+        first job (finding a model may build it)."""
         for question in questions:
             if question.properties and any(t.property for t in question.tests):
                 self._properties_of(question)
-            key = (tuple(question.preload), question.limits.processes, question.limits.tmp_mb)
-            if not question.models and key not in started and len(started) < PREWARM_LIMIT:
-                started.append(key)
-                self.students.prewarm(tuple(question.preload), (), question.limits)
+        self._families = Families(questions)
+        started = 0
+        for family in self._families:
+            if not family.model_names and family.limits is not None and started < PREWARM_LIMIT:
+                started += 1
+                self.students.prewarm(family.preload, (), family.limits)
 
     def properties(self, question: CodeQuestion) -> dict[str, Any]:
         """The instructor's property checks of ``question``, imported once per run (and file)."""
@@ -194,8 +198,13 @@ class CodeRunner(RunScope):
         report per phase that ran."""
         first = questions[0]
         module = Path(first.file).with_suffix(".py").name
-        models = tuple(sorted({path for question in questions for path in self._model_paths(question)}))
-        worker = pool.worker(tuple(first.preload), models, first.limits)
+        family = self._families.of(first)
+        if family is not None:
+            preload, models = family.preload, family.models(self._model)
+        else:
+            preload = tuple(first.preload)
+            models = tuple(sorted({path for question in questions for path in self._model_paths(question)}))
+        worker = pool.worker(preload, models, first.limits)
         requests = [
             ({"module": module, "calls": calls, "import_time_limit": 20}, self._job_limits(questions, calls))
             for calls in phases

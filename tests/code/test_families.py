@@ -1,0 +1,139 @@
+"""A run's code questions whose preloads start with the same module share one zygote (per
+thread and pool): the union of their preloads, with all of their models mounted."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from harness import api
+from harness.kinds.code_engine.families import Families
+from harness.sandbox.base import SandboxLimits
+from harness.sandbox.pool import WarmPool, WarmWorker
+
+
+def question(preload: list[str], models: tuple[str, ...] = (), **limits: Any) -> Any:
+    return SimpleNamespace(preload=preload, models=list(models), limits=SandboxLimits(**limits))
+
+
+def test_preload_sets_led_by_the_same_module_share_a_family() -> None:
+    dynamo = question(["torch", "torch._dynamo"])
+    gpt2 = question(["torch", "transformers"], ["tiny-gpt2"])
+    both = question(["torch", "transformers", "transformers.pipelines"], ["tiny-gpt2", "tiny-sentiment"])
+    softmax, plain = question(["numpy"]), question([])
+    families = Families([dynamo, gpt2, both, softmax, plain])
+
+    torch = families.of(dynamo)
+    assert torch is not None and families.of(gpt2) is torch and families.of(both) is torch
+    assert torch.preload == ("torch", "torch._dynamo", "transformers", "transformers.pipelines")
+    assert torch.model_names == ("tiny-gpt2", "tiny-sentiment")
+    numpy, bare = families.of(softmax), families.of(plain)
+    assert numpy is not None and numpy.preload == ("numpy",) and numpy is not torch
+    assert bare is not None and bare.preload == () and bare not in (numpy, torch)
+    assert len(list(families)) == 3
+
+
+def test_other_sandbox_wide_limits_or_an_unknown_question_keep_their_own_zygote() -> None:
+    usual, more_processes = question(["torch"]), question(["torch"], processes=128)
+    families = Families([usual, more_processes])
+    assert families.of(usual) is not families.of(more_processes)
+    assert families.of(question(["torch"])) is None  # not one of the run's questions
+
+
+def test_a_familys_models_are_found_once_and_sorted() -> None:
+    first = question(["torch"], ["b", "a"])
+    family = Families([first, question(["torch"], ["a", "c"])]).of(first)
+    found: list[str] = []
+
+    def find(name: str) -> Path:
+        found.append(name)
+        return Path("/models") / name
+
+    assert family is not None
+    everything = (Path("/models/a"), Path("/models/b"), Path("/models/c"))
+    assert family.models(find) == everything
+    assert family.models(find) == everything
+    assert sorted(found) == ["a", "b", "c"]  # each once: the second call answers from memory
+
+
+BANK = """\
+id: families
+title: Preloads led by the same module
+version: "1"
+defaults: {visibility: public}
+questions:
+  - id: q-json
+    kind: code
+    prompt: loaded()
+    file: first.py
+    reference: reference.py
+    preload: [json]
+    tests:
+      - {id: t, call: loaded, args: []}
+  - id: q-json-csv
+    kind: code
+    prompt: loaded()
+    file: second.py
+    reference: reference.py
+    preload: [json, csv]
+    tests:
+      - {id: t, call: loaded, args: []}
+  - id: q-bare
+    kind: code
+    prompt: loaded()
+    file: third.py
+    reference: reference.py
+    tests:
+      - {id: t, call: loaded, args: []}
+"""
+
+REFERENCE = """\
+def loaded():
+    return 7
+"""
+
+# a student's code can see what its zygote preloaded: here it tells which zygote ran its job
+PEEKING = """\
+import sys
+
+
+def loaded():
+    return 7 if "csv" in sys.modules else 0
+"""
+
+
+def test_a_run_starts_one_zygote_per_family_and_grades_as_before(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "bank").mkdir()
+    (tmp_path / "bank" / "families.yaml").write_text(BANK)
+    (tmp_path / "bank" / "reference.py").write_text(REFERENCE)
+    folder = tmp_path / "cohort" / "ada"
+    folder.mkdir(parents=True)
+    for name in ("first.py", "second.py", "third.py"):
+        (folder / name).write_text(PEEKING)
+    asked: list[tuple[str, ...]] = []
+    original = WarmPool.worker
+
+    def worker(self: WarmPool, preload: tuple[str, ...], *args: Any) -> WarmWorker:
+        asked.append(preload)
+        return original(self, preload, *args)
+
+    monkeypatch.setattr(WarmPool, "worker", worker)
+    run = api.grade(
+        [tmp_path / "bank" / "families.yaml"],
+        tmp_path / "cohort",
+        tmp_path / "out",
+        ["json"],
+        dt.date(2026, 11, 23),
+        "process",
+        True,
+    )
+    assert set(asked) == {("json", "csv"), ()}
+    scores = {q.question_id: q.score for q in run.cohort.students[0].questions}
+    # the json question's job ran in the json+csv zygote; the bare one never saw csv
+    assert scores == {"q-json": 1.0, "q-json-csv": 1.0, "q-bare": 0.0}
