@@ -15,7 +15,11 @@ Request (stdin, JSON)::
 
 ``seeds`` is present only for statistical tests: the function is called once per seed (as
 ``seed_kwarg``, or with the global random/numpy/torch seeds set), and the draws come back
-with the seeds they were drawn with.
+with the seeds they were drawn with. An optional ``seed`` (an integer) seeds the same global
+generators before the module is imported: a job forked from a zygote would otherwise start
+from the zygote's numpy and torch states (drawn from the system's entropy when it started)
+and random's (reseeded from it at every fork), so unseeded code would draw differently in
+every run.
 
 Events (channel, one JSON object per line): ``ready`` | ``import_error``, then one
 ``result`` per call, in the order of ``calls``, then ``done``. The grader treats anything
@@ -293,6 +297,8 @@ def serve(request: dict[str, Any], channel: Channel) -> tuple[Any, dict[str, Any
     out = Capture()
     started, cpu_started = time.perf_counter(), time.process_time()
     opening: dict[str, Any]
+    if request.get("seed") is not None:
+        seed_everything(int(request["seed"]))
     try:
         _start_timers(float(request.get("import_time_limit") or 10.0))
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):

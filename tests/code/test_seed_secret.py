@@ -94,3 +94,53 @@ def test_the_secret_is_not_in_a_students_record(cohort: tuple[Path, Path], tmp_p
     run = grade(bank, folder, tmp_path / "out", "not-for-students-0123456789")
     (student,) = run.cohort.students
     assert "not-for-students-0123456789" not in student.model_dump_json()
+
+
+UNSEEDED_BANK = """\
+id: unseeded
+title: Unseeded draws
+version: "1"
+defaults: {visibility: public}
+questions:
+  - id: q-noise
+    kind: code
+    prompt: noise()
+    file: noise.py
+    reference: noise_reference.py
+    preload: [numpy]
+    tests:
+      - {id: noise, call: noise, args: []}
+"""
+
+# draws made while importing and while called, from every global generator a job has
+UNSEEDED = """\
+import random
+
+import numpy as np
+
+AT_IMPORT = float(np.random.rand())
+
+
+def noise():
+    return [AT_IMPORT, float(np.random.rand()), random.random()]
+"""
+
+
+def test_a_submissions_unseeded_draws_are_the_same_in_every_run_with_the_secret(tmp_path: Path) -> None:
+    (tmp_path / "bank").mkdir()
+    (tmp_path / "bank" / "unseeded.yaml").write_text(UNSEEDED_BANK)
+    (tmp_path / "bank" / "noise_reference.py").write_text("def noise():\n    return [0.5, 0.5, 0.5]\n")
+    (tmp_path / "cohort" / "student").mkdir(parents=True)
+    (tmp_path / "cohort" / "student" / "noise.py").write_text(UNSEEDED)
+    bank, cohort = tmp_path / "bank" / "unseeded.yaml", tmp_path / "cohort"
+
+    def got(out: str, secret: str) -> str:
+        run = grade(bank, cohort, tmp_path / out, secret)
+        (question,) = run.cohort.students[0].questions
+        assert question.status == "incorrect"
+        return "\n".join(question.feedback)
+
+    first, again = got("first", "s3cret"), got("again", "s3cret")
+    assert first == again
+    assert (tmp_path / "first" / "results.json").read_bytes() == (tmp_path / "again" / "results.json").read_bytes()
+    assert got("other", "another secret") != first  # the draws come from the secret, not a constant

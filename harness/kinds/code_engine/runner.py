@@ -116,6 +116,9 @@ class CodeRunner(RunScope):
     ) -> None:
         self.sandbox = sandbox
         self.seed_secret = seed_secret or os.environ.get(SEED_SECRET_ENV) or secrets.token_hex(16)
+        # every job's global generators start here (random's, and numpy's and torch's when
+        # preloaded): a submission's unseeded draws are the same in every run with the secret
+        self.job_seed = trial_seeds(self.seed_secret, "the jobs' generators", 1)[0]
         self.students = WarmPool(sandbox)
         self.references = WarmPool(sandbox)  # the reference never runs where a student's code runs
         self.cache_dir = cache_dir or default_cache_dir()
@@ -206,7 +209,10 @@ class CodeRunner(RunScope):
             models = tuple(sorted({path for question in questions for path in self._model_paths(question)}))
         worker = pool.worker(preload, models, first.limits)
         requests = [
-            ({"module": module, "calls": calls, "import_time_limit": 20}, self._job_limits(questions, calls))
+            (
+                {"module": module, "calls": calls, "import_time_limit": 20, "seed": self.job_seed},
+                self._job_limits(questions, calls),
+            )
             for calls in phases
         ]
         results = worker.run_phases(
