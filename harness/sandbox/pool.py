@@ -46,7 +46,8 @@ ZYGOTE_CPU_RESERVE_S = 30.0
 
 
 class WarmWorker:
-    """One sandboxed zygote; not thread-safe (a pool gives each thread its own worker)."""
+    """One sandboxed zygote, one job at a time: a thread that sends a job while another
+    thread's job runs waits for it (a pool gives each thread its own worker, unless shared)."""
 
     def __init__(
         self, sandbox: Sandbox, preload: tuple[str, ...], limits: SandboxLimits, readonly: tuple[Path, ...] = ()
@@ -63,6 +64,7 @@ class WarmWorker:
         self._settling = False  # a job's reply read, the zygote's word after it not yet
         self.cpu_left: float | None = None  # the zygote's CPU seconds left, as its last "ready" said
         self._empty = tempfile.TemporaryDirectory(prefix="harness-zygote-")
+        self._busy = threading.Lock()  # held for a whole job
 
     def run(self, files: Mapping[str, str], request: dict[str, Any], limits: SandboxLimits) -> RunResult:
         """Run one job; a broken zygote becomes a crashed result and is replaced."""
@@ -82,6 +84,15 @@ class WarmWorker:
         change. Returns a result per phase that ran; a broken zygote makes the phase it was
         running a crashed result, and is replaced.
         """
+        with self._busy:
+            return self._run_phases(files, phases, proceed)
+
+    def _run_phases(
+        self,
+        files: Mapping[str, str],
+        phases: Sequence[tuple[dict[str, Any], SandboxLimits]],
+        proceed: Callable[[RunResult], bool],
+    ) -> list[RunResult]:
         started = time.monotonic()
         results: list[RunResult] = []
         try:
@@ -278,12 +289,20 @@ class WarmWorker:
 
 class WarmPool:
     """Workers per thread and preload set, created on first use (or started ahead with
-    :meth:`prewarm`, then adopted by the first thread that needs that preload set)."""
+    :meth:`prewarm`, then adopted by the first thread that needs that preload set).
 
-    def __init__(self, sandbox: Sandbox, limits: SandboxLimits | None = None) -> None:
+    A ``shared`` pool has one worker per preload set for all threads, which take turns: for
+    jobs that are few and short next to a zygote's start (the references', each run once per
+    question and run), a thread waits for another's job rather than starting a zygote of its
+    own (torch and transformers' pipelines: over 5 CPU-seconds, for one job).
+    """
+
+    def __init__(self, sandbox: Sandbox, limits: SandboxLimits | None = None, shared: bool = False) -> None:
         self.sandbox = sandbox
         self.limits = limits or SandboxLimits()
+        self.shared = shared
         self._local = threading.local()
+        self._shared: dict[tuple[Any, ...], WarmWorker] = {}
         self._all: list[WarmWorker] = []
         self._ahead: dict[tuple[Any, ...], WarmWorker] = {}  # started by prewarm, owned by no thread yet
         self._lock = threading.Lock()
@@ -291,14 +310,20 @@ class WarmPool:
     def worker(
         self, preload: tuple[str, ...], readonly: tuple[Path, ...] = (), limits: SandboxLimits | None = None
     ) -> WarmWorker:
-        """This thread's worker for ``preload`` (modules), ``readonly`` (mounted paths) and the
-        sandbox-wide limits (processes, tmpfs size) of ``limits``."""
-        workers: dict[tuple[Any, ...], WarmWorker] = getattr(self._local, "workers", None) or {}
-        self._local.workers = workers
+        """This thread's worker (the pool's, when shared) for ``preload`` (modules), ``readonly``
+        (mounted paths) and the sandbox-wide limits (processes, tmpfs size) of ``limits``."""
+        workers: dict[tuple[Any, ...], WarmWorker]
+        if self.shared:
+            workers = self._shared
+        else:
+            workers = getattr(self._local, "workers", None) or {}
+            self._local.workers = workers
         chosen = limits or self.limits
         key = (preload, readonly, chosen.processes, chosen.tmp_mb)
         if key not in workers:
             with self._lock:
+                if key in workers:  # another thread made the shared one meanwhile
+                    return workers[key]
                 adopted = self._ahead.pop(key, None)
                 workers[key] = adopted or WarmWorker(self.sandbox, preload, chosen, readonly)
                 if adopted is None:
@@ -332,6 +357,7 @@ class WarmPool:
                 worker.shutdown()
             self._all.clear()
             self._ahead.clear()
+            self._shared.clear()
 
     def __enter__(self) -> WarmPool:
         return self

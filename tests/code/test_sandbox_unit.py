@@ -499,3 +499,29 @@ def test_the_job_memory_cap_says_what_bounds_it() -> None:
     without = cgroup.job_memory_cap(512, 64, 32, None)
     assert (without.mechanism, without.bound_mb) == ("rlimits only", 32 * 512 + 64)
     assert "processes x address space" in without.describe()
+
+
+def test_a_shared_pool_gives_every_thread_one_worker_that_runs_one_job_at_a_time() -> None:
+    import threading
+
+    slow = {"m.py": "import time\n\ndef f(x):\n    time.sleep(0.4)\n    return x * 2\n"}
+    results: list[RunResult] = []
+    with WarmPool(ProcessSandbox(), shared=True) as pool:
+        pool.worker(()).run(slow, STUB_REQUEST, SandboxLimits(wall_seconds=5))  # started and warm
+        workers = []
+
+        def job() -> None:
+            worker = pool.worker(())
+            workers.append(worker)
+            results.append(worker.run(slow, STUB_REQUEST, SandboxLimits(wall_seconds=5)))
+
+        threads = [threading.Thread(target=job) for _ in range(2)]
+        started = time.monotonic()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        took = time.monotonic() - started
+        assert workers[0] is workers[1] and len(pool._all) == 1
+    assert all('"value":4' in result.channel.decode() for result in results)
+    assert took >= 0.8  # one after the other: the zygote runs one job at a time

@@ -120,7 +120,9 @@ class CodeRunner(RunScope):
         # preloaded): a submission's unseeded draws are the same in every run with the secret
         self.job_seed = trial_seeds(self.seed_secret, "the jobs' generators", 1)[0]
         self.students = WarmPool(sandbox)
-        self.references = WarmPool(sandbox)  # the reference never runs where a student's code runs
+        # the reference never runs where a student's code runs; its jobs are a few per run,
+        # so the threads share its workers instead of starting a zygote each
+        self.references = WarmPool(sandbox, shared=True)
         self.cache_dir = cache_dir or default_cache_dir()
         self.reference_cache = ReferenceCache(self.cache_dir)
         self._model = ModelFolders(self.cache_dir, models)
