@@ -639,6 +639,8 @@ def main() -> None:
         raise SystemExit(1) from None
     for name in args.preload:
         importlib.import_module(name)
+    if "numpy" in sys.modules:  # its global generator, which every job seeds (stub.seed_job)
+        importlib.import_module("numpy.random")
     rehearse(args.rehearse)
     gc.collect()
     gc.freeze()  # a job's collections never walk what the zygote holds (a full one costs ~200 ms)

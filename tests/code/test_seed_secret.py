@@ -144,3 +144,28 @@ def test_a_submissions_unseeded_draws_are_the_same_in_every_run_with_the_secret(
     assert first == again
     assert (tmp_path / "first" / "results.json").read_bytes() == (tmp_path / "again" / "results.json").read_bytes()
     assert got("other", "another secret") != first  # the draws come from the secret, not a constant
+
+
+def test_seeding_a_job_imports_nothing() -> None:
+    """numpy imports ``numpy.random`` lazily and ``torch.manual_seed`` imports every backend's
+    module: milliseconds of every job's CPU (the zygote preloads ``numpy.random`` instead)."""
+    import subprocess
+    import sys
+
+    from harness.sandbox import pool
+
+    probe = f"""
+import sys, types
+import numpy
+sys.path.insert(0, {str(pool.STUB[1].parent)!r})
+import stub
+seeded = []
+torch = types.ModuleType("torch")
+torch.default_generator = types.SimpleNamespace(manual_seed=seeded.append)
+sys.modules["torch"] = torch
+before = set(sys.modules)
+stub.seed_job(5)
+print(sorted(set(sys.modules) - before), seeded, "numpy.random" in sys.modules)
+"""
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.split("\n")[0] == "[] [5] False"
