@@ -38,6 +38,9 @@ Run from the repository root::
     outside the stub's timed windows (reading the job, the fork's page faults, the exit).
     The stub's wall-clock time for the same work is printed too, but it is no measure of
     compute: with more jobs than cores it includes the time each job waited for a CPU.
+    The harness's share (the machine's CPU less the jobs') is split into the grading
+    process's own CPU time (its threads: judging, the store, the reports) and the rest: the
+    zygotes' starts (counted by preload set), forks and cleanups, and the references' jobs.
     ``--quick`` (12 students) checks the whole path in a few minutes; its ratio is an upper
     bound, as the run's fixed costs (the doctor, a zygote per preload set and thread, the
     references) are shared by 12 students instead of 200. Run it on an otherwise idle
@@ -57,11 +60,12 @@ import datetime as dt
 import json
 import os
 import random
+import resource
 import statistics
 import tempfile
 import threading
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -130,6 +134,12 @@ def throughput(students: int, with_peer: bool = True) -> None:
     bwrap_seconds, machine_cpu, jobs = rows[0][1], rows[0][2], rows[0][3]
     print(f"    ({cores} cores: the students' jobs alone need at least {jobs.cpu / cores:.1f} s of wall time)")
     print(f"    overhead: {overhead_verdict(bwrap_seconds, jobs, machine_cpu, cores)}")
+    zygotes = ", ".join(f"{count} {'+'.join(preload) or 'bare'}" for preload, count in jobs.zygotes.most_common())
+    print(
+        f"    the harness's share (the machine's CPU less the jobs'): {machine_cpu - jobs.cpu:.1f} s; of it the "
+        f"grading process {jobs.host_cpu:.1f} s, and the rest (zygotes started: {zygotes}; their forks and "
+        f"cleanups; the references' jobs) {machine_cpu - jobs.cpu - jobs.host_cpu:.1f} s"
+    )
     if with_peer:
         print(f"    isolation costs {bwrap_seconds / rows[1][1]:.2f}x the process backend")
     verdict = "ok" if bwrap_seconds < 180 else "MISSED"
@@ -174,6 +184,8 @@ class _StudentJobs:
     def __init__(self) -> None:
         self.cpu = self.stub_cpu = self.stub_wall = 0.0
         self.phases = self.unmeasured = 0
+        self.host_cpu = 0.0  # the grading process's own CPU time (its threads), over the block
+        self.zygotes: Counter[tuple[str, ...]] = Counter()  # zygotes started, by preload set
         self._lock = threading.Lock()
         self._student_job = threading.local()  # set while this thread runs a student's job
         self._patches = contextlib.ExitStack()
@@ -194,11 +206,22 @@ class _StudentJobs:
                 self._add(results)
             return results
 
+        start = WarmWorker.start
+
+        def starting(worker: WarmWorker) -> None:
+            if worker.process is None or worker.process.poll() is not None:
+                with self._lock:
+                    self.zygotes[worker.preload] += 1
+            start(worker)
+
         self._patches.enter_context(mock.patch.object(CodeRunner, "_execute_phases", executing))
         self._patches.enter_context(mock.patch.object(WarmWorker, "run_phases", running))
+        self._patches.enter_context(mock.patch.object(WarmWorker, "start", starting))
+        self.host_cpu = -_own_cpu_seconds()
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.host_cpu += _own_cpu_seconds()
         self._patches.close()
 
     def _add(self, results: list[RunResult]) -> None:
@@ -212,6 +235,11 @@ class _StudentJobs:
                     self.unmeasured += 1
                 else:
                     self.cpu += result.cpu_seconds
+
+
+def _own_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _cpu_seconds() -> float:
