@@ -22,19 +22,22 @@ def question(preload: list[str], models: tuple[str, ...] = (), **limits: Any) ->
 
 def test_preload_sets_led_by_the_same_module_share_a_family() -> None:
     dynamo = question(["torch", "torch._dynamo"])
+    optim = question(["torch", "torch.optim"])
     gpt2 = question(["torch", "transformers"], ["tiny-gpt2"])
     both = question(["torch", "transformers", "transformers.pipelines"], ["tiny-gpt2", "tiny-sentiment"])
     softmax, plain = question(["numpy"]), question([])
-    families = Families([dynamo, gpt2, both, softmax, plain])
+    families = Families([dynamo, optim, gpt2, both, softmax, plain])
 
-    torch = families.of(dynamo)
-    assert torch is not None and families.of(gpt2) is torch and families.of(both) is torch
-    assert torch.preload == ("torch", "torch._dynamo", "transformers", "transformers.pipelines")
-    assert torch.model_names == ("tiny-gpt2", "tiny-sentiment")
+    torch, hub = families.of(dynamo), families.of(gpt2)
+    assert torch is not None and families.of(optim) is torch
+    assert torch.preload == ("torch", "torch._dynamo", "torch.optim") and torch.model_names == ()
+    assert hub is not None and families.of(both) is hub  # questions naming models: a family apart
+    assert hub.preload == ("torch", "transformers", "transformers.pipelines")
+    assert hub.model_names == ("tiny-gpt2", "tiny-sentiment")
     numpy, bare = families.of(softmax), families.of(plain)
-    assert numpy is not None and numpy.preload == ("numpy",) and numpy is not torch
-    assert bare is not None and bare.preload == () and bare not in (numpy, torch)
-    assert len(list(families)) == 3
+    assert numpy is not None and numpy.preload == ("numpy",) and numpy not in (torch, hub)
+    assert bare is not None and bare.preload == () and bare not in (numpy, torch, hub)
+    assert len(list(families)) == 4
 
 
 def test_other_sandbox_wide_limits_or_an_unknown_question_keep_their_own_zygote() -> None:
@@ -137,3 +140,54 @@ def test_a_run_starts_one_zygote_per_family_and_grades_as_before(
     scores = {q.question_id: q.score for q in run.cohort.students[0].questions}
     # the json question's job ran in the json+csv zygote; the bare one never saw csv
     assert scores == {"q-json": 1.0, "q-json-csv": 1.0, "q-bare": 0.0}
+
+
+MODELS_BANK = """\
+id: models
+title: A question with a model and one without
+version: "1"
+defaults: {visibility: public}
+questions:
+  - id: q-plain
+    kind: code
+    prompt: loaded()
+    file: first.py
+    reference: reference.py
+    preload: [json]
+    tests:
+      - {id: t, call: loaded, args: []}
+  - id: q-model
+    kind: code
+    prompt: loaded()
+    file: second.py
+    reference: reference.py
+    preload: [json]
+    models: [tiny-gpt2]
+    tests:
+      - {id: t, call: loaded, args: []}
+"""
+
+
+def test_a_question_naming_no_model_never_waits_for_a_familys_models(tmp_path: Path) -> None:
+    """Finding a model may build it (about 50 s for the course's three on a fresh cache)."""
+    from harness.kinds.code import CodeQuestion
+    from harness.kinds.code_engine.runner import CodeRunner
+    from harness.sandbox.process import ProcessSandbox
+
+    (tmp_path / "models.yaml").write_text(MODELS_BANK)
+    (tmp_path / "reference.py").write_text(REFERENCE)
+    (bank,) = api.load([tmp_path / "models.yaml"])
+    plain, named = (bq.question for bq in bank.questions)
+    assert isinstance(plain, CodeQuestion) and isinstance(named, CodeQuestion)
+    found: list[str] = []
+
+    def find(name: str) -> Path:
+        found.append(name)
+        return tmp_path  # any folder: a model folder is mounted read-only
+
+    with CodeRunner(ProcessSandbox(), cache_dir=tmp_path / "cache", models=find) as runner:
+        runner.prewarm([plain, named])
+        assert runner.expected(plain).events["t"]["value"] == 7
+        assert found == []
+        runner.expected(named)
+        assert found == ["tiny-gpt2"]

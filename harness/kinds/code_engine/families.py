@@ -1,20 +1,22 @@
 """Which zygote runs a code question's jobs: a run's questions whose preloads start with the
-same module share one, per thread and pool.
+same module (and that all name course models, or none) share one, per thread and pool.
 
 Starting a zygote is the costly part of a warm worker: an interpreter in a fresh sandbox
 importing the preloads, and rehearsing the mounted models. For torch and transformers'
-pipelines that is about 5 CPU-seconds. Keyed by each question's own preloads and models, the
-course's code bank started a zygote per thread for each of its torch variants: torch with
-its compiler (3.3 CPU-seconds), and transformers with each of three sets of models. Grading
-20 students on 2 cores, those starts cost more CPU than the students' own code.
+pipelines that is about 4 CPU-seconds. Keyed by each question's own preloads and models, the
+course's code bank started a zygote per thread for each set of models its Hugging Face
+questions name (two of them in a cohort: one model, or all three).
 
 A family's zygote imports the union of its questions' preloads (first seen first) and
 mounts all of their models, read-only. The course's models are public: a job already reads
 every model of the questions it runs together (:mod:`~harness.kinds.code_engine.grouping`).
 A larger zygote makes every fork copy more page tables, so only preload sets led by the
-same module are merged: numpy's exercises never fork from a torch zygote. Questions whose
-sandbox-wide limits differ (processes, the size of /tmp) cannot share a sandbox and are
-families of their own.
+same module are merged: numpy's exercises never fork from a torch zygote. Questions that
+name no model never share a zygote with questions that do: a family's models are found
+when its first job runs, and finding one may build it (the course's three Hugging Face
+models take about 50 s on a fresh cache), which a student who self-checks the autoencoder
+must not wait for. Questions whose sandbox-wide limits differ (processes, the size of
+/tmp) cannot share a sandbox and are families of their own.
 """
 
 from __future__ import annotations
@@ -29,13 +31,14 @@ if TYPE_CHECKING:
     from harness.kinds.code import CodeQuestion
     from harness.sandbox.base import SandboxLimits
 
-FamilyKey = tuple[str, int, int]
+FamilyKey = tuple[str, bool, int, int]
 
 
 def family_key(question: CodeQuestion) -> FamilyKey:
-    """The leading preloaded module ("" for none) and the limits a sandbox shares."""
+    """The leading preloaded module ("" for none), whether the question names course models,
+    and the limits a sandbox shares."""
     leading = question.preload[0] if question.preload else ""
-    return (leading, question.limits.processes, question.limits.tmp_mb)
+    return (leading, bool(question.models), question.limits.processes, question.limits.tmp_mb)
 
 
 @dataclass
