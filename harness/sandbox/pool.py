@@ -294,7 +294,7 @@ class WarmPool:
     A ``shared`` pool has one worker per preload set for all threads, which take turns: for
     jobs that are few and short next to a zygote's start (the references', each run once per
     question and run), a thread waits for another's job rather than starting a zygote of its
-    own (torch and transformers' pipelines: over 5 CPU-seconds, for one job).
+    own (torch and transformers' pipelines: about 4 CPU-seconds, for one job).
     """
 
     def __init__(self, sandbox: Sandbox, limits: SandboxLimits | None = None, shared: bool = False) -> None:
