@@ -413,6 +413,55 @@ def validate(paths: tuple[str, ...], solutions: bool, sandbox: str | None, draws
 
 
 @main.group()
+def daemon() -> None:
+    """A warm harness for repeated commands: self-checks and lone grades start in a fraction
+    of the time (docs/architecture.md, "A warm daemon")."""
+
+
+@daemon.command("start")
+@click.option("--idle", default=1800.0, show_default=True, help="Stop after this many seconds without a command.")
+@user_errors
+def daemon_start(idle: float) -> None:
+    """Start a daemon for this environment in the background."""
+    from harness import daemon as warm
+
+    running = warm.status()
+    if running is not None:
+        click.echo(f"a daemon already serves this environment (pid {running['pid']})")
+        return
+    try:
+        path = warm.start(idle)
+    except warm.DaemonError as exc:
+        raise HarnessError(str(exc)) from None
+    click.echo(f"daemon listening on {path}; `harness daemon stop` stops it (HARNESS_DAEMON=off bypasses it)")
+
+
+@daemon.command("stop")
+@click.option("--all", "all_daemons", is_flag=True, help="Every daemon of this user, whatever its environment.")
+@user_errors
+def daemon_stop(all_daemons: bool) -> None:
+    """Stop this environment's daemon (commands under way finish)."""
+    from harness import daemon as warm
+
+    pids = warm.stop(all_daemons)
+    click.echo(f"stopped {len(pids)} daemon(s)" if pids else "no daemon was running")
+
+
+@daemon.command("status")
+@user_errors
+def daemon_status() -> None:
+    """Say whether a daemon serves this environment (exit 1 if none)."""
+    from harness import daemon as warm
+
+    running = warm.status()
+    if running is None:
+        raise CheckFailed(
+            "no daemon serves this environment (none runs, or its environment variables, files or limits differ)"
+        )
+    click.echo(f"daemon pid {running['pid']}: {running['served']} command(s) served")
+
+
+@main.group()
 def sandbox() -> None:
     """Sandbox backends for code questions."""
 

@@ -118,6 +118,10 @@ CASES = [
     Case(("validate",), "folder without banks", ["{empty_dir}"], 2),
     Case(("validate",), "unknown sandbox", ["{bank}", "--solutions", "--sandbox", "nosuch"], 2),
     Case(("validate",), "no bank", [], 2),
+    # daemon (tests/test_daemon.py starts real ones)
+    Case(("daemon", "start"), "idle is not a number", ["--idle", "soon"], 2),
+    Case(("daemon", "stop"), "an argument it does not take", ["everything"], 2),
+    Case(("daemon", "status"), "no daemon serves this environment", [], 1),
     # sandbox doctor
     Case(("sandbox", "doctor"), "unknown backend", ["--sandbox", "nosuch"], 2),
     Case(
