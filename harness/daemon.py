@@ -8,7 +8,8 @@ files, the import path, the environment, the umask and the limits: a daemon only
 a process that would have imported the same things). ``harness`` (:mod:`harness.launcher`)
 connects, and for each command:
 
-1. the daemon checks the peer's uid (``SO_PEERCRED``; a stranger is dropped) and forks a
+1. the daemon checks the peer (``SO_PEERCRED``: this user, in the daemon's mount and user
+   namespaces, so never a sandboxed job; anyone else is dropped) and forks a
    *keeper*, then goes back to listening (it never reads a request itself: a slow client
    cannot stall it);
 2. the keeper reads the request (argv, working folder, environment, and the client's stdin,
@@ -190,7 +191,7 @@ def serve(idle_seconds: float = IDLE_SECONDS, ready: Any = None) -> None:
             connection, _ = listener.accept()
             last = time.monotonic()
             with connection:
-                if not _same_user(connection):
+                if not _trusted(connection):
                     continue
                 served += _dispatch(connection, listener, served)
     except _Stop:
@@ -216,10 +217,21 @@ def _reap() -> None:
             pass
 
 
-def _same_user(connection: socket.socket) -> bool:
+def _trusted(connection: socket.socket) -> bool:
+    """The peer is this user, in this daemon's mount and user namespaces.
+
+    Anyone else may not hand us a command: another user, or a process of ours inside a
+    sandbox (bubblewrap gives every job namespaces of its own; its paths, and what it may
+    run, are not ours). The runtime folder is private and never mounted in a sandbox; this
+    holds even if it were. A peer whose namespaces cannot be read is refused."""
     creds = connection.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
-    _, uid, _ = struct.unpack("3i", creds)
-    return bool(uid == os.getuid())
+    pid, uid, _ = struct.unpack("3i", creds)
+    if uid != os.getuid() or pid <= 0:
+        return False
+    try:
+        return all(os.readlink(f"/proc/{pid}/ns/{ns}") == os.readlink(f"/proc/self/ns/{ns}") for ns in ("mnt", "user"))
+    except OSError:
+        return False
 
 
 def _dispatch(connection: socket.socket, listener: socket.socket, served: int) -> int:

@@ -265,6 +265,24 @@ def test_stop_and_idle(env: dict[str, str]) -> None:
 
 
 @pytest.mark.skipif(os.getuid() != 0, reason="needs root to connect as another user")
+def test_a_process_of_ours_in_another_mount_namespace_is_not_served(
+    env: dict[str, str], warm: int, quiz: tuple[Path, Path]
+) -> None:
+    """As a sandboxed job's would be (bubblewrap gives it namespaces of its own): were the
+    socket reachable from a sandbox, the job could have the daemon run commands outside it."""
+    bank, _ = quiz
+    before = served(env)
+    code = (
+        "import sys; from harness import launcher; "
+        f"sys.argv = ['harness', 'validate', {str(bank)!r}]; "
+        "print(launcher.run_via_daemon(launcher.socket_path()))"
+    )
+    inside = subprocess.run(["unshare", "--mount", sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert inside.returncode == 0, inside.stderr
+    assert inside.stdout.strip() == "None"  # not run: the daemon dropped the connection
+    assert served(env) == before + 1  # the status alone
+
+
 def test_a_connection_from_another_user_is_dropped() -> None:
     with tempfile.TemporaryDirectory(dir="/tmp") as folder:
         os.chmod(folder, 0o711)  # only so that a stranger can reach the socket at all
@@ -283,10 +301,10 @@ def _connect_as_a_stranger(path: Path) -> None:
         )
         connection, _ = listener.accept()
         with connection:
-            assert not daemon._same_user(connection)
+            assert not daemon._trusted(connection)
         stranger.wait(timeout=10)
         ours = socket.socket(socket.AF_UNIX)
         ours.connect(str(path))
         connection, _ = listener.accept()
         with ours, connection:
-            assert daemon._same_user(connection)
+            assert daemon._trusted(connection)
