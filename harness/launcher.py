@@ -191,17 +191,20 @@ def run_via_daemon(path: str) -> int | None:
         except OSError:  # a closed standard stream, or the daemon went away
             return None
         pid = None
-        for reply in read_replies(client):
-            if "pid" in reply:
-                pid = int(reply["pid"])
-                _forward_signals(pid)
-                client.sendall(b"k")  # the command may start
-            elif "exit" in reply:
-                return int(reply["exit"])
-            elif "signal" in reply:
-                return -int(reply["signal"])
-            elif "refused" in reply:
-                return None
+        try:
+            for reply in read_replies(client):
+                if "pid" in reply:
+                    pid = int(reply["pid"])
+                    _forward_signals(pid)
+                    client.sendall(b"k")  # the command may start
+                elif "exit" in reply:
+                    return int(reply["exit"])
+                elif "signal" in reply:
+                    return -int(reply["signal"])
+                elif "refused" in reply:
+                    return None
+        except (OSError, ValueError):  # dropped (reset), or not the daemon's words
+            pass
         if pid is None:
             return None
         sys.stderr.write("error: the harness daemon stopped before the command ended\n")
