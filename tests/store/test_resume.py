@@ -70,8 +70,10 @@ def _harness(args: list[str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(cli, capture_output=True, text=True, timeout=120)
 
 
-def _start_slow(args: list[str], flag: Path, commit_every_s: float | None = None) -> subprocess.Popen[str]:
-    env = {**os.environ, "GRADING_STARTED": str(flag), "STUDENT_DELAY": str(STUDENT_DELAY)}
+def _start_slow(
+    args: list[str], flag: Path, commit_every_s: float | None = None, delay: float = STUDENT_DELAY
+) -> subprocess.Popen[str]:
+    env = {**os.environ, "GRADING_STARTED": str(flag), "STUDENT_DELAY": str(delay)}
     if commit_every_s is not None:
         env["COMMIT_EVERY_S"] = str(commit_every_s)
     command = [sys.executable, "-c", SLOW_GRADER, *args]
@@ -79,10 +81,16 @@ def _start_slow(args: list[str], flag: Path, commit_every_s: float | None = None
 
 
 def _interrupt_while_grading(
-    args: list[str], flag: Path, sig: signal.Signals, after: float, commit_every_s: float | None = None
+    args: list[str],
+    flag: Path,
+    sig: signal.Signals,
+    after: float,
+    commit_every_s: float | None = None,
+    delay: float = STUDENT_DELAY,
 ) -> tuple[int, str]:
-    """Start a slow grade, send ``sig`` ``after`` seconds into grading; its exit code and stderr."""
-    process = _start_slow(args, flag, commit_every_s)
+    """Start a slow grade (``delay`` seconds more per student), send ``sig`` ``after`` seconds
+    into grading; its exit code and stderr."""
+    process = _start_slow(args, flag, commit_every_s, delay)
     deadline = time.monotonic() + 60
     while not flag.exists():
         assert process.poll() is None and time.monotonic() < deadline, "grade never began grading"
@@ -194,7 +202,10 @@ def test_a_cohort_with_a_code_question_resumes_after_kill_9(tmp_path: Path, monk
     expected = _harness([*args, "-o", str(tmp_path / "expected")])
     assert expected.returncode == 0, expected.stderr
     out = tmp_path / "out"
-    code, _ = _interrupt_while_grading([*args, "-o", str(out)], tmp_path / "flag", signal.SIGKILL, 0.3)
+    # 8 students, 0.25 s each on top of their grading, in 3 threads: the last is saved 0.75 s
+    # or more after the first began, however fast the machine (at 0.03 s each, this machine
+    # saved all 8 within the 0.3 s)
+    code, _ = _interrupt_while_grading([*args, "-o", str(out)], tmp_path / "flag", signal.SIGKILL, 0.3, delay=0.25)
     assert code == -signal.SIGKILL
     assert _stored_students(out) < 8  # killed before the last student was saved
     done = _harness([*args, "-o", str(out)])
