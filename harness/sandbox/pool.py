@@ -63,6 +63,7 @@ class WarmWorker:
         self._starting = False  # spawned, its "ready" not read yet
         self._settling = False  # a job's reply read, the zygote's word after it not yet
         self.cpu_left: float | None = None  # the zygote's CPU seconds left, as its last "ready" said
+        self.start_cpu: float | None = None  # what its first zygote's start cost (before any job)
         self._empty = tempfile.TemporaryDirectory(prefix="harness-zygote-")
         self._busy = threading.Lock()  # held for a whole job
 
@@ -261,6 +262,8 @@ class WarmWorker:
             if ready.get("event") != "ready":
                 raise WorkerError(f"the worker did not start: {ready}")
             self._note_cpu_left(ready)
+            if self.start_cpu is None and isinstance(ready.get("cpu_seconds"), (int, float)):
+                self.start_cpu = float(ready["cpu_seconds"])  # said before any job: the zygote's own
             self._starting = False
             cgroup = self.spawned.confinement.cgroup
             self.baseline_bytes = cgroup.resident() if cgroup is not None else 0
@@ -295,12 +298,24 @@ class WarmPool:
     jobs that are few and short next to a zygote's start (the references', each run once per
     question and run), a thread waits for another's job rather than starting a zygote of its
     own (torch and transformers' pipelines: about 4 CPU-seconds, for one job).
+
+    A pool with ``at_most`` (:meth:`jobs_for`) keeps a preload set's workers for all threads
+    and lends each job a free one (:class:`WorkerGroup`), starting another only while fewer
+    than ``at_most`` exist, unless the set's zygotes are cheap to start (under
+    :data:`CHEAP_START_CPU_S` of CPU: numpy's, a bare interpreter's), which every thread may
+    have. A run grades one student more at once than there are CPUs, so that the host's
+    judging overlaps the jobs; for torch's sets (some 3-4 CPU-seconds per zygote) that extra
+    thread borrows a free zygote, or waits for one while the CPUs run the others' jobs.
     """
 
-    def __init__(self, sandbox: Sandbox, limits: SandboxLimits | None = None, shared: bool = False) -> None:
+    def __init__(
+        self, sandbox: Sandbox, limits: SandboxLimits | None = None, shared: bool = False, at_most: int | None = None
+    ) -> None:
         self.sandbox = sandbox
         self.limits = limits or SandboxLimits()
         self.shared = shared
+        self.at_most = at_most
+        self._groups: dict[tuple[Any, ...], WorkerGroup] = {}
         self._local = threading.local()
         self._shared: dict[tuple[Any, ...], WarmWorker] = {}
         self._all: list[WarmWorker] = []
@@ -330,6 +345,33 @@ class WarmPool:
                     self._all.append(workers[key])
         return workers[key]
 
+    def jobs_for(
+        self, preload: tuple[str, ...], readonly: tuple[Path, ...] = (), limits: SandboxLimits | None = None
+    ) -> WarmWorker | WorkerGroup:
+        """What runs a job for ``preload``, ``readonly`` and ``limits`` (see :meth:`worker`):
+        this thread's worker, or with ``at_most`` the preload set's :class:`WorkerGroup`."""
+        if self.at_most is None or self.shared:
+            return self.worker(preload, readonly, limits)
+        chosen = limits or self.limits
+        key = (preload, readonly, chosen.processes, chosen.tmp_mb)
+        with self._lock:
+            group = self._groups.get(key)
+            if group is None:
+                group = self._groups[key] = WorkerGroup(lambda: self._adopt_or_make(key, preload, readonly, chosen))
+        group.at_most = self.at_most
+        return group
+
+    def _adopt_or_make(
+        self, key: tuple[Any, ...], preload: tuple[str, ...], readonly: tuple[Path, ...], limits: SandboxLimits
+    ) -> WarmWorker:
+        with self._lock:
+            adopted = self._ahead.pop(key, None)
+            if adopted is not None:
+                return adopted
+            worker = WarmWorker(self.sandbox, preload, limits, readonly)
+            self._all.append(worker)
+            return worker
+
     def prewarm(
         self, preload: tuple[str, ...], readonly: tuple[Path, ...] = (), limits: SandboxLimits | None = None
     ) -> None:
@@ -358,12 +400,95 @@ class WarmPool:
             self._all.clear()
             self._ahead.clear()
             self._shared.clear()
+            self._groups.clear()
 
     def __enter__(self) -> WarmPool:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+CHEAP_START_CPU_S = 1.0  # a zygote that starts for less CPU than this: one per thread is fine
+
+
+class WorkerGroup:
+    """One preload set's workers for all threads.
+
+    While the set's zygotes are not known to start cheaply, workers are lent job by job: a
+    thread takes the worker it used last if it is free, else any free one, else starts one
+    while fewer than ``at_most`` exist, else waits for one to be given back. Once one of
+    them has started for less than :data:`CHEAP_START_CPU_S` of CPU, each thread keeps a
+    worker of its own (the free one it used last, another free one, or a new one), as in a
+    pool without ``at_most``: its zygote's cleanup after a job then overlaps that thread's
+    judging of the job, which lending to whichever thread asks next would undo."""
+
+    def __init__(self, make: Callable[[], WarmWorker], at_most: int | None = None) -> None:
+        self._make = make
+        self.at_most = at_most
+        self.workers: list[WarmWorker] = []
+        self._made = 0
+        self._free: list[WarmWorker] = []
+        self._owned: set[int] = set()  # id() of the workers a thread keeps
+        self._turns = threading.Condition()
+        self._thread = threading.local()
+
+    def run_phases(
+        self,
+        files: Mapping[str, str],
+        phases: Sequence[tuple[dict[str, Any], SandboxLimits]],
+        proceed: Callable[[RunResult], bool],
+    ) -> list[RunResult]:
+        """:meth:`WarmWorker.run_phases` on this thread's worker, or one lent for the job."""
+        worker = self._borrow()
+        try:
+            return worker.run_phases(files, phases, proceed)
+        finally:
+            self._give_back(worker)
+
+    def run(self, files: Mapping[str, str], request: dict[str, Any], limits: SandboxLimits) -> RunResult:
+        return self.run_phases(files, [(request, limits)], lambda _: True)[0]
+
+    def cheap(self) -> bool:
+        """The set's zygotes are known to start for less than :data:`CHEAP_START_CPU_S`."""
+        return any(w.start_cpu is not None and w.start_cpu < CHEAP_START_CPU_S for w in self.workers)
+
+    def _borrow(self) -> WarmWorker:
+        owned: WarmWorker | None = getattr(self._thread, "owned", None)
+        if owned is not None:
+            return owned
+        with self._turns:
+            while True:
+                cheap = self.cheap()
+                last: WarmWorker | None = getattr(self._thread, "last", None)
+                chosen = last if last is not None and last in self._free else (self._free[-1] if self._free else None)
+                if chosen is not None:
+                    self._free.remove(chosen)
+                    return self._keep(chosen) if cheap else chosen
+                if cheap or self.at_most is None or self._made < self.at_most:
+                    self._made += 1  # counted now: another thread may not start one for it
+                    break
+                self._turns.wait()
+        worker = self._make()  # outside the lock: starting one spawns a sandbox
+        with self._turns:
+            self.workers.append(worker)
+            return self._keep(worker) if cheap else worker
+
+    def _keep(self, worker: WarmWorker) -> WarmWorker:
+        """Make ``worker`` this thread's own (called with the lock held)."""
+        self._owned.add(id(worker))
+        self._thread.owned = worker
+        return worker
+
+    def _give_back(self, worker: WarmWorker) -> None:
+        self._thread.last = worker
+        if id(worker) in self._owned:
+            return
+        with self._turns:
+            self._free.append(worker)
+            # every waiter looks again: the job may have shown the set to be cheap (its zygote's
+            # first word), and then each of them starts a worker of its own
+            self._turns.notify_all()
 
 
 # --- head starts: zygotes started before any pool exists ---------------------------------------

@@ -513,16 +513,17 @@ class _quiet:
 
 
 def ready() -> dict[str, Any]:
-    """The frame that asks for the next job, with the CPU seconds this process has left
-    before its RLIMIT_CPU kills it (None: no limit). Every job's relaying costs the zygote
+    """The frame that asks for the next job, with the CPU seconds this process has used
+    (the first frame's: what starting it cost) and has left before its RLIMIT_CPU kills it
+    (None: no limit). Every job's relaying costs the zygote
     CPU time (a job that floods its channel makes it splice to /dev/null for its whole wall
     clock), so the host starts a fresh zygote once little is left: otherwise a job could
     spend the budget down and the NEXT job would die with the zygote."""
     soft, _ = resource.getrlimit(resource.RLIMIT_CPU)
-    if soft == resource.RLIM_INFINITY:
-        return {"event": "ready", "cpu_left": None}
-    used = resource.getrusage(resource.RUSAGE_SELF)
-    return {"event": "ready", "cpu_left": round(soft - used.ru_utime - used.ru_stime, 3)}
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    used = usage.ru_utime + usage.ru_stime
+    left = None if soft == resource.RLIM_INFINITY else round(soft - used, 3)
+    return {"event": "ready", "cpu_left": left, "cpu_seconds": round(used, 3)}
 
 
 def serve(relay: Relay, scratch: str, contained: bool) -> None:

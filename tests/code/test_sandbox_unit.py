@@ -23,7 +23,7 @@ from harness.sandbox import cgroup, seccomp, uids
 from harness.sandbox import pool as pool_module
 from harness.sandbox.base import RunRequest, RunResult, SandboxLimits
 from harness.sandbox.bwrap import BwrapSandbox
-from harness.sandbox.pool import WarmPool
+from harness.sandbox.pool import WarmPool, WorkerGroup
 from harness.sandbox.process import ProcessSandbox
 
 _bwrap_installed = pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewrap not installed")
@@ -525,3 +525,75 @@ def test_a_shared_pool_gives_every_thread_one_worker_that_runs_one_job_at_a_time
         assert workers[0] is workers[1] and len(pool._all) == 1
     assert all('"value":4' in result.channel.decode() for result in results)
     assert took >= 0.8  # one after the other: the zygote runs one job at a time
+
+
+def test_a_capped_pool_lends_a_free_worker_per_job_and_starts_at_most_so_many(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Three threads, two zygotes at most for a set that starts dearly: every job runs, on one
+    of two workers, and a thread waits only while both are busy."""
+    import threading
+
+    monkeypatch.setattr(pool_module, "CHEAP_START_CPU_S", 0.0)  # no zygote is cheap: the cap holds
+    slow = {"m.py": "import time\n\ndef f(x):\n    time.sleep(0.3)\n    return x * 2\n"}
+    results: list[RunResult] = []
+    with WarmPool(ProcessSandbox(), at_most=2) as pool:
+        group = pool.jobs_for(())
+        assert isinstance(group, WorkerGroup) and pool.jobs_for(()) is group  # one per preload set
+        assert pool.jobs_for(("json",)) is not group
+
+        def jobs() -> None:
+            for _ in range(2):
+                results.append(group.run(slow, STUB_REQUEST, SandboxLimits(wall_seconds=10)))
+
+        threads = [threading.Thread(target=jobs) for _ in range(3)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert len(group.workers) == 2, "a third zygote was started for a set that is not known cheap"
+        assert all(w.start_cpu is not None for w in group.workers)
+    assert len(results) == 6 and all('"value":4' in result.channel.decode() for result in results)
+
+
+def test_a_capped_pool_gives_every_thread_a_zygote_of_a_set_that_starts_cheaply() -> None:
+    import threading
+
+    files = {"m.py": "import time\n\ndef f(x):\n    time.sleep(0.3)\n    return x * 2\n"}
+    with WarmPool(ProcessSandbox(), at_most=1) as pool:
+        group = pool.jobs_for(())
+        assert isinstance(group, WorkerGroup)
+        group.run(files, STUB_REQUEST, SandboxLimits(wall_seconds=10))  # the first zygote: its cost is known
+        assert group.cheap()  # a bare interpreter starts for well under a CPU-second
+        threads = [
+            threading.Thread(target=group.run, args=(files, STUB_REQUEST, SandboxLimits(wall_seconds=10)))
+            for _ in range(3)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert len(group.workers) == 3  # beyond at_most: none of the three waited
+
+
+def test_threads_waiting_for_a_lent_worker_each_get_their_own_once_the_set_proves_cheap() -> None:
+    """At most one worker, three threads: the two that wait for the lent one must not wait
+    forever once its job shows that the set starts cheaply (each starts one of its own)."""
+    import threading
+
+    files = {"m.py": "import time\n\ndef f(x):\n    time.sleep(0.3)\n    return x * 2\n"}
+    done: list[RunResult] = []
+    with WarmPool(ProcessSandbox(), at_most=1) as pool:
+        group = pool.jobs_for(())
+        assert isinstance(group, WorkerGroup)
+        threads = [
+            threading.Thread(
+                target=lambda: done.append(group.run(files, STUB_REQUEST, SandboxLimits(wall_seconds=10))),
+                daemon=True,  # were one to wait forever, the test run must still end
+            )
+            for _ in range(3)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        assert not any(thread.is_alive() for thread in threads), "a thread waits for a worker forever"
+        assert len(done) == 3 and group.cheap()

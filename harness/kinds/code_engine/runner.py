@@ -119,7 +119,9 @@ class CodeRunner(RunScope):
         # every job's global generators start here (random's, and numpy's and torch's when
         # preloaded): a submission's unseeded draws are the same in every run with the secret
         self.job_seed = trial_seeds(self.seed_secret, "the jobs' generators", 1)[0]
-        self.students = WarmPool(sandbox)
+        # a preload set's zygotes are lent to the threads job by job; at most one per CPU of a
+        # set that is costly to start (torch's): the run's extra thread borrows a free one
+        self.students = WarmPool(sandbox, at_most=os.cpu_count() or 1)
         # the reference never runs where a student's code runs; its jobs are a few per run,
         # so the threads share its workers instead of starting a zygote each
         self.references = WarmPool(sandbox, shared=True)
@@ -209,7 +211,7 @@ class CodeRunner(RunScope):
         else:
             preload = tuple(first.preload)
             models = tuple(sorted({path for question in questions for path in self._model_paths(question)}))
-        worker = pool.worker(preload, models, first.limits)
+        worker = pool.jobs_for(preload, models, first.limits)
         requests = [
             (
                 {"module": module, "calls": calls, "import_time_limit": 20, "seed": self.job_seed},
