@@ -127,11 +127,11 @@ def _build_validators() -> None:
                     model.model_rebuild()
 
 
-def _listen(folder: str) -> tuple[socket.socket, str]:
+def _listen(folder: str, import_path: list[str]) -> tuple[socket.socket, str]:
     os.makedirs(folder, mode=0o700, exist_ok=True)
     if not launcher.private(folder):
         raise DaemonError(f"{folder}: not a private folder of this user (mode 700, ours, not a link); not serving")
-    path = launcher.socket_path(folder)
+    path = launcher.socket_path(folder, import_path)
     with contextlib.suppress(OSError), launcher.connect(path):
         raise DaemonError(f"{path}: a daemon already serves this environment")
     with contextlib.suppress(FileNotFoundError):
@@ -153,9 +153,10 @@ def serve(idle_seconds: float = IDLE_SECONDS, ready: Any = None) -> None:
     """Import, listen, and fork a keeper per command until idle, stopped or unlinked.
 
     ``ready`` (a writable file) gets one line with the socket's path once it listens."""
+    started_with = launcher.current_import_path()  # a client's, before any import adds to it
     gc.disable()
     preload()
-    listener, path = _listen(launcher.runtime_dir())
+    listener, path = _listen(launcher.runtime_dir(), started_with)
     identity = os.stat(path).st_ino
     pid_file = path[: -len(".sock")] + ".pid"
     served = 0
@@ -180,7 +181,7 @@ def serve(idle_seconds: float = IDLE_SECONDS, ready: Any = None) -> None:
             if not _still_ours(path, identity):
                 return
             if time.monotonic() - checked > KEY_CHECK_SECONDS:  # harness or a library changed: stale
-                if launcher.socket_path() != path:
+                if launcher.socket_path(import_path=started_with) != path:
                     return
                 checked = time.monotonic()
             readable, _, _ = select.select([listener], [], [], POLL_SECONDS)

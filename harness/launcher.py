@@ -48,7 +48,7 @@ def private(folder: str) -> bool:
     return info.st_uid == os.getuid() and (info.st_mode & 0o170077) == 0o040000
 
 
-def _import_path() -> list[str]:
+def current_import_path() -> list[str]:
     """``sys.path`` without the entry the interpreter put first for the way it was started
     (the script's folder, or the working folder for ``-c``): the daemon runs with ``-P``."""
     script_dir = os.path.dirname(sys.executable)
@@ -62,8 +62,9 @@ def _limits() -> list[tuple[int, int]]:
     return [resource.getrlimit(getattr(resource, name)) for name in names]
 
 
-def key() -> str:
-    """What a daemon must share with a fresh process to run its commands: see the module."""
+def key(import_path: list[str] | None = None) -> str:
+    """What a daemon must share with a fresh process to run its commands: see the module.
+    ``import_path``: the import path as the process started (default: as it is now)."""
     import hashlib
 
     digest = hashlib.sha256()
@@ -77,7 +78,7 @@ def key() -> str:
         for name in sorted(files):
             info = os.stat(os.path.join(root, name))
             add(os.path.relpath(os.path.join(root, name), PACKAGE), info.st_size, info.st_mtime_ns)
-    for entry in _import_path():
+    for entry in current_import_path() if import_path is None else import_path:
         try:
             add(entry, os.stat(entry).st_mtime_ns)
         except OSError:
@@ -90,8 +91,8 @@ def key() -> str:
     return digest.hexdigest()[:32]
 
 
-def socket_path(folder: str | None = None) -> str:
-    return os.path.join(folder or runtime_dir(), f"{key()}.sock")
+def socket_path(folder: str | None = None, import_path: list[str] | None = None) -> str:
+    return os.path.join(folder or runtime_dir(), f"{key(import_path)}.sock")
 
 
 def _served_here() -> str | None:
