@@ -174,7 +174,7 @@ def serve(idle_seconds: float = IDLE_SECONDS, ready: Any = None) -> None:
             handle.write(f"{os.getpid()}\n")
         if ready is not None:
             ready.write(path + "\n")
-            ready.flush()
+            ready.close()  # not inherited by the commands
         last = checked = time.monotonic()
         while True:
             _reap()

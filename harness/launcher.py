@@ -186,10 +186,10 @@ def run_via_daemon(path: str) -> int | None:
     except OSError:
         return None
     with client:
-        request = {"op": "run", "argv": sys.argv, "cwd": os.getcwd(), "env": dict(os.environ)}
         try:
+            request = {"op": "run", "argv": sys.argv, "cwd": os.getcwd(), "env": dict(os.environ)}
             send_request(client, request, [0, 1, 2])
-        except OSError:  # a closed standard stream, or the daemon went away
+        except OSError:  # a closed standard stream, a folder that is gone, or the daemon went away
             return None
         pid = None
         try:

@@ -308,3 +308,18 @@ def _connect_as_a_stranger(path: Path) -> None:
         connection, _ = listener.accept()
         with ours, connection:
             assert daemon._trusted(connection)
+
+
+def test_a_client_whose_folder_is_gone_runs_its_command_itself(
+    env: dict[str, str], warm: int, quiz: tuple[Path, Path], tmp_path: Path
+) -> None:
+    bank, _ = quiz
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    before = served(env)
+    code = f"import os, subprocess, sys; os.chdir({str(gone)!r}); os.rmdir({str(gone)!r}); sys.exit(subprocess.call(sys.argv[1:]))"
+    ran = subprocess.run(
+        [sys.executable, "-c", code, *HARNESS, "validate", str(bank)], env=env, capture_output=True, text=True
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert served(env) == before + 1  # the status alone: the daemon was not asked
