@@ -9,9 +9,10 @@ a process that would have imported the same things). ``harness`` (:mod:`harness.
 connects, and for each command:
 
 1. the daemon checks the peer (``SO_PEERCRED``: this user, in the daemon's mount and user
-   namespaces, so never a sandboxed job; anyone else is dropped) and forks a
-   *keeper*, then goes back to listening (it never reads a request itself: a slow client
-   cannot stall it);
+   namespaces, so never a sandboxed job; anyone else is dropped), waits at most half a
+   second for the request's 4-byte length (a status request is answered there), forks a
+   *keeper* and goes back to listening: it reads nothing more of a request, so a slow
+   client cannot stall it;
 2. the keeper reads the request (argv, working folder, environment, and the client's stdin,
    stdout and stderr as file descriptors) and forks the *command*, which waits;
 3. the keeper sends the command's pid; the client installs its signal forwarding and says
@@ -89,15 +90,12 @@ class DaemonError(Exception):
 # --- start-up ---------------------------------------------------------------------------------
 
 
-def preload() -> list[str]:
-    """Import what commands use and build the pydantic validators they would build; returns
-    the modules that could not be imported (an extra that is not installed)."""
-    missing = []
+def preload() -> None:
+    """Import what commands use and build the pydantic validators they would build (a module
+    that cannot be imported, an extra that is not installed, is left to the commands)."""
     for name in PRELOAD:
-        try:
+        with contextlib.suppress(ImportError):
             importlib.import_module(name)
-        except ImportError:
-            missing.append(name)
     global _LIBC
     import ctypes
 
@@ -110,7 +108,6 @@ def preload() -> list[str]:
             with contextlib.suppress(Exception):  # a broken plugin fails in the command, as before
                 plugins.get(name)
     _build_validators()
-    return missing
 
 
 def _build_validators() -> None:
@@ -127,10 +124,15 @@ def _build_validators() -> None:
                     model.model_rebuild()
 
 
-def _listen(folder: str, import_path: list[str]) -> tuple[socket.socket, str]:
+def _private_folder(folder: str) -> None:
+    """Create the runtime folder if need be; refuse one that is not ours alone."""
     os.makedirs(folder, mode=0o700, exist_ok=True)
     if not launcher.private(folder):
         raise DaemonError(f"{folder}: not a private folder of this user (mode 700, ours, not a link); not serving")
+
+
+def _listen(folder: str, import_path: list[str]) -> tuple[socket.socket, str]:
+    _private_folder(folder)
     path = launcher.socket_path(folder, import_path)
     with contextlib.suppress(OSError), launcher.connect(path):
         raise DaemonError(f"{path}: a daemon already serves this environment")
@@ -456,9 +458,7 @@ def start(idle_seconds: float = IDLE_SECONDS, wait_seconds: float = 60.0) -> str
     import subprocess
 
     folder = launcher.runtime_dir()
-    os.makedirs(folder, mode=0o700, exist_ok=True)
-    if not launcher.private(folder):
-        raise DaemonError(f"{folder}: not a private folder of this user (mode 700, ours, not a link); not serving")
+    _private_folder(folder)
     log = os.path.join(folder, "daemon.log")
     read, write = os.pipe()
     with open(log, "ab") as errors:

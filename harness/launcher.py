@@ -158,19 +158,12 @@ def read_replies(client: Any) -> Any:
         yield json.loads(line)
 
 
-def _alive_child(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except OSError:
-        return False
-    return True
-
-
 def _forward_signals(pid: int) -> None:
+    import contextlib
     import signal
 
     def forward(signum: int, frame: object) -> None:
-        if _alive_child(pid):
+        with contextlib.suppress(ProcessLookupError):  # it has just ended
             os.kill(pid, signum)
 
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):

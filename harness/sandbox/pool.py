@@ -339,10 +339,7 @@ class WarmPool:
             with self._lock:
                 if key in workers:  # another thread made the shared one meanwhile
                     return workers[key]
-                adopted = self._ahead.pop(key, None)
-                workers[key] = adopted or WarmWorker(self.sandbox, preload, chosen, readonly)
-                if adopted is None:
-                    self._all.append(workers[key])
+                workers[key] = self._adopt_or_make(key, preload, readonly, chosen)
         return workers[key]
 
     def jobs_for(
@@ -357,20 +354,27 @@ class WarmPool:
         with self._lock:
             group = self._groups.get(key)
             if group is None:
-                group = self._groups[key] = WorkerGroup(lambda: self._adopt_or_make(key, preload, readonly, chosen))
-        group.at_most = self.at_most
+                group = self._groups[key] = WorkerGroup(
+                    lambda: self._locked_adopt_or_make(key, preload, readonly, chosen), self.at_most
+                )
         return group
+
+    def _locked_adopt_or_make(
+        self, key: tuple[Any, ...], preload: tuple[str, ...], readonly: tuple[Path, ...], limits: SandboxLimits
+    ) -> WarmWorker:
+        with self._lock:
+            return self._adopt_or_make(key, preload, readonly, limits)
 
     def _adopt_or_make(
         self, key: tuple[Any, ...], preload: tuple[str, ...], readonly: tuple[Path, ...], limits: SandboxLimits
     ) -> WarmWorker:
-        with self._lock:
-            adopted = self._ahead.pop(key, None)
-            if adopted is not None:
-                return adopted
-            worker = WarmWorker(self.sandbox, preload, limits, readonly)
-            self._all.append(worker)
-            return worker
+        """The zygote :meth:`prewarm` started for ``key``, else a new worker (lock held)."""
+        adopted = self._ahead.pop(key, None)
+        if adopted is not None:
+            return adopted
+        worker = WarmWorker(self.sandbox, preload, limits, readonly)
+        self._all.append(worker)
+        return worker
 
     def prewarm(
         self, preload: tuple[str, ...], readonly: tuple[Path, ...] = (), limits: SandboxLimits | None = None
@@ -429,7 +433,6 @@ class WorkerGroup:
         self.workers: list[WarmWorker] = []
         self._made = 0
         self._free: list[WarmWorker] = []
-        self._owned: set[int] = set()  # id() of the workers a thread keeps
         self._turns = threading.Condition()
         self._thread = threading.local()
 
@@ -475,14 +478,13 @@ class WorkerGroup:
             return self._keep(worker) if cheap else worker
 
     def _keep(self, worker: WarmWorker) -> WarmWorker:
-        """Make ``worker`` this thread's own (called with the lock held)."""
-        self._owned.add(id(worker))
+        """Make ``worker`` this thread's own: never lent again."""
         self._thread.owned = worker
         return worker
 
     def _give_back(self, worker: WarmWorker) -> None:
         self._thread.last = worker
-        if id(worker) in self._owned:
+        if worker is getattr(self._thread, "owned", None):
             return
         with self._turns:
             self._free.append(worker)
