@@ -56,7 +56,8 @@ HEAD_SECONDS = 0.5  # the daemon waits this long for a request's first bytes
 PR_SET_PDEATHSIG = 1
 
 # What a one-shot grade, self-check or validation imports, so that a command imports (almost)
-# nothing. Optional ones (numpy, for instructors' property checks) are skipped when absent.
+# nothing. Optional ones (numpy, for instructors' property checks; scipy.stats, which judges a
+# statistical test's draws and takes most of a second to import) are skipped when absent.
 PRELOAD = (
     "harness.cli",
     "harness.api",
@@ -78,6 +79,7 @@ PRELOAD = (
     "harness.progress",
     "jinja2",
     "numpy",
+    "scipy.stats",
 )
 PLUGIN_GROUPS = ("kinds", "reporters", "sandboxes")
 _LIBC: Any = None  # the C library, for prctl (loaded at start-up: ctypes costs a command time)

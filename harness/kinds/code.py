@@ -49,11 +49,12 @@ class Statistical(Model):
     # bank that does not set it keeps its content hash.
     looks: int = Field(default=DEFAULT_LOOKS, ge=1, le=10, exclude_if=lambda value: value == DEFAULT_LOOKS)
 
-    def plan(self) -> SequentialPlan:
+    def plan(self, folder: Path | None = None) -> SequentialPlan:
         """When the test looks at the draws, and how it decides at each look: at most one look
-        per ``MIN_DRAWS_PER_LOOK`` trials (a chi-square table needs some draws)."""
+        per ``MIN_DRAWS_PER_LOOK`` trials (a chi-square table needs some draws). ``folder``:
+        the cache where plans are kept across runs (see :func:`sequential.plan`)."""
         looks = min(self.looks, max(1, self.trials // sequential.MIN_DRAWS_PER_LOOK))
-        return sequential.plan(self.trials, self.alpha, looks)
+        return sequential.plan(self.trials, self.alpha, looks, folder)
 
 
 class CodeTest(Model):

@@ -3,7 +3,12 @@ by Monte Carlo, and a test stopping at its first look for a plainly wrong or an 
 
 from __future__ import annotations
 
+import json
 import random
+from collections.abc import Callable
+from dataclasses import astuple
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -64,6 +69,58 @@ def test_bad_plans_are_refused() -> None:
         sequential.plan(30, 0.01, 31)
     with pytest.raises(ValueError, match="must increase"):
         crossing_probabilities([2.0, 2.0], [0.5, 0.5])
+
+
+def _forget_plans(monkeypatch: pytest.MonkeyPatch) -> None:
+    """This process's plans forgotten (restored after the test), so a plan is found afresh."""
+    monkeypatch.setattr(sequential, "_KNOWN", {})
+    sequential._plan.cache_clear()
+
+
+def test_a_plan_kept_in_the_cache_is_read_back_without_computing_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _forget_plans(monkeypatch)
+    computed = sequential.plan(2000, 0.00025, 4, tmp_path)
+    assert len(list((tmp_path / "plans").glob("*.json"))) == 1
+    _forget_plans(monkeypatch)  # a later run: nothing in memory, and no scipy wanted
+
+    def no_computing(*args: object) -> None:
+        raise AssertionError("the plan was computed, not read")
+
+    monkeypatch.setattr(sequential, "_plan", no_computing)
+    assert sequential.plan(2000, 0.00025, 4, tmp_path) == computed
+    assert sequential.plan(2000, 0.00025, 4) == computed  # judging asks without the folder: the same plan
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda data: "not json",
+        lambda data: json.dumps({**data, "looks": data["looks"][:-1]}),  # a look lost
+        lambda data: json.dumps({**data, "looks": [[d, f * 10, b] for d, f, b in data["looks"]]}),  # spends 10x alpha
+        lambda data: json.dumps({**data, "looks": [[10, f, b] for _, f, b in data["looks"]]}),  # too few draws
+        lambda data: json.dumps({**data, "trials": 100}),  # another design's
+    ],
+)
+def test_a_kept_plan_that_is_not_sound_is_computed_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tamper: Callable[[dict[str, Any]], str]
+) -> None:
+    _forget_plans(monkeypatch)
+    computed = sequential.plan(2000, 0.00025, 4, tmp_path)
+    (kept,) = (tmp_path / "plans").glob("*.json")
+    kept.write_text(tamper(json.loads(kept.read_text())), encoding="utf-8")
+    _forget_plans(monkeypatch)
+    assert sequential.plan(2000, 0.00025, 4, tmp_path) == computed
+    assert json.loads(kept.read_text())["looks"] == [list(astuple(step)) for step in computed.looks]  # written again
+
+
+def test_a_cache_that_cannot_be_written_costs_nothing_but_the_keeping(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _forget_plans(monkeypatch)
+    (tmp_path / "plans").write_text("a file where the folder goes", encoding="utf-8")
+    assert sequential.plan(2000, 0.00025, 4, tmp_path).max_draws > 2000
 
 
 # --- size and power by Monte Carlo -------------------------------------------------------

@@ -43,10 +43,15 @@ from harness.sandbox.base import Sandbox, SandboxLimits
 from harness.sandbox.pool import WarmPool
 
 if TYPE_CHECKING:
-    from harness.kinds.code import CodeQuestion, CodeTest, StudentCode
+    from harness.kinds.code import CodeQuestion, CodeTest, Statistical, StudentCode
+    from harness.kinds.code_engine.sequential import SequentialPlan
 
 SEED_SECRET_ENV = "HARNESS_SEED_SECRET"
 PREWARM_LIMIT = 2  # zygotes started ahead: more would compete with the first for the cores
+
+
+def _import_scipy_stats() -> None:
+    import scipy.stats  # noqa: F401  (imported for its side effect: the module is loaded)
 
 
 def default_cache_dir() -> Path:
@@ -129,6 +134,7 @@ class CodeRunner(RunScope):
         self.reference_cache = ReferenceCache(self.cache_dir)
         self._model = ModelFolders(self.cache_dir, models)
         self._properties: dict[Path, Future[dict[str, Any]]] = {}
+        self._plans: dict[Statistical, Future[SequentialPlan]] = {}
         # Per run, by question object (kept alive in the value): what every student of it shares.
         self._expected: dict[int, tuple[CodeQuestion, RunReport]] = {}
         self._calls: dict[tuple[int, str, bool], tuple[CodeQuestion, dict[str, Any]]] = {}
@@ -154,12 +160,37 @@ class CodeRunner(RunScope):
         for question in questions:
             if question.properties and any(t.property for t in question.tests):
                 self._properties_of(question)
+            for test in question.tests:
+                if test.statistical is not None:
+                    self._plan_of(test.statistical)
+        if self._plans:  # judging the draws needs scipy.stats: imported while the first jobs run
+            with self._guard:
+                self._loading().submit(_import_scipy_stats)
         self._families = Families(questions)
         started = 0
         for family in self._families:
             if not family.model_names and family.limits is not None and started < PREWARM_LIMIT:
                 started += 1
                 self.students.prewarm(family.preload, (), family.limits)
+
+    def _plan_of(self, statistical: Statistical) -> Future[SequentialPlan]:
+        """A statistical test's plan, found once per run in the loader's thread (started by
+        :meth:`prewarm`, while the first zygote starts): read from the cache, or computed,
+        which needs scipy.stats, most of a second to import."""
+        with self._guard:
+            found = self._plans.get(statistical)
+            if found is None:
+                found = self._plans[statistical] = self._loading().submit(statistical.plan, self.cache_dir)
+            return found
+
+    def _plan(self, statistical: Statistical) -> SequentialPlan:
+        return self._plan_of(statistical).result()
+
+    def _loading(self) -> ThreadPoolExecutor:
+        """The run's one thread for work started ahead (lock held)."""
+        if self._loader is None:
+            self._loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="properties")
+        return self._loader
 
     def properties(self, question: CodeQuestion) -> dict[str, Any]:
         """The instructor's property checks of ``question``, imported once per run (and file)."""
@@ -169,9 +200,7 @@ class CodeRunner(RunScope):
         path = question.path(question.properties or "")
         with self._guard:
             if path not in self._properties:
-                if self._loader is None:
-                    self._loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="properties")
-                self._properties[path] = self._loader.submit(load_properties, question)
+                self._properties[path] = self._loading().submit(load_properties, question)
             return self._properties[path]
 
     def __enter__(self) -> CodeRunner:
@@ -337,7 +366,7 @@ class CodeRunner(RunScope):
         }
         if test.statistical:
             seeds = self._seeds(question, test) or []
-            draws = len(seeds) if reference else test.statistical.plan().looks[0].draws
+            draws = len(seeds) if reference else self._plan(test.statistical).looks[0].draws
             call.update(self._round(test, seeds, 0, draws))
         return call
 
@@ -352,7 +381,7 @@ class CodeRunner(RunScope):
     def _seeds(self, question: CodeQuestion, test: CodeTest) -> list[int] | None:
         if test.statistical is None:
             return None
-        return trial_seeds(self.seed_secret, f"{question.id}/{test.id}", test.statistical.plan().max_draws)
+        return trial_seeds(self.seed_secret, f"{question.id}/{test.id}", self._plan(test.statistical).max_draws)
 
     def _model_paths(self, question: CodeQuestion) -> tuple[Path, ...]:
         return tuple(self._model(name) for name in question.models)
@@ -388,7 +417,7 @@ class CodeRunner(RunScope):
         for _, test, pending in rounds:
             assert test.statistical is not None
             everything = self._seeds(question, test) or []
-            start, stop = len(pending.drawn.items), test.statistical.plan().looks[pending.look + 1].draws
+            start, stop = len(pending.drawn.items), self._plan(test.statistical).looks[pending.look + 1].draws
             seeds[test.id] = everything[start:stop]
             calls.append(dict(self._call(question, test), **self._round(test, everything, start, stop)))
         report = self._execute(self.students, [question], source, calls)

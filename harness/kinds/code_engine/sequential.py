@@ -46,10 +46,15 @@ With ``looks: 1`` the plan is the fixed design: ``N`` draws, level alpha.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
-from dataclasses import dataclass
+import os
+import tempfile
+from dataclasses import astuple, dataclass
 from enum import Enum
 from functools import lru_cache
+from pathlib import Path
 
 from harness.kinds.code_engine.sample_tests import KOLMOGOROV_SMIRNOV, SampleTest
 
@@ -104,30 +109,112 @@ class SequentialPlan:
 
     def pass_at_or_below(self, look: int, df: int) -> float:
         """The chi-square statistic at or below which look ``look`` passes a ``df`` table."""
-        from scipy import stats
-
-        step = self.looks[look]
-        noncentrality = design_noncentrality(self.alpha, df) * step.draws / self.trials
-        return float(stats.ncx2.ppf(step.futility, df, noncentrality))
+        return _chi_square_pass(self, look, df)
 
     def ks_pass_at_or_below(self, look: int) -> float:
         """The Kolmogorov-Smirnov statistic at or below which look ``look`` passes."""
-        from scipy import stats
-
-        step = self.looks[look]
-        delta = design_distance(self.alpha) * math.sqrt(2 / self.trials)
-        return float(delta - stats.norm.isf(step.futility) / math.sqrt(2 * step.draws))
+        return _ks_pass(self, look)
 
 
-def plan(trials: int, alpha: float, looks: int = DEFAULT_LOOKS) -> SequentialPlan:
+# Every student's look at the same test asks for the same boundary (a noncentral chi-square
+# quantile costs about a millisecond): computed once per plan, look and table.
+@lru_cache(maxsize=1024)
+def _chi_square_pass(plan: SequentialPlan, look: int, df: int) -> float:
+    from scipy import stats
+
+    step = plan.looks[look]
+    noncentrality = design_noncentrality(plan.alpha, df) * step.draws / plan.trials
+    return float(stats.ncx2.ppf(step.futility, df, noncentrality))
+
+
+@lru_cache(maxsize=256)
+def _ks_pass(plan: SequentialPlan, look: int) -> float:
+    from scipy import stats
+
+    step = plan.looks[look]
+    delta = design_distance(plan.alpha) * math.sqrt(2 / plan.trials)
+    return float(delta - stats.norm.isf(step.futility) / math.sqrt(2 * step.draws))
+
+
+def plan(trials: int, alpha: float, looks: int = DEFAULT_LOOKS, folder: Path | None = None) -> SequentialPlan:
     """The plan of a test of ``trials`` draws at level ``alpha`` in ``looks`` rounds.
+
+    A plan is computed once per process. Computing one needs scipy.stats, most of a second
+    to import, on a lone self-check's path before its first job can be sent; with ``folder``
+    (the harness's cache) plans are also kept on disk across runs, keyed by everything that
+    decides them (:func:`_plan_file`), so a student's next self-check reads it back.
 
     Raises:
         ValueError: fewer than one look, or more looks than draws.
     """
     if not 1 <= looks <= trials:
         raise ValueError(f"looks must be between 1 and the {trials} trials, not {looks}")
-    return _plan(trials, alpha, looks)
+    key = (trials, alpha, looks)
+    found = _KNOWN.get(key)
+    if found is not None:
+        return found
+    path = _plan_file(folder, key) if folder is not None else None
+    found = _read_plan(path, key) if path is not None else None
+    if found is None:
+        found = _plan(trials, alpha, looks)
+        if path is not None:
+            _write_plan(path, found)
+    return _KNOWN.setdefault(key, found)
+
+
+_KNOWN: dict[tuple[int, float, int], SequentialPlan] = {}  # this process's plans, however found
+PLAN_FORMAT = 1  # bump when the planning changes in a way the constants below do not show
+
+
+def _plan_file(folder: Path, key: tuple[int, float, int]) -> Path:
+    """Where a plan is kept: named by its design, the planning's constants and scipy's version
+    (whose integrals and quantiles it is made of)."""
+    from harness.versions import installed_version
+
+    trials, alpha, looks = key
+    decided_by = [PLAN_FORMAT, trials, repr(alpha), looks, BETA, FUTILITY, MAX_PLANNED_DF, installed_version("scipy")]
+    name = hashlib.sha256(json.dumps(decided_by).encode()).hexdigest()[:32]
+    return folder / "plans" / f"{name}.json"
+
+
+def _read_plan(path: Path, key: tuple[int, float, int]) -> SequentialPlan | None:
+    """The plan kept at ``path``; None when there is none, or it is not a sound plan for
+    ``key`` (then it is computed again): draws rising to at least the trials, fail levels
+    that spend at most alpha, futility chances in [0, 1)."""
+    trials, alpha, looks = key
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        steps = tuple(Look(int(d), float(f), float(b)) for d, f, b in data["looks"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    draws = [step.draws for step in steps]
+    sound = (
+        data.get("trials") == trials
+        and data.get("alpha") == alpha
+        and len(steps) == looks
+        and draws == sorted(set(draws))
+        and draws[-1] >= trials
+        and all(step.fail_below >= 0 and 0 <= step.futility < 1 for step in steps)
+        and math.fsum(step.fail_below for step in steps) <= alpha * (1 + 1e-9)
+    )
+    return SequentialPlan(trials, alpha, steps) if sound else None
+
+
+def _write_plan(path: Path, found: SequentialPlan) -> None:
+    """Keep ``found`` at ``path`` (atomically; a cache that cannot be written is no error)."""
+    data = {"trials": found.trials, "alpha": found.alpha, "looks": [list(astuple(step)) for step in found.looks]}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                json.dump(data, out)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError:
+        pass
 
 
 @lru_cache(maxsize=64)
