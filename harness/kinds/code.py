@@ -10,6 +10,7 @@ See docs/code-exercises.md for the format.
 from __future__ import annotations
 
 import keyword
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -22,7 +23,13 @@ from harness.errors import AnswerError
 from harness.evidence import MAX_SOURCE_CHARS, CodeEvidence
 from harness.kinds.base import MISSING, GradeContext, KindExample, Outcome, QuestionKind
 from harness.kinds.code_engine import sequential
-from harness.kinds.code_engine.runner import CodeRunner, StudentRun
+from harness.kinds.code_engine.runner import (
+    SEED_SECRET_ENV,
+    CodeRunner,
+    StudentRun,
+    default_cache_dir,
+    self_check_secret,
+)
 from harness.kinds.code_engine.sequential import DEFAULT_LOOKS, SequentialPlan
 from harness.kinds.lifecycle import RunOptions
 from harness.results import QuestionResult, round_score
@@ -202,7 +209,10 @@ class CodeKind(QuestionKind[CodeQuestion]):
             backend = default_sandbox()
         else:
             backend = sandbox_for_cohort(options.sandbox, options.unsafe_sandbox)
-        runner = CodeRunner(backend, cache_dir=options.cache_dir, seed_secret=options.seed_secret)
+        secret = options.seed_secret
+        if options.mode == "check" and secret is None and not os.environ.get(SEED_SECRET_ENV):
+            secret = self_check_secret(options.cache_dir or default_cache_dir())
+        runner = CodeRunner(backend, cache_dir=options.cache_dir, seed_secret=secret)
         runner.prewarm(questions)
         return runner
 

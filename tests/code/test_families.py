@@ -191,3 +191,37 @@ def test_a_question_naming_no_model_never_waits_for_a_familys_models(tmp_path: P
         assert found == []
         runner.expected(named)
         assert found == ["tiny-gpt2"]
+
+
+def test_a_students_families_start_side_by_side_and_each_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The run starts its first families ahead; a student's other families start when their
+    questions come up together, before the first job (not one after another, as each job
+    needs its own), each once per run; a family with models is found and started in the
+    loader's thread, and only for a student who answered one of its questions."""
+    from harness.kinds.code_engine.runner import CodeRunner
+    from harness.sandbox.selection import sandbox_named
+
+    def plain(preload: list[str], models: tuple[str, ...] = ()) -> Any:
+        return SimpleNamespace(**vars(question(preload, models)), properties=None, tests=[])
+
+    numpy, bare, torch, hub = plain(["numpy"]), plain([]), plain(["torch"]), plain(["torch"], ("tiny-gpt2",))
+    runner = CodeRunner(sandbox_named("process"), cache_dir=tmp_path, models=lambda name: tmp_path / name)
+    started: list[tuple[tuple[str, ...], tuple[Path, ...]]] = []
+
+    def prewarm(preload: tuple[str, ...], readonly: tuple[Path, ...] = (), limits: Any = None) -> None:
+        started.append((preload, readonly))
+
+    monkeypatch.setattr(runner.students, "prewarm", prewarm)
+    try:
+        runner.prewarm([numpy, bare, torch, hub])
+        assert started == [(("numpy",), ()), ((), ())]  # the run's first two, without models
+        runner.warm_up([numpy, torch])  # a student without the hub's file: its models are not found
+        assert started[2:] == [(("torch",), ())]
+        runner.warm_up([bare, torch, hub])
+        assert runner._loader is not None
+        runner._loader.submit(lambda: None).result()  # the loader has done what it was given
+        assert started[3:] == [(("torch",), (tmp_path / "tiny-gpt2",))]
+        runner.warm_up([numpy, bare, torch, hub])  # the next students: nothing more
+        assert len(started) == 4
+    finally:
+        runner.close()

@@ -169,3 +169,47 @@ print(sorted(set(sys.modules) - before), seeded, "numpy.random" in sys.modules)
 """
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.split("\n")[0] == "[] [5] False"
+
+
+def test_a_self_check_keeps_its_secret_so_its_reference_runs_once(
+    cohort: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A self-check's secret is kept in the cache: the same seeds every time, so the reference's
+    draws are read back instead of run again (for torch's exercises, zygotes and seconds)."""
+    bank, folder = cohort
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("HARNESS_CACHE", str(cache))
+    monkeypatch.delenv("HARNESS_SEED_SECRET", raising=False)
+    student = folder / "student"
+    (student / "sampler.py").write_text("# mine\n" + REFERENCE)
+    (student / "answers.yaml").write_text("{}\n")
+    phases = record_phases(monkeypatch)
+
+    def check() -> tuple[list[list[int]], int]:
+        phases.clear()
+        result = api.check([bank], student / "answers.yaml", today=dt.date(2026, 11, 23))
+        assert result.questions[0].status == "correct"
+        references = sum(1 for files, _ in phases if files.get("sampler.py") == REFERENCE)
+        return seeds_sent(phases), references
+
+    first_seeds, first_references = check()
+    again_seeds, again_references = check()
+    kept = cache / "self-check-secret"
+    assert kept.stat().st_mode & 0o777 == 0o600
+    assert (first_references, again_references) == (1, 0)
+    assert again_seeds == [seeds for seeds in first_seeds if len(seeds) == len(again_seeds[0])]
+    assert again_seeds[0] == trial_seeds(kept.read_text().strip(), "q-draw/draw", len(again_seeds[0]))
+    monkeypatch.setenv("HARNESS_SEED_SECRET", "from-the-environment")  # still the first word
+    env_seeds, _ = check()
+    assert env_seeds[-1] == trial_seeds("from-the-environment", "q-draw/draw", len(env_seeds[-1]))
+
+
+def test_a_self_check_secret_that_is_not_one_is_made_again(tmp_path: Path) -> None:
+    from harness.kinds.code_engine.runner import self_check_secret
+
+    (tmp_path / "self-check-secret").write_text("../../etc/passwd\n")
+    made = self_check_secret(tmp_path)
+    assert len(made) == 32 and made == self_check_secret(tmp_path) != "../../etc/passwd"
+    (tmp_path / "blocked").write_text("a file where the cache folder goes")
+    fresh = self_check_secret(tmp_path / "blocked")  # a cache that cannot keep it: a fresh one
+    assert len(fresh) == 32 and fresh != self_check_secret(tmp_path / "blocked")

@@ -19,8 +19,10 @@ undecided, :mod:`~harness.kinds.code_engine.sequential`) in a job of its own.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import tempfile
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -32,7 +34,7 @@ from harness.evidence import CodeEvidence
 from harness.kinds.base import Outcome
 from harness.kinds.code_engine import values
 from harness.kinds.code_engine.channel import RunReport, parse_channel
-from harness.kinds.code_engine.families import Families
+from harness.kinds.code_engine.families import Families, Family
 from harness.kinds.code_engine.feedback import evidence_record, feedback_lines, report_feedback
 from harness.kinds.code_engine.grouping import group_test_id, question_part, shared_file_groups
 from harness.kinds.code_engine.judge import Pending, Verdict, extend, judge, load_properties
@@ -56,6 +58,37 @@ def _import_scipy_stats() -> None:
 
 def default_cache_dir() -> Path:
     return Path(os.environ.get("HARNESS_CACHE") or Path.home() / ".cache" / "genai-harness")
+
+
+SELF_CHECK_SECRET = "self-check-secret"
+_HEX_SECRET = frozenset("0123456789abcdef")
+
+
+def self_check_secret(cache_dir: Path) -> str:
+    """The seed secret of this machine's self-checks: made once, then kept in the cache.
+
+    A self-check with a fresh secret each time drew other seeds each time, so its statistical
+    tests' references ran again every time (for the course's torch exercises, two zygotes
+    and seconds), and a submission's feedback changed between two checks of the same code. A
+    self-check grades nothing: its secret guards no grade (a cohort's grading has its own),
+    so it may be kept. A cache that cannot keep it gives a fresh one (as before).
+    """
+    path = cache_dir / SELF_CHECK_SECRET
+    with contextlib.suppress(OSError, UnicodeDecodeError):
+        kept = path.read_text(encoding="ascii").strip()
+        if len(kept) == 32 and set(kept) <= _HEX_SECRET:
+            return kept
+    secret = secrets.token_hex(16)
+    with contextlib.suppress(OSError):
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{SELF_CHECK_SECRET}.", dir=cache_dir)
+        try:
+            with os.fdopen(fd, "w", encoding="ascii") as out:
+                out.write(secret + "\n")
+            os.replace(tmp, path)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+    return secret
 
 
 class ModelFolders:
@@ -141,15 +174,16 @@ class CodeRunner(RunScope):
         self._loader: ThreadPoolExecutor | None = None
         self._guard = threading.Lock()
         self._families = Families()  # the run's questions, told by prewarm
+        self._warmed: set[int] = set()  # id() of each family whose first zygote was started ahead
 
     def record(self) -> RunRecord:
         return RunRecord(sandbox=self.sandbox.name, seed_secret=self.seed_secret)
 
     def close(self) -> None:
+        if self._loader is not None:  # first: a warm-up it still holds must not start a zygote after
+            self._loader.shutdown(cancel_futures=True)
         self.students.close()
         self.references.close()
-        if self._loader is not None:
-            self._loader.shutdown()
 
     def prewarm(self, questions: Sequence[CodeQuestion]) -> None:
         """Group the run's questions into zygote families (:mod:`~harness.kinds.code_engine.families`)
@@ -171,7 +205,32 @@ class CodeRunner(RunScope):
         for family in self._families:
             if not family.model_names and family.limits is not None and started < PREWARM_LIMIT:
                 started += 1
+                self._warmed.add(id(family))
                 self.students.prewarm(family.preload, (), family.limits)
+
+    def warm_up(self, questions: Sequence[CodeQuestion]) -> None:
+        """Start, in the background, a zygote for each family of a student's ``questions`` that
+        none was started for yet, before the first of their jobs runs: a run's first student
+        then has their families start side by side, while their first jobs run, instead of
+        one after another as each job comes to need one (a lone self-check of the course's
+        bank waited for torch's zygote, then for transformers'). Only the families of the
+        questions a student answered: finding a family's models may build them, which a
+        student who checks only the autoencoder must not wait for. Such a family is found and
+        started in the loader's thread."""
+        for question in questions:
+            family = self._families.of(question)
+            with self._guard:
+                if family is None or family.limits is None or id(family) in self._warmed:
+                    continue
+                self._warmed.add(id(family))
+                if family.model_names:
+                    self._loading().submit(self._start_family, family)
+                    continue
+            self._start_family(family)
+
+    def _start_family(self, family: Family) -> None:
+        assert family.limits is not None  # checked by warm_up
+        self.students.prewarm(family.preload, family.models(self._model), family.limits)
 
     def _plan_of(self, statistical: Statistical) -> Future[SequentialPlan]:
         """A statistical test's plan, found once per run in the loader's thread (started by
@@ -298,6 +357,7 @@ class CodeRunner(RunScope):
         stopped early (a crash, a timeout, a protocol violation) returns nothing, so that each
         of its questions is run again on its own and its report says which one misbehaved.
         """
+        self.warm_up([question for question, _ in jobs])
         reports: dict[str, StudentRun] = {}
         for group in shared_file_groups(jobs):
             reports.update(self._run_group(group, public_only))
