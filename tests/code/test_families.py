@@ -196,8 +196,8 @@ def test_a_question_naming_no_model_never_waits_for_a_familys_models(tmp_path: P
 def test_a_students_families_start_side_by_side_and_each_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The run starts its first families ahead; a student's other families start when their
     questions come up together, before the first job (not one after another, as each job
-    needs its own), each once per run; a family with models is found and started in the
-    loader's thread, and only for a student who answered one of its questions."""
+    needs its own), each once per run; a family with models is found and started in a
+    thread of its own, and only for a student who answered one of its questions."""
     from harness.kinds.code_engine.runner import CodeRunner
     from harness.sandbox.selection import sandbox_named
 
@@ -218,8 +218,8 @@ def test_a_students_families_start_side_by_side_and_each_once(tmp_path: Path, mo
         runner.warm_up([numpy, torch])  # a student without the hub's file: its models are not found
         assert started[2:] == [(("torch",), ())]
         runner.warm_up([bare, torch, hub])
-        assert runner._loader is not None
-        runner._loader.submit(lambda: None).result()  # the loader has done what it was given
+        assert runner._starter is not None
+        runner._starter.submit(lambda: None).result()  # the family with models is started
         assert started[3:] == [(("torch",), (tmp_path / "tiny-gpt2",))]
         runner.warm_up([numpy, bare, torch, hub])  # the next students: nothing more
         assert len(started) == 4

@@ -172,6 +172,7 @@ class CodeRunner(RunScope):
         self._expected: dict[int, tuple[CodeQuestion, RunReport]] = {}
         self._calls: dict[tuple[int, str, bool], tuple[CodeQuestion, dict[str, Any]]] = {}
         self._loader: ThreadPoolExecutor | None = None
+        self._starter: ThreadPoolExecutor | None = None  # starts the families with models (see warm_up)
         self._guard = threading.Lock()
         self._families = Families()  # the run's questions, told by prewarm
         self._warmed: set[int] = set()  # id() of each family whose first zygote was started ahead
@@ -180,8 +181,9 @@ class CodeRunner(RunScope):
         return RunRecord(sandbox=self.sandbox.name, seed_secret=self.seed_secret)
 
     def close(self) -> None:
-        if self._loader is not None:  # first: a warm-up it still holds must not start a zygote after
-            self._loader.shutdown(cancel_futures=True)
+        for ahead in (self._starter, self._loader):  # first: a warm-up must not start a zygote after
+            if ahead is not None:
+                ahead.shutdown(cancel_futures=True)
         self.students.close()
         self.references.close()
 
@@ -216,7 +218,7 @@ class CodeRunner(RunScope):
         bank waited for torch's zygote, then for transformers'). Only the families of the
         questions a student answered: finding a family's models may build them, which a
         student who checks only the autoencoder must not wait for. Such a family is found and
-        started in the loader's thread."""
+        started in a thread of its own (the loader's may be importing scipy.stats)."""
         for question in questions:
             family = self._families.of(question)
             with self._guard:
@@ -224,7 +226,9 @@ class CodeRunner(RunScope):
                     continue
                 self._warmed.add(id(family))
                 if family.model_names:
-                    self._loading().submit(self._start_family, family)
+                    if self._starter is None:  # not the loader, which may be importing scipy.stats
+                        self._starter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warm-up")
+                    self._starter.submit(self._start_family, family)
                     continue
             self._start_family(family)
 
