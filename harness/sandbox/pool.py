@@ -66,6 +66,7 @@ class WarmWorker:
         self.start_cpu: float | None = None  # what its first zygote's start cost (before any job)
         self._empty = tempfile.TemporaryDirectory(prefix="harness-zygote-")
         self._busy = threading.Lock()  # held for a whole job
+        self._shut = False  # shut down for good: a thread still holding the worker cannot restart it
 
     def run(self, files: Mapping[str, str], request: dict[str, Any], limits: SandboxLimits) -> RunResult:
         """Run one job; a broken zygote becomes a crashed result and is replaced."""
@@ -220,7 +221,13 @@ class WarmWorker:
 
     def start(self) -> None:
         """Spawn the zygote without waiting for it to say ready: its start (a sandbox, an
-        interpreter, the preloads) overlaps whatever the host does before the first job."""
+        interpreter, the preloads) overlaps whatever the host does before the first job.
+
+        Raises:
+            WorkerError: the worker was shut down (its run is over).
+        """
+        if self._shut:
+            raise WorkerError("the run is over: its sandboxes are closed")
         if self.spawned is not None and self.spawned.process.poll() is None:
             return
         self.close()
@@ -286,6 +293,7 @@ class WarmWorker:
 
     def shutdown(self) -> None:
         """Stop the zygote for good and remove the worker's folder."""
+        self._shut = True
         self.close()
         self._empty.cleanup()
 
@@ -321,6 +329,7 @@ class WarmPool:
         self._all: list[WarmWorker] = []
         self._ahead: dict[tuple[Any, ...], WarmWorker] = {}  # started by prewarm, owned by no thread yet
         self._lock = threading.Lock()
+        self._closed = False  # a thread still grading when the run ends starts no zygote after it
 
     def worker(
         self, preload: tuple[str, ...], readonly: tuple[Path, ...] = (), limits: SandboxLimits | None = None
@@ -368,7 +377,13 @@ class WarmPool:
     def _adopt_or_make(
         self, key: tuple[Any, ...], preload: tuple[str, ...], readonly: tuple[Path, ...], limits: SandboxLimits
     ) -> WarmWorker:
-        """The zygote :meth:`prewarm` started for ``key``, else a new worker (lock held)."""
+        """The zygote :meth:`prewarm` started for ``key``, else a new worker (lock held).
+
+        Raises:
+            WorkerError: the pool is closed (its run is over).
+        """
+        if self._closed:
+            raise WorkerError("the run is over: its sandboxes are closed")
         adopted = self._ahead.pop(key, None)
         if adopted is not None:
             return adopted
@@ -384,7 +399,7 @@ class WarmPool:
         chosen = limits or self.limits
         key = (preload, readonly, chosen.processes, chosen.tmp_mb)
         with self._lock:
-            if key in self._ahead:
+            if key in self._ahead or self._closed:
                 return
             head_started = _adopt_head_start(self.sandbox, preload, readonly, chosen)
             worker = self._ahead[key] = head_started or WarmWorker(self.sandbox, preload, chosen, readonly)
@@ -399,6 +414,7 @@ class WarmPool:
 
     def close(self) -> None:
         with self._lock:
+            self._closed = True
             for worker in self._all:
                 worker.shutdown()
             self._all.clear()

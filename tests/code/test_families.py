@@ -4,6 +4,7 @@ thread and pool): the union of their preloads, with all of their models mounted.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -197,7 +198,8 @@ def test_a_students_families_start_side_by_side_and_each_once(tmp_path: Path, mo
     """The run starts its first families ahead; a student's other families start when their
     questions come up together, before the first job (not one after another, as each job
     needs its own), each once per run; a family with models is found and started in a
-    thread of its own, and only for a student who answered one of its questions."""
+    thread of its own, and only for a student who answered one of its questions. The
+    references of a student's questions are asked for ahead, each once, in the background."""
     from harness.kinds.code_engine.runner import CodeRunner
     from harness.sandbox.selection import sandbox_named
 
@@ -212,6 +214,15 @@ def test_a_students_families_start_side_by_side_and_each_once(tmp_path: Path, mo
         started.append((preload, readonly))
 
     monkeypatch.setattr(runner.students, "prewarm", prewarm)
+    expected: list[Any] = []
+    asked = threading.Condition()
+
+    def expect(question: Any) -> None:  # a reference run ahead, in a thread per family
+        with asked:
+            expected.append((question, threading.current_thread().name))
+            asked.notify_all()
+
+    monkeypatch.setattr(runner, "expected", expect)
     try:
         runner.prewarm([numpy, bare, torch, hub])
         assert started == [(("numpy",), ()), ((), ())]  # the run's first two, without models
@@ -223,5 +234,9 @@ def test_a_students_families_start_side_by_side_and_each_once(tmp_path: Path, mo
         assert started[3:] == [(("torch",), (tmp_path / "tiny-gpt2",))]
         runner.warm_up([numpy, bare, torch, hub])  # the next students: nothing more
         assert len(started) == 4
+        with asked:
+            asked.wait_for(lambda: len(expected) == 4, timeout=10)
+        assert sorted(id(q) for q, _ in expected) == sorted(map(id, [numpy, bare, torch, hub]))  # each once
+        assert {name for _, name in expected} == {"reference"}
     finally:
         runner.close()

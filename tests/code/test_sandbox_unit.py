@@ -25,6 +25,7 @@ from harness.sandbox.base import RunRequest, RunResult, SandboxLimits
 from harness.sandbox.bwrap import BwrapSandbox
 from harness.sandbox.pool import WarmPool, WorkerGroup
 from harness.sandbox.process import ProcessSandbox
+from harness.sandbox.stream import WorkerError
 
 _bwrap_installed = pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewrap not installed")
 
@@ -142,6 +143,25 @@ def test_a_prewarmed_zygote_is_adopted_by_the_first_thread_that_asks() -> None:
         assert worker is started and not pool._ahead
         ok = worker.run({"m.py": "def f(x):\n    return x * 2\n"}, STUB_REQUEST, SandboxLimits(wall_seconds=5))
         assert '"value":4' in ok.channel.decode()
+
+
+def test_a_closed_pool_starts_no_zygote_for_a_thread_still_grading() -> None:
+    """A thread that outlives its run (a reference run ahead, a student abandoned on Ctrl-C)
+    cannot start a sandbox the closed run would never stop: neither through the pool nor by
+    restarting a worker it still holds."""
+    pool = WarmPool(ProcessSandbox())
+    held = pool.worker(("json",))
+    held.start()
+    pool.close()
+    assert held.process is None
+    with pytest.raises(WorkerError, match="the run is over"):
+        held.start()
+    crashed = held.run({"m.py": "def f(x):\n    return x\n"}, STUB_REQUEST, SandboxLimits(wall_seconds=5))
+    assert crashed.exit_code is None and held.process is None  # a crashed result, no zygote
+    with pytest.raises(WorkerError, match="the run is over"):
+        pool.worker(("csv",))
+    pool.prewarm(("csv",))
+    assert not pool._ahead and not pool._all
 
 
 @needs_bwrap

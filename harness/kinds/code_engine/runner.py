@@ -176,6 +176,7 @@ class CodeRunner(RunScope):
         self._guard = threading.Lock()
         self._families = Families()  # the run's questions, told by prewarm
         self._warmed: set[int] = set()  # id() of each family whose first zygote was started ahead
+        self._expecting: set[int] = set()  # id() of each question whose reference was asked for ahead
 
     def record(self) -> RunRecord:
         return RunRecord(sandbox=self.sandbox.name, seed_secret=self.seed_secret)
@@ -219,6 +220,7 @@ class CodeRunner(RunScope):
         questions a student answered: finding a family's models may build them, which a
         student who checks only the autoencoder must not wait for. Such a family is found and
         started in a thread of its own (the loader's may be importing scipy.stats)."""
+        self._expect_ahead(questions)
         for question in questions:
             family = self._families.of(question)
             with self._guard:
@@ -231,6 +233,31 @@ class CodeRunner(RunScope):
                     self._starter.submit(self._start_family, family)
                     continue
             self._start_family(family)
+
+    def _expect_ahead(self, questions: Sequence[CodeQuestion]) -> None:
+        """Run the references of a student's ``questions`` that no student asked for yet, in
+        the background, a thread per zygote family (the references' pool has one zygote per
+        family, for all threads). A reference ran when a student's job came back and was
+        judged: every thread of a run then waited on the references' zygotes (torch's and
+        transformers') before judging its first student; now they start with the students'.
+        Each reference runs once per run either way (:class:`ReferenceCache`); one that fails
+        here is tried again, and its failure reported, where a student's grade asks for it."""
+        by_family: dict[int, list[CodeQuestion]] = {}
+        with self._guard:
+            for question in questions:
+                if id(question) not in self._expecting:
+                    self._expecting.add(id(question))
+                    family = self._families.of(question)
+                    by_family.setdefault(id(family) if family is not None else id(question), []).append(question)
+        for members in by_family.values():
+            threading.Thread(target=self._expect_each, args=(members,), name="reference", daemon=True).start()
+
+    def _expect_each(self, questions: list[CodeQuestion]) -> None:
+        for question in questions:
+            try:
+                self.expected(question)
+            except Exception:  # reported where a grade asks for it (see _expect_ahead)
+                continue
 
     def _start_family(self, family: Family) -> None:
         assert family.limits is not None  # checked by warm_up
