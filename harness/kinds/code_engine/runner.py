@@ -191,9 +191,10 @@ class CodeRunner(RunScope):
     def prewarm(self, questions: Sequence[CodeQuestion]) -> None:
         """Group the run's questions into zygote families (:mod:`~harness.kinds.code_engine.families`)
         and start, in the background, what the first student will wait for: a zygote for the
-        first families (a sandbox, an interpreter, numpy: most of a lone student's grade) and
-        the instructor's property checks. Families that mount course models are left to their
-        first job (finding a model may build it)."""
+        first families (a sandbox, an interpreter, numpy: most of a lone student's grade), the
+        instructor's property checks and the statistical tests' plans. Families that mount
+        course models are left to :meth:`warm_up`, for a student who answered one of their
+        questions (finding a model may build it)."""
         for question in questions:
             if question.properties and any(t.property for t in question.tests):
                 self._properties_of(question)
@@ -279,7 +280,7 @@ class CodeRunner(RunScope):
     def _loading(self) -> ThreadPoolExecutor:
         """The run's one thread for work started ahead (lock held)."""
         if self._loader is None:
-            self._loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="properties")
+            self._loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="loader")
         return self._loader
 
     def properties(self, question: CodeQuestion) -> dict[str, Any]:
