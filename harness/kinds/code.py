@@ -10,7 +10,6 @@ See docs/code-exercises.md for the format.
 from __future__ import annotations
 
 import keyword
-import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -23,13 +22,7 @@ from harness.errors import AnswerError
 from harness.evidence import MAX_SOURCE_CHARS, CodeEvidence
 from harness.kinds.base import MISSING, GradeContext, KindExample, Outcome, QuestionKind
 from harness.kinds.code_engine import sequential
-from harness.kinds.code_engine.runner import (
-    SEED_SECRET_ENV,
-    CodeRunner,
-    StudentRun,
-    default_cache_dir,
-    self_check_secret,
-)
+from harness.kinds.code_engine.runner import CodeRunner, StudentRun
 from harness.kinds.code_engine.sequential import DEFAULT_LOOKS, SequentialPlan
 from harness.kinds.lifecycle import RunOptions
 from harness.results import QuestionResult, round_score
@@ -209,10 +202,9 @@ class CodeKind(QuestionKind[CodeQuestion]):
             backend = default_sandbox()
         else:
             backend = sandbox_for_cohort(options.sandbox, options.unsafe_sandbox)
-        secret = options.seed_secret
-        if options.mode == "check" and secret is None and not os.environ.get(SEED_SECRET_ENV):
-            secret = self_check_secret(options.cache_dir or default_cache_dir())
-        runner = CodeRunner(backend, cache_dir=options.cache_dir, seed_secret=secret)
+        runner = CodeRunner(
+            backend, cache_dir=options.cache_dir, seed_secret=options.seed_secret, keep_secret=options.mode == "check"
+        )
         runner.prewarm(questions)
         return runner
 

@@ -343,7 +343,7 @@ class WarmPool:
             workers = getattr(self._local, "workers", None) or {}
             self._local.workers = workers
         chosen = limits or self.limits
-        key = (preload, readonly, chosen.processes, chosen.tmp_mb)
+        key = _pool_key(preload, readonly, chosen)
         if key not in workers:
             with self._lock:
                 if key in workers:  # another thread made the shared one meanwhile
@@ -359,7 +359,7 @@ class WarmPool:
         if self.at_most is None or self.shared:
             return self.worker(preload, readonly, limits)
         chosen = limits or self.limits
-        key = (preload, readonly, chosen.processes, chosen.tmp_mb)
+        key = _pool_key(preload, readonly, chosen)
         with self._lock:
             group = self._groups.get(key)
             if group is None:
@@ -397,7 +397,7 @@ class WarmPool:
         """Start a zygote for this preload set now, without waiting for it; the first thread
         to ask :meth:`worker` for the same set adopts it."""
         chosen = limits or self.limits
-        key = (preload, readonly, chosen.processes, chosen.tmp_mb)
+        key = _pool_key(preload, readonly, chosen)
         with self._lock:
             if key in self._ahead or self._closed:
                 return
@@ -427,6 +427,12 @@ class WarmPool:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _pool_key(preload: tuple[str, ...], readonly: tuple[Path, ...], limits: SandboxLimits) -> tuple[Any, ...]:
+    """What tells a pool's zygotes apart: the preloads, the read-only mounts, and the limits a
+    sandbox shares (processes, the size of /tmp)."""
+    return (preload, readonly, limits.processes, limits.tmp_mb)
 
 
 CHEAP_START_CPU_S = 1.0  # a zygote that starts for less CPU than this: one per thread is fine

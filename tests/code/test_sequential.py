@@ -74,7 +74,6 @@ def test_bad_plans_are_refused() -> None:
 def _forget_plans(monkeypatch: pytest.MonkeyPatch) -> None:
     """This process's plans forgotten (restored after the test), so a plan is found afresh."""
     monkeypatch.setattr(sequential, "_KNOWN", {})
-    sequential._plan.cache_clear()
 
 
 def test_a_plan_kept_in_the_cache_is_read_back_without_computing_it(

@@ -22,7 +22,6 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
-import tempfile
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -73,21 +72,17 @@ def self_check_secret(cache_dir: Path) -> str:
     self-check grades nothing: its secret guards no grade (a cohort's grading has its own),
     so it may be kept. A cache that cannot keep it gives a fresh one (as before).
     """
+    from harness.errors import HarnessError
+    from harness.reports.output import write_text_atomically  # its temporary file, renamed, is mode 600
+
     path = cache_dir / SELF_CHECK_SECRET
     with contextlib.suppress(OSError, UnicodeDecodeError):
         kept = path.read_text(encoding="ascii").strip()
         if len(kept) == 32 and set(kept) <= _HEX_SECRET:
             return kept
     secret = secrets.token_hex(16)
-    with contextlib.suppress(OSError):
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{SELF_CHECK_SECRET}.", dir=cache_dir)
-        try:
-            with os.fdopen(fd, "w", encoding="ascii") as out:
-                out.write(secret + "\n")
-            os.replace(tmp, path)
-        finally:
-            Path(tmp).unlink(missing_ok=True)
+    with contextlib.suppress(HarnessError):
+        write_text_atomically(path, secret + "\n")
     return secret
 
 
@@ -139,8 +134,10 @@ class CodeRunner(RunScope):
     (:meth:`harness.kinds.code.CodeKind.open_run`) and the run closes it.
 
     ``seed_secret`` is where the seeds of statistical tests come from: by default
-    ``$HARNESS_SEED_SECRET``, else a fresh random one. The same secret (and the same inputs)
-    gives byte-identical results; the run records it (``CohortResult.seed_secret``).
+    ``$HARNESS_SEED_SECRET``, else, with ``keep_secret`` (a self-check), the one this
+    machine's self-checks keep (:func:`self_check_secret`), else a fresh random one. The same
+    secret (and the same inputs) gives byte-identical results; the run records it
+    (``CohortResult.seed_secret``).
     """
 
     parallel = True  # grading waits on sandboxes: students are graded in threads
@@ -151,9 +148,15 @@ class CodeRunner(RunScope):
         cache_dir: Path | None = None,
         models: Callable[[str], Path] | None = None,
         seed_secret: str | None = None,
+        keep_secret: bool = False,
     ) -> None:
         self.sandbox = sandbox
-        self.seed_secret = seed_secret or os.environ.get(SEED_SECRET_ENV) or secrets.token_hex(16)
+        self.cache_dir = cache_dir or default_cache_dir()
+        self.seed_secret = (
+            seed_secret
+            or os.environ.get(SEED_SECRET_ENV)
+            or (self_check_secret(self.cache_dir) if keep_secret else secrets.token_hex(16))
+        )
         # every job's global generators start here (random's, and numpy's and torch's when
         # preloaded): a submission's unseeded draws are the same in every run with the secret
         self.job_seed = trial_seeds(self.seed_secret, "the jobs' generators", 1)[0]
@@ -163,7 +166,6 @@ class CodeRunner(RunScope):
         # the reference never runs where a student's code runs; its jobs are a few per run,
         # so the threads share its workers instead of starting a zygote each
         self.references = WarmPool(sandbox, shared=True)
-        self.cache_dir = cache_dir or default_cache_dir()
         self.reference_cache = ReferenceCache(self.cache_dir)
         self._model = ModelFolders(self.cache_dir, models)
         self._properties: dict[Path, Future[dict[str, Any]]] = {}

@@ -46,11 +46,10 @@ With ``looks: 1`` the plan is the fixed design: ``N`` draws, level alpha.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import math
-import os
-import tempfile
 from dataclasses import astuple, dataclass
 from enum import Enum
 from functools import lru_cache
@@ -202,22 +201,14 @@ def _read_plan(path: Path, key: tuple[int, float, int]) -> SequentialPlan | None
 
 def _write_plan(path: Path, found: SequentialPlan) -> None:
     """Keep ``found`` at ``path`` (atomically; a cache that cannot be written is no error)."""
+    from harness.errors import HarnessError
+    from harness.reports.output import write_text_atomically
+
     data = {"trials": found.trials, "alpha": found.alpha, "looks": [list(astuple(step)) for step in found.looks]}
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump(data, out)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError:
-        pass
+    with contextlib.suppress(HarnessError):
+        write_text_atomically(path, json.dumps(data))
 
 
-@lru_cache(maxsize=64)
 def _plan(trials: int, alpha: float, looks: int) -> SequentialPlan:
     if looks == 1:
         return SequentialPlan(trials, alpha, (Look(trials, alpha, 0.0),))
