@@ -154,7 +154,7 @@ def read_hint(path: Path) -> list[Zygote]:
     """The zygotes kept at ``path``; none when the file is missing, not trusted or not valid."""
     if not os.path.lexists(path):  # none kept (banks without code): import no sandbox module
         return []
-    from harness.sandbox.verdict_cache import trusted
+    from harness.kept import trusted
 
     if not trusted(path):
         return []

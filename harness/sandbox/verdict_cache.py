@@ -19,11 +19,11 @@ import hashlib
 import json
 import os
 import shutil
-import stat
 import sys
 import time
 from pathlib import Path
 
+from harness.kept import trusted
 from harness.sandbox.doctor import Check
 
 TTL_SECONDS = 30 * 60
@@ -69,20 +69,6 @@ def fingerprint(backend: str) -> str:
 def _tool_digest(tool: str) -> str:
     found = shutil.which(tool)
     return f"{os.path.realpath(found)}:{_digest(Path(found))}" if found else "missing"
-
-
-def trusted(path: Path) -> bool:
-    """Owned by this euid and writable by nobody else (the file and its folder)."""
-    for item in (path.parent, path):
-        try:
-            info = os.lstat(item)
-        except OSError:
-            return False
-        if info.st_uid != os.geteuid() or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-            return False
-        if item == path and not stat.S_ISREG(info.st_mode):
-            return False
-    return True
 
 
 def load(backend: str, now: float | None = None) -> tuple[Check, ...] | None:

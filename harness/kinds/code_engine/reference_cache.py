@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from harness import __version__
+from harness.kept import read_trusted
 from harness.kinds.code_engine.channel import RunReport
 from harness.sandbox.pool import STUB
 
@@ -78,16 +79,20 @@ def _library_versions(modules: tuple[str, ...]) -> dict[str, str]:
 
 
 def load_report(path: Path) -> RunReport | None:
+    """The report kept at ``path``; None when there is none, or another user could have
+    written it (:func:`harness.kept.read_trusted`): the expected values decide grades."""
+    text = read_trusted(path)
+    if text is None:
+        return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return RunReport(events=data["events"])
-    except (OSError, ValueError, KeyError, TypeError):
+        return RunReport(events=json.loads(text)["events"])
+    except (ValueError, KeyError, TypeError):
         return None
 
 
 def save_report(path: Path, report: RunReport) -> None:
     """Write atomically under a name no other writer (process or thread) can share."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # ours alone, or never read back
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as out:

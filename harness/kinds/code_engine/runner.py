@@ -73,13 +73,13 @@ def self_check_secret(cache_dir: Path) -> str:
     so it may be kept. A cache that cannot keep it gives a fresh one (as before).
     """
     from harness.errors import HarnessError
+    from harness.kept import read_trusted
     from harness.reports.output import write_text_atomically  # its temporary file, renamed, is mode 600
 
     path = cache_dir / SELF_CHECK_SECRET
-    with contextlib.suppress(OSError, UnicodeDecodeError):
-        kept = path.read_text(encoding="ascii").strip()
-        if len(kept) == 32 and set(kept) <= _HEX_SECRET:
-            return kept
+    kept = (read_trusted(path) or "").strip()  # one another user could have written is replaced
+    if len(kept) == 32 and set(kept) <= _HEX_SECRET:
+        return kept
     secret = secrets.token_hex(16)
     with contextlib.suppress(HarnessError):
         write_text_atomically(path, secret + "\n")

@@ -180,11 +180,16 @@ def _read_plan(path: Path, key: tuple[int, float, int]) -> SequentialPlan | None
     """The plan kept at ``path``; None when there is none, or it is not a sound plan for
     ``key`` (then it is computed again): draws rising to at least the trials, fail levels
     that spend at most alpha, futility chances in [0, 1)."""
+    from harness.kept import read_trusted
+
     trials, alpha, looks = key
+    text = read_trusted(path)  # a plan another user could have written is not read
+    if text is None:
+        return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(text)
         steps = tuple(Look(int(d), float(f), float(b)) for d, f, b in data["looks"])
-    except (OSError, ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError):
         return None
     draws = [step.draws for step in steps]
     sound = (
@@ -205,7 +210,8 @@ def _write_plan(path: Path, found: SequentialPlan) -> None:
     from harness.reports.output import write_text_atomically
 
     data = {"trials": found.trials, "alpha": found.alpha, "looks": [list(astuple(step)) for step in found.looks]}
-    with contextlib.suppress(HarnessError):
+    with contextlib.suppress(HarnessError, OSError):
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # ours alone, or never read back
         write_text_atomically(path, json.dumps(data))
 
 
