@@ -163,6 +163,12 @@ class CodeRunner(RunScope):
         # a preload set's zygotes are lent to the threads job by job; at most one per CPU of a
         # set that is costly to start (torch's): the run's extra thread borrows a free one
         self.students = WarmPool(sandbox, at_most=os.cpu_count() or 1)
+        # Hidden tests run in zygotes of their own, never in one whose jobs' output reaches a
+        # student's feedback. A warm zygote's jobs share its sandbox's namespaces, and a job
+        # can leave marks there that no cleanup undoes (the pid and SysV id counters, TCP
+        # TIME_WAIT entries): a public job after a hidden one could read the hidden inputs
+        # back and quote them. Of a hidden job, only pass or fail per test comes out.
+        self.hidden = WarmPool(sandbox, at_most=os.cpu_count() or 1)
         # the reference never runs where a student's code runs; its jobs are a few per run,
         # so the threads share its workers instead of starting a zygote each
         self.references = WarmPool(sandbox, shared=True)
@@ -177,7 +183,7 @@ class CodeRunner(RunScope):
         self._starter: ThreadPoolExecutor | None = None  # starts the families with models (see warm_up)
         self._guard = threading.Lock()
         self._families = Families()  # the run's questions, told by prewarm
-        self._warmed: set[int] = set()  # id() of each family whose first zygote was started ahead
+        self._warmed: set[tuple[int, int]] = set()  # id() of each (pool, family) whose first zygote was started ahead
         self._expecting: set[int] = set()  # id() of each question whose reference was asked for ahead
 
     def record(self) -> RunRecord:
@@ -188,6 +194,7 @@ class CodeRunner(RunScope):
             if ahead is not None:
                 ahead.shutdown(cancel_futures=True)
         self.students.close()
+        self.hidden.close()
         self.references.close()
 
     def prewarm(self, questions: Sequence[CodeQuestion]) -> None:
@@ -211,12 +218,13 @@ class CodeRunner(RunScope):
         for family in self._families:
             if not family.model_names and family.limits is not None and started < PREWARM_LIMIT:
                 started += 1
-                self._warmed.add(id(family))
+                self._warmed.add((id(self.students), id(family)))
                 self.students.prewarm(family.preload, (), family.limits)
 
-    def warm_up(self, questions: Sequence[CodeQuestion]) -> None:
+    def warm_up(self, questions: Sequence[CodeQuestion], public_only: bool = False) -> None:
         """Start, in the background, a zygote for each family of a student's ``questions`` that
-        none was started for yet, before the first of their jobs runs: a run's first student
+        none was started for yet (and one for their hidden tests, unless ``public_only``),
+        before the first of their jobs runs: a run's first student
         then has their families start side by side, while their first jobs run, instead of
         one after another as each job comes to need one (a lone self-check of the course's
         bank waited for torch's zygote, then for transformers'). Only the families of the
@@ -226,16 +234,18 @@ class CodeRunner(RunScope):
         self._expect_ahead(questions)
         for question in questions:
             family = self._families.of(question)
-            with self._guard:
-                if family is None or family.limits is None or id(family) in self._warmed:
-                    continue
-                self._warmed.add(id(family))
-                if family.model_names:
-                    if self._starter is None:  # not the loader, which may be importing scipy.stats
-                        self._starter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warm-up")
-                    self._starter.submit(self._start_family, family)
-                    continue
-            self._start_family(family)
+            hidden = not public_only and any(t.visibility == "hidden" for t in question.tests)
+            for pool in (self.students, self.hidden) if hidden else (self.students,):
+                with self._guard:
+                    if family is None or family.limits is None or (id(pool), id(family)) in self._warmed:
+                        continue
+                    self._warmed.add((id(pool), id(family)))
+                    if family.model_names:
+                        if self._starter is None:  # not the loader, which may be importing scipy.stats
+                            self._starter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warm-up")
+                        self._starter.submit(self._start_family, family, pool)
+                        continue
+                self._start_family(family, pool)
 
     def _expect_ahead(self, questions: Sequence[CodeQuestion]) -> None:
         """Run the references of a student's ``questions`` that no student asked for yet, in
@@ -262,9 +272,9 @@ class CodeRunner(RunScope):
             except Exception:  # reported where a grade asks for it (see _expect_ahead)
                 continue
 
-    def _start_family(self, family: Family) -> None:
+    def _start_family(self, family: Family, pool: WarmPool) -> None:
         assert family.limits is not None  # checked by warm_up
-        self.students.prewarm(family.preload, family.models(self._model), family.limits)
+        pool.prewarm(family.preload, family.models(self._model), family.limits)
 
     def _plan_of(self, statistical: Statistical) -> Future[SequentialPlan]:
         """A statistical test's plan, found once per run in the loader's thread (started by
@@ -316,15 +326,6 @@ class CodeRunner(RunScope):
     ) -> RunReport:
         """One sandbox job: ``calls`` against ``source``, the file of ``questions`` (which share
         preloads and limits); the job may read every model of every question."""
-        return self._execute_phases(pool, questions, source, [calls])[0]
-
-    def _execute_phases(
-        self, pool: WarmPool, questions: list[CodeQuestion], source: str, phases: list[list[dict[str, Any]]]
-    ) -> list[RunReport]:
-        """One sandbox job of one or two phases of ``calls`` in one process; the second runs
-        only when the first's report has no problem, and its calls reach the process only
-        after the first phase's report is final (:meth:`WarmWorker.run_phases`). Returns a
-        report per phase that ran."""
         first = questions[0]
         module = Path(first.file).with_suffix(".py").name
         family = self._families.of(first)
@@ -334,17 +335,9 @@ class CodeRunner(RunScope):
             preload = tuple(first.preload)
             models = tuple(sorted({path for question in questions for path in self._model_paths(question)}))
         worker = pool.jobs_for(preload, models, first.limits)
-        requests = [
-            (
-                {"module": module, "calls": calls, "import_time_limit": 20, "seed": self.job_seed},
-                self._job_limits(questions, calls),
-            )
-            for calls in phases
-        ]
-        results = worker.run_phases(
-            {module: source}, requests, lambda result: parse_channel(result, phases[0]).problem is None
-        )
-        return [parse_channel(result, calls) for result, calls in zip(results, phases, strict=False)]
+        request = {"module": module, "calls": calls, "import_time_limit": 20, "seed": self.job_seed}
+        result = worker.run({module: source}, request, self._job_limits(questions, calls))
+        return parse_channel(result, calls)
 
     @staticmethod
     def _job_limits(questions: list[CodeQuestion], calls: list[dict[str, Any]]) -> SandboxLimits:
@@ -364,21 +357,16 @@ class CodeRunner(RunScope):
         )
 
     def run_student(self, question: CodeQuestion, source: str, tests: list[CodeTest]) -> StudentRun:
-        """The public tests of ``tests``, then the hidden ones: two phases of one job, whose
-        hidden calls reach the process only once the public report is final. When the public
-        phase has a problem (a crash, a timeout, a forged line), the hidden tests run in a job
-        of their own, as they would have anyway.
+        """The public tests of ``tests``, then the hidden ones in a job of their own, in the
+        hidden tests' pool (see ``self.hidden``).
 
-        The public phase runs even with no public test: its import errors are the feedback."""
+        The public job runs even with no public test: its import errors are the feedback."""
         public_calls = [self._call(question, t) for t in tests if t.visibility == "public"]
-        hidden = [t for t in tests if t.visibility == "hidden"]
-        if not hidden:
-            return StudentRun(self._execute(self.students, [question], source, public_calls))
-        hidden_calls = [self._call(question, t) for t in hidden]
-        reports = self._execute_phases(self.students, [question], source, [public_calls, hidden_calls])
-        if len(reports) < 2:
-            reports.append(self._execute(self.students, [question], source, hidden_calls))
-        return StudentRun(reports[0], reports[1])
+        public = self._execute(self.students, [question], source, public_calls)
+        hidden_calls = [self._call(question, t) for t in tests if t.visibility == "hidden"]
+        if not hidden_calls:
+            return StudentRun(public)
+        return StudentRun(public, self._execute(self.hidden, [question], source, hidden_calls))
 
     def run_together(
         self, jobs: list[tuple[CodeQuestion, StudentCode]], public_only: bool = False
@@ -391,7 +379,7 @@ class CodeRunner(RunScope):
         stopped early (a crash, a timeout, a protocol violation) returns nothing, so that each
         of its questions is run again on its own and its report says which one misbehaved.
         """
-        self.warm_up([question for question, _ in jobs])
+        self.warm_up([question for question, _ in jobs], public_only)
         reports: dict[str, StudentRun] = {}
         for group in shared_file_groups(jobs):
             reports.update(self._run_group(group, public_only))
@@ -409,14 +397,11 @@ class CodeRunner(RunScope):
             ]
 
         source = group[0][1].source
-        hidden_calls = [] if public_only else calls("hidden")
-        # one process, two phases: the hidden calls reach it only once the public report is final
-        phases = [calls("public"), hidden_calls] if hidden_calls else [calls("public")]
-        reports = self._execute_phases(self.students, questions, source, phases)
-        public = reports[0]
-        if public.problem is not None or len(reports) < len(phases):
+        public = self._execute(self.students, questions, source, calls("public"))
+        if public.problem is not None:
             return {}
-        hidden = reports[1] if hidden_calls else None
+        hidden_calls = [] if public_only else calls("hidden")
+        hidden = self._execute(self.hidden, questions, source, hidden_calls) if hidden_calls else None
         if hidden is not None and hidden.problem is not None:
             return {}
         return {
@@ -514,7 +499,8 @@ class CodeRunner(RunScope):
             start, stop = len(pending.drawn.items), self._plan(test.statistical).looks[pending.look + 1].draws
             seeds[test.id] = everything[start:stop]
             calls.append(dict(self._call(question, test), **self._round(test, everything, start, stop)))
-        report = self._execute(self.students, [question], source, calls)
+        pool = self.hidden if rounds[0][1].visibility == "hidden" else self.students  # one visibility a round
+        report = self._execute(pool, [question], source, calls)
         after = list(verdicts)
         for n, test, pending in rounds:
             after[n] = extend(test, pending, report, seeds[test.id])
