@@ -14,17 +14,15 @@ Run from the repository root::
     divided by the cores.
 
     The students' compute is the CPU time of every student job's process, summed over every
-    phase of every job of the run (the references' jobs are not counted): the zygote reaps
-    each job it forks and reports what the kernel measured (the process's CPU-time clock at
-    a first phase's end, ``wait4``'s rusage at the last), exact runtime rather than clock
-    ticks, and never taken from the job's bytes. As a check, the sum must stay below the
+    job of the run, public and hidden (the references' jobs are not counted): the zygote reaps
+    each job it forks and reports what the kernel measured (``wait4``'s rusage), exact runtime
+    rather than clock ticks, and never taken from the job's bytes. As a check, the sum must stay below the
     whole machine's CPU time over the run (/proc/stat); above it, the figure is wrong and the
     ratio is no verdict. The stub's own figures (``time.process_time`` around the import
     and each call) are printed beside it, summed the same way. (An earlier version of this
-    benchmark summed them over every channel parsed: every phased job's first phase twice,
-    as its report is parsed once to decide on the second phase and once for the grade, and
-    the references' jobs too. That sum, not clock-tick rounding, is how it came out above
-    the machine's CPU time.)
+    benchmark summed them over every channel parsed: some jobs' reports twice, and the
+    references' jobs too. That sum, not clock-tick rounding, is how it came out above the
+    machine's CPU time.)
 
     Which way the figure errs, and what the verdict is worth: a job's CPU time holds the
     student's own code (import and calls) AND the harness's work inside the job's process
@@ -128,7 +126,7 @@ def throughput(students: int, with_peer: bool = True) -> None:
     for backend, seconds, cpu, jobs, mean in rows:
         print(
             f"    {backend:<8} {seconds:8.1f} s  {seconds / students * 1000:7.0f} ms/student  "
-            f"machine CPU {cpu:6.1f} s  student jobs: CPU {jobs.cpu:6.1f} s in {jobs.phases} phases "
+            f"machine CPU {cpu:6.1f} s  student jobs: CPU {jobs.cpu:6.1f} s in {jobs.jobs} jobs "
             f"(the stub's figures: CPU {jobs.stub_cpu:6.1f} s, wall {jobs.stub_wall:6.1f} s)  mean score {mean:.1%}"
         )
     bwrap_seconds, machine_cpu, jobs = rows[0][1], rows[0][2], rows[0][3]
@@ -147,13 +145,13 @@ def throughput(students: int, with_peer: bool = True) -> None:
 
 
 def overhead_verdict(wall: float, jobs: _StudentJobs, machine_cpu: float, cores: int) -> str:
-    """The overhead ratio of issue 12 and its verdict, or why there is none: a phase whose
+    """The overhead ratio of issue 12 and its verdict, or why there is none: a job whose
     CPU time nobody measured, or a sum above the machine's CPU time over the run (which no
     correct measurement can reach). The ratio is a lower bound on the true one (see the
     module's docstring): MISSED is certain, ok counts the in-job harness work as the
     students'."""
     if jobs.unmeasured:
-        return f"no verdict: {jobs.unmeasured} of {jobs.phases} student job phases have no CPU time"
+        return f"no verdict: {jobs.unmeasured} of {jobs.jobs} student jobs have no CPU time"
     if jobs.cpu > machine_cpu:
         return f"no verdict: the student jobs' CPU {jobs.cpu:.1f} s exceeds the machine's {machine_cpu:.1f} s"
     ratio = overhead_ratio(wall, jobs.cpu, cores)
@@ -171,19 +169,19 @@ def overhead_ratio(wall: float, own_compute: float, cores: int) -> float:
 
 
 class _StudentJobs:
-    """Sums, over every student job graded while active (each phase once; the references'
+    """Sums, over every student job graded while active (public and hidden; the references'
     jobs are not counted): the job process's CPU time as the zygote measured it
     (``RunResult.cpu_seconds``), and the stub's own figures (CPU and wall-clock time of the
     module's import and every call, from the job's channel).
 
-    Student jobs are those a :class:`CodeRunner` runs in its ``students`` pool; each of them
-    is one :meth:`WarmWorker.run_phases` call, whose results (one per phase that ran) are
-    counted as they come back, before anything parses them.
+    Student jobs are those a :class:`CodeRunner` runs in its ``students`` and ``hidden``
+    pools; each of them is one :meth:`WarmWorker.run` call, whose result is counted as it
+    comes back, before anything parses it.
     """
 
     def __init__(self) -> None:
         self.cpu = self.stub_cpu = self.stub_wall = 0.0
-        self.phases = self.unmeasured = 0
+        self.jobs = self.unmeasured = 0
         self.host_cpu = 0.0  # the grading process's own CPU time (its threads), over the block
         self.zygotes: Counter[tuple[str, ...]] = Counter()  # zygotes started, by preload set
         self._lock = threading.Lock()
@@ -191,20 +189,20 @@ class _StudentJobs:
         self._patches = contextlib.ExitStack()
 
     def __enter__(self) -> _StudentJobs:
-        execute, run_phases = CodeRunner._execute_phases, WarmWorker.run_phases
+        execute, run = CodeRunner._execute, WarmWorker.run
 
         def executing(runner: CodeRunner, pool: WarmPool, *args: Any) -> Any:
-            self._student_job.active = pool is runner.students
+            self._student_job.active = pool is runner.students or pool is runner.hidden
             try:
                 return execute(runner, pool, *args)
             finally:
                 self._student_job.active = False
 
-        def running(worker: WarmWorker, *args: Any) -> list[RunResult]:
-            results = run_phases(worker, *args)
+        def running(worker: WarmWorker, *args: Any) -> RunResult:
+            result = run(worker, *args)
             if getattr(self._student_job, "active", False):
-                self._add(results)
-            return results
+                self._add(result)
+            return result
 
         start = WarmWorker.start
 
@@ -214,8 +212,8 @@ class _StudentJobs:
                     self.zygotes[worker.preload] += 1
             start(worker)
 
-        self._patches.enter_context(mock.patch.object(CodeRunner, "_execute_phases", executing))
-        self._patches.enter_context(mock.patch.object(WarmWorker, "run_phases", running))
+        self._patches.enter_context(mock.patch.object(CodeRunner, "_execute", executing))
+        self._patches.enter_context(mock.patch.object(WarmWorker, "run", running))
         self._patches.enter_context(mock.patch.object(WarmWorker, "start", starting))
         self.host_cpu = -_own_cpu_seconds()
         return self
@@ -224,17 +222,16 @@ class _StudentJobs:
         self.host_cpu += _own_cpu_seconds()
         self._patches.close()
 
-    def _add(self, results: list[RunResult]) -> None:
+    def _add(self, result: RunResult) -> None:
         with self._lock:
-            for result in results:
-                stub_cpu, stub_wall = _own_seconds(result)
-                self.stub_cpu += stub_cpu
-                self.stub_wall += stub_wall
-                self.phases += 1
-                if result.cpu_seconds is None:
-                    self.unmeasured += 1
-                else:
-                    self.cpu += result.cpu_seconds
+            stub_cpu, stub_wall = _own_seconds(result)
+            self.stub_cpu += stub_cpu
+            self.stub_wall += stub_wall
+            self.jobs += 1
+            if result.cpu_seconds is None:
+                self.unmeasured += 1
+            else:
+                self.cpu += result.cpu_seconds
 
 
 def _own_cpu_seconds() -> float:

@@ -17,14 +17,13 @@ from __future__ import annotations
 import atexit
 import collections
 import contextlib
-import dataclasses
 import itertools
 import os
 import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -70,88 +69,33 @@ class WarmWorker:
 
     def run(self, files: Mapping[str, str], request: dict[str, Any], limits: SandboxLimits) -> RunResult:
         """Run one job; a broken zygote becomes a crashed result and is replaced."""
-        return self.run_phases(files, [(request, limits)], lambda _: True)[0]
-
-    def run_phases(
-        self,
-        files: Mapping[str, str],
-        phases: Sequence[tuple[dict[str, Any], SandboxLimits]],
-        proceed: Callable[[RunResult], bool],
-    ) -> list[RunResult]:
-        """Run one job of one or two phases (requests with their limits) in one process.
-
-        The second phase's request is sent only after the first phase's result has come back
-        in full, and only when ``proceed`` says so of it: the process (and the code in it)
-        holds none of the second phase's inputs while its first phase's results can still
-        change. Returns a result per phase that ran; a broken zygote makes the phase it was
-        running a crashed result, and is replaced.
-        """
         with self._busy:
-            return self._run_phases(files, phases, proceed)
+            return self._run(files, request, limits)
 
-    def _run_phases(
-        self,
-        files: Mapping[str, str],
-        phases: Sequence[tuple[dict[str, Any], SandboxLimits]],
-        proceed: Callable[[RunResult], bool],
-    ) -> list[RunResult]:
+    def _run(self, files: Mapping[str, str], request: dict[str, Any], limits: SandboxLimits) -> RunResult:
         started = time.monotonic()
-        results: list[RunResult] = []
         try:
             self._settle()
             self._retire_if_spent()
             process = self._ensure()
-            request, limits = phases[0]
             self._cap_memory(limits)
             self.jobs += 1
             job_id = f"job-{self.jobs}"
             meta: dict[str, Any] = {"id": job_id, "limits": limits.model_dump()}
-            if len(phases) > 1:
-                meta["phases"] = 2
             _send(process, limits.wall_seconds, meta, {"files": dict(files), "request": request})
-            reply: dict[str, Any] | None = self._reply(job_id, limits.wall_seconds, limits.channel_bytes + 1)
-            if len(phases) > 1 and reply is not None:
-                results.append(self._result(reply, limits))
-                reply = self._second_phase(process, job_id, results, phases[1], proceed)
-            if reply is not None:
-                results.append(self._result(reply, phases[len(results)][1]))
+            reply = self._reply(job_id, limits.wall_seconds, limits.channel_bytes + 1)
         except (WorkerError, OSError, ValueError) as exc:
             self.close()
-            return [*results, _crashed(self.sandbox.name, str(exc), time.monotonic() - started)]
+            return _crashed(self.sandbox.name, str(exc), time.monotonic() - started)
         self._settling = True
-        return results
-
-    def _second_phase(
-        self,
-        process: subprocess.Popen[bytes],
-        job_id: str,
-        results: list[RunResult],
-        phase: tuple[dict[str, Any], SandboxLimits],
-        proceed: Callable[[RunResult], bool],
-    ) -> dict[str, Any] | None:
-        """Send the second phase (or its end) once the first's result is in ``results``;
-        return the second phase's reply, or None when it did not run (the first phase's result
-        then gets the process's exit status)."""
-        request, limits = phase
-        first = results[0]
-        if first.timed_out or not proceed(first):
-            _send(process, 0.0, {"event": "end"})
-            end = self._reply(job_id, 0.0, 0)
-            cpu = _cpu_seconds(first.cpu_seconds, end.get("cpu_seconds"))  # the process's last moments
-            results[0] = dataclasses.replace(
-                first, exit_code=end.get("exit_code"), signal=end.get("signal"), cpu_seconds=cpu
-            )
-            return None
-        meta = {"event": "next", "wall_seconds": limits.wall_seconds, "channel_bytes": limits.channel_bytes}
-        _send(process, limits.wall_seconds, meta, request)
-        return self._reply(job_id, limits.wall_seconds, limits.channel_bytes + 1)
+        return self._result(reply, limits)
 
     def _frames(self) -> FrameReader:
         assert self._stream is not None, "the worker's zygote is not running"
         return self._stream
 
     def _reply(self, job_id: str, wall_seconds: float, most: int) -> dict[str, Any]:
-        """The zygote's reply to ``job_id``, within the phase's wall clock and some slack."""
+        """The zygote's reply to ``job_id``, within the job's wall clock and some slack."""
         return self._frames().reply(job_id, time.monotonic() + wall_seconds + SLACK_S, most)
 
     def _result(self, reply: dict[str, Any], limits: SandboxLimits) -> RunResult:
@@ -458,21 +402,13 @@ class WorkerGroup:
         self._turns = threading.Condition()
         self._thread = threading.local()
 
-    def run_phases(
-        self,
-        files: Mapping[str, str],
-        phases: Sequence[tuple[dict[str, Any], SandboxLimits]],
-        proceed: Callable[[RunResult], bool],
-    ) -> list[RunResult]:
-        """:meth:`WarmWorker.run_phases` on this thread's worker, or one lent for the job."""
+    def run(self, files: Mapping[str, str], request: dict[str, Any], limits: SandboxLimits) -> RunResult:
+        """:meth:`WarmWorker.run` on this thread's worker, or one lent for the job."""
         worker = self._borrow()
         try:
-            return worker.run_phases(files, phases, proceed)
+            return worker.run(files, request, limits)
         finally:
             self._give_back(worker)
-
-    def run(self, files: Mapping[str, str], request: dict[str, Any], limits: SandboxLimits) -> RunResult:
-        return self.run_phases(files, [(request, limits)], lambda _: True)[0]
 
     def cheap(self) -> bool:
         """The set's zygotes are known to start for less than :data:`CHEAP_START_CPU_S`."""

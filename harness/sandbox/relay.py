@@ -122,7 +122,7 @@ class Relay:
         or ``deadline``; after ``cap`` bytes the rest goes to /dev/null (the host is sent one
         byte more than the channel may hold, so it can tell it overflowed). Bytes gather in
         the held pipe and go to the host as one chunk when it is full or ``src`` ends (one
-        header, one wake-up of the host, for a phase's events). Returns whether ``deadline``
+        header, one wake-up of the host, for a job's events). Returns whether ``deadline``
         came first."""
         sent = held = 0
         while (remaining := deadline - time.monotonic()) > 0:

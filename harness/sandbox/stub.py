@@ -301,13 +301,8 @@ def load_module(path: str) -> Any:
     return module
 
 
-def serve(request: dict[str, Any], channel: Channel) -> tuple[Any, dict[str, Any]]:
-    """Import the module and run every call, reporting as it goes (a crash loses nothing sent).
-
-    Returns the module (None when it could not be imported) and the event that opened the
-    report (``ready`` or ``import_error``), for a second phase in the same process
-    (:func:`serve_more`).
-    """
+def serve(request: dict[str, Any], channel: Channel) -> None:
+    """Import the module and run every call, reporting as it goes (a crash loses nothing sent)."""
     path = request["module"]
     sys.path.insert(0, os.path.dirname(path))
     signal.signal(signal.SIGALRM, _on_alarm)
@@ -331,7 +326,7 @@ def serve(request: dict[str, Any], channel: Channel) -> tuple[Any, dict[str, Any
         )
         opening = {"event": "import_error", "error": error, "output": out.getvalue()[:MAX_CAPTURE]}
         channel.send(opening)
-        return None, opening
+        return
     opening = {
         "event": "ready",
         "seconds": round(time.perf_counter() - started, 6),
@@ -340,16 +335,6 @@ def serve(request: dict[str, Any], channel: Channel) -> tuple[Any, dict[str, Any
     }
     channel.send(opening)
     serve_calls(module, request, channel)
-    return module, opening
-
-
-def serve_more(module: Any, opening: dict[str, Any], request: dict[str, Any], channel: Channel) -> None:
-    """A second phase's calls, in the process whose :func:`serve` imported ``module``: the
-    report opens as the first one did (the import's output, or its error), but with no import
-    time: this phase imported nothing (the time is the first phase's, counted once)."""
-    channel.send(dict(opening, seconds=0.0, cpu_seconds=0.0) if "seconds" in opening else opening)
-    if module is not None:
-        serve_calls(module, request, channel)
 
 
 def serve_calls(module: Any, request: dict[str, Any], channel: Channel) -> None:

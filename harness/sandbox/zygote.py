@@ -7,7 +7,7 @@ byte of a job into its own memory, so that memory stays pristine (every job is f
 it, and a forked child can read its own memory, which is a copy of its parent's):
 
 - for every job it reads a small *meta* frame from the host (the job's id, its limits, how
-  many bytes the job's own frame has, how many phases): nothing of the student's and
+  many bytes the job's own frame has): nothing of the student's and
   nothing of the tests. It forks the student's process from its own clean state, then moves
   the job's frame (the student's files, the request with its inputs) from stdin into that
   process's inbox pipe with ``splice`` (:mod:`relay`): the kernel hands over its pipe
@@ -20,26 +20,17 @@ it, and a forked child can read its own memory, which is a copy of its parent's)
 - the student's process gets its own session, a folder with an unguessable name, hard
   rlimits (CPU, address space, file size, open files, processes, POSIX message queues) and
   no file descriptors but its pipes;
-- a *phased* job runs a student's public tests, then the hidden ones, in the same process
-  (one fork, one import instead of two). The zygote forks the student's process before any
-  byte of the second phase exists on the sandbox's side; the first phase's events go on a
-  pipe of their own, which the zygote relays to end of file (every write end closed: the
-  student's process cannot write to it again), then sends that phase's closing frame. Only
-  then does the host send the second phase (its meta, then its calls), which the zygote
-  splices into the inbox under the phase's wall clock (a process that never reads them only
-  runs out its own time: what it leaves unread goes to /dev/null, so the host's stream stays
-  in step); their events come back on a second result pipe. So nothing the code learns of a
-  hidden input can reach the first (public) report: that report is final before the input
-  exists in the process, and a process that keeps the public pipe open only delays its own
-  hidden calls until its wall clock runs out. The exit status, timing and CPU fields of
-  every reply are the zygote's own measurements, never the job's; the zygote is the job's
-  parent: it keeps the wall clock, kills the job's session and reaps it;
-- every reply says how much CPU time (user + system) the job's process used in that phase
-  (``cpu_seconds``), measured by the kernel and read by the zygote: at the end of a first
-  phase from the process's CPU-time clock (all its threads), and once the job is reaped from
-  ``wait4``'s rusage, which adds the children it waited for (and theirs, recursively). Both
-  are the scheduler's exact runtime, not clock ticks; the last phase gets the total less the
-  first phase's. A job cannot change the figure by anything it writes (the zygote never
+- a job runs one set of calls: the host sends a student's public tests and hidden tests
+  as two jobs, to two sets of zygotes (a job can leave marks in its sandbox's namespaces
+  that the next job there reads, so hidden inputs never go where a public job will run). The
+  exit status, timing and CPU fields of every reply are the zygote's own measurements, never
+  the job's; the zygote is the job's parent: it keeps the wall clock, kills the job's session
+  and reaps it;
+- every reply says how much CPU time (user + system) the job's process used
+  (``cpu_seconds``), measured by the kernel and read by the zygote once the job is reaped,
+  from ``wait4``'s rusage, which adds the children it waited for (and theirs, recursively):
+  the scheduler's exact runtime, not clock ticks. A job cannot change the figure by
+  anything it writes (the zygote never
   reads the job's bytes), only by really using CPU time, under its RLIMIT_CPU. What it
   leaves to processes it never waits for is not counted (the zygote kills them with the
   job's session, and another process reaps them): the figure covers the job's process and
@@ -196,10 +187,7 @@ def student(limits: dict[str, Any], pipes: JobPipes, folder: str) -> None:
     """Runs in the student's forked process: never returns.
 
     It reads the job (the student's files and the request: bytes the zygote only relayed)
-    from ``pipes.inbox``. The public phase's events go on ``pipes.first``, which is closed
-    after them. A phased job then waits on the inbox for its second phase's calls (sent only
-    once the first phase's reply is with the host; end of file: no second phase), and sends
-    their events on ``pipes.second``, with the module already imported.
+    from ``pipes.inbox`` and sends its events on ``pipes.channel``.
     """
     try:
         os.setsid()  # a session of its own: the zygote kills it whole afterwards
@@ -216,21 +204,15 @@ def student(limits: dict[str, Any], pipes: JobPipes, folder: str) -> None:
         devnull = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):
             os.dup2(devnull, fd)
-        close_all_but(pipes.kept())
-        apply_limits(limits, phases=2 if pipes.phased else 1)
+        close_all_but([pipes.channel])  # the inbox is read: only the channel stays open
+        apply_limits(limits)
         request = dict(job["request"], module=os.path.join(folder, os.path.basename(job["request"]["module"])))
     except BaseException as exc:  # before the student's code runs: a worker fault, reported
         with _quiet():
-            stub.Channel(pipes.first).send({"event": "worker_error", "message": f"{type(exc).__name__}: {exc}"[:500]})
+            stub.Channel(pipes.channel).send({"event": "worker_error", "message": f"{type(exc).__name__}: {exc}"[:500]})
         os._exit(0)
     try:
-        module, opening = stub.serve(request, stub.Channel(pipes.first))
-        if pipes.phased:
-            os.close(pipes.first)  # the public phase is over: the zygote sees end of file
-            second = read_frame(pipes.inbox)
-            os.close(pipes.inbox)
-            if second is not None:
-                stub.serve_more(module, opening, dict(second, module=request["module"]), stub.Channel(pipes.second))
+        stub.serve(request, stub.Channel(pipes.channel))
     finally:
         os._exit(0)
 
@@ -256,10 +238,8 @@ def volunteer_for_oom_killer() -> None:
         prctl(PR_SET_DUMPABLE, 0)
 
 
-def apply_limits(limits: dict[str, Any], phases: int = 1) -> None:
-    """Hard limits for the student's process. A phased job's CPU budget is one job's per
-    phase (two jobs had as much): soft at one phase's, hard at all of them, and the zygote
-    raises the soft limit to the hard one when the second phase starts."""
+def apply_limits(limits: dict[str, Any]) -> None:
+    """Hard limits for the student's process."""
     mb = 1024 * 1024
     nproc = processes_of_uid(os.getuid()) + int(limits["processes"]) - 1  # this process counts too
     for which, value in (
@@ -275,10 +255,6 @@ def apply_limits(limits: dict[str, Any], phases: int = 1) -> None:
         if hard != resource.RLIM_INFINITY:
             value = min(value, hard)  # never above the sandbox's own cap (lowering is all we may do)
         resource.setrlimit(which, (value, value))
-    if phases > 1:
-        soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
-        budget = soft * phases if hard == resource.RLIM_INFINITY else hard
-        resource.setrlimit(resource.RLIMIT_CPU, (soft, budget))
 
 
 def processes_of_uid(uid: int) -> int:
@@ -299,26 +275,16 @@ def processes_of_uid(uid: int) -> int:
 
 class JobPipes:
     """The pipes between the zygote and a job's process, each a (read end, write end) pair
-    of which the job keeps one end (:meth:`kept`).
+    of which the job keeps one end: ``inbox`` carries the job (relayed from the host),
+    ``channel`` the job's events."""
 
-    ``inbox`` carries the job (relayed from the host) and, for a phased job, its second
-    phase's calls; ``first`` carries the (public) first phase's events; a phased job's
-    ``second`` carries the second phase's.
-    """
-
-    def __init__(self, phased: bool) -> None:
-        self.phased = phased
-        self.first_r, self.first = os.pipe()  # created first, as it always was: the lowest of the job's pipes
+    def __init__(self) -> None:
+        self.channel_r, self.channel = os.pipe()  # created first, as it always was: the lowest of the job's pipes
         self.inbox, self.inbox_w = os.pipe()
-        self.second_r, self.second = os.pipe() if phased else (-1, -1)
-
-    def kept(self) -> list[int]:
-        """The job's ends, once it has read its job (an unphased job's inbox is done then)."""
-        return [self.inbox, self.first, self.second] if self.phased else [self.first]
 
     def close_ends(self, of_the_job: bool) -> None:
         """Close the job's ends (in the zygote, after the fork) or the zygote's (in the job)."""
-        for name in ("inbox", "first", "second") if of_the_job else ("inbox_w", "first_r", "second_r"):
+        for name in ("inbox", "channel") if of_the_job else ("inbox_w", "channel_r"):
             self.close(name)
 
     def close(self, name: str) -> None:
@@ -331,17 +297,14 @@ class JobPipes:
 def run_job(meta: dict[str, Any], folder: str, relay: Relay) -> None:
     """Run the job that ``meta`` announces, whose bytes follow it on stdin; send its reply.
 
-    ``meta`` is the host's: the job's id, limits, ``payload_bytes`` (the size of the job's
-    frame that follows) and ``phases``. The job's process is forked before a byte of the job
-    is relayed to it. A phased job (``"phases": 2``) sends its first phase's reply (its
-    channel as relayed up to end of file) at once; only then is the second phase's meta read
-    (``{"event": "next", "wall_seconds", "channel_bytes", "payload_bytes"}`` and its calls, or
-    ``{"event": "end"}``). Every reply's chunks are the job's; the frame that ends it (id,
-    ``timed_out``, ``wall_seconds``, ``cpu_seconds``, then ``exit_code`` and ``signal``) is
-    the zygote's.
+    ``meta`` is the host's: the job's id, limits and ``payload_bytes`` (the size of the
+    job's frame that follows). The job's process is forked before a byte of the job is
+    relayed to it. Every reply's chunks are the job's; the frame that ends it (id,
+    ``timed_out``, ``wall_seconds``, ``cpu_seconds``, ``exit_code`` and ``signal``) is the
+    zygote's.
     """
     limits = meta["limits"]
-    pipes = JobPipes(phased=meta.get("phases") == 2)
+    pipes = JobPipes()
     started = time.monotonic()
     deadline = started + float(limits["wall_seconds"])
     pid = os.fork()
@@ -349,70 +312,27 @@ def run_job(meta: dict[str, Any], folder: str, relay: Relay) -> None:
         pipes.close_ends(of_the_job=False)
         student(limits, pipes, folder)
     pipes.close_ends(of_the_job=True)
-    earlier_cpu = 0.0  # the CPU seconds of the phases already replied to
     try:
         relay.deliver(int(meta["payload_bytes"]), pipes.inbox_w, deadline)
-        if not pipes.phased:
-            pipes.close("inbox_w")
-        timed_out = relay.forward(pipes.first_r, deadline, int(limits["channel_bytes"]) + 1)
-        if pipes.phased:
-            if timed_out:
-                _kill(pid)
-            earlier_cpu = process_cpu_seconds(pid)
-            write_frame(relay.frames, _phase_end(meta["id"], started, timed_out, earlier_cpu))
-            timed_out, started = second_phase(pid, pipes, relay, timed_out)
+        pipes.close("inbox_w")
+        timed_out = relay.forward(pipes.channel_r, deadline, int(limits["channel_bytes"]) + 1)
     finally:
         _kill(pid)
         _, status, usage = os.wait4(pid, 0)
-        for name in ("inbox_w", "first_r", "second_r"):
+        for name in ("inbox_w", "channel_r"):
             pipes.close(name)
         remove_tree(folder)
-    reply = _phase_end(meta["id"], started, timed_out, usage.ru_utime + usage.ru_stime - earlier_cpu)
-    reply["exit_code"] = os.waitstatus_to_exitcode(status) if os.WIFEXITED(status) else None
-    reply["signal"] = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
-    write_frame(relay.frames, reply)
-
-
-def second_phase(pid: int, pipes: JobPipes, relay: Relay, stopped: bool) -> tuple[bool, float]:
-    """Relay the second phase's calls to the job (when the host sends them and the first
-    phase did not time out), then its channel; return whether it timed out, and its start."""
-    started = time.monotonic()
-    frame = read_frame(0) or {"event": "end"}
-    going = not stopped and frame.get("event") == "next"
-    if going:
-        with _quiet():  # the second phase's share of the CPU budget (see apply_limits)
-            _, hard = resource.prlimit(pid, resource.RLIMIT_CPU)
-            resource.prlimit(pid, resource.RLIMIT_CPU, (hard, hard))
-    deadline = started + float(frame.get("wall_seconds", 0.0))
-    relay.deliver(int(frame.get("payload_bytes", 0)), pipes.inbox_w if going else None, deadline)
-    pipes.close("inbox_w")  # end of file: the job's process has nothing more to read
-    if not going:
-        return False, started
-    return relay.forward(pipes.second_r, deadline, int(frame["channel_bytes"]) + 1), started
-
-
-def _phase_end(job_id: str, started: float, timed_out: bool, cpu_seconds: float) -> dict[str, Any]:
-    return {
-        "id": job_id,
-        "timed_out": timed_out,
-        "wall_seconds": round(time.monotonic() - started, 3),
-        "cpu_seconds": round(max(cpu_seconds, 0.0), 6),
-    }
-
-
-CPUCLOCK_SCHED = 2  # linux/posix-timers.h: a CPU-time clock that reads the scheduler's runtime
-
-
-def process_cpu_seconds(pid: int) -> float:
-    """The CPU time (user + system, all threads) that process ``pid`` has used so far, from
-    its process CPU-time clock (``clock_getcpuclockid``: exact, where /proc counts clock
-    ticks). Any process's clock can be read; 0.0 if it cannot (the last phase then gets it
-    all, from the rusage of the reaped job)."""
-    clock = (~pid << 3) | CPUCLOCK_SCHED  # MAKE_PROCESS_CPUCLOCK(pid, CPUCLOCK_SCHED)
-    try:
-        return time.clock_gettime(clock)
-    except OSError:
-        return 0.0
+    write_frame(
+        relay.frames,
+        {
+            "id": meta["id"],
+            "timed_out": timed_out,
+            "wall_seconds": round(time.monotonic() - started, 3),
+            "cpu_seconds": round(max(usage.ru_utime + usage.ru_stime, 0.0), 6),
+            "exit_code": os.waitstatus_to_exitcode(status) if os.WIFEXITED(status) else None,
+            "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
+        },
+    )
 
 
 def _kill(pid: int) -> None:

@@ -1,18 +1,22 @@
-"""A student's questions that share a file run in one sandbox job, with the same results as
-one job per question; a job that breaks falls back to one job per question."""
+"""A student's questions that share a file run in one sandbox job for their public tests and
+one for their hidden tests, with the same results as jobs per question; a job that breaks
+falls back to jobs per question."""
 
 from __future__ import annotations
 
 import datetime as dt
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from harness import api
 from harness.kinds.code import CodeKind
 from harness.results import StudentResult
-from tests.code.sent_phases import Sent, record_phases
+from harness.sandbox.base import RunResult, SandboxLimits
+from harness.sandbox.pool import WarmWorker
+from tests.code.sent_jobs import Sent, record_jobs
 
 BANK = """\
 id: together
@@ -59,6 +63,8 @@ def cube(x):
     return x ** 3
 """
 
+HIDDEN_TESTS = {"large", "negative"}
+
 STUDENTS = {
     "right": "# my own work\n" + REFERENCE,
     "half-right": REFERENCE.replace("x * x", "x + x"),
@@ -84,8 +90,8 @@ def grade(bank: Path, cohort: Path, out: Path) -> dict[str, StudentResult]:
     return {s.student_id: s for s in run.cohort.students}
 
 
-def student_phases(sent: list[Sent]) -> list[list[str]]:
-    """The test ids sent in each phase of a student's sandbox jobs (not the reference's)."""
+def student_jobs(sent: list[Sent]) -> list[list[str]]:
+    """The test ids sent in each of a student's sandbox jobs (not the reference's)."""
     return [[call["id"] for call in request["calls"]] for files, request in sent if REFERENCE not in files.values()]
 
 
@@ -95,11 +101,34 @@ def test_questions_sharing_a_file_and_limits_run_in_one_job(
     bank, folder = cohort
     for name in list(STUDENTS)[1:]:
         shutil.rmtree(folder / name)
-    sent = record_phases(monkeypatch)
+    sent = record_jobs(monkeypatch)
     (student,) = grade(bank, folder, tmp_path / "out").values()
-    # public tests in one phase, hidden ones in another: nothing of a hidden test reaches feedback
-    assert sorted(student_phases(sent)) == [["0:large", "1:negative"], ["0:small", "1:small"], ["small"]]
+    # public tests in one job, hidden ones in another: nothing of a hidden test reaches feedback
+    assert sorted(student_jobs(sent)) == [["0:large", "1:negative"], ["0:small", "1:small"], ["small"]]
     assert student.score == student.max_score == 5
+
+
+def test_no_zygote_that_ran_a_hidden_test_runs_a_public_one(
+    cohort: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A job can leave marks in its sandbox's namespaces that the next job there reads
+    (tests/security/test_hidden_inputs.py): hidden calls go to zygotes of their own."""
+    bank, folder = cohort
+    ran: list[tuple[int, str]] = []  # (the zygote's pid, the visibility of the job's calls)
+    original = WarmWorker.run
+
+    def run(self: WarmWorker, files: Any, request: dict[str, Any], limits: SandboxLimits) -> RunResult:
+        result = original(self, files, request, limits)
+        if REFERENCE not in files.values() and self.process is not None:
+            ids = {call["id"].split(":")[-1] for call in request["calls"]}
+            ran.append((self.process.pid, "hidden" if ids & HIDDEN_TESTS else "public"))
+        return result
+
+    monkeypatch.setattr(WarmWorker, "run", run)
+    grade(bank, folder, tmp_path / "out")
+    hidden = {pid for pid, kind in ran if kind == "hidden"}
+    public = {pid for pid, kind in ran if kind == "public"}
+    assert hidden and public and not hidden & public, ran
 
 
 def test_results_are_the_same_as_one_job_per_question(
@@ -125,9 +154,9 @@ def test_a_job_that_stops_early_is_rerun_one_question_at_a_time(
     cohort: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     bank, folder = cohort
-    sent = record_phases(monkeypatch)
+    sent = record_jobs(monkeypatch)
     students = grade(bank, folder, tmp_path / "out")
-    jobs = student_phases(sent)
+    jobs = student_jobs(sent)
     exits = {q.question_id: q for q in students["exits-in-double"].questions}
     assert exits["q-double"].score == 0
     assert "stopped early" in " ".join(exits["q-double"].feedback)
@@ -140,8 +169,8 @@ def test_a_job_that_stops_early_is_rerun_one_question_at_a_time(
 
 def test_a_self_check_sends_only_public_tests(cohort: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
     bank, folder = cohort
-    sent = record_phases(monkeypatch)
+    sent = record_jobs(monkeypatch)
     (folder / "half-right" / "answers.yaml").write_text("{}\n")
     result = api.check([bank], folder / "half-right" / "answers.yaml", today=dt.date(2026, 11, 23))
-    assert sorted(student_phases(sent)) == [["0:small", "1:small"], ["small"]]  # hidden tests never enter the sandbox
+    assert sorted(student_jobs(sent)) == [["0:small", "1:small"], ["small"]]  # hidden tests never enter the sandbox
     assert [q.score for q in result.questions] == [1, 0, 1]  # a self-check scores the public tests, out of their points

@@ -9,9 +9,7 @@ from __future__ import annotations
 import errno
 import os
 import resource
-import select
 import shutil
-import signal
 import struct
 import time
 from pathlib import Path
@@ -118,12 +116,12 @@ def test_a_warm_worker_runs_when_the_host_holds_more_than_1024_descriptors() -> 
 @needs_bwrap
 def test_a_warm_worker_keeps_its_zygote_while_it_has_cpu_time_to_spare(monkeypatch: pytest.MonkeyPatch) -> None:
     """A zygote says how much CPU time it has left after each job (read before the next is
-    sent); only a spent one is replaced (long wall clocks alone never are: a phased job of
-    300 s a phase must not restart the zygote)."""
+    sent); only a spent one is replaced (long wall clocks alone never are: jobs of 300 s
+    must not restart the zygote)."""
     limits = SandboxLimits(wall_seconds=300)
     with WarmPool(BwrapSandbox()) as pool:
         worker = pool.worker(())
-        worker.run_phases({"m.py": MODULE}, [(STUB_REQUEST, limits), (SECOND, limits)], lambda _: True)
+        worker.run({"m.py": MODULE}, STUB_REQUEST, limits)
         zygote = worker.process
         worker.run({"m.py": MODULE}, STUB_REQUEST, limits)
         assert worker.process is zygote
@@ -176,136 +174,6 @@ def test_warm_worker_enforces_the_jobs_wall_clock() -> None:
 
 
 MODULE = "import os\ndef f(x):\n    return [x, os.getpid()]\n"
-SECOND = {"module": "m.py", "calls": [{"id": "h", "function": "f", "args": [3]}]}
-
-
-def _events(result: RunResult) -> list[dict[str, Any]]:
-    import json
-
-    return [json.loads(line) for line in result.channel.decode().splitlines()]
-
-
-@needs_bwrap
-def test_a_phased_job_runs_its_second_phase_in_the_same_process() -> None:
-    seen: list[list[dict[str, Any]]] = []
-
-    def proceed(first: RunResult) -> bool:
-        seen.append(_events(first))
-        return True
-
-    with WarmPool(BwrapSandbox()) as pool:
-        limits = SandboxLimits(wall_seconds=5)
-        first, second = pool.worker(()).run_phases(
-            {"m.py": MODULE}, [(STUB_REQUEST, limits), (SECOND, limits)], proceed
-        )
-    assert seen == [_events(first)] and [e["event"] for e in seen[0]] == ["ready", "result", "done"]
-    assert first.exit_code is None  # still alive when its first phase ended
-    events = _events(second)
-    assert [e["event"] for e in events] == ["ready", "result", "done"] and second.exit_code == 0
-    assert events[1]["id"] == "h" and events[1]["value"][0] == 3
-    assert events[1]["value"][1] == seen[0][1]["value"][1]  # one process: the same pid
-    # the module was imported once: its time is the first phase's, the second reports none
-    assert seen[0][0]["seconds"] > 0 and events[0]["seconds"] == 0
-    assert "cpu_seconds" in seen[0][0] and events[0]["cpu_seconds"] == 0  # (CPU time: clock ticks)
-
-
-@needs_bwrap
-def test_a_phased_job_stops_after_its_first_phase_when_told_to() -> None:
-    """The second phase's calls are never sent; the first phase gets the process's end."""
-    with WarmPool(BwrapSandbox()) as pool:
-        worker = pool.worker(())
-        limits = SandboxLimits(wall_seconds=5)
-        (only,) = worker.run_phases({"m.py": MODULE}, [(STUB_REQUEST, limits), (SECOND, limits)], lambda _: False)
-        assert [e["event"] for e in _events(only)] == ["ready", "result", "done"]
-        # end of file on its control pipe: it exits, or the zygote's kill gets there first
-        assert not only.timed_out and (only.exit_code == 0 or only.signal == 9), only
-        after = worker.run({"m.py": "def f(x):\n    return x + 1\n"}, STUB_REQUEST, limits)
-    assert '"value":3' in after.channel.decode()  # the worker goes on
-
-
-@needs_bwrap
-def test_a_zygote_killed_between_the_phases_is_a_crash_of_the_second() -> None:
-    """The host's write of the second phase meets a closed pipe: that phase is a crashed
-    result (never an exception out of the grader), and the next job gets a fresh zygote."""
-    with WarmPool(BwrapSandbox()) as pool:
-        worker = pool.worker(())
-
-        def kill_the_zygote(_: RunResult) -> bool:
-            assert worker.process is not None
-            os.killpg(worker.process.pid, signal.SIGKILL)
-            worker.process.wait()
-            assert worker.process.stdin is not None
-            closed = select.poll()  # until every holder of the pipe's far end is gone
-            closed.register(worker.process.stdin.fileno(), select.POLLOUT)
-            deadline = time.monotonic() + 10
-            while not any(events & select.POLLERR for _, events in closed.poll(100)):
-                assert time.monotonic() < deadline
-            return True
-
-        limits = SandboxLimits(wall_seconds=5)
-        first, second = worker.run_phases({"m.py": MODULE}, [(STUB_REQUEST, limits), (SECOND, limits)], kill_the_zygote)
-        assert [e["event"] for e in _events(first)] == ["ready", "result", "done"]
-        assert second.signal == 9 and second.channel == b"" and second.worker_problem == "the worker is gone"
-        after = worker.run({"m.py": "def f(x):\n    return x + 1\n"}, STUB_REQUEST, limits)
-    assert '"value":3' in after.channel.decode()
-
-
-@needs_bwrap
-def test_a_zygote_stopped_before_a_long_second_phase_does_not_hang_the_host() -> None:
-    """The job stops its zygote (SIGSTOP) once its public phase is in; the hidden calls are
-    longer than a pipe holds, so the host's write would wait for ever: it gives up at the
-    phase's wall clock and its slack, a timed-out phase, and the next job gets a fresh zygote."""
-    import threading
-
-    stopper = (
-        "import os, signal, threading, time\n"
-        "threading.Thread(target=lambda: (time.sleep(0.3), os.kill(os.getppid(), signal.SIGSTOP))).start()\n"
-        "def f(x):\n    return len(x) if isinstance(x, str) else x\n"
-    )
-    long_calls = {"module": "m.py", "calls": [{"id": "h", "function": "f", "args": ["x" * 400_000]}]}
-    limits = SandboxLimits(wall_seconds=1)
-
-    def after_the_stop(_: RunResult) -> bool:
-        time.sleep(1.0)
-        return True
-
-    with WarmPool(BwrapSandbox()) as pool:
-        worker = pool.worker(())
-        results: list[list[RunResult]] = []
-        grading = threading.Thread(
-            target=lambda: results.append(
-                worker.run_phases({"m.py": stopper}, [(STUB_REQUEST, limits), (long_calls, limits)], after_the_stop)
-            ),
-            daemon=True,
-        )
-        started = time.monotonic()
-        grading.start()
-        grading.join(timeout=60)
-        if grading.is_alive() and worker.process is not None:
-            os.killpg(worker.process.pid, signal.SIGKILL)  # unblock the hung write, then fail
-        assert not grading.is_alive() and results, "the host hung on a stopped zygote"
-        first, second = results[0]
-        assert [e["event"] for e in _events(first)] == ["ready", "result", "done"]
-        assert second.timed_out and second.worker_problem == "the worker did not take the job in time"
-        assert time.monotonic() - started < 30
-        after = worker.run({"m.py": "def f(x):\n    return x + 1\n"}, STUB_REQUEST, SandboxLimits(wall_seconds=5))
-    assert '"value":3' in after.channel.decode()
-
-
-@needs_bwrap
-def test_a_phased_job_whose_code_holds_the_first_channel_open_times_out_there() -> None:
-    """A first phase ends when its pipe does: code that keeps a copy open (hoping to write on
-    it once the second phase's inputs arrive) only runs out its own wall clock."""
-    holder = "import os\nKEPT = [os.dup(fd) for fd in range(3, 64) if os.path.exists(f'/proc/self/fd/{fd}')]\n"
-    with WarmPool(BwrapSandbox()) as pool:
-        limits = SandboxLimits(wall_seconds=1)
-        (only,) = pool.worker(()).run_phases(
-            {"m.py": holder + MODULE}, [(STUB_REQUEST, limits), (SECOND, limits)], lambda _: True
-        )
-    assert only.timed_out and [e["event"] for e in _events(only)] == ["ready", "result", "done"]
-    assert only.signal == 9  # killed at its deadline, the second phase never sent
-
-
 CPU_WORK = """import os, time
 
 def burn(seconds):
@@ -348,29 +216,6 @@ def test_a_warm_job_reports_the_cpu_time_its_process_used() -> None:
     assert 0.25 <= burnt.cpu_seconds < 1.0, burnt  # type: ignore[operator]
     assert slept.cpu_seconds < 0.1, slept  # type: ignore[operator]
     assert 0.25 <= in_a_child.cpu_seconds < 1.0, in_a_child  # type: ignore[operator]
-
-
-@needs_bwrap
-def test_a_phased_job_reports_each_phases_cpu_time() -> None:
-    """One process, two phases: each phase's reply says the CPU time used in that phase."""
-    limits = SandboxLimits(wall_seconds=20)
-    with WarmPool(BwrapSandbox()) as pool:
-        worker = pool.worker(())
-        busy_first = worker.run_phases(
-            {"m.py": CPU_WORK}, [(_work("burn", 0.3), limits), (_work("sleep", 0.3), limits)], lambda _: True
-        )
-        busy_second = worker.run_phases(
-            {"m.py": CPU_WORK}, [(_work("sleep", 0.3), limits), (_work("burn", 0.3), limits)], lambda _: True
-        )
-        (stopped,) = worker.run_phases(
-            {"m.py": CPU_WORK}, [(_work("burn", 0.3), limits), (_work("burn", 0.3), limits)], lambda _: False
-        )
-    cpu = [[r.cpu_seconds for r in results] for results in (busy_first, busy_second)]
-    assert all(c is not None for pair in cpu for c in pair), cpu
-    assert cpu[0][0] >= 0.25 and cpu[0][1] < 0.1, cpu  # type: ignore[operator]
-    assert cpu[1][0] < 0.1 and cpu[1][1] >= 0.25, cpu  # type: ignore[operator]
-    # the second phase never ran: the first gets the process's CPU time to its end
-    assert stopped.cpu_seconds is not None and 0.25 <= stopped.cpu_seconds < 1.0, stopped
 
 
 @needs_bwrap

@@ -11,7 +11,7 @@ import pytest
 from harness import api
 from harness.kinds.code_engine import sequential
 from harness.kinds.code_engine.sample_tests import trial_seeds
-from tests.code.sent_phases import Sent, record_phases
+from tests.code.sent_jobs import Sent, record_jobs
 
 BANK = """\
 id: seeds
@@ -62,10 +62,10 @@ def test_the_same_secret_reproduces_the_run_byte_for_byte(
     cohort: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     bank, folder = cohort
-    phases = record_phases(monkeypatch)
+    jobs = record_jobs(monkeypatch)
     first = grade(bank, folder, tmp_path / "a", "course-secret")
     again = grade(bank, folder, tmp_path / "b", "course-secret")
-    sent = seeds_sent(phases)
+    sent = seeds_sent(jobs)
     assert (tmp_path / "a" / "results.json").read_bytes() == (tmp_path / "b" / "results.json").read_bytes()
     assert first.cohort.seed_secret == again.cohort.seed_secret == "course-secret"
     plan = sequential.plan(50, 0.001, 2)
@@ -79,9 +79,9 @@ def test_without_a_secret_each_run_draws_a_fresh_one(
 ) -> None:
     bank, folder = cohort
     monkeypatch.delenv("HARNESS_SEED_SECRET", raising=False)
-    phases = record_phases(monkeypatch)
+    jobs = record_jobs(monkeypatch)
     first, second = grade(bank, folder, tmp_path / "a"), grade(bank, folder, tmp_path / "b")
-    sent = seeds_sent(phases)
+    sent = seeds_sent(jobs)
     assert first.cohort.seed_secret and second.cohort.seed_secret
     assert first.cohort.seed_secret != second.cohort.seed_secret
     assert sent[0] != sent[-1] and sent[0] != list(range(50))
@@ -183,14 +183,14 @@ def test_a_self_check_keeps_its_secret_so_its_reference_runs_once(
     student = folder / "student"
     (student / "sampler.py").write_text("# mine\n" + REFERENCE)
     (student / "answers.yaml").write_text("{}\n")
-    phases = record_phases(monkeypatch)
+    jobs = record_jobs(monkeypatch)
 
     def check() -> tuple[list[list[int]], int]:
-        phases.clear()
+        jobs.clear()
         result = api.check([bank], student / "answers.yaml", today=dt.date(2026, 11, 23))
         assert result.questions[0].status == "correct"
-        references = sum(1 for files, _ in phases if files.get("sampler.py") == REFERENCE)
-        return seeds_sent(phases), references
+        references = sum(1 for files, _ in jobs if files.get("sampler.py") == REFERENCE)
+        return seeds_sent(jobs), references
 
     first_seeds, first_references = check()
     again_seeds, again_references = check()

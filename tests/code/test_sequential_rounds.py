@@ -14,7 +14,7 @@ from harness import api
 from harness.kinds.code_engine import sequential
 from harness.kinds.code_engine.sample_tests import trial_seeds
 from harness.results import StudentResult
-from tests.code.sent_phases import record_phases
+from tests.code.sent_jobs import record_jobs
 
 BANK = """\
 id: rounds
@@ -62,7 +62,7 @@ def graded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[dict[str, S
     for name, source in STUDENTS.items():
         (tmp_path / "cohort" / name).mkdir(parents=True)
         (tmp_path / "cohort" / name / "sampler.py").write_text(source)
-    sent = record_phases(monkeypatch)
+    sent = record_jobs(monkeypatch)
     monkeypatch.setenv("HARNESS_CACHE", str(tmp_path / "cache"))  # the reference runs here too
     result = api.grade(
         [tmp_path / "bank" / "rounds.yaml"], tmp_path / "cohort", tmp_path / "out", ["json"],

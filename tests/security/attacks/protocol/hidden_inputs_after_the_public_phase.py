@@ -1,6 +1,6 @@
 # ruff: noqa
-"""The public and hidden tests run as two phases of one process. Try to carry a hidden input
-back into the public phase's report anyway:
+"""The public and hidden tests run as two jobs (they once ran as two phases of one process).
+Try to carry a hidden input back into a public report anyway:
 
 - at import, keep a copy of every pipe this process holds (the public channel among them)
   and start a thread that, as soon as a hidden input shows up, writes forged public results

@@ -1,6 +1,6 @@
 # ruff: noqa
 """Claim a CPU time of its own, in frames shaped like the zygote's closing frames (and in the
-stub's events), on every pipe the job holds: none in the public phase, which burns 0.3 s of
+stub's events), on every pipe the job holds: none in the public job, which burns 0.3 s of
 CPU, and 1,000 s in the hidden one, which burns none. A host that took the job's CPU time
 from the job's bytes would report those figures."""
 

@@ -1,7 +1,7 @@
 # ruff: noqa
 """Write the host's own frames into every pipe the job holds, hoping the host reads them as
 the zygote's: a chunk header announcing more bytes than follow, a closing frame for this job
-and the next few (exited 0, not timed out), the zygote's ``ready``. The hidden phase then
+and the next few (exited 0, not timed out), the zygote's ``ready``. The hidden job then
 sleeps past its wall clock, so a host that believed the forged closing frame would say it
 finished in time."""
 
