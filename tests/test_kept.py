@@ -98,3 +98,164 @@ def test_a_planted_self_check_secret_is_replaced(tmp_path: Path) -> None:
     made = self_check_secret(tmp_path)
     assert made != "0123456789abcdef" * 2 and made == self_check_secret(tmp_path)
     assert planted.stat().st_mode & 0o777 == 0o600
+
+
+# --- the course's models -------------------------------------------------------------------
+
+
+def _planted_model(cache: Path) -> Path:
+    """A complete-looking folder where ``tiny-gpt2`` would be kept (what a build leaves)."""
+    from harness.course_models.recipes import RECIPES
+    from harness.course_models.tiny import MARKER, cache_key
+
+    folder = cache / "models" / f"tiny-gpt2-{cache_key(RECIPES['tiny-gpt2'])}"
+    folder.mkdir(parents=True)
+    (folder / MARKER).write_text("{}\n", encoding="utf-8")
+    (folder / "model.safetensors").write_bytes(b"weights")
+    for path in (folder / MARKER, folder / "model.safetensors"):
+        path.chmod(0o644)
+    for path in (folder, folder.parent, cache):
+        path.chmod(0o755)
+    return folder
+
+
+def test_a_model_folder_of_ours_alone_is_used_as_built(tmp_path: Path) -> None:
+    from harness.course_models.tiny import build
+
+    folder = _planted_model(tmp_path / "cache")
+    assert build("tiny-gpt2", tmp_path / "cache") == folder  # found: nothing is trained
+
+
+@pytest.mark.parametrize(
+    "plant",
+    [
+        lambda folder: (folder / "model.safetensors").chmod(0o666),  # a weight file anyone may rewrite
+        lambda folder: folder.chmod(0o777),  # files swapped in
+        lambda folder: (folder / "extra").symlink_to("/etc/passwd"),  # a link out
+        lambda folder: folder.parent.chmod(0o777),  # the models folder: a whole model swapped in
+        lambda folder: folder.parent.parent.chmod(0o777),  # the cache: the models folder renamed away
+    ],
+)
+def test_a_model_another_user_could_have_written_is_refused(tmp_path: Path, plant: object) -> None:
+    from harness.course_models.tiny import TinyModelError, build
+
+    folder = _planted_model(tmp_path / "cache")
+    plant(folder)  # type: ignore[operator]
+    with pytest.raises(TinyModelError, match=r"alone|no one else|writable by others"):
+        build("tiny-gpt2", tmp_path / "cache")
+
+
+@as_root
+def test_a_model_of_another_user_is_refused(tmp_path: Path) -> None:
+    from harness.course_models.tiny import TinyModelError, build
+
+    folder = _planted_model(tmp_path / "cache")
+    os.chown(folder / "model.safetensors", NOBODY, NOBODY)
+    with pytest.raises(TinyModelError, match=f"owned by uid {NOBODY}"):
+        build("tiny-gpt2", tmp_path / "cache")
+
+
+# --- the result store ------------------------------------------------------------------------
+
+
+def _grade(bank: Path, cohort: Path, out: Path) -> dict[str, float]:
+    import datetime as dt
+
+    from harness import api
+
+    run = api.grade([bank], cohort, out, ["json"], dt.date(2026, 1, 1))
+    return {s.student_id: s.score for s in run.cohort.students}
+
+
+@pytest.fixture
+def quiz(tmp_path: Path) -> tuple[Path, Path]:
+    from tests.store.conftest import make_cohort
+    from tests.test_cli import BANK
+
+    bank = tmp_path / "tiny.yaml"
+    bank.write_text(BANK, encoding="utf-8")
+    return bank, make_cohort(tmp_path / "cohort", 3)
+
+
+def test_a_store_made_under_a_group_umask_is_still_ours_alone_and_reused(
+    quiz: tuple[Path, Path], tmp_path: Path
+) -> None:
+    bank, cohort = quiz
+    out = tmp_path / "out"
+    old = os.umask(0o002)  # user-private groups (Ubuntu's default): files 664, folders 775
+    try:
+        first = _grade(bank, cohort, out)
+    finally:
+        os.umask(old)
+    store = out / ".harness-store"
+    assert {p.name: p.stat().st_mode & 0o777 for p in [store, *store.iterdir()]} == {
+        ".harness-store": 0o755,
+        **{p.name: 0o644 for p in store.iterdir()},
+    }
+    assert _grade(bank, cohort, out) == first  # a rerun reuses it
+
+
+def _left_by_others(path: Path) -> None:
+    path.write_bytes(b"a journal someone else left")
+    path.chmod(0o666)
+
+
+@pytest.mark.parametrize(
+    "plant",
+    [
+        lambda store: (store / "results.sqlite").chmod(0o666),
+        lambda store: store.chmod(0o777),
+        lambda store: _left_by_others(store / "results.sqlite-wal"),  # SQLite would replay it
+    ],
+)
+def test_a_store_another_user_could_have_written_is_refused_and_left_as_it_was(
+    quiz: tuple[Path, Path], tmp_path: Path, plant: object
+) -> None:
+    from harness.errors import HarnessError
+
+    bank, cohort = quiz
+    out = tmp_path / "out"
+    _grade(bank, cohort, out)
+    store = out / ".harness-store"
+    (store / "results.sqlite-wal").unlink(missing_ok=True)
+    plant(store)  # type: ignore[operator]
+    before = {p.name: p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    with pytest.raises(HarnessError, match=r"must be this user's alone; delete .*harness-store to grade afresh"):
+        _grade(bank, cohort, out)
+    assert {p.name: p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()} == before
+
+
+@as_root
+def test_a_store_planted_by_another_user_in_their_folder_is_refused(quiz: tuple[Path, Path], tmp_path: Path) -> None:
+    from harness.errors import HarnessError
+
+    bank, cohort = quiz
+    out = tmp_path / "shared" / "grades"
+    _grade(bank, cohort, out)
+    for path in [out, *out.rglob("*")]:
+        os.chown(path, NOBODY, NOBODY)  # as if nobody had made the folder and put a store in it
+    with pytest.raises(HarnessError, match=f"owned by uid {NOBODY}"):
+        _grade(bank, cohort, out)
+
+
+# --- the evaluation's generation cache -------------------------------------------------------
+
+
+def test_a_generation_cache_another_user_could_have_written_is_refused(tmp_path: Path) -> None:
+    from harness.evaluation.cache import CacheError, GenerationCache
+
+    path = tmp_path / "eval-cache.sqlite3"
+    old = os.umask(0o002)
+    try:
+        GenerationCache(path).close()
+    finally:
+        os.umask(old)
+    assert path.stat().st_mode & 0o777 == 0o644
+    GenerationCache(path).close()  # ours alone: opened again
+    path.chmod(0o666)  # anyone could have put outputs in it
+    with pytest.raises(CacheError, match="must be this user's alone"):
+        GenerationCache(path)
+    path.chmod(0o644)
+    tmp_path.chmod(0o777)  # a folder where anyone could swap the file
+    with pytest.raises(CacheError, match="writable by others"):
+        GenerationCache(path)

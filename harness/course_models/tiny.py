@@ -15,6 +15,7 @@ uid) could not read.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fcntl
 import hashlib
@@ -30,6 +31,7 @@ from typing import Any
 
 from harness.course_models.recipes import RECIPES, ImageRecipe, SpeechRecipe, TinyModelRecipe
 from harness.errors import HarnessError, UnknownPluginError
+from harness.kept import why_not_ours, why_not_ours_tree, why_not_safe_parent
 from harness.versions import installed_version
 
 MARKER = "harness-model.json"
@@ -83,7 +85,10 @@ def build_all(cache_dir: Path | None = None) -> dict[str, Path]:
 def build_recipe(recipe: TinyModelRecipe, cache_dir: Path | None = None) -> Path:
     """Like :func:`build`, for any recipe: a variant of a shipped one, or one of your own."""
     models_dir = (cache_dir or default_cache_dir()) / "models"
-    models_dir.mkdir(parents=True, exist_ok=True)
+    models_dir.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):
+        models_dir.mkdir(mode=0o755)  # never writable by the group, whatever the umask
+    _check_ours(models_dir)
     key = cache_key(recipe)
     final = models_dir / f"{recipe.name}-{key}"
     if _is_complete(final):
@@ -166,12 +171,33 @@ def _train(recipe: TinyModelRecipe, folder: Path) -> dict[str, Any]:
 
 
 def _is_complete(folder: Path) -> bool:
-    """True for a published model folder, False for none; a folder without a marker is an error."""
+    """True for a published model folder, False for none; a folder without a marker, or with
+    anything in it another user wrote or could write, is an error."""
     if (folder / MARKER).is_file():
+        why = why_not_ours_tree(folder)
+        if why is not None:
+            raise TinyModelError(
+                f"{why}: a model decides the expected values and the students' results alike, so its folder must "
+                f"be this user's alone; delete {folder} and build again"
+            )
         return True
     if folder.exists():
         raise TinyModelError(f"{folder} has no {MARKER}: it was not written by the harness; delete it and build again")
     return False
+
+
+def _check_ours(models_dir: Path) -> None:
+    """The models folder, and the cache folder holding it, keep everyone else out.
+
+    Raises:
+        TinyModelError: another user could put a model there, or rename one into place.
+    """
+    why = why_not_ours(models_dir, folder=True) or why_not_safe_parent(models_dir.parent)
+    if why is not None:
+        raise TinyModelError(
+            f"{why}: the course's models decide grades and must be kept where no one else can write; "
+            "set HARNESS_CACHE to a folder of your own"
+        )
 
 
 @contextmanager

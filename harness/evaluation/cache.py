@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from harness.errors import HarnessError
+from harness.kept import create_private_file, why_not_ours_database, why_not_safe_parent
 from harness.models.base import ModelAdapter, Request
 
 SCHEMA = """
@@ -46,6 +47,21 @@ def call_key(adapter: ModelAdapter, request: Request) -> str:
     return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
 
 
+def _check_ours(path: Path) -> None:
+    """A cached output is reused as the model's: the cache must be this user's alone (its
+    files, and a folder no one else may rename them in; :mod:`harness.kept`).
+
+    Raises:
+        CacheError: another user wrote the cache, or could have.
+    """
+    why = why_not_safe_parent(path.parent) or why_not_ours_database(path)
+    if why is not None:
+        raise CacheError(
+            f"{why}: the generation cache's outputs are reused as the model's, so it must be this user's alone; "
+            f"delete {path} (or give --cache a file of your own) to call the model afresh"
+        )
+
+
 class GenerationCache:
     """A SQLite file of outputs by call key; ``None`` as the path keeps them in memory only."""
 
@@ -55,6 +71,8 @@ class GenerationCache:
         try:
             if path is not None:
                 path.parent.mkdir(parents=True, exist_ok=True)
+                _check_ours(path)
+                create_private_file(path)
             self._db = sqlite3.connect(str(path) if path else ":memory:", check_same_thread=False, timeout=30)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")  # with WAL: nothing committed is lost if the process dies
