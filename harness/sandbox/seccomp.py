@@ -13,7 +13,15 @@ and cross-student channels start with, following Docker's default profile and ns
 - the kernel's own attack surface: modules, BPF, perf events, io_uring, userfaultfd,
   ``personality`` flags other than Docker's few;
 - the machine: mounts, ``pivot_root``, ``chroot``, swap, reboot, kexec, the clock, quotas,
-  accounting, host names, I/O ports.
+  accounting, host names, I/O ports;
+- the page cache's exact, silent probes and its eviction: every sandbox reads the same host
+  files (/usr, Python, the course's models), so their cached pages are state that all jobs
+  share, whatever their namespaces. A job that could evict pages (``fadvise`` DONTNEED or
+  NOREUSE, ``madvise`` COLD or PAGEOUT, ``process_madvise``) and test them without reading
+  (``mincore``, ``cachestat``, a ``preadv2`` with RWF_NOWAIT, Linux AIO) could leave a
+  hidden test's input there for a later job, bit by bit, exactly. What is left (how long a
+  read takes) is slow and noisy; hidden tests' jobs also never run before the same
+  student's public ones (:mod:`harness.kinds.code_engine.runner`).
 
 A 64-bit process on x86_64 can still make 32-bit system calls (``int 0x80``) whose numbers
 mean something else; any call whose architecture is not the filter's own is refused, and so
@@ -69,7 +77,14 @@ REFUSED_EPERM = (
     "kexec_file_load", "settimeofday", "clock_settime", "clock_adjtime", "acct", "quotactl", "quotactl_fd",
     "nfsservctl", "sethostname", "setdomainname", "iopl", "ioperm", "vhangup",
 )  # fmt: skip
-REFUSED_ENOSYS = ("clone3", "io_uring_setup", "io_uring_enter", "io_uring_register")
+REFUSED_ENOSYS = (
+    "clone3", "io_uring_setup", "io_uring_enter", "io_uring_register",
+    # page cache probes (see the module's docstring); ENOSYS: a library falls back
+    "mincore", "cachestat", "io_setup", "process_madvise",
+)  # fmt: skip
+FADVISE_ALLOWED = (0, 2, 3)  # POSIX_FADV_NORMAL, SEQUENTIAL, WILLNEED: not RANDOM, DONTNEED, NOREUSE
+MADVISE_REFUSED = (20, 21)  # MADV_COLD, MADV_PAGEOUT: they evict a file's pages from the cache
+RWF_NOWAIT = 0x8  # preadv2/pwritev2: fail rather than wait for the disk (says whether a page is cached)
 
 
 @dataclass(frozen=True)
@@ -99,7 +114,8 @@ X86_64 = Arch(
         "kexec_file_load": 320, "bpf": 321, "userfaultfd": 323, "io_uring_setup": 425, "io_uring_enter": 426,
         "io_uring_register": 427, "open_tree": 428, "move_mount": 429, "fsopen": 430, "fsconfig": 431,
         "fsmount": 432, "fspick": 433, "clone3": 435, "pidfd_getfd": 438, "mount_setattr": 442,
-        "quotactl_fd": 443, "open_tree_attr": 467,
+        "quotactl_fd": 443, "open_tree_attr": 467, "mincore": 27, "madvise": 28, "io_setup": 206,
+        "fadvise64": 221, "preadv2": 327, "pwritev2": 328, "process_madvise": 440, "cachestat": 451,
     },
     x32_bit=True,
 )  # fmt: skip
@@ -118,6 +134,8 @@ AARCH64 = Arch(
         "kexec_file_load": 294, "io_uring_setup": 425, "io_uring_enter": 426, "io_uring_register": 427,
         "open_tree": 428, "move_mount": 429, "fsopen": 430, "fsconfig": 431, "fsmount": 432, "fspick": 433,
         "clone3": 435, "pidfd_getfd": 438, "mount_setattr": 442, "quotactl_fd": 443, "open_tree_attr": 467,
+        "io_setup": 0, "fadvise64": 223, "mincore": 232, "madvise": 233, "preadv2": 286, "pwritev2": 287,
+        "process_madvise": 440, "cachestat": 451,
     },
 )  # fmt: skip
 ARCHES = {arch.name: arch for arch in (X86_64, AARCH64)}
@@ -149,24 +167,32 @@ def _refuse(nr: int, value: int) -> list[tuple[int, int, int, int]]:
     return [_insn(JEQ_K, nr, 0, 1), _insn(RET_K, _errno(value))]
 
 
-def _refuse_flags(nr: int, mask: int) -> list[tuple[int, int, int, int]]:
-    """``nr`` with any bit of ``mask`` in its first argument (low 32 bits) answers EPERM;
+def _refuse_flags(nr: int, mask: int, arg: int = 0) -> list[tuple[int, int, int, int]]:
+    """``nr`` with any bit of ``mask`` in its argument ``arg`` (low 32 bits) answers EPERM;
     without one it is allowed. Either way the rule decides: it reloads the accumulator."""
     return [
         _insn(JEQ_K, nr, 0, 4),
-        _insn(LD_W_ABS, ARGS_OFFSET),
+        _insn(LD_W_ABS, ARGS_OFFSET + 8 * arg),
         _insn(JSET_K, mask, 0, 1),
         _insn(RET_K, _errno(errno.EPERM)),
         _insn(RET_K, RET_ALLOW),
     ]
 
 
-def _allow_values(nr: int, values: tuple[int, ...]) -> list[tuple[int, int, int, int]]:
-    """``nr`` is allowed with one of ``values`` as its first argument, else EPERM."""
+def _allow_values(nr: int, values: tuple[int, ...], arg: int = 0) -> list[tuple[int, int, int, int]]:
+    """``nr`` is allowed with one of ``values`` as its argument ``arg``, else EPERM."""
     n = len(values)
-    rule = [_insn(JEQ_K, nr, 0, n + 3), _insn(LD_W_ABS, ARGS_OFFSET)]
+    rule = [_insn(JEQ_K, nr, 0, n + 3), _insn(LD_W_ABS, ARGS_OFFSET + 8 * arg)]
     rule += [_insn(JEQ_K, value, n - i, 0) for i, value in enumerate(values)]
     return [*rule, _insn(RET_K, _errno(errno.EPERM)), _insn(RET_K, RET_ALLOW)]
+
+
+def _refuse_values(nr: int, values: tuple[int, ...], arg: int) -> list[tuple[int, int, int, int]]:
+    """``nr`` with one of ``values`` as its argument ``arg`` answers EPERM, else is allowed."""
+    n = len(values)
+    rule = [_insn(JEQ_K, nr, 0, n + 3), _insn(LD_W_ABS, ARGS_OFFSET + 8 * arg)]
+    rule += [_insn(JEQ_K, value, n - i, 0) for i, value in enumerate(values)]
+    return [*rule, _insn(RET_K, RET_ALLOW), _insn(RET_K, _errno(errno.EPERM))]
 
 
 def program(arch: Arch) -> list[tuple[int, int, int, int]]:
@@ -183,6 +209,10 @@ def program(arch: Arch) -> list[tuple[int, int, int, int]]:
     insns += _refuse_flags(nrs["clone"], CLONE_NAMESPACES)
     insns += _refuse_flags(nrs["unshare"], UNSHARE_NAMESPACES)
     insns += _allow_values(nrs["personality"], PERSONALITIES)
+    insns += _allow_values(nrs["fadvise64"], FADVISE_ALLOWED, arg=3)
+    insns += _refuse_values(nrs["madvise"], MADVISE_REFUSED, arg=2)
+    insns += _refuse_flags(nrs["preadv2"], RWF_NOWAIT, arg=5)
+    insns += _refuse_flags(nrs["pwritev2"], RWF_NOWAIT, arg=5)
     for name in REFUSED_EPERM:
         if name in nrs:  # some calls exist on one architecture only
             insns += _refuse(nrs[name], errno.EPERM)

@@ -358,3 +358,34 @@ def test_the_doctor_attacks_seccomp_the_job_memory_cap_and_keyrings() -> None:
     for name in ("seccomp filter", "no user namespaces", "keyring isolation", "job memory cap"):
         assert name in checks, f"the doctor has no {name!r} check: {sorted(checks)}"
         assert checks[name].held, f"{name}: {checks[name].detail}"
+
+
+# --- the page cache: shared by every sandbox ---------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def page_cache(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    return _one_shot(tmp_path_factory.mktemp("page-cache"), "page_cache_probes", SandboxLimits(wall_seconds=30))
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        "fadvise(DONTNEED)",
+        "fadvise(NOREUSE)",
+        "fadvise(RANDOM)",
+        "preadv2(RWF_NOWAIT)",
+        "mincore",
+        "madvise(COLD)",
+        "madvise(PAGEOUT)",
+        "cachestat",
+        "io_setup",
+        "process_madvise",
+    ],
+)
+def test_the_page_cache_can_be_neither_emptied_nor_probed(page_cache: dict[str, Any], call: str) -> None:
+    assert page_cache["refused"][call] in REFUSED, f"{call}: {page_cache['refused'][call]}"
+
+
+def test_harmless_cache_advice_still_works(page_cache: dict[str, Any]) -> None:
+    assert set(page_cache["harmless"].values()) == {"allowed"}, page_cache["harmless"]
