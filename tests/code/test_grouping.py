@@ -14,7 +14,7 @@ def _question(qid: str, file: str = "stats.py") -> CodeQuestion:
     return question
 
 
-def test_questions_of_one_file_and_source_form_a_group_and_singles_are_left_out() -> None:
+def test_questions_of_one_file_and_source_form_a_group_and_others_groups_of_their_own() -> None:
     same, other_source, other_file = StudentCode("a = 1", []), StudentCode("a = 2", []), StudentCode("a = 1", [])
     jobs = [
         (_question("q1"), same),
@@ -23,7 +23,7 @@ def test_questions_of_one_file_and_source_form_a_group_and_singles_are_left_out(
         (_question("q4", "other.py"), other_file),
     ]
     groups = shared_file_groups(jobs)
-    assert [[q.id for q, _ in group] for group in groups] == [["q1", "q2"]]
+    assert [[q.id for q, _ in group] for group in groups] == [["q1", "q2"], ["q3"], ["q4"]]
 
 
 def test_a_group_report_splits_back_under_each_question_own_test_ids() -> None:

@@ -131,6 +131,25 @@ def test_no_zygote_that_ran_a_hidden_test_runs_a_public_one(
     assert hidden and public and not hidden & public, ran
 
 
+def test_a_students_hidden_jobs_come_after_all_their_public_jobs(
+    cohort: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whichever questions and files: a job can leave marks that a later job reads back
+    (tests/security/test_hidden_inputs.py), so none of a student's public jobs runs after
+    one that held a hidden input, not even the re-runs of a group that stopped early."""
+    bank, folder = cohort
+    sent = record_jobs(monkeypatch)
+    grade(bank, folder, tmp_path / "out")
+    order: dict[str, list[str]] = {}
+    for files, request in sent:
+        if REFERENCE not in files.values():
+            ids = {call["id"].split(":")[-1] for call in request["calls"]}
+            order.setdefault(files["tasks.py"], []).append("hidden" if ids & HIDDEN_TESTS else "public")
+    assert len(order) == len(STUDENTS)
+    for source, kinds in order.items():
+        assert "hidden" in kinds and kinds == sorted(kinds, key=["public", "hidden"].index), (source, kinds)
+
+
 def test_results_are_the_same_as_one_job_per_question(
     cohort: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

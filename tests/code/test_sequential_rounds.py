@@ -104,3 +104,15 @@ def test_an_undecided_test_draws_the_next_rounds_seeds_only(
     assert len(rounds) > 1  # with this secret the first look leaves it undecided
     assert [seed for r in rounds for seed in r] == every[: sum(map(len, rounds))]  # each seed once, in order
     assert [sum(map(len, rounds[: k + 1])) for k in range(len(rounds))] == [s.draws for s in PLAN.looks][: len(rounds)]
+
+
+def test_every_public_round_comes_before_the_first_hidden_job(
+    graded: tuple[dict[str, StudentResult], list[dict[str, Any]]],
+) -> None:
+    """A job can leave marks that a later job reads back (tests/security/test_hidden_inputs.py):
+    a student's public jobs, rounds included, all run before any job holding a hidden input."""
+    _, calls = graded
+    for name, source in STUDENTS.items():
+        order = [c["id"] for c in calls if c["source"].get("sampler.py") == source]
+        assert "draw-hidden" in order and "draw" in order, (name, order)
+        assert order.index("draw-hidden") > max(i for i, test in enumerate(order) if test == "draw"), (name, order)

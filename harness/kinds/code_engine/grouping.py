@@ -19,8 +19,8 @@ Job = tuple["CodeQuestion", "StudentCode"]
 
 
 def shared_file_groups(jobs: list[Job]) -> list[list[Job]]:
-    """The groups of two or more jobs that can share a sandbox job, in the order first seen.
-    A job alone in its group is left out: it runs on its own anyway."""
+    """The jobs, grouped by what lets them share a sandbox job, in the order first seen (a
+    job that shares with none is a group of its own)."""
     groups: dict[tuple[Any, ...], list[Job]] = {}
     for question, code in jobs:
         key = (
@@ -30,7 +30,7 @@ def shared_file_groups(jobs: list[Job]) -> list[list[Job]]:
             question.limits.model_copy(update={"wall_seconds": 0}),
         )  # not the models: the job reads every model of its group (all public, read-only)
         groups.setdefault(key, []).append((question, code))
-    return [group for group in groups.values() if len(group) > 1]
+    return list(groups.values())
 
 
 def group_test_id(index: int, test_id: str) -> str:

@@ -5,10 +5,13 @@ two plain-JSON reports: what the student's functions returned and what the refer
 for the same calls. The reference runs in workers of its own (never in a student's), and its
 reports are cached (:mod:`~harness.kinds.code_engine.reference_cache`).
 
-A student's public and hidden tests run in separate sandbox jobs, public first: the code can
-read every call of its own job (arguments included) and put it in an exception message, and
-only the public job's messages reach the feedback. Of the hidden job, a student learns
-pass or fail per test, nothing else.
+A student's public and hidden tests run in separate sandbox jobs: the code can read every call
+of its own job (arguments included) and put it in an exception message, and only the public
+job's messages reach the feedback. Of the hidden job, a student learns pass or fail per test,
+nothing else. Hidden jobs run in zygotes of their own, and a student's hidden jobs only once
+all of their public work is done (every question's public job and statistical rounds): a job
+can leave marks on what sandboxes share (the namespaces of its zygote, the page cache of the
+host's files) that a later job could read back and quote.
 
 Statistical tests draw with seeds derived from the run's secret (:func:`trial_seeds`): a
 student cannot know them before the run, and the same secret reproduces the same run. The
@@ -23,9 +26,9 @@ import contextlib
 import os
 import secrets
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -112,17 +115,14 @@ class ModelFolders:
 
 @dataclass(frozen=True)
 class StudentRun:
-    """A student's code run on one question: the public tests' job, whose messages reach the
-    feedback, and the hidden tests' job (None when there are none), of which only pass or
-    fail per test does."""
+    """A student's code run on one question, judged: the public tests' job, whose messages
+    reach the feedback, the hidden tests' job (None when there are none), of which only pass
+    or fail per test does, and each test's verdict by id (statistical tests drawn until
+    decided)."""
 
     public: RunReport
     hidden: RunReport | None = None
-
-    def report_for(self, test: CodeTest) -> RunReport:
-        if test.visibility == "public":
-            return self.public
-        return self.hidden if self.hidden is not None else RunReport(problem="the hidden tests did not run")
+    verdicts: Mapping[str, Verdict] = field(default_factory=dict)
 
 
 JOB_WALL_FACTOR = 2.0  # a job's wall clock over the CPU seconds its calls may use (load headroom)
@@ -357,57 +357,114 @@ class CodeRunner(RunScope):
         )
 
     def run_student(self, question: CodeQuestion, source: str, tests: list[CodeTest]) -> StudentRun:
-        """The public tests of ``tests``, then the hidden ones in a job of their own, in the
-        hidden tests' pool (see ``self.hidden``).
+        """Run and judge ``tests``: the public ones (their job, then their statistical rounds),
+        then the hidden ones, each in a job of their own in the hidden tests' pool.
 
         The public job runs even with no public test: its import errors are the feedback."""
-        public_calls = [self._call(question, t) for t in tests if t.visibility == "public"]
-        public = self._execute(self.students, [question], source, public_calls)
-        hidden_calls = [self._call(question, t) for t in tests if t.visibility == "hidden"]
-        if not hidden_calls:
-            return StudentRun(public)
-        return StudentRun(public, self._execute(self.hidden, [question], source, hidden_calls))
+        public_tests = [t for t in tests if t.visibility == "public"]
+        hidden_tests = [t for t in tests if t.visibility == "hidden"]
+        public = self._execute(self.students, [question], source, [self._call(question, t) for t in public_tests])
+        verdicts = self._judged(question, source, public_tests, public)
+        if not hidden_tests:
+            return StudentRun(public, None, verdicts)
+        hidden = self._execute(self.hidden, [question], source, [self._call(question, t) for t in hidden_tests])
+        return StudentRun(public, hidden, {**verdicts, **self._judged(question, source, hidden_tests, hidden)})
 
     def run_together(
         self, jobs: list[tuple[CodeQuestion, StudentCode]], public_only: bool = False
     ) -> dict[str, StudentRun]:
-        """One student's questions that share a file, preloads and limits, run in one sandbox
-        job each group (one fork, one import; a second job for the hidden tests) instead of
-        jobs per question.
+        """Run and judge one student's questions: those that share a file, preloads and limits
+        in one sandbox job per group (one fork, one import) for their public tests and one for
+        their hidden tests. Every public job and statistical round of the student comes first,
+        then the hidden ones (see the module's docstring).
 
-        Returns ``{question id: its run}`` for the groups that ran cleanly. A group whose job
-        stopped early (a crash, a timeout, a protocol violation) returns nothing, so that each
-        of its questions is run again on its own and its report says which one misbehaved.
+        A group whose job stopped early (a crash, a timeout, a protocol violation) is run again
+        one job per question, so that the report says which one misbehaved and the others keep
+        their points; its hidden tests then run one job per question too. Returns ``{question
+        id: its run}``; a question whose reference fails is left out (its grade says why).
         """
         self.warm_up([question for question, _ in jobs], public_only)
-        reports: dict[str, StudentRun] = {}
-        for group in shared_file_groups(jobs):
-            reports.update(self._run_group(group, public_only))
-        return reports
-
-    def _run_group(self, group: list[tuple[CodeQuestion, StudentCode]], public_only: bool) -> dict[str, StudentRun]:
-        questions = [question for question, _ in group]
-
-        def calls(visibility: str) -> list[dict[str, Any]]:
-            return [
-                dict(self._call(question, test), id=group_test_id(n, test.id))
-                for n, question in enumerate(questions)
-                for test in question.tests
-                if test.visibility == visibility
-            ]
-
-        source = group[0][1].source
-        public = self._execute(self.students, questions, source, calls("public"))
-        if public.problem is not None:
-            return {}
-        hidden_calls = [] if public_only else calls("hidden")
-        hidden = self._execute(self.hidden, questions, source, hidden_calls) if hidden_calls else None
-        if hidden is not None and hidden.problem is not None:
-            return {}
+        usable = [(question, code) for question, code in jobs if self._reference_runs(question)]
+        groups = shared_file_groups(usable)
+        public: dict[str, RunReport] = {}
+        batched: list[bool] = []  # per group: its public job ran clean together
+        for group in groups:
+            reports = self._run_group(group, "public", together=True)
+            batched.append(reports is not None)
+            public.update(reports or self._run_group(group, "public", together=False) or {})
+        judged = {q.id: self._judged_or_none(q, code.source, "public", public[q.id]) for q, code in usable}
+        hidden: dict[str, RunReport] = {}
+        if not public_only:
+            for group, together in zip(groups, batched, strict=True):
+                reports = self._run_group(group, "hidden", together) if together else None
+                hidden.update(reports or self._run_group(group, "hidden", together=False) or {})
+            for question, code in usable:
+                verdicts = judged[question.id]
+                if question.id in hidden and verdicts is not None:
+                    more = self._judged_or_none(question, code.source, "hidden", hidden[question.id])
+                    judged[question.id] = None if more is None else {**verdicts, **more}
         return {
-            question.id: StudentRun(question_part(public, n), question_part(hidden, n) if hidden is not None else None)
-            for n, question in enumerate(questions)
+            q.id: StudentRun(public[q.id], hidden.get(q.id), verdicts)
+            for q, _ in usable
+            if (verdicts := judged[q.id]) is not None
         }
+
+    def _reference_runs(self, question: CodeQuestion) -> bool:
+        try:
+            expected = self.expected(question)
+        except Exception:  # reported where the question is graded alone
+            return False
+        return expected.import_error is None and expected.problem is None
+
+    def _run_group(
+        self, group: list[tuple[CodeQuestion, StudentCode]], visibility: str, together: bool
+    ) -> dict[str, RunReport] | None:
+        """The ``visibility`` tests of ``group`` (one student's questions on one file): in one
+        job (``together``; None when it stopped early, for a group of more than one question),
+        else one job per question. Questions
+        with no such test get no report, except for the public job, which runs anyway (its
+        import errors are the feedback)."""
+        questions = [question for question, _ in group]
+        source = group[0][1].source
+        pool = self.students if visibility == "public" else self.hidden
+        tests = {q.id: [t for t in q.tests if t.visibility == visibility] for q in questions}
+        wanted = [q for q in questions if visibility == "public" or tests[q.id]]
+        if not wanted:
+            return {}
+        if not together or len(questions) == 1:  # one question: its job is its own either way
+            return {q.id: self._execute(pool, [q], source, [self._call(q, t) for t in tests[q.id]]) for q in wanted}
+        calls = [
+            dict(self._call(question, test), id=group_test_id(n, test.id))
+            for n, question in enumerate(questions)
+            for test in tests[question.id]
+        ]
+        report = self._execute(pool, questions, source, calls)
+        if report.problem is not None:
+            return None
+        return {q.id: question_part(report, n) for n, q in enumerate(questions) if q in wanted}
+
+    def _judged_or_none(
+        self, question: CodeQuestion, source: str, visibility: str, report: RunReport
+    ) -> dict[str, Verdict] | None:
+        """:meth:`_judged` on the ``visibility`` tests of ``question``; None when judging
+        failed (the question is then graded alone, which says why)."""
+        try:
+            return self._judged(question, source, [t for t in question.tests if t.visibility == visibility], report)
+        except Exception:
+            return None
+
+    def _judged(
+        self, question: CodeQuestion, source: str, tests: list[CodeTest], report: RunReport
+    ) -> dict[str, Verdict]:
+        """``tests`` judged on ``report`` (the job that ran them) against the reference, and
+        the statistical ones drawn until decided."""
+        expected = self.expected(question)
+        properties = self.properties(question) if any(t.property for t in tests) else {}
+        first: list[Verdict | Pending] = [
+            judge(t, expected.events.get(t.id), report, properties, self._seeds(question, t)) for t in tests
+        ]
+        decided = self._draw_until_decided(question, source, tests, first)
+        return {t.id: v for t, v in zip(tests, decided, strict=True)}
 
     def expected(self, question: CodeQuestion) -> RunReport:
         """The reference's report on every test of ``question``, from the cache when possible;
@@ -470,18 +527,16 @@ class CodeRunner(RunScope):
     def _draw_until_decided(
         self, question: CodeQuestion, source: str, tests: list[CodeTest], verdicts: list[Verdict | Pending]
     ) -> list[Verdict]:
-        """Rounds of draws for the statistical tests still pending, until each is decided: per
-        round one job for the public tests and one for the hidden (whose messages must not
-        reach the public feedback), each asking only for the next look's draws."""
-        while pending := {t.id for t, v in zip(tests, verdicts, strict=True) if isinstance(v, Pending)}:
-            for visibility in ("public", "hidden"):
-                rounds = [
-                    (n, t, v)
-                    for n, (t, v) in enumerate(zip(tests, verdicts, strict=True))
-                    if t.id in pending and t.visibility == visibility and isinstance(v, Pending)
-                ]
-                if rounds:
-                    verdicts = self._next_round(question, source, verdicts, rounds)
+        """Rounds of draws for the statistical tests still pending, until each is decided: a
+        job per round, asking only for the next look's draws; every public round before any
+        hidden one (whose messages must not reach the public feedback)."""
+        for visibility in ("public", "hidden"):
+            while rounds := [
+                (n, t, v)
+                for n, (t, v) in enumerate(zip(tests, verdicts, strict=True))
+                if t.visibility == visibility and isinstance(v, Pending)
+            ]:
+                verdicts = self._next_round(question, source, verdicts, rounds)
         return [v for v in verdicts if isinstance(v, Verdict)]
 
     def _next_round(
@@ -515,18 +570,9 @@ class CodeRunner(RunScope):
         expected = self.expected(question)
         if expected.import_error or expected.problem:
             raise RuntimeError(f"the reference solution failed: {expected.problem or expected.import_error}")
-        if run is None:
+        if run is None or any(t.id not in run.verdicts for t in tests):
             run = self.run_student(question, code.source, tests)
-        properties = self.properties(question) if any(t.property for t in tests) else {}
-        verdicts = self._draw_until_decided(
-            question,
-            code.source,
-            tests,
-            [
-                judge(t, expected.events.get(t.id), run.report_for(t), properties, self._seeds(question, t))
-                for t in tests
-            ],
-        )
+        verdicts = [run.verdicts[t.id] for t in tests]
         earned = sum(t.points for t, v in zip(tests, verdicts, strict=True) if v.passed)
         total = sum(t.points for t in tests)
         feedback = [
