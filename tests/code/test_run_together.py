@@ -150,6 +150,34 @@ def test_a_students_hidden_jobs_come_after_all_their_public_jobs(
         assert "hidden" in kinds and kinds == sorted(kinds, key=["public", "hidden"].index), (source, kinds)
 
 
+def test_a_grader_bug_on_one_question_is_its_error_and_nothing_runs_again(
+    cohort: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Judging q-square's hidden test fails: that question's grade says so, the others keep
+    theirs, and no public job runs again after the hidden ones (as a question graded alone
+    would)."""
+    from harness.kinds.code_engine import runner
+
+    bank, folder = cohort
+    for name in list(STUDENTS)[1:]:
+        shutil.rmtree(folder / name)
+    real_judge = runner.judge
+
+    def judge(test: Any, *args: Any) -> Any:
+        if test.id == "negative":
+            raise ZeroDivisionError("a bug in judging")
+        return real_judge(test, *args)
+
+    monkeypatch.setattr(runner, "judge", judge)
+    sent = record_jobs(monkeypatch)
+    (student,) = grade(bank, folder, tmp_path / "out").values()
+    results = {q.question_id: q for q in student.questions}
+    assert results["q-square"].status.value == "error"
+    assert "ZeroDivisionError: a bug in judging" in " ".join(results["q-square"].feedback)
+    assert results["q-double"].score == 2 and results["q-cube"].score == 1
+    assert sorted(student_jobs(sent)) == [["0:large", "1:negative"], ["0:small", "1:small"], ["small"]]
+
+
 def test_results_are_the_same_as_one_job_per_question(
     cohort: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

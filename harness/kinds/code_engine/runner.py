@@ -123,6 +123,7 @@ class StudentRun:
     public: RunReport
     hidden: RunReport | None = None
     verdicts: Mapping[str, Verdict] = field(default_factory=dict)
+    failure: Exception | None = None  # judging failed (a grader bug): the grade says so
 
 
 JOB_WALL_FACTOR = 2.0  # a job's wall clock over the CPU seconds its calls may use (load headroom)
@@ -381,7 +382,9 @@ class CodeRunner(RunScope):
         A group whose job stopped early (a crash, a timeout, a protocol violation) is run again
         one job per question, so that the report says which one misbehaved and the others keep
         their points; its hidden tests then run one job per question too. Returns ``{question
-        id: its run}``; a question whose reference fails is left out (its grade says why).
+        id: its run}``; a question whose reference fails is left out (its grade says why), and
+        one whose judging failed carries the error (graded alone afterwards, it would run a
+        public job after the hidden ones).
         """
         self.warm_up([question for question, _ in jobs], public_only)
         usable = [(question, code) for question, code in jobs if self._reference_runs(question)]
@@ -392,7 +395,7 @@ class CodeRunner(RunScope):
             reports = self._run_group(group, "public", together=True)
             batched.append(reports is not None)
             public.update(reports or self._run_group(group, "public", together=False) or {})
-        judged = {q.id: self._judged_or_none(q, code.source, "public", public[q.id]) for q, code in usable}
+        judged = {q.id: self._judged_or_failure(q, code.source, "public", public[q.id]) for q, code in usable}
         hidden: dict[str, RunReport] = {}
         if not public_only:
             for group, together in zip(groups, batched, strict=True):
@@ -400,14 +403,16 @@ class CodeRunner(RunScope):
                 hidden.update(reports or self._run_group(group, "hidden", together=False) or {})
             for question, code in usable:
                 verdicts = judged[question.id]
-                if question.id in hidden and verdicts is not None:
-                    more = self._judged_or_none(question, code.source, "hidden", hidden[question.id])
-                    judged[question.id] = None if more is None else {**verdicts, **more}
-        return {
-            q.id: StudentRun(public[q.id], hidden.get(q.id), verdicts)
-            for q, _ in usable
-            if (verdicts := judged[q.id]) is not None
-        }
+                if question.id in hidden and not isinstance(verdicts, Exception):
+                    more = self._judged_or_failure(question, code.source, "hidden", hidden[question.id])
+                    judged[question.id] = more if isinstance(more, Exception) else {**verdicts, **more}
+        runs = {}
+        for question, _ in usable:
+            verdicts = judged[question.id]
+            failure = verdicts if isinstance(verdicts, Exception) else None
+            kept = {} if isinstance(verdicts, Exception) else verdicts
+            runs[question.id] = StudentRun(public[question.id], hidden.get(question.id), kept, failure)
+        return runs
 
     def _reference_runs(self, question: CodeQuestion) -> bool:
         try:
@@ -421,9 +426,8 @@ class CodeRunner(RunScope):
     ) -> dict[str, RunReport] | None:
         """The ``visibility`` tests of ``group`` (one student's questions on one file): in one
         job (``together``; None when it stopped early, for a group of more than one question),
-        else one job per question. Questions
-        with no such test get no report, except for the public job, which runs anyway (its
-        import errors are the feedback)."""
+        else one job per question. Questions with no such test get no report, except for the
+        public job, which runs anyway (its import errors are the feedback)."""
         questions = [question for question, _ in group]
         source = group[0][1].source
         pool = self.students if visibility == "public" else self.hidden
@@ -443,15 +447,14 @@ class CodeRunner(RunScope):
             return None
         return {q.id: question_part(report, n) for n, q in enumerate(questions) if q in wanted}
 
-    def _judged_or_none(
+    def _judged_or_failure(
         self, question: CodeQuestion, source: str, visibility: str, report: RunReport
-    ) -> dict[str, Verdict] | None:
-        """:meth:`_judged` on the ``visibility`` tests of ``question``; None when judging
-        failed (the question is then graded alone, which says why)."""
+    ) -> dict[str, Verdict] | Exception:
+        """:meth:`_judged` on the ``visibility`` tests of ``question``, or why it failed."""
         try:
             return self._judged(question, source, [t for t in question.tests if t.visibility == visibility], report)
-        except Exception:
-            return None
+        except Exception as exc:  # a grader bug: this question's grade reports it, the others go on
+            return exc
 
     def _judged(
         self, question: CodeQuestion, source: str, tests: list[CodeTest], report: RunReport
@@ -570,6 +573,8 @@ class CodeRunner(RunScope):
         expected = self.expected(question)
         if expected.import_error or expected.problem:
             raise RuntimeError(f"the reference solution failed: {expected.problem or expected.import_error}")
+        if run is not None and run.failure is not None:
+            raise run.failure
         if run is None or any(t.id not in run.verdicts for t in tests):
             run = self.run_student(question, code.source, tests)
         verdicts = [run.verdicts[t.id] for t in tests]
