@@ -88,16 +88,17 @@ def why_not_ours_tree(root: Path) -> str | None:
 
 
 def why_not_safe_parent(path: Path) -> str | None:
-    """Why no one but this euid (or root) is kept from renaming what ``path`` (a folder)
-    holds, or None: it must be owned by this euid or root, and writable by no one else
-    unless sticky (``/tmp``: no one may rename another's entries there)."""
+    """Why others are not kept from renaming what ``path`` (a folder) holds, or None: it must
+    be owned by this euid or root, and not writable by all unless sticky (``/tmp``: no one
+    may rename another's entries there). Its group may write: with user-private groups
+    (a umask of 002) every folder a user makes is so, and the group is the user alone."""
     try:
         info = os.stat(path)
     except OSError as exc:
         return f"{path}: {exc.strerror}"
     if info.st_uid not in (os.geteuid(), 0):
         return f"{path}: owned by uid {info.st_uid}, not this user"
-    if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH) and not info.st_mode & stat.S_ISVTX:
+    if info.st_mode & stat.S_IWOTH and not info.st_mode & stat.S_ISVTX:
         return f"{path}: writable by others (mode {info.st_mode & 0o7777:o})"
     return None
 

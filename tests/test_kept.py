@@ -126,13 +126,25 @@ def test_a_model_folder_of_ours_alone_is_used_as_built(tmp_path: Path) -> None:
     assert build("tiny-gpt2", tmp_path / "cache") == folder  # found: nothing is trained
 
 
+def test_our_own_group_writable_models_folder_is_tightened_and_used(tmp_path: Path) -> None:
+    """Under a umask of 002 (user-private groups) an earlier version made ``models/`` 775 and
+    the cache folder 775: the models folder is ours, so it is made 755; the cache's group
+    may write (the group is the user alone); each model is still checked file by file."""
+    from harness.course_models.tiny import build
+
+    folder = _planted_model(tmp_path / "cache")
+    folder.parent.chmod(0o777)
+    folder.parent.parent.chmod(0o775)
+    assert build("tiny-gpt2", tmp_path / "cache") == folder
+    assert folder.parent.stat().st_mode & 0o777 == 0o755
+
+
 @pytest.mark.parametrize(
     "plant",
     [
         lambda folder: (folder / "model.safetensors").chmod(0o666),  # a weight file anyone may rewrite
         lambda folder: folder.chmod(0o777),  # files swapped in
         lambda folder: (folder / "extra").symlink_to("/etc/passwd"),  # a link out
-        lambda folder: folder.parent.chmod(0o777),  # the models folder: a whole model swapped in
         lambda folder: folder.parent.parent.chmod(0o777),  # the cache: the models folder renamed away
     ],
 )

@@ -192,6 +192,9 @@ def _check_ours(models_dir: Path) -> None:
     Raises:
         TinyModelError: another user could put a model there, or rename one into place.
     """
+    with contextlib.suppress(OSError):
+        if models_dir.lstat().st_uid == os.geteuid():
+            models_dir.chmod(0o755)  # ours: made group-writable by an earlier version under umask 002
     why = why_not_ours(models_dir, folder=True) or why_not_safe_parent(models_dir.parent)
     if why is not None:
         raise TinyModelError(
