@@ -5,9 +5,10 @@ A cache or an output folder may sit where other users can write (``HARNESS_CACHE
 ``--out`` in a shared folder). What they keep decides grades: the sandbox doctor's verdict,
 the reference's reports (the expected values), the statistical tests' plans (their pass
 levels), the course's models (mounted for the reference and the students alike), the result
-store (a rerun's reused grades). A kept file is read only when this euid owns it and its
-folder and neither is writable by anyone else; a small file that is not is ignored and made
-again, as if it were missing; a model folder or a result store is refused with a message.
+store (a rerun's reused grades). A kept file is read only when this euid owns it, no one else
+may write it, and its folder lets no one else swap it; a small file that is not is ignored
+and made again, as if it were missing; a model folder or a result store is refused with a
+message.
 """
 
 from __future__ import annotations
@@ -23,28 +24,27 @@ def _ours(info: os.stat_result) -> bool:
 
 
 def trusted(path: Path) -> bool:
-    """Owned by this euid and writable by nobody else (the file and its folder)."""
-    for item in (path.parent, path):
-        try:
-            info = os.lstat(item)
-        except OSError:
-            return False
-        if not _ours(info) or (item == path and not stat.S_ISREG(info.st_mode)):
-            return False
-    return True
+    """A plain file owned by this euid and writable by nobody else, in a folder where no one
+    else may swap it (:func:`why_not_safe_parent`)."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return False
+    return _ours(info) and stat.S_ISREG(info.st_mode) and why_not_safe_parent(path.parent) is None
 
 
 def read_trusted(path: Path) -> str | None:
     """The text of the kept file at ``path`` (UTF-8); None when it is missing, unreadable, or
     not :func:`trusted` (checked on the file opened, not on its name: a link is refused)."""
+    if why_not_safe_parent(path.parent) is not None:
+        return None
     try:
-        folder = os.lstat(path.parent)
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)  # a FIFO: no wait
     except OSError:
         return None
     with open(fd, encoding="utf-8") as handle:
         info = os.fstat(fd)
-        if not (_ours(folder) and stat.S_ISDIR(folder.st_mode) and _ours(info) and stat.S_ISREG(info.st_mode)):
+        if not (_ours(info) and stat.S_ISREG(info.st_mode)):
             return None
         with contextlib.suppress(OSError, UnicodeDecodeError):
             return handle.read()

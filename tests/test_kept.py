@@ -31,6 +31,10 @@ def _kept(folder: Path, text: str = "kept\n") -> Path:
 def test_a_file_of_ours_alone_is_read(tmp_path: Path) -> None:
     path = _kept(tmp_path / "cache")
     assert trusted(path) and read_trusted(path) == "kept\n"
+    path.parent.chmod(0o775)  # a user-private group's folder (umask 002)
+    assert trusted(path) and read_trusted(path) == "kept\n"
+    path.parent.chmod(0o1777)  # sticky, as /tmp: no one may swap another's file there
+    assert trusted(path) and read_trusted(path) == "kept\n"
 
 
 @pytest.mark.parametrize(
@@ -39,7 +43,6 @@ def test_a_file_of_ours_alone_is_read(tmp_path: Path) -> None:
         lambda path: path.chmod(0o666),  # the file writable by others
         lambda path: path.chmod(0o620),  # ... by the group
         lambda path: path.parent.chmod(0o777),  # its folder: a file swapped in
-        lambda path: path.parent.chmod(0o1777),  # a sticky /tmp-like folder is still others'
     ],
 )
 def test_a_file_others_could_write_is_not_read(tmp_path: Path, plant: object) -> None:
