@@ -37,6 +37,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from bench_lone import HARNESS, PYTHON, ROOT, timed
 
@@ -108,7 +109,17 @@ def report(label: str, students: int, floor: float, first: float, again: float, 
     verdict = _verdict(regrade < REGRADE_TARGET)
     print(f"  re-grade    {again:8.2f} s  {regrade:7.3f} of the first (target < {REGRADE_TARGET}: {verdict})")
     print(f"  verdicts    {passed} pass / {failed} fail, {len(wrong)} wrong; re-grade results.json identical: {same}")
+    for student in wrong_students(out, wrong):  # a wrong verdict is a bug: say which and why
+        print(f"    wrong: {student['student_id']} {student['score']}/{student['max_score']}")
+        for question in student["questions"]:
+            for line in question["feedback"][:8]:
+                print(f"      {line[:160]}")
     return not wrong and same and passed == failed == students // 2
+
+
+def wrong_students(out: Path, wrong: list[str]) -> list[dict[str, Any]]:
+    results = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    return [student for student in results["students"] if student["student_id"] in wrong]
 
 
 def _verdict(ok: bool) -> str:

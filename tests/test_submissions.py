@@ -760,3 +760,25 @@ questions:
         "length": len(answer),
         "graded": 5000,
     }  # ...but nobody misses it
+
+
+def test_an_answer_python_cannot_read_is_that_students_problem_and_the_run_goes_on(tmp_path: Path) -> None:
+    """A 5,000-digit integer (Python refuses to read more than 4,300 digits) or a NUL in one
+    student's answers.yaml ended the whole run with an internal error."""
+    import datetime as dt
+
+    from harness import api
+    from tests.test_cli import BANK, GOOD_ANSWERS
+
+    bank = tmp_path / "bank.yaml"
+    bank.write_text(BANK, encoding="utf-8")
+    answers = {"good": GOOD_ANSWERS, "huge": "q-num: " + "9" * 5000 + "\n", "nul": "q-num: 0.5\nq-tf: tr\0ue\n"}
+    for student, text in answers.items():
+        (tmp_path / "cohort" / student).mkdir(parents=True)
+        (tmp_path / "cohort" / student / "answers.yaml").write_text(text, encoding="utf-8")
+    run = api.grade([bank], tmp_path / "cohort", tmp_path / "out", ["json"], dt.date(2026, 1, 1))
+    students = {s.student_id: s for s in run.cohort.students}
+    assert students["good"].score > 0
+    for student, where, says in (("huge", "answers.yaml:1:", "as an integer"), ("nul", "answers.yaml:2:", "U+0000")):
+        (problem,) = students[student].problems
+        assert problem.location is not None and where in problem.location and says in problem.message, problem

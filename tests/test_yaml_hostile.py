@@ -331,3 +331,23 @@ def test_an_error_deeper_than_the_marks_kept_is_still_located(loader: Any) -> No
         load_yaml_text(text, "answers.yaml", loader)
     assert str(shallow.value) == str(full.value)
     assert str(shallow.value).startswith("answers.yaml:2:")
+
+
+@pytest.mark.parametrize(
+    ("document", "where", "says"),
+    [
+        ("a: 1\nb: " + "9" * 5000 + "\n", "2:4", "cannot read 99999999999999999999… (5000 characters) as an integer"),
+        ("when: 2026-02-31\n", "1:7", "cannot read 2026-02-31 as a date"),
+        ("a: 1\nb: x\x00y\n", "2:5", "the character U+0000 is not allowed"),
+        ("a: 1\nb: x\x7fy\n", "2:5", "the character U+007F is not allowed"),
+    ],
+    ids=["a 5,000-digit integer", "no such date", "NUL", "DEL"],
+)
+def test_a_value_the_parser_cannot_read_is_one_located_error(document: str, where: str, says: str) -> None:
+    """Python refuses to read an int of more than 4,300 digits (ValueError), a date that does
+    not exist likewise; PyYAML's reader names a control character by its offset in the text,
+    on two lines. Each is one YAML error at file:line:column, never an internal error."""
+    with pytest.raises(YamlError) as caught:
+        load_yaml_text(document, "answers.yaml")
+    assert caught.value.location == f"answers.yaml:{where}"
+    assert says in str(caught.value) and "\n" not in str(caught.value)

@@ -81,6 +81,13 @@ def _stop_timers() -> None:
     signal.setitimer(signal.ITIMER_REAL, 0)
 
 
+# what an array's elements may be (the grader's values.DTYPES, less complex): their tolist()
+# gives Python bools, ints and floats, which JSON holds
+ARRAY_DTYPES = frozenset(
+    "bool int8 int16 int32 int64 uint8 uint16 uint32 uint64 float16 bfloat16 float32 float64".split()
+)
+
+
 class EncodeError(Exception):
     pass
 
@@ -115,7 +122,10 @@ def _encode_array(value: Any, depth: int, budget: list[int]) -> Any:
         if isinstance(value, np.ndarray) and type(value) is np.ndarray:
             return {"__ndarray__": _array_payload(value, str(value.dtype), budget)}
         if isinstance(value, np.generic):
-            return encode(value.item(), depth, budget)
+            item = value.item()
+            if isinstance(item, np.generic):  # longdouble's item() is a longdouble: no Python type holds it
+                raise EncodeError(f"{type(value).__name__} values cannot be returned")
+            return encode(item, depth, budget)
     if module == "torch" and type(value).__name__ == "Tensor":
         import torch
 
@@ -136,6 +146,8 @@ def _array_payload(array: Any, dtype: str, budget: list[int]) -> dict[str, Any]:
         raise EncodeError("returned array too large")
     if array.dtype.kind == "c":
         raise EncodeError("complex arrays cannot be returned")
+    if str(array.dtype) not in ARRAY_DTYPES:  # object, datetime, strings, records, longdouble...
+        raise EncodeError(f"{array.dtype} arrays cannot be returned")
     flat = array.reshape(-1).tolist()
     if array.dtype.kind in "fc":
         flat = [v if (type(v) is not float or math.isfinite(v)) else {"__float__": repr(v)} for v in flat]

@@ -116,7 +116,12 @@ class _Builder:
         constructor = self.direct.get(tag)
         if constructor is None:  # a rarer tag, or one that is not allowed: the loader decides
             return self.loader.construct_object(node, deep=True)
-        return constructor(self.loader, node)
+        try:
+            return constructor(self.loader, node)
+        except (ValueError, OverflowError):  # an int of 5,000 digits, the 31st of February
+            shown = node.value if len(node.value) <= 40 else f"{node.value[:20]}… ({len(node.value)} characters)"
+            kind = _KINDS.get(tag.rsplit(":", 1)[-1], "a value of its type")
+            raise self._error(f"invalid YAML: cannot read {shown} as {kind}", node) from None
 
     def _parent(self, path: PathKey | None) -> PathKey | None:
         """``path`` when its children's marks are recorded (see :attr:`depth`), else None."""
@@ -152,6 +157,9 @@ class _Builder:
     def _error(self, message: str, node: yaml.Node) -> YamlError:
         where = f"{self.positions.file}:{node.start_mark.line + 1}:{node.start_mark.column + 1}"
         return YamlError(message, where)
+
+
+_KINDS = {"int": "an integer", "float": "a number", "timestamp": "a date", "bool": "true or false"}
 
 
 def load_yaml_text(
@@ -201,6 +209,12 @@ def _load(text: str, file: str, loader_class: type[yaml.SafeLoader], depth: int 
         if node is None:
             return None, positions
         return _Builder(loader, positions, depth).build(node, ()), positions
+    except yaml.reader.ReaderError as exc:  # a control character: placed by its offset in the text
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        character = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+        problem = f"invalid YAML: the character U+{character:04X} is not allowed (a control character)"
+        raise _SyntaxError(YamlError(problem, f"{file}:{line}:{column}")) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{file}:{mark.line + 1}:{mark.column + 1}" if mark else file
