@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.sandbox.base import RunRequest, RunResult, Sandbox, SandboxLimits, Spawned
-from harness.sandbox.stream import FrameReader, WorkerError, frame, write_within
+from harness.sandbox.stream import FrameReader, SandboxUnavailable, WorkerError, frame, write_within
 
 HERE = Path(__file__).resolve().parent
 STUB = ("/sandbox/stub.py", HERE / "stub.py")
@@ -68,7 +68,12 @@ class WarmWorker:
         self._shut = False  # shut down for good: a thread still holding the worker cannot restart it
 
     def run(self, files: Mapping[str, str], request: dict[str, Any], limits: SandboxLimits) -> RunResult:
-        """Run one job; a broken zygote becomes a crashed result and is replaced."""
+        """Run one job; a zygote that breaks during it becomes a crashed result and is replaced.
+
+        Raises:
+            SandboxUnavailable: the zygote (started afresh if need be) never said ready: no
+                code of the job ran, so the failure is the host's, never the job's.
+        """
         with self._busy:
             return self._run(files, request, limits)
 
@@ -78,6 +83,10 @@ class WarmWorker:
             self._settle()
             self._retire_if_spent()
             process = self._ensure()
+        except (WorkerError, OSError, ValueError) as exc:
+            self.close()
+            raise SandboxUnavailable(f"the {self.sandbox.name} sandbox could not be started ({exc})") from None
+        try:
             self._cap_memory(limits)
             self.jobs += 1
             job_id = f"job-{self.jobs}"

@@ -31,6 +31,11 @@ FREE_SMALL_READS = 64  # per reply, before reads are spaced out
 THROTTLE_S = 0.005
 
 
+class SandboxUnavailable(Exception):
+    """A fresh sandbox could not be started (the host's fault: no student code has run in it):
+    the job is the grader's error, never a wrong answer."""
+
+
 class WorkerError(Exception):
     """The zygote misbehaved (died, hung, spoke out of turn): the job is recorded as crashed."""
 

@@ -221,3 +221,26 @@ def test_a_self_check_sends_only_public_tests(cohort: tuple[Path, Path], monkeyp
     result = api.check([bank], folder / "half-right" / "answers.yaml", today=dt.date(2026, 11, 23))
     assert sorted(student_jobs(sent)) == [["0:small", "1:small"], ["small"]]  # hidden tests never enter the sandbox
     assert [q.score for q in result.questions] == [1, 0, 1]  # a self-check scores the public tests, out of their points
+
+
+def test_a_sandbox_that_cannot_start_is_the_graders_error_not_a_wrong_answer(
+    cohort: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No zygote says ready (the host's fault: an outside tester caused it with ``ulimit -v``
+    on the grader): with the reference's results cached, every student was marked incorrect,
+    "your program stopped early". No student code ran: each question is the grader's error."""
+    from harness.sandbox.stream import WorkerError
+
+    bank, folder = cohort
+    monkeypatch.setenv("HARNESS_CACHE", str(tmp_path / "cache"))
+    grade(bank, folder, tmp_path / "first")  # the references' results are kept
+
+    def no_start(self: WarmWorker) -> Any:
+        raise WorkerError("the worker died")
+
+    monkeypatch.setattr(WarmWorker, "_ensure", no_start)
+    students = grade(bank, folder, tmp_path / "second")
+    statuses = {q.status.value for student in students.values() for q in student.questions}
+    assert statuses == {"error"}, statuses
+    feedback = " ".join(students["right"].questions[0].feedback)
+    assert "sandbox could not be started" in feedback and "stopped early" not in feedback

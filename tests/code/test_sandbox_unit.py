@@ -23,7 +23,7 @@ from harness.sandbox.base import RunRequest, RunResult, SandboxLimits
 from harness.sandbox.bwrap import BwrapSandbox
 from harness.sandbox.pool import WarmPool, WorkerGroup
 from harness.sandbox.process import ProcessSandbox
-from harness.sandbox.stream import WorkerError
+from harness.sandbox.stream import SandboxUnavailable, WorkerError
 
 _bwrap_installed = pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewrap not installed")
 
@@ -154,8 +154,9 @@ def test_a_closed_pool_starts_no_zygote_for_a_thread_still_grading() -> None:
     assert held.process is None
     with pytest.raises(WorkerError, match="the run is over"):
         held.start()
-    crashed = held.run({"m.py": "def f(x):\n    return x\n"}, STUB_REQUEST, SandboxLimits(wall_seconds=5))
-    assert crashed.exit_code is None and held.process is None  # a crashed result, no zygote
+    with pytest.raises(SandboxUnavailable, match="the run is over"):  # the job is refused, no zygote started
+        held.run({"m.py": "def f(x):\n    return x\n"}, STUB_REQUEST, SandboxLimits(wall_seconds=5))
+    assert held.process is None
     with pytest.raises(WorkerError, match="the run is over"):
         pool.worker(("csv",))
     pool.prewarm(("csv",))
