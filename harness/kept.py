@@ -24,13 +24,9 @@ def _ours(info: os.stat_result) -> bool:
 
 
 def trusted(path: Path) -> bool:
-    """A plain file owned by this euid and writable by nobody else, in a folder where no one
-    else may swap it (:func:`why_not_safe_parent`)."""
-    try:
-        info = os.lstat(path)
-    except OSError:
-        return False
-    return _ours(info) and stat.S_ISREG(info.st_mode) and why_not_safe_parent(path.parent) is None
+    """A plain file of this euid's alone (:func:`why_not_ours`), in a folder where no one else
+    may swap it (:func:`why_not_safe_parent`)."""
+    return why_not_ours(path) is None and why_not_safe_parent(path.parent) is None
 
 
 def read_trusted(path: Path) -> str | None:
@@ -112,6 +108,14 @@ def why_not_ours_database(path: Path) -> str | None:
             if why is not None:
                 return why
     return None
+
+
+def make_folder(path: Path) -> None:
+    """Create ``path`` (and its parents, as usual) unless it exists; the folder itself mode 755
+    whatever the umask, so never writable by its group (:func:`why_not_ours`)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):
+        path.mkdir(mode=0o755)
 
 
 def create_private_file(path: Path) -> None:

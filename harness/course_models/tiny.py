@@ -31,7 +31,7 @@ from typing import Any
 
 from harness.course_models.recipes import RECIPES, ImageRecipe, SpeechRecipe, TinyModelRecipe
 from harness.errors import HarnessError, UnknownPluginError
-from harness.kept import why_not_ours, why_not_ours_tree, why_not_safe_parent
+from harness.kept import make_folder, why_not_ours, why_not_ours_tree, why_not_safe_parent
 from harness.versions import installed_version
 
 MARKER = "harness-model.json"
@@ -85,9 +85,7 @@ def build_all(cache_dir: Path | None = None) -> dict[str, Path]:
 def build_recipe(recipe: TinyModelRecipe, cache_dir: Path | None = None) -> Path:
     """Like :func:`build`, for any recipe: a variant of a shipped one, or one of your own."""
     models_dir = (cache_dir or default_cache_dir()) / "models"
-    models_dir.parent.mkdir(parents=True, exist_ok=True)
-    with contextlib.suppress(FileExistsError):
-        models_dir.mkdir(mode=0o755)  # never writable by the group, whatever the umask
+    make_folder(models_dir)
     _check_ours(models_dir)
     key = cache_key(recipe)
     final = models_dir / f"{recipe.name}-{key}"

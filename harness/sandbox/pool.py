@@ -66,6 +66,7 @@ class WarmWorker:
         self._empty = tempfile.TemporaryDirectory(prefix="harness-zygote-")
         self._busy = threading.Lock()  # held for a whole job
         self._shut = False  # shut down for good: a thread still holding the worker cannot restart it
+        self._starting_lock = threading.RLock()  # a start and a shutdown never interleave
 
     def run(self, files: Mapping[str, str], request: dict[str, Any], limits: SandboxLimits) -> RunResult:
         """Run one job; a zygote that breaks during it becomes a crashed result and is replaced.
@@ -179,6 +180,10 @@ class WarmWorker:
         Raises:
             WorkerError: the worker was shut down (its run is over).
         """
+        with self._starting_lock:  # a shutdown in between would leave the new zygote to no one
+            self._start()
+
+    def _start(self) -> None:
         if self._shut:
             raise WorkerError("the run is over: its sandboxes are closed")
         if self.spawned is not None and self.spawned.process.poll() is None:
@@ -246,8 +251,9 @@ class WarmWorker:
 
     def shutdown(self) -> None:
         """Stop the zygote for good and remove the worker's folder."""
-        self._shut = True
-        self.close()
+        with self._starting_lock:
+            self._shut = True
+            self.close()
         self._empty.cleanup()
 
 
@@ -555,10 +561,9 @@ def _send(
     write_within(process.stdin.fileno(), frame(meta) + body, time.monotonic() + wall_seconds + SLACK_S)
 
 
-def _cpu_seconds(*parts: object) -> float | None:
-    """The sum of the zygote's ``cpu_seconds`` fields; None when one is missing."""
-    numbers = [float(p) for p in parts if isinstance(p, (int, float)) and not isinstance(p, bool)]
-    return sum(numbers) if len(numbers) == len(parts) else None
+def _cpu_seconds(value: object) -> float | None:
+    """The zygote's ``cpu_seconds`` field; None when it is missing or not a number."""
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
 def _crashed(backend: str, why: str, seconds: float) -> RunResult:

@@ -19,9 +19,10 @@ and cross-student channels start with, following Docker's default profile and ns
   share, whatever their namespaces. A job that could evict pages (``fadvise`` DONTNEED or
   NOREUSE, ``madvise`` COLD or PAGEOUT, ``process_madvise``) and test them without reading
   (``mincore``, ``cachestat``, a ``preadv2`` with RWF_NOWAIT, Linux AIO) could leave a
-  hidden test's input there for a later job, bit by bit, exactly. What is left (how long a
-  read takes) is slow and noisy; hidden tests' jobs also never run before the same
-  student's public ones (:mod:`harness.kinds.code_engine.runner`).
+  hidden test's input there for a later job, bit by bit, exactly. What no filter can take
+  away (how long a read takes, a job's own page-fault counts) still carries it: hidden
+  inputs are not a secret (docs/code-exercises.md, "Hidden tests"); a student's hidden jobs
+  never run before their own public ones (:mod:`harness.kinds.code_engine.runner`).
 
 A 64-bit process on x86_64 can still make 32-bit system calls (``int 0x80``) whose numbers
 mean something else; any call whose architecture is not the filter's own is refused, and so
@@ -179,20 +180,23 @@ def _refuse_flags(nr: int, mask: int, arg: int = 0) -> list[tuple[int, int, int,
     ]
 
 
-def _allow_values(nr: int, values: tuple[int, ...], arg: int = 0) -> list[tuple[int, int, int, int]]:
-    """``nr`` is allowed with one of ``values`` as its argument ``arg``, else EPERM."""
+def _on_values(nr: int, values: tuple[int, ...], arg: int, listed: int, others: int) -> list[tuple[int, int, int, int]]:
+    """``nr`` with one of ``values`` as its argument ``arg`` returns ``listed``, with any
+    other ``others``; either way the rule decides."""
     n = len(values)
     rule = [_insn(JEQ_K, nr, 0, n + 3), _insn(LD_W_ABS, ARGS_OFFSET + 8 * arg)]
     rule += [_insn(JEQ_K, value, n - i, 0) for i, value in enumerate(values)]
-    return [*rule, _insn(RET_K, _errno(errno.EPERM)), _insn(RET_K, RET_ALLOW)]
+    return [*rule, _insn(RET_K, others), _insn(RET_K, listed)]
+
+
+def _allow_values(nr: int, values: tuple[int, ...], arg: int = 0) -> list[tuple[int, int, int, int]]:
+    """``nr`` is allowed with one of ``values`` as its argument ``arg``, else EPERM."""
+    return _on_values(nr, values, arg, RET_ALLOW, _errno(errno.EPERM))
 
 
 def _refuse_values(nr: int, values: tuple[int, ...], arg: int) -> list[tuple[int, int, int, int]]:
     """``nr`` with one of ``values`` as its argument ``arg`` answers EPERM, else is allowed."""
-    n = len(values)
-    rule = [_insn(JEQ_K, nr, 0, n + 3), _insn(LD_W_ABS, ARGS_OFFSET + 8 * arg)]
-    rule += [_insn(JEQ_K, value, n - i, 0) for i, value in enumerate(values)]
-    return [*rule, _insn(RET_K, RET_ALLOW), _insn(RET_K, _errno(errno.EPERM))]
+    return _on_values(nr, values, arg, _errno(errno.EPERM), RET_ALLOW)
 
 
 def program(arch: Arch) -> list[tuple[int, int, int, int]]:

@@ -29,7 +29,6 @@ store of another format is refused, saying what to do.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
@@ -352,13 +351,11 @@ def open_store(path: Path) -> ResultStore:
         HarnessError: the file is not a store, was written in another format, or cannot be
             created or written.
     """
-    from harness.kept import create_private_file
+    from harness.kept import create_private_file, make_folder
 
     _check_ours(path)
     try:
-        path.parent.parent.mkdir(parents=True, exist_ok=True)
-        with contextlib.suppress(FileExistsError):
-            path.parent.mkdir(mode=0o755)  # never writable by the group, whatever the umask
+        make_folder(path.parent)
         fresh = not path.exists()
         if fresh:
             create_private_file(path)
@@ -392,23 +389,18 @@ def open_store(path: Path) -> ResultStore:
 
 def _check_ours(path: Path) -> None:
     """A kept store's grades are reused by the next run, so it must be this user's alone: its
-    folder, its files (the database and SQLite's journal files) and the output folder holding
-    it, owned by this euid (the output folder may be root's), none of the store's writable
-    by anyone else (:mod:`harness.kept`).
+    folder and its files (the database and SQLite's journal files), in an output folder
+    where no one else may swap them (:mod:`harness.kept`).
 
     Raises:
         HarnessError: another user wrote the store, or could have.
     """
-    from harness.kept import why_not_ours, why_not_ours_database
+    from harness.kept import why_not_ours, why_not_ours_database, why_not_safe_parent
 
     folder = path.parent
     if not os.path.lexists(folder):
         return
-    why = why_not_ours(folder, folder=True) or why_not_ours_database(path)
-    with contextlib.suppress(OSError):
-        owner = os.stat(folder.parent).st_uid
-        if why is None and owner not in (os.geteuid(), 0):
-            why = f"{folder.parent}: owned by uid {owner}, not this user"
+    why = why_not_ours(folder, folder=True) or why_not_ours_database(path) or why_not_safe_parent(folder.parent)
     if why is not None:
         raise HarnessError(
             f"{why}: a result store's grades are reused by the next run, so it must be this user's alone; "
