@@ -47,6 +47,7 @@ class ProblemCode(StrEnum):
     UNKNOWN_QUESTION = "unknown-question"
     NAME_NOT_UTF8 = "name-not-utf8"
     SKIPPED_LINK = "skipped-link"
+    SKIPPED_FILE = "skipped-file"  # a student's work at the cohort's top level, not in a folder
     STUDENT_DROPPED = "student-dropped"
     LOOKALIKE_STUDENTS = "lookalike-students"
     ZIP_NAME_NOT_UTF8 = "zip-name-not-utf8"

@@ -29,6 +29,8 @@ from harness.yamlsource import Positions
 from harness.zip_names import open_zip, raw_name
 
 ANSWER_FILES = ("answers.yaml", "answers.yml")
+# what a student hands in; such a file at the cohort's top level is recorded, not ignored
+SUBMISSION_SUFFIXES = frozenset({".py", ".ipynb", ".yaml", ".yml", ".json", ".jsonl", ".zip"})
 __all__ = [
     "ANSWER_FILES",
     "MAX_ANSWERS_BYTES",
@@ -186,11 +188,21 @@ def scan_cohort(source: Path, workdir: Path | None = None) -> CohortScan:
             problems.append(Problem(code=ProblemCode.SKIPPED_LINK, message=message, location=f"{name}/{entry.name}"))
         elif entry.is_dir():
             folders.append(entry)
+        elif _looks_like_work(entry.name):
+            message = f"{printable(entry.name)}: a file, not a student folder; skipped"
+            problems.append(Problem(code=ProblemCode.SKIPPED_FILE, message=message, location=f"{name}/{entry.name}"))
     placed, cohort_level = _place_entry_problems(entry_problems, root.relative_to(dest).parts, folders, name)
     if not folders:
         raise SubmissionError(_no_students(source, root, [e.problem for e in entry_problems]))
     students = [StudentFolder(f.name, f, f"{name}/{f.name}", tuple(placed.get(f.name, ()))) for f in folders]
     return CohortScan(name, students, cohort_level + problems + _lookalike_students(folders, name))
+
+
+def _looks_like_work(name: str) -> bool:
+    """A file at the cohort's top level that is a submission misplaced (a program, answers, a
+    zip, a file with no suffix) rather than the cohort's own notes (``README.txt``, a roster)."""
+    suffix = Path(name).suffix.lower()
+    return suffix in SUBMISSION_SUFFIXES or not suffix
 
 
 def _place_entry_problems(

@@ -782,3 +782,18 @@ def test_an_answer_python_cannot_read_is_that_students_problem_and_the_run_goes_
     for student, where, says in (("huge", "answers.yaml:1:", "as an integer"), ("nul", "answers.yaml:2:", "U+0000")):
         (problem,) = students[student].problems
         assert problem.location is not None and where in problem.location and says in problem.message, problem
+
+
+@pytest.mark.parametrize("name", ["bob", "bob.zip", "bob.ipynb", "answers-carol.YAML"])
+def test_a_students_work_at_the_cohort_top_level_is_recorded_not_lost(tmp_path: Path, name: str) -> None:
+    root = tmp_path / "cohort"
+    write_student(root, "alice")
+    (root / name).write_bytes(b"q1: b\n")
+    (root / "roster.csv").write_text("alice\nbob\n", encoding="utf-8")  # the cohort's own notes
+
+    cohort = collect_cohort(root)
+
+    assert [s.student_id for s in cohort.submissions] == ["alice"]
+    assert codes(cohort.problems) == ["skipped-file"]
+    assert cohort.problems[0].location == f"cohort/{name}"
+    assert "not a student folder" in cohort.problems[0].message

@@ -2,23 +2,74 @@
 
 from __future__ import annotations
 
+import codecs
+import io
+import re
+import tokenize
 from pathlib import Path
 
 from harness.submission_files.notebooks import notebook_source
-from harness.submission_files.safe_open import read_submitted_text
+from harness.submission_files.safe_open import SubmissionFileError, read_submitted_bytes
 
 MAX_SOURCE_BYTES = 1_000_000
+
+BOM = "\ufeff"
+# PEP 263: a comment in the first two lines naming the file's encoding
+_PEP_263 = "; a file in another encoding needs a coding line (PEP 263)"
+_COOKIE = re.compile(r"^([ \t\f]*#.*?coding[:=][ \t]*)([-\w.]+)", re.ASCII)
 
 
 def read_source(path: Path, limit: int = MAX_SOURCE_BYTES) -> tuple[str, list[str]]:
     """The Python source of the submitted file at ``path``, and notes for the student.
 
-    A ``.ipynb`` file becomes its code cells (IPython-only lines removed, each with a note).
+    A ``.py`` file is decoded as Python decodes it: UTF-8, with or without a byte-order mark,
+    or the encoding its PEP 263 line names (``# -*- coding: latin-1 -*-``), which then reads
+    ``utf-8``, as the source is handed on as UTF-8. A ``.ipynb`` file (JSON, so UTF-8, a
+    byte-order mark allowed) becomes its code cells (IPython-only lines removed, each with a
+    note).
 
     Raises:
-        AnswerError: a link, not a regular file, too large, not UTF-8 text, a broken notebook.
+        AnswerError: a link, not a regular file, too large, not text in its encoding, NUL
+            bytes, a broken notebook.
     """
-    text = read_submitted_text(path, limit)
+    data = read_submitted_bytes(path, limit)
     if path.suffix == ".ipynb":
-        return notebook_source(text)
-    return text, []
+        return notebook_source(_text(data, "utf-8", path.name).removeprefix(BOM))
+    return _python_text(data, path.name), []
+
+
+def _python_text(data: bytes, shown: str) -> str:
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as exc:
+        raise SubmissionFileError(_why_undecodable(data, exc.msg or "", shown)) from None
+    text = _text(data, encoding, shown, _PEP_263)
+    if codecs.lookup(encoding).name in ("utf-8", "utf-8-sig"):
+        return text.removeprefix(BOM)
+    lines = text.split("\n", 2)
+    for n, line in enumerate(lines[:2]):
+        if _COOKIE.match(line):
+            lines[n] = _COOKIE.sub(r"\1utf-8", line, count=1)
+            break
+    return "\n".join(lines)
+
+
+def _why_undecodable(data: bytes, reason: str, shown: str) -> str:
+    if reason.startswith("unknown encoding"):
+        return f"{shown}: its coding line names an {reason} (see PEP 263)"
+    if data.startswith(codecs.BOM_UTF8):
+        return f"{shown} starts with a UTF-8 byte-order mark, but its coding line names another encoding"
+    return f"{shown} is not UTF-8 text (a binary file?){_PEP_263}"
+
+
+def _text(data: bytes, encoding: str, shown: str, hint: str = "") -> str:
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        name = "UTF-8" if codecs.lookup(encoding).name.startswith("utf-8") else encoding
+        raise SubmissionFileError(
+            f"{shown} is not {name} text (a binary file?){hint if name == 'UTF-8' else ''}"
+        ) from None
+    if "\x00" in text:
+        raise SubmissionFileError(f"{shown} contains NUL bytes (a binary file?)")
+    return text

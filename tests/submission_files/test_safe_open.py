@@ -102,3 +102,46 @@ def test_a_python_file_is_read_as_it_is(folder: Path) -> None:
     (folder / "answer.py").write_text("def f():\n    return 1\n", encoding="utf-8")
 
     assert read_source(folder / "answer.py") == ("def f():\n    return 1\n", [])
+
+
+def test_a_python_file_in_the_encoding_its_coding_line_names_is_handed_on_as_utf8(folder: Path) -> None:
+    (folder / "answer.py").write_bytes("# -*- coding: latin-1 -*-\nname = 'café'\n".encode("latin-1"))
+
+    source, _ = read_source(folder / "answer.py")
+
+    assert source == "# -*- coding: utf-8 -*-\nname = 'café'\n"  # the same line numbers
+    namespace: dict[str, object] = {}
+    exec(compile(source.encode("utf-8"), "answer.py", "exec"), namespace)  # as the sandbox reads it
+    assert namespace["name"] == "café"
+
+
+@pytest.mark.parametrize("suffix", [".py", ".ipynb"])
+def test_a_utf8_byte_order_mark_is_dropped(folder: Path, suffix: str) -> None:
+    text = "x = 1\n" if suffix == ".py" else json.dumps({"cells": [{"cell_type": "code", "source": "x = 1"}]})
+    (folder / f"answer{suffix}").write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+
+    source, _ = read_source(folder / f"answer{suffix}")
+
+    assert source.strip() == "x = 1"
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        (b"# coding: klingon\nx = 1\n", "names an unknown encoding: klingon"),
+        (b"\xef\xbb\xbf# coding: latin-1\nx = 1\n", "byte-order mark, but its coding line names another"),
+        (b"caf\xe9 = 1\n", "not UTF-8 text .*coding line"),
+        (b"# coding: utf-8\nx = 1\n'\xff'\n", "not UTF-8 text"),
+        (b"# coding: latin-1\nx = '\x00'\n", "contains NUL bytes"),
+    ],
+    ids=["unknown", "bom-and-cookie", "latin-1-no-cookie", "bad-utf8", "nul"],
+)
+def test_a_python_file_that_python_could_not_read_is_refused_in_one_line(
+    folder: Path, data: bytes, problem: str
+) -> None:
+    (folder / "answer.py").write_bytes(data)
+
+    with pytest.raises(SubmissionFileError, match=problem) as caught:
+        read_source(folder / "answer.py")
+
+    assert "\n" not in str(caught.value) and str(caught.value).startswith("answer.py")
