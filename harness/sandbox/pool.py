@@ -34,7 +34,11 @@ HERE = Path(__file__).resolve().parent
 STUB = ("/sandbox/stub.py", HERE / "stub.py")
 ZYGOTE = ("/sandbox/zygote.py", HERE / "zygote.py")
 RELAY = ("/sandbox/relay.py", HERE / "relay.py")
-JOBS_PER_ZYGOTE = 200
+# A zygote checks itself after every job (processes, files, IPC objects, limits, priorities:
+# anything off retires it at once); this bound is only against slow growth that no check
+# sees. Each replacement costs a sandbox and an interpreter with the preloads (numpy's: about
+# 0.25 CPU-seconds, some 40 softmax jobs' worth; torch's: several seconds).
+JOBS_PER_ZYGOTE = 1000
 START_TIMEOUT_S = 180.0  # importing torch + transformers on a busy 2-core machine
 SLACK_S = 5.0  # the zygote enforces the job's wall clock; the host allows this much more
 # The zygote's own CPU time is capped (the sandbox's RLIMIT_CPU) and every job spends some of
