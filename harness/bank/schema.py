@@ -7,6 +7,7 @@ fields; the loader picks the model from the question's ``kind``. See docs/bank-f
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -16,6 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from harness.bank.expressions import CONSTANTS, FUNCTIONS, Expression
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+# YAML reads `.inf` and `.nan` as numbers; as points either makes every score meaningless
+Points = Annotated[float, Field(allow_inf_nan=False)]
 RESERVED_NAMES = frozenset(FUNCTIONS) | frozenset(CONSTANTS)
 TEMPLATE = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 
@@ -66,7 +69,7 @@ class Example(Model):
     @classmethod
     def _score_range(cls, value: float | tuple[float, float]) -> float | tuple[float, float]:
         low, high = value if isinstance(value, tuple) else (value, value)
-        if low < 0 or high < low:
+        if not (0 <= low <= high < math.inf):  # NaN fails every comparison
             raise ValueError(f"score [{low:g}, {high:g}] is not a range of points >= 0")
         return value
 
@@ -112,7 +115,7 @@ class Question(Model):
     parameters: dict[str, Parameter] = Field(default_factory=dict)
     constraints: list[str] = Field(default_factory=list)
     prompt: str = Field(min_length=1)
-    points: float | None = Field(default=None, gt=0)
+    points: Points | None = Field(default=None, gt=0)
     feedback: Feedback = Field(default_factory=Feedback)
     tags: Tags = Field(default_factory=Tags)
     visibility: Visibility = "public"

@@ -2,14 +2,17 @@
 
 Banks and metric suites are both YAML read with :mod:`harness.yamlsource`; both turn
 each pydantic error into one line at ``file:line:col`` through these two functions.
+A model validator that finds problems in its fields raises :func:`errors_at`, so that each
+is reported at its own field's line rather than at the model's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from pydantic_core import ErrorDetails
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError
 
 from harness.yamlsource import PathKey
 
@@ -47,6 +50,22 @@ def error_message(error: ErrorDetails, path: PathKey, fields: Iterable[str], sub
         return f"missing required field {name!r}"
     text = error["msg"].removeprefix("Value error, ")
     return f"{name}: {text}" if name else text
+
+
+def errors_at(title: str, problems: Sequence[tuple[PathKey, str]]) -> ValidationError:
+    """A validation error holding each ``(location, message)`` of ``problems``, the location
+    relative to the model being validated: raised from a model validator, pydantic puts the
+    model's own location in front, as for any error of its fields."""
+    return ValidationError.from_exception_data(
+        title,
+        [
+            # the message is the template's value, not the template: braces in it stay as written
+            InitErrorDetails(
+                type=PydanticCustomError("value_error", "{message}", {"message": message}), loc=loc, input=None
+            )
+            for loc, message in problems
+        ],
+    )
 
 
 def _is_tag(part: str | int, tags: set[str]) -> bool:

@@ -9,6 +9,7 @@ See docs/code-exercises.md for the format.
 
 from __future__ import annotations
 
+import difflib
 import keyword
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -17,17 +18,20 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, PrivateAttr, ValidationInfo, field_validator, model_validator
 
-from harness.bank.schema import ID_PATTERN, Model, Question
+from harness.bank.schema import ID_PATTERN, Model, Points, Question
+from harness.bank.validation import errors_at
 from harness.errors import AnswerError
 from harness.evidence import MAX_SOURCE_CHARS, CodeEvidence
 from harness.kinds.base import MISSING, GradeContext, KindExample, Outcome, QuestionKind
-from harness.kinds.code_engine import sequential
+from harness.kinds.code_engine import sequential, values
+from harness.kinds.code_engine.module_names import top_level_names
 from harness.kinds.code_engine.runner import CodeRunner, StudentRun
 from harness.kinds.code_engine.sequential import DEFAULT_LOOKS, SequentialPlan
 from harness.kinds.lifecycle import RunOptions
 from harness.results import QuestionResult, round_score
 from harness.sandbox.base import SandboxLimits
 from harness.submission_files import MAX_SOURCE_BYTES, read_source
+from harness.yamlsource import PathKey
 
 EXAMPLES = Path(__file__).resolve().parent / "examples"
 _FILE = r"^[A-Za-z0-9_][A-Za-z0-9_.-]*\.(py|ipynb)$"
@@ -62,7 +66,7 @@ class CodeTest(Model):
     call: str
     args: list[Any] = Field(default_factory=list)
     kwargs: dict[str, Any] = Field(default_factory=dict)
-    points: float = Field(default=1.0, gt=0)
+    points: Points = Field(default=1.0, gt=0)
     visibility: Literal["public", "hidden"] = "public"
     compare: Comparison = Field(default_factory=Comparison)
     raises: str | None = None
@@ -82,6 +86,28 @@ class CodeTest(Model):
         modes = [m for m in ("raises", "statistical", "property") if getattr(self, m) is not None]
         if len(modes) > 1:
             raise ValueError(f"test {self.id!r}: choose one of raises, statistical, property (got {modes})")
+        return self
+
+    @model_validator(mode="after")
+    def _arguments(self) -> CodeTest:
+        """Every argument can be built (:func:`values.check_argument`), and together they hold
+        at most ``MAX_ARGUMENT_ELEMENTS`` array elements; each problem at its argument's line."""
+        problems: list[tuple[PathKey, str]] = []
+        elements = 0
+        arguments: list[tuple[PathKey, Any]] = [(("args", i), a) for i, a in enumerate(self.args)]
+        arguments += [(("kwargs", k), v) for k, v in self.kwargs.items()]
+        for where, spec in arguments:
+            try:
+                elements += values.check_argument(spec)
+            except ValueError as exc:
+                problems.append((where, str(exc)))
+                continue
+            if elements > values.MAX_ARGUMENT_ELEMENTS:
+                cap = f"a test may pass at most {values.MAX_ARGUMENT_ELEMENTS:,}"
+                problems.append((where, f"this test's array arguments hold {elements:,} elements; {cap}"))
+                break
+        if problems:
+            raise errors_at(type(self).__name__, problems)
         return self
 
 
@@ -114,7 +140,29 @@ class CodeQuestion(Question):
             raise ValueError("test ids must be unique")
         if any(t.property for t in self.tests) and not self.properties:
             raise ValueError("a test uses `property` but the question names no `properties` file")
+        undefined = self._undefined_calls()
+        if undefined:
+            raise errors_at(type(self).__name__, undefined)
         return self
+
+    def _undefined_calls(self) -> list[tuple[PathKey, str]]:
+        """Each test whose ``call`` the reference does not define at its top level: the
+        reference would lose that test at grade time. Nothing when the reference's names
+        cannot be known without running it (see :func:`top_level_names`)."""
+        try:
+            source, _ = read_source(self.path(self.reference), MAX_SOURCE_BYTES)  # a notebook's cells too
+        except AnswerError:  # the runner reports it, with the reference's other problems
+            return []
+        names = top_level_names(source)
+        if names is None:
+            return []
+        problems: list[tuple[PathKey, str]] = []
+        for i, test in enumerate(self.tests):
+            if test.call not in names:
+                near = difflib.get_close_matches(test.call, sorted(names), n=1)
+                hint = f" (did you mean {near[0]!r}?)" if near else ""
+                problems.append((("tests", i, "call"), f"{self.reference} defines no {test.call!r}{hint}"))
+        return problems
 
     def path(self, name: str) -> Path:
         """A file named in the question, resolved against the bank's folder."""

@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from harness.bank.schema import ID_PATTERN, Model, Question
+from harness.bank.schema import ID_PATTERN, Model, Points, Question
 from harness.errors import AnswerError
 from harness.evidence import AnswerCut, TextEvidence
 from harness.kinds.base import GradeContext, KindExample, Outcome, QuestionKind
@@ -37,7 +37,7 @@ _STOPWORDS = frozenset(
 class Criterion(Model):
     id: Annotated[str, Field(pattern=ID_PATTERN)]
     description: str | None = None
-    points: float
+    points: Points
     any_of: list[Term] = Field(default_factory=list)
     all_of: list[Term] = Field(default_factory=list)
     regex: str | None = None
@@ -78,7 +78,7 @@ class Rubric(Model):
 
 
 class Similarity(Model):
-    points: float = Field(gt=0)
+    points: Points = Field(gt=0)
     zero_at: float = Field(default=0.2, ge=0, lt=1)
     full_at: float = Field(default=0.6, gt=0, le=1)
 

@@ -10,6 +10,7 @@ own ``__eq__``.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -320,6 +321,131 @@ def plain(value: Any) -> Any:
     return value
 
 
+# A test's arguments may hold this many array elements in all, as many as a returned value
+# may (the stub's ``MAX_ITEMS``): a random shape of [100000, 100000] is a typo, and building it
+# would have the grader allocate 75 GiB.
+MAX_ARGUMENT_ELEMENTS = 2_000_000
+RANDOM_KINDS = ("normal", "uniform")
+_RANDOM_KEYS = {"normal": {"shape", "seed", "dtype", "as"}, "uniform": {"shape", "seed", "dtype", "as", "low", "high"}}
+
+
+def check_argument(spec: Any) -> int:
+    """Check a bank's argument spec (see docs/code-exercises.md) without building it: what
+    :func:`build_argument` or the sandbox would refuse is refused when the bank is loaded.
+
+    Returns the number of array elements ``spec`` holds (random ones included), for the cap
+    on a test's arguments, :data:`MAX_ARGUMENT_ELEMENTS`.
+
+    Raises:
+        ValueError: a typed form with an unknown key, dtype or random kind; a ragged array,
+            or one of other things than numbers; a random shape that is not a list of sizes.
+    """
+    if isinstance(spec, list):
+        return sum(check_argument(v) for v in spec)
+    if not isinstance(spec, dict):
+        return 0
+    if "array" in spec or "tensor" in spec:
+        return _check_array(spec)
+    if "tuple" in spec:
+        _known_keys(spec, "tuple", set())
+        if not isinstance(spec["tuple"], list):
+            raise ValueError(f"{{tuple: ...}} takes a list of items, not {describe(spec['tuple'])}")
+        return check_argument(spec["tuple"])
+    if "random" in spec:
+        return _check_random(spec)
+    if "model" in spec:
+        _known_keys(spec, "model", set())  # its name is checked against the question's models when built
+        return 0
+    return sum(check_argument(v) for v in spec.values())
+
+
+def _known_keys(spec: dict[str, Any], form: str, allowed: set[str]) -> None:
+    unknown = sorted(map(str, set(spec) - allowed - {form}))
+    if unknown:
+        others = f"only {', '.join(sorted(allowed))}" if allowed else "no other key"
+        raise ValueError(f"unknown key {unknown[0]!r} in a {{{form}: ...}} argument (it takes {others})")
+
+
+def _check_dtype(dtype: Any, numpy: bool) -> None:
+    """``dtype`` names an element type the sandbox can build (numpy has no bfloat16: torch does)."""
+    if not isinstance(dtype, str) or dtype not in DTYPES:
+        raise ValueError(f"unknown dtype {short(dtype, 40)} (known: {', '.join(sorted(DTYPES))})")
+    if numpy and dtype == "bfloat16":
+        raise ValueError("numpy arrays cannot be bfloat16: make it a tensor")
+
+
+def _check_array(spec: dict[str, Any]) -> int:
+    kind = "tensor" if "tensor" in spec else "array"
+    _known_keys(spec, kind, {"dtype"})
+    dtype = spec.get("dtype", "float64")
+    _check_dtype(dtype, numpy=kind == "array")
+    shape = _array_shape(spec[kind], kind)
+    if dtype in INTEGER_RANGES:
+        low, high = INTEGER_RANGES[dtype]
+        outside = next((v for v in _elements(spec[kind]) if type(v) is int and not low <= v < high), None)
+        if outside is not None:
+            raise ValueError(f"{outside} does not fit in an array of dtype {dtype}")
+    return math.prod(shape)
+
+
+def _array_shape(data: Any, where: str, depth: int = 0) -> tuple[int, ...]:
+    """The shape of nested lists of numbers (bools, ints, floats).
+
+    Raises:
+        ValueError: lists of unequal lengths at one level (a ragged array), something else
+            than a number, more than :data:`MAX_DIMENSIONS` levels.
+    """
+    if not isinstance(data, list):
+        if isinstance(data, (bool, int, float)):
+            return ()
+        raise ValueError(f"{where} is {describe(data)}: the elements of an array must be numbers")
+    if depth == MAX_DIMENSIONS:
+        raise ValueError(f"an array has at most {MAX_DIMENSIONS} dimensions")
+    shapes = [_array_shape(item, f"{where}[{i}]", depth + 1) for i, item in enumerate(data)]
+    for i, shape in enumerate(shapes[1:], start=1):
+        if shape != shapes[0]:
+            raise ValueError(
+                f"ragged array: {where}[{i}] is {_shape_text(shape)} but {where}[0] is {_shape_text(shapes[0])}"
+            )
+    return (len(data), *(shapes[0] if shapes else ()))
+
+
+def _shape_text(shape: tuple[int, ...]) -> str:
+    if not shape:
+        return "a number"
+    return f"a list of {shape[0]}" if len(shape) == 1 else f"of shape {list(shape)}"
+
+
+def _elements(data: Any) -> Iterator[Any]:
+    if isinstance(data, list):
+        for item in data:
+            yield from _elements(item)
+    else:
+        yield data
+
+
+def _check_random(spec: dict[str, Any]) -> int:
+    kind = spec["random"]
+    if kind not in RANDOM_KINDS:
+        raise ValueError(f"unknown random kind {short(kind, 40)} (normal or uniform)")
+    _known_keys(spec, "random", _RANDOM_KEYS[kind])
+    shape = spec.get("shape", [])
+    if not isinstance(shape, list) or not all(type(n) is int and n >= 0 for n in shape):
+        raise ValueError(f"the shape of a random argument is a list of sizes (ints >= 0), not {short(shape, 40)}")
+    if len(shape) > MAX_DIMENSIONS:
+        raise ValueError(f"an array has at most {MAX_DIMENSIONS} dimensions")
+    seed = spec.get("seed", 0)
+    if type(seed) is not int or seed < 0:
+        raise ValueError(f"the seed of a random argument is an int >= 0, not {short(seed, 40)}")
+    for bound in ("low", "high"):
+        if bound in spec and (isinstance(spec[bound], bool) or not isinstance(spec[bound], (int, float))):
+            raise ValueError(f"{bound} of a random argument is a number, not {short(spec[bound], 40)}")
+    if spec.get("as", "array") not in ("array", "tensor"):
+        raise ValueError(f"as: {short(spec['as'], 40)} (a random argument is an array or a tensor)")
+    _check_dtype(spec.get("dtype", "float64"), numpy=spec.get("as") != "tensor")
+    return math.prod(shape)
+
+
 def build_argument(spec: Any, models: dict[str, Path]) -> Any:
     """A bank's argument spec (see docs/code-exercises.md) -> typed JSON for the stub.
 
@@ -347,10 +473,9 @@ def build_argument(spec: Any, models: dict[str, Path]) -> Any:
 def _array_argument(spec: dict[str, Any]) -> dict[str, Any]:
     import numpy as np
 
+    _check_array(spec)
     kind = "tensor" if "tensor" in spec else "array"
     dtype = spec.get("dtype", "float64")
-    if dtype not in DTYPES:
-        raise ValueError(f"unknown dtype {dtype!r}")
     data = np.asarray(spec[kind], dtype=np.float64 if "float" in dtype else None)
     marker = "__tensor__" if kind == "tensor" else "__ndarray__"
     return {marker: {"dtype": dtype, "shape": list(data.shape), "data": data.reshape(-1).tolist()}}
@@ -359,15 +484,15 @@ def _array_argument(spec: dict[str, Any]) -> dict[str, Any]:
 def _random_argument(spec: dict[str, Any]) -> dict[str, Any]:
     import numpy as np
 
+    _check_random(spec)
     rng = np.random.default_rng(int(spec.get("seed", 0)))
     shape = tuple(spec.get("shape", []))
     if spec["random"] == "normal":
         data = rng.standard_normal(shape)
-    elif spec["random"] == "uniform":
-        data = rng.uniform(float(spec.get("low", 0.0)), float(spec.get("high", 1.0)), shape)
     else:
-        raise ValueError(f"unknown random kind {spec['random']!r} (normal or uniform)")
+        data = rng.uniform(float(spec.get("low", 0.0)), float(spec.get("high", 1.0)), shape)
     dtype = spec.get("dtype", "float64")
     marker = "__tensor__" if spec.get("as") == "tensor" else "__ndarray__"
-    values = data.astype(dtype).astype(np.float64)
+    # numpy has no bfloat16 (only a tensor can be one): the stub's torch rounds the values
+    values = data if dtype == "bfloat16" else data.astype(dtype).astype(np.float64)
     return {marker: {"dtype": dtype, "shape": list(shape), "data": values.reshape(-1).tolist()}}
