@@ -149,6 +149,8 @@ def test_names_bound_in_blocks_and_by_global_count() -> None:
         ),
         ("{array: [1, two]}", "array[1] is a string: the elements of an array must be numbers"),
         ("{array: [1, 300], dtype: int8}", "300 does not fit in an array of dtype int8"),
+        ("{array: [1, 2.5], dtype: int64}", "2.5 in an array of dtype int64: its elements are whole numbers"),
+        ("{array: [0.5], dtype: bool}", "0.5 in an array of dtype bool: its elements are whole numbers"),
         ("{random: gauss, shape: [3]}", "unknown random kind 'gauss' (normal or uniform)"),
         ("{random: normal, shape: [3, -1]}", "the shape of a random argument is a list of sizes (ints >= 0)"),
         ("{random: normal, shape: [3], low: 0}", "unknown key 'low' in a {random: ...} argument"),
@@ -309,3 +311,40 @@ def test_grade_refuses_the_bank_before_any_student_is_graded(tmp_path: Path) -> 
     with pytest.raises(BankErrors, match="ragged array"):
         api.grade([bank], tmp_path / "cohort", tmp_path / "out")
     assert not (tmp_path / "out").exists()
+
+
+# --- properties and models the question does not have ---------------------------------------
+
+
+def test_a_property_the_properties_file_does_not_define_is_refused_at_its_line(tmp_path: Path) -> None:
+    (tmp_path / "props.py").write_text("def sums_to_one(value, args):\n    return True\n", encoding="utf-8")
+    question = CODE_QUESTION.replace("    tests:\n", "    properties: props.py\n    tests:\n")
+    bank = write(
+        tmp_path,
+        "      - {id: a, call: double, args: [2], property: sums_to_one}\n"
+        "      - {id: b, call: double, args: [2], property: sum_to_one}\n",
+        question=question,
+    )
+    assert errors_of(bank) == [
+        "13:52: tests.1.property: props.py defines no 'sum_to_one' (did you mean 'sums_to_one'?)"
+    ]
+
+
+def test_a_model_argument_the_question_does_not_list_is_refused_at_its_line(tmp_path: Path) -> None:
+    question = CODE_QUESTION.replace("    tests:\n", "    models: [tiny-gpt2]\n    tests:\n")
+    bank = write(
+        tmp_path,
+        "      - {id: a, call: double, args: [{model: tiny-gpt2}]}\n"
+        "      - id: b\n"
+        "        call: double\n"
+        "        kwargs: {path: {model: tiny-gtp2}}\n",
+        question=question,
+    )
+    assert errors_of(bank) == [
+        "15:24: tests.1.kwargs.path: model 'tiny-gtp2' is not in this question's models (listed: tiny-gpt2)"
+    ]
+
+
+def test_whole_floats_in_an_integer_array_load(tmp_path: Path) -> None:
+    bank = write(tmp_path, "      - {id: a, call: total, args: [{array: [1.0, 2], dtype: int32}]}\n")
+    assert load_bank(bank).questions[0].question.id == "q"

@@ -140,28 +140,55 @@ class CodeQuestion(Question):
             raise ValueError("test ids must be unique")
         if any(t.property for t in self.tests) and not self.properties:
             raise ValueError("a test uses `property` but the question names no `properties` file")
-        undefined = self._undefined_calls()
-        if undefined:
-            raise errors_at(type(self).__name__, undefined)
+        problems = self._undefined_calls() + self._undefined_properties() + self._unlisted_models()
+        if problems:
+            raise errors_at(type(self).__name__, problems)
         return self
+
+    def _undefined_properties(self) -> list[tuple[PathKey, str]]:
+        """Each test whose ``property`` the properties file does not define (the check would
+        be missing at grade time, for every student)."""
+        if self.properties is None:
+            return []
+        return self._undefined(self.properties, "property", [(i, t.property) for i, t in enumerate(self.tests)])
+
+    def _unlisted_models(self) -> list[tuple[PathKey, str]]:
+        """Each ``{model: NAME}`` argument whose NAME the question's ``models`` does not list."""
+        problems: list[tuple[PathKey, str]] = []
+        for i, test in enumerate(self.tests):
+            arguments: list[tuple[str, int | str, Any]] = [("args", n, spec) for n, spec in enumerate(test.args)]
+            arguments += [("kwargs", key, spec) for key, spec in test.kwargs.items()]
+            for part, key, spec in arguments:
+                for name in values.model_names(spec):
+                    if name not in self.models:
+                        listed = ", ".join(self.models) or "none"
+                        message = f"model {name!r} is not in this question's models (listed: {listed})"
+                        problems.append((("tests", i, part, key), message))
+        return problems
 
     def _undefined_calls(self) -> list[tuple[PathKey, str]]:
         """Each test whose ``call`` the reference does not define at its top level: the
         reference would lose that test at grade time. Nothing when the reference's names
         cannot be known without running it (see :func:`top_level_names`)."""
+        return self._undefined(self.reference, "call", [(i, t.call) for i, t in enumerate(self.tests)])
+
+    def _undefined(self, file: str, field: str, wanted: list[tuple[int, str | None]]) -> list[tuple[PathKey, str]]:
+        """Each ``(test index, name)`` of ``wanted`` that ``file`` does not define at its top
+        level, at that test's ``field``; nothing when its names cannot be known without running
+        it (see :func:`top_level_names`)."""
         try:
-            source, _ = read_source(self.path(self.reference), MAX_SOURCE_BYTES)  # a notebook's cells too
-        except AnswerError:  # the runner reports it, with the reference's other problems
+            source, _ = read_source(self.path(file), MAX_SOURCE_BYTES)  # a notebook's cells too
+        except AnswerError:  # the runner reports it, with the file's other problems
             return []
         names = top_level_names(source)
         if names is None:
             return []
         problems: list[tuple[PathKey, str]] = []
-        for i, test in enumerate(self.tests):
-            if test.call not in names:
-                near = difflib.get_close_matches(test.call, sorted(names), n=1)
+        for i, name in wanted:
+            if name is not None and name not in names:
+                near = difflib.get_close_matches(name, sorted(names), n=1)
                 hint = f" (did you mean {near[0]!r}?)" if near else ""
-                problems.append((("tests", i, "call"), f"{self.reference} defines no {test.call!r}{hint}"))
+                problems.append((("tests", i, field), f"{file} defines no {name!r}{hint}"))
         return problems
 
     def path(self, name: str) -> Path:

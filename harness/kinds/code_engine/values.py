@@ -359,6 +359,19 @@ def check_argument(spec: Any) -> int:
     return sum(check_argument(v) for v in spec.values())
 
 
+def model_names(spec: Any) -> Iterator[str]:
+    """The names of the course models that ``spec`` (a test's argument) passes."""
+    if isinstance(spec, list):
+        for item in spec:
+            yield from model_names(item)
+    elif isinstance(spec, dict):
+        if "model" in spec and isinstance(spec["model"], str):
+            yield spec["model"]
+        elif not ("array" in spec or "tensor" in spec or "random" in spec):
+            for item in spec.values():
+                yield from model_names(item)
+
+
 def _known_keys(spec: dict[str, Any], form: str, allowed: set[str]) -> None:
     unknown = sorted(map(str, set(spec) - allowed - {form}))
     if unknown:
@@ -380,6 +393,10 @@ def _check_array(spec: dict[str, Any]) -> int:
     dtype = spec.get("dtype", "float64")
     _check_dtype(dtype, numpy=kind == "array")
     shape = _array_shape(spec[kind], kind)
+    if dtype in INTEGER_RANGES or dtype == "bool":
+        fraction = next((v for v in _elements(spec[kind]) if type(v) is float and not v.is_integer()), None)
+        if fraction is not None:  # numpy would cut it to an int without a word
+            raise ValueError(f"{fraction!r} in an array of dtype {dtype}: its elements are whole numbers")
     if dtype in INTEGER_RANGES:
         low, high = INTEGER_RANGES[dtype]
         outside = next((v for v in _elements(spec[kind]) if type(v) is int and not low <= v < high), None)
