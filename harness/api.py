@@ -104,6 +104,21 @@ def load(paths: Sequence[PathLike]) -> list[LoadedBank]:
     return load_banks(bank_files(paths))
 
 
+def _out_outside_cohort(submissions: Path, out: Path) -> None:
+    """Refuse an ``out`` that is the cohort folder or inside it, before anything is written:
+    every later run would grade the reports folder as a student (a zero in the gradebook).
+
+    Raises:
+        HarnessError: ``out`` is ``submissions`` or a folder under it.
+    """
+    cohort, target = Path(os.path.realpath(submissions)), Path(os.path.realpath(out))
+    if cohort.is_dir() and (target == cohort or cohort in target.parents):
+        raise HarnessError(
+            f"--out {out} is inside the cohort folder {submissions}: it would be graded as a student; "
+            "write the reports outside it"
+        )
+
+
 def grade(
     banks: Sequence[PathLike],
     submissions: PathLike,
@@ -153,13 +168,15 @@ def grade(
         SubmissionError: the cohort cannot be read at all.
         UnknownPluginError: an unknown report format, sandbox or executor.
         HarnessError: code questions, and a sandbox that cannot isolate them (see
-            :func:`harness.sandbox.selection.sandbox_for_cohort`); an ``out`` that is a file,
+            :func:`harness.sandbox.selection.sandbox_for_cohort`); an ``out`` inside the
+            cohort's folder, or that is a file,
             holds files harness did not write, or cannot be written (all before grading); a
             store of another format; ``only`` or ``questions`` naming an id the run lacks.
     """
     from harness.reports.output import staged_output
     from harness.store import Regrade, open_store, store_path
 
+    _out_outside_cohort(Path(submissions), Path(out))
     progress = progress if progress is not None else SilentProgress()
     progress.start("loading banks")
     loaded = load(banks)

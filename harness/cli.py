@@ -17,6 +17,7 @@ import errno
 import gc
 import json
 import os
+import re
 import signal
 import sys
 import textwrap
@@ -42,6 +43,10 @@ DEMO_COHORT = Path("submissions/sample-cohort")
 NOTHING_PARTIAL = "no partial output was left"  # outputs are written whole or not at all
 RESUME = f"{NOTHING_PARTIAL} (the grades so far are kept in --out); run the same command to resume"
 BUG_EXIT = 3  # not a verdict and not the user's input: a bug in harness (reported, not a traceback)
+# What a terminal would act on rather than show: C0 and C1 controls (ESC starts sequences that
+# retitle the window, clear the screen or write the clipboard) and the bidi controls that
+# reorder what follows them on the line. Student ids are folder names that students choose.
+_TERMINAL_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 class Interrupted(KeyboardInterrupt):
@@ -101,8 +106,19 @@ def _interruption_behind(exc: BaseException) -> Interrupted | None:
     return None
 
 
+def terminal_safe(text: str, keep_newlines: bool = False) -> str:
+    """``text`` with every character that a terminal would act on written out as ``\\uXXXX``
+    (``keep_newlines``: except line feeds, for messages of several lines)."""
+
+    def shown(match: re.Match[str]) -> str:
+        char = match.group()
+        return char if keep_newlines and char == "\n" else f"\\u{ord(char):04x}"
+
+    return _TERMINAL_CONTROLS.sub(shown, text)
+
+
 def _fail(message: str, code: int) -> None:
-    click.echo(message, err=True)
+    click.echo(terminal_safe(message, keep_newlines=True), err=True)
     sys.exit(code)
 
 
@@ -717,15 +733,12 @@ def _print_cohort_summary(run: Any) -> Any:
     summary = run.summary()
     for student in summary.students:
         flag = f"  ({student.problems} problem(s))" if student.problems else ""
-        click.echo(
-            f"{student.student_id:<28} {student.score:7.2f}/{student.max_score:g}  {student.percent:5.1f}%{flag}"
-        )
+        shown = terminal_safe(student.student_id)
+        click.echo(f"{shown:<28} {student.score:7.2f}/{student.max_score:g}  {student.percent:5.1f}%{flag}")
     click.echo(f"graded {len(summary.students)} students on {summary.questions} questions")
     for problem in summary.problems:  # what the cohort lost: dropped students, skipped entries, lookalike ids
-        click.echo(
-            f"cohort problem: {problem.code}: {problem.message}"
-            + (f" ({problem.location})" if problem.location else "")
-        )
+        where = f" ({problem.location})" if problem.location else ""
+        click.echo(terminal_safe(f"cohort problem: {problem.code}: {problem.message}{where}"))
     for name, path in sorted(run.reports.items()):
         if name != "html":
             click.echo(f"{name}: {path}")

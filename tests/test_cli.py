@@ -264,6 +264,28 @@ def test_grade_writes_the_reports_and_prints_the_cohort_report_path(bank: Path, 
     ]
 
 
+def test_grade_never_prints_a_terminal_control_from_a_folder_name(bank: Path, tmp_path: Path) -> None:
+    # A student's folder name that would retitle the window, clear the screen and reverse the line.
+    evil = "eve\x1b]0;pwned\x07\x1b[2J\u202eevil"
+    (tmp_path / "cohort" / evil).mkdir(parents=True)
+    (tmp_path / "cohort" / evil / "answers.yaml").write_text("q-num: 0.3\n", encoding="utf-8")
+
+    result = run("grade", str(bank), "-s", str(tmp_path / "cohort"), "-o", str(tmp_path / "out"), "--format", "json")
+
+    assert result.exit_code == 0, result.output
+    assert not re.search("[\x1b\x07\u202e]", result.output)
+    assert "eve\\u001b]0;pwned\\u0007\\u001b[2J\\u202eevil" in result.output
+
+
+def test_grade_refuses_an_out_inside_the_cohort_folder(bank: Path, cohort: Path) -> None:
+    # Written there, the reports folder would be graded as a student "out" by every later run.
+    result = run("grade", str(bank), "-s", str(cohort), "-o", str(cohort / "out"), "--format", "json")
+
+    assert result.exit_code == 2, result.output
+    assert "inside the cohort folder" in result.output
+    assert sorted(p.name for p in cohort.iterdir()) == ["alice", "bob"]  # nothing written
+
+
 def test_files_handed_back_to_students_never_hold_a_hidden_answer(bank: Path, cohort: Path, tmp_path: Path) -> None:
     # results/<id>.json and students/<id>.html are what an instructor hands back to each
     # student; results.json (the instructor's log) may keep the expected answer.
