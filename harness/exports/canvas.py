@@ -11,12 +11,9 @@ students the roster does not name are left out and listed (see :class:`RosterMat
 
 from __future__ import annotations
 
-import csv
-import io
-
 from harness.exports.items import GradeItem, grade_items
 from harness.exports.roster import RosterMatch
-from harness.reports.csv_gradebook import format_number, safe_cell
+from harness.reports.csv_gradebook import csv_text, format_number, safe_cell
 from harness.results import CohortResult
 
 IDENTITY_COLUMNS = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
@@ -37,15 +34,15 @@ def canvas_csv(
     new assignments. An empty score cell means "no result" and leaves Canvas's grade as is.
     """
     items = grade_items(cohort, assignment, per_question)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([*IDENTITY_COLUMNS, *(safe_cell(_column(item, assignment_id)) for item in items)])
-    writer.writerow([POINTS_POSSIBLE, "", "", "", "", *(format_number(item.points) for item in items)])
+    rows = [
+        [*IDENTITY_COLUMNS, *(safe_cell(_column(item, assignment_id)) for item in items)],
+        [POINTS_POSSIBLE, "", "", "", "", *(format_number(item.points) for item in items)],
+    ]
     for entry, student in match.matched:
         identity = [entry.name or entry.folder, entry.lms_id, entry.sis_user_id, entry.sis_login_id, entry.section]
         scores = [item.score(student) for item in items]
-        writer.writerow([*map(safe_cell, identity), *("" if s is None else format_number(s) for s in scores)])
-    return buffer.getvalue()
+        rows.append([*map(safe_cell, identity), *("" if s is None else format_number(s) for s in scores)])
+    return csv_text(rows)
 
 
 def _column(item: GradeItem, assignment_id: str | None) -> str:

@@ -14,12 +14,9 @@ grade (the teacher decides when grades are shown) but none of its feedback.
 
 from __future__ import annotations
 
-import csv
-import io
-
 from harness.exports.items import GradeItem, grade_items, question_result
 from harness.exports.roster import RosterEntry, RosterMatch
-from harness.reports.csv_gradebook import format_number, safe_cell
+from harness.reports.csv_gradebook import csv_text, format_number, safe_cell
 from harness.results import CohortResult, QuestionResult, StudentResult
 
 USER_COLUMNS = ("First name", "Last name", "ID number", "Email address")
@@ -29,19 +26,17 @@ MAX_FEEDBACK_CHARS = 10_000  # Moodle stores feedback as text; a whole report in
 def moodle_csv(cohort: CohortResult, match: RosterMatch, item_name: str, per_question: bool = False) -> str:
     """The grades as CSV text (RFC 4180 line endings), rows in roster order."""
     items = grade_items(cohort, item_name, per_question)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
     header = [*USER_COLUMNS]
     for item in items:
         header += [f"{item.name} (Real)", f"{item.name} (Feedback)"]
-    writer.writerow([safe_cell(c) for c in header])
+    rows = [[safe_cell(c) for c in header]]
     for entry, student in match.matched:
         row = [safe_cell(c) for c in _user_cells(entry)]
         for item in items:
             score = item.score(student)
             row += ["" if score is None else format_number(score), safe_cell(_feedback(student, item))]
-        writer.writerow(row)
-    return buffer.getvalue()
+        rows.append(row)
+    return csv_text(rows)
 
 
 def _user_cells(entry: RosterEntry) -> list[str]:

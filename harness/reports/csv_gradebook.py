@@ -7,12 +7,18 @@ verdict was reached, so the last column, ``needs_review``, names every answer wh
 person should look at: invalid answers, grading errors and text answers cut at the length
 limit. Text cells that a spreadsheet would read as a formula are defused (CSV injection):
 student ids come from folder names that students may choose.
+
+Every export writes its rows with :func:`csv_text`, which also quotes a cell holding a
+semicolon: a spreadsheet whose locale separates cells with ``;`` (Excel in much of Europe)
+would otherwise split a student id ``a;=HYPERLINK(...)`` into a second cell that starts with
+``=``. (Such a spreadsheet honours quotes only at the start of a line, so this protects the
+first column, where the student's id or name sits.)
 """
 
 from __future__ import annotations
 
-import csv
-import io
+import re
+from collections.abc import Iterable
 from pathlib import Path
 
 from harness.evidence import TextEvidence
@@ -23,6 +29,9 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")  # OWASP's list of formula p
 PERCENT_DECIMALS = 2
 POINTS_POSSIBLE = "Points Possible"  # the row label of a Canvas gradebook export
 REVIEW_REASONS = {Status.INVALID: "invalid answer", Status.ERROR: "grading error"}
+# A cell is quoted when it holds the quote, a line break or a separator: the comma we write
+# and the semicolon that a spreadsheet in a comma-decimal locale splits cells at.
+_NEEDS_QUOTES = re.compile(r'[",;\r\n]')
 
 
 class CsvReporter(Reporter):
@@ -45,14 +54,22 @@ def gradebook_csv(cohort: CohortResult) -> str:
     "not graded" rather than as zero.
     """
     question_ids = _question_ids(cohort)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
     header = ["student_id", "score", "max_score", "percent", *question_ids, "problems", "needs_review"]
-    writer.writerow([safe_cell(c) for c in header])
-    writer.writerow(_points_possible(cohort, question_ids))
-    for student in sorted(cohort.students, key=lambda s: (s.student_id.casefold(), s.student_id)):
-        writer.writerow(_row(student, question_ids))
-    return buffer.getvalue()
+    students = sorted(cohort.students, key=lambda s: (s.student_id.casefold(), s.student_id))
+    return csv_text(
+        [[safe_cell(c) for c in header], _points_possible(cohort, question_ids)]
+        + [_row(student, question_ids) for student in students]
+    )
+
+
+def csv_text(rows: Iterable[list[str]]) -> str:
+    """Rows as CSV text with RFC 4180 line endings; a cell is quoted (``"`` doubled inside)
+    when it holds ``"``, ``,``, ``;`` or a line break, so no spreadsheet splits it in two."""
+    return "".join(",".join(_quoted(cell) for cell in row) + "\r\n" for row in rows)
+
+
+def _quoted(cell: str) -> str:
+    return '"' + cell.replace('"', '""') + '"' if _NEEDS_QUOTES.search(cell) else cell
 
 
 def _question_ids(cohort: CohortResult) -> list[str]:

@@ -70,6 +70,20 @@ def test_moodle_total_feedback_names_each_released_question(cohort: CohortResult
     assert table[1][4:] == ["3.5", "q1: 2/2; right"]
 
 
+def test_a_folder_with_a_semicolon_stays_one_cell_in_a_semicolon_locale(cohort: CohortResult, tmp_path: Path) -> None:
+    # With no name in the roster, Canvas's first column is the folder a student chose; Excel in
+    # a ";" locale would split an unquoted `a;=cmd...` into a cell that starts with "=".
+    folder = "a;=cmd|' /C calc'!A0"
+    evil = cohort.students[0].model_copy(update={"student_id": folder})
+    cohort = cohort.model_copy(update={"students": [evil]})
+    roster = tmp_path / "roster.csv"
+    roster.write_text(f'folder,lms_id\n"{folder}",101\n', encoding="utf-8")
+    text = canvas_csv(cohort, match_roster(read_roster(roster), cohort), "Quiz")
+    cells = [cell for row in csv.reader(io.StringIO(text, newline=""), delimiter=";") for cell in row]
+    assert not [c for c in cells if c.startswith("=")]
+    assert rows(text)[2][:2] == [folder, "101"]
+
+
 def test_names_split_as_canvas_and_people_write_them() -> None:
     assert split_name("Lovelace, Ada") == ("Ada", "Lovelace")
     assert split_name("Ada King Lovelace") == ("Ada King", "Lovelace")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from harness.evidence import AnswerCut, Evidence, NumericEvidence, TextEvidence, ToleranceUsed
-from harness.reports.csv_gradebook import CsvReporter, format_number, gradebook_csv, safe_cell
+from harness.reports.csv_gradebook import CsvReporter, csv_text, format_number, gradebook_csv, safe_cell
 from harness.results import (
     BankRef,
     CohortResult,
@@ -143,3 +143,21 @@ def test_reporter_writes_gradebook_deterministically(tmp_path: Path) -> None:
     assert first.name == "gradebook.csv"
     assert first.read_bytes() == second.read_bytes()
     assert first.read_bytes().count(b"\r\n") == 5  # header, points possible, three students
+
+
+def test_a_semicolon_never_lets_a_spreadsheet_start_a_formula_cell() -> None:
+    # Excel in a ";" locale splits an unquoted `a;=HYPERLINK(...)` into a cell starting with "=".
+    evil = _student("a;=cmd|' /C calc'!A0", [_result("q1", 0, 1, Status.INVALID), _result("q2", 0, 2, Status.ERROR)])
+    text = gradebook_csv(make_cohort().model_copy(update={"students": [evil]}))
+
+    for separator in (",", ";"):  # read as a spreadsheet in either locale would
+        cells = [cell for row in csv.reader(io.StringIO(text), delimiter=separator) for cell in row]
+        assert not [c for c in cells if c.startswith(("=", "+", "-", "@"))], separator
+    assert _rows(text)[2][0] == "a;=cmd|' /C calc'!A0"  # one cell, as written
+    assert _rows(text)[2][-1] == "q1: invalid answer; q2: grading error"
+
+
+def test_csv_text_quotes_only_cells_that_need_it() -> None:
+    assert csv_text([["plain", "a,b", 'say "hi"', "two\nlines", "x;y", ""]]) == (
+        'plain,"a,b","say ""hi""","two\nlines","x;y",\r\n'
+    )
