@@ -131,6 +131,23 @@ def balanced_accuracy(items: Sequence[LabeledOutput], flagged: Sequence[bool]) -
     return (recall + specificity) / 2
 
 
+def runaway_split(runs: int) -> None:
+    """One runaway output (a model that never stops) split into sentences, as every text check
+    does first, at two sizes: the time must grow as the text does (a split that copied the
+    text before each boundary grew with its square), against a bare regex split of it."""
+    print()
+    times = {}
+    for count in (50_000, 200_000):
+        output = "GANs were introduced in 2014 by Goodfellow et al. and others. " * count
+        ours = timed(lambda output=output: text.sentences(output), runs)[0]
+        peer = timed(lambda output=output: re.split(r"(?<=[.!?])\s+", output), runs)[0]
+        times[count] = ours
+        size = f"{len(output) / 1e6:.1f} MB"
+        print(f"one output of {count:,} sentences ({size}): split in {ours:.2f} s, the peer in {peer:.2f} s")
+    growth = times[200_000] / times[50_000]
+    print(f"4x the sentences take {growth:.1f}x the time (linear: 4; quadratic: 16)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--outputs", type=int, default=10_000)
@@ -166,6 +183,7 @@ def main() -> int:
     print(
         f"\ngrounded takes {ratio:.1f}x the peer CPU time; balanced accuracy {ours_accuracy:.3f} vs {peer_accuracy:.3f}"
     )
+    runaway_split(args.runs)
     torch_loaded = "torch" in sys.modules
     print(f"torch imported: {'YES' if torch_loaded else 'no'}")
     scaled = ours[0] * 10_000 / args.outputs

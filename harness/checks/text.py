@@ -88,8 +88,7 @@ def sentences(text: str) -> list[Sentence]:
     """The sentences of ``text`` with offsets (abbreviations such as "e.g." do not end one)."""
     cuts = [0]
     for match in _BOUNDARY.finditer(text):
-        before = text[: match.start()].rstrip("\"'”’).!?").rsplit(None, 1)
-        if before and before[-1].lower().rstrip(".") in _ABBREVIATIONS:
+        if _word_before(text, match.start()).lower().rstrip(".") in _ABBREVIATIONS:
             continue
         cuts += [match.start(), match.end()]
     cuts.append(len(text))
@@ -101,6 +100,22 @@ def sentences(text: str) -> list[Sentence]:
         if body:
             result.append(Sentence(body, begin + lead, begin + lead + len(body), words(body, begin + lead)))
     return result
+
+
+def _word_before(text: str, end: int) -> str:
+    """The last word of ``text[:end]`` once closing quotes, brackets and end marks are dropped.
+
+    Walks back from ``end`` rather than slicing ``text[:end]``: a slice per sentence boundary
+    made a long output (a model's runaway generation) quadratic to split.
+    """
+    while end > 0 and text[end - 1] in "\"'”’).!?":
+        end -= 1
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    start = end
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    return text[start:end]
 
 
 @lru_cache(maxsize=65536)

@@ -167,6 +167,15 @@ def test_sentences_and_quantities_keep_offsets() -> None:
     assert (first.value, first.unit, first.is_year) == (175e9, "paramet", False)
 
 
+def test_abbreviations_do_not_end_a_sentence_wherever_they_sit() -> None:
+    text = 'Use a GAN, e.g.) Then stop. See "Goodfellow et al." Next one.\nNew line, i.e. Done.'
+    assert [s.text for s in sentences(text)] == [
+        "Use a GAN, e.g.) Then stop.",
+        'See "Goodfellow et al." Next one.',
+        "New line, i.e. Done.",
+    ]
+
+
 def test_self_consistency_flags_what_other_samples_do_not_say() -> None:
     samples = [["GANs were introduced in 2014 by Ian Goodfellow.", "In 2014 Goodfellow proposed GANs."]]
     good = SelfConsistencyCheck().run(["GANs were introduced in 2014."], samples=samples)
