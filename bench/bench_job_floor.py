@@ -13,7 +13,9 @@ bwrap sandbox, which runs one student's file and calls, and exits. This bench ti
 - the zygote's (the fork, relaying, the cleanup and checks after each job; from the CPU time
   each "ready" frame reports),
 - the job's own process (from ``wait4``: copy-on-write faults, the student's module, the
-  calls, the exit that unmaps everything).
+  calls, the exit that unmaps everything), and that process in parts: forked children in
+  the sandbox that do nothing, import the module, or serve the whole job, with their minor
+  page faults (each page of objects whose reference counts Python writes is copied).
 
 The peer, in the same run: ``fork`` + ``_exit`` + ``wait`` of a Python process that imported
 numpy (as the zygote has), no sandbox and no work: what any design that forks a process per
@@ -36,8 +38,9 @@ import time
 from pathlib import Path
 
 from harness.kinds.code_engine.channel import parse_channel
-from harness.sandbox.base import SandboxLimits
-from harness.sandbox.pool import WarmWorker
+from harness.sandbox.base import RunRequest, SandboxLimits
+from harness.sandbox.bwrap import CODE_DIR
+from harness.sandbox.pool import STUB, WarmWorker
 from harness.sandbox.selection import sandbox_named
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -70,6 +73,70 @@ FORK_PEER = textwrap.dedent(
     print(json.dumps({"wall": wall / jobs, "cpu": (own + child) / jobs}))
     """
 )
+
+
+# Run inside the sandbox, as the zygote is (numpy imported, the collector frozen): forked
+# children that do a part of a job each, their CPU and minor page faults from wait4.
+CHILD_PARTS = textwrap.dedent(
+    """\
+    import gc, json, os, sys, time
+    sys.path.insert(0, "/sandbox")
+    import numpy, numpy.random
+    import stub
+    gc.collect(); gc.freeze()
+    jobs = int(sys.argv[1])
+    folder = "/tmp/job"
+    os.mkdir(folder)
+    with open(folder + "/softmax.py", "w") as f:
+        f.write(sys.argv[2])
+    calls = json.loads(sys.argv[3])
+    request = {"module": folder + "/softmax.py", "calls": calls, "import_time_limit": 20, "seed": 1}
+    parts = {
+        "nothing": lambda channel: None,
+        "import the module (importlib)": lambda channel: stub.load_module(folder + "/softmax.py"),
+        "stub.serve (import, seed, one call, reply)": lambda channel: stub.serve(dict(request), stub.Channel(channel)),
+    }
+    rows = {}
+    for name, part in parts.items():
+        cpu = faults = 0.0
+        for _ in range(jobs):
+            read, write = os.pipe()
+            pid = os.fork()
+            if pid == 0:
+                os.close(read)
+                try:
+                    part(write)
+                finally:
+                    os._exit(0)
+            os.close(write)
+            while os.read(read, 65536):
+                pass
+            os.close(read)
+            _, _, usage = os.wait4(pid, 0)
+            cpu += usage.ru_utime + usage.ru_stime
+            faults += usage.ru_minflt
+        rows[name] = [cpu / jobs, faults / jobs]
+    sys.__stdout__.write(json.dumps(rows))
+    """
+)
+
+
+def child_parts(jobs: int) -> dict[str, list[float]]:
+    """Per forked child in the sandbox: (CPU seconds, minor page faults) of each part of a job."""
+    with tempfile.TemporaryDirectory(prefix="bench-parts-") as folder:
+        Path(folder, "parts.py").write_text(CHILD_PARTS, encoding="utf-8")
+        os.chmod(folder, 0o755)  # the sandbox's unprivileged uid reads it
+        os.chmod(Path(folder, "parts.py"), 0o644)
+        request = RunRequest(
+            argv=["python", "-I", "-B", f"{CODE_DIR}/parts.py", str(jobs), SOURCE, json.dumps(CALLS)],
+            workdir=Path(folder),
+            limits=SandboxLimits(cpu_seconds=120, wall_seconds=300),
+            mounts=(STUB,),
+        )
+        result = sandbox_named("bwrap").run(request)
+    if result.exit_code != 0:
+        raise SystemExit(f"the parts did not run in the sandbox: {result.stderr[-800:]}")
+    return dict(json.loads(result.stdout))
 
 
 def sandbox_jobs(jobs: int) -> dict[str, float]:
@@ -147,6 +214,9 @@ def main() -> int:
     print("peer: fork + _exit + wait of a Python that imported numpy, no sandbox, no work")
     print(f"  per fork    wall {peer['wall'] * ms:6.2f} ms, CPU {peer['cpu'] * ms:.2f} ms")
     print(f"  a job's CPU / a bare fork's: {cpu / peer['cpu']:.2f}x")
+    print("the job's process, in parts: forked children of a numpy process in the sandbox")
+    for name, (part_cpu, faults) in child_parts(args.jobs // 2).items():
+        print(f"  {name:<44} CPU {part_cpu * ms:5.2f} ms, {faults:5.0f} minor page faults")
     floor = softmax_floor(args.softmax.resolve(), args.floor_runs)
     if floor is not None:
         allowed = SOFTMAX_TARGET * floor * cpus  # CPU seconds per student, every CPU busy
