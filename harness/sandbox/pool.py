@@ -367,7 +367,7 @@ class WarmPool:
             head_started = _adopt_head_start(self.sandbox, preload, readonly, chosen)
             worker = self._ahead[key] = head_started or WarmWorker(self.sandbox, preload, chosen, readonly)
             self._all.append(worker)
-        _record_prewarm(self.sandbox, preload, readonly, chosen)
+        _record_prewarm(self, self.sandbox, preload, readonly, chosen)
         if head_started is not None:
             return
         try:
@@ -474,8 +474,10 @@ class WorkerGroup:
 
 HeadStartKey = tuple[str, tuple[str, ...], tuple[Path, ...], SandboxLimits]
 Prewarmed = tuple[Sandbox, tuple[str, ...], tuple[Path, ...], SandboxLimits]  # backend, preloads, paths, limits
-_head_starts: dict[HeadStartKey, WarmWorker] = {}
-_prewarmed: collections.deque[tuple[int, Prewarmed]] = collections.deque(maxlen=64)  # (serial, what)
+# Several of one kind may wait: the students' pool and the hidden tests' pool each adopt one.
+_head_starts: dict[HeadStartKey, list[WarmWorker]] = {}
+# (serial, what, the pool that asked): what each pool prewarmed, for the next command's hint
+_prewarmed: collections.deque[tuple[int, Prewarmed, int]] = collections.deque(maxlen=64)
 _prewarm_serials = itertools.count()
 _head_lock = threading.Lock()
 
@@ -489,15 +491,14 @@ def start_ahead(sandbox: Sandbox, preload: tuple[str, ...], limits: SandboxLimit
     exactly as a pool starts one, so it is isolated the same way.
     """
     key: HeadStartKey = (sandbox.name, preload, (), limits)
+    worker = WarmWorker(sandbox, preload, limits)
     with _head_lock:
-        if key in _head_starts:
-            return
-        worker = _head_starts[key] = WarmWorker(sandbox, preload, limits)
+        _head_starts.setdefault(key, []).append(worker)
     try:
         worker.start()
     except OSError:
         with _head_lock:
-            _head_starts.pop(key, None)
+            _take(key, worker)
         worker.shutdown()
 
 
@@ -509,20 +510,21 @@ def prewarm_mark() -> int:
 
 def prewarmed_since(mark: int) -> list[Prewarmed]:
     """What the pools of this process were asked to prewarm since ``mark``, in order, once
-    each: what a head start of the next command over the same banks would start."""
+    per pool: what a head start of the next command over the same banks would start (the
+    same preload set twice when both the students' and the hidden tests' pools want it)."""
     with _head_lock:
-        found: list[Prewarmed] = []
-        for serial, what in _prewarmed:
-            if serial >= mark and what not in found:
-                found.append(what)
-        return found
+        found: list[tuple[Prewarmed, int]] = []
+        for serial, what, asker in _prewarmed:
+            if serial >= mark and (what, asker) not in found:
+                found.append((what, asker))
+        return [what for what, _ in found]
 
 
 def _record_prewarm(
-    sandbox: Sandbox, preload: tuple[str, ...], readonly: tuple[Path, ...], limits: SandboxLimits
+    asker: WarmPool, sandbox: Sandbox, preload: tuple[str, ...], readonly: tuple[Path, ...], limits: SandboxLimits
 ) -> None:
     with _head_lock:
-        _prewarmed.append((next(_prewarm_serials), (sandbox, preload, readonly, limits)))
+        _prewarmed.append((next(_prewarm_serials), (sandbox, preload, readonly, limits), id(asker)))
 
 
 def _adopt_head_start(
@@ -530,19 +532,30 @@ def _adopt_head_start(
 ) -> WarmWorker | None:
     """The head-started zygote for exactly this backend (the same instance), preload set,
     read-only paths and limits, handed over once; None when there is none."""
+    key: HeadStartKey = (sandbox.name, preload, readonly, limits)
     with _head_lock:
-        worker = _head_starts.get((sandbox.name, preload, readonly, limits))
-        if worker is None or worker.sandbox is not sandbox:
-            return None
-        del _head_starts[(sandbox.name, preload, readonly, limits)]
-    return worker
+        waiting = _head_starts.get(key, [])
+        for worker in waiting:
+            if worker.sandbox is sandbox:
+                _take(key, worker)
+                return worker
+    return None
+
+
+def _take(key: HeadStartKey, worker: WarmWorker) -> None:
+    """Remove ``worker`` from the head starts waiting (lock held), and the key with the last."""
+    waiting = _head_starts.get(key, [])
+    if worker in waiting:
+        waiting.remove(worker)
+    if not waiting:
+        _head_starts.pop(key, None)
 
 
 @atexit.register
 def _stop_head_starts() -> None:
     """A head start that no pool adopted (the banks changed since the hint) is stopped."""
     with _head_lock:
-        left = list(_head_starts.values())
+        left = [worker for waiting in _head_starts.values() for worker in waiting]
         _head_starts.clear()
     for worker in left:
         worker.shutdown()
