@@ -65,11 +65,12 @@ def _why_undecodable(data: bytes, reason: str, shown: str) -> str:
 def _text(data: bytes, encoding: str, shown: str, hint: str = "") -> str:
     try:
         text = data.decode(encoding)
-    except UnicodeDecodeError:
-        name = "UTF-8" if codecs.lookup(encoding).name.startswith("utf-8") else encoding
-        raise SubmissionFileError(
-            f"{shown} is not {name} text (a binary file?){hint if name == 'UTF-8' else ''}"
-        ) from None
+    except LookupError:  # a codec of bytes to bytes (hex, zlib, rot13): Python refuses it too
+        raise SubmissionFileError(f"{shown}: its coding line names {encoding}, which is not a text encoding") from None
+    except UnicodeError:  # bytes it cannot decode, or a codec that decodes nothing (undefined)
+        if codecs.lookup(encoding).name.startswith("utf-8"):
+            raise SubmissionFileError(f"{shown} is not UTF-8 text (a binary file?){hint}") from None
+        raise SubmissionFileError(f"{shown} is not {encoding} text, as its coding line says") from None
     if "\x00" in text:
         raise SubmissionFileError(f"{shown} contains NUL bytes (a binary file?)")
     return text

@@ -69,3 +69,12 @@ def test_latin1_without_a_coding_line_is_the_students_one_line_error(tmp_path: P
 
     assert score == 0
     assert any("not UTF-8 text" in line and "coding line" in line for line in feedback), feedback
+
+
+def test_a_coding_line_naming_no_text_encoding_is_the_students_error_not_the_graders(tmp_path: Path) -> None:
+    source = "# coding: hex\ndef greeting():\n    return 'cafe'\n"
+
+    score, feedback = grade(tmp_path, "answer.py", source.encode("ascii"))
+
+    assert score == 0
+    assert feedback == ["answer.py: its coding line names hex, which is not a text encoding"]

@@ -133,8 +133,12 @@ def test_a_utf8_byte_order_mark_is_dropped(folder: Path, suffix: str) -> None:
         (b"caf\xe9 = 1\n", "not UTF-8 text .*coding line"),
         (b"# coding: utf-8\nx = 1\n'\xff'\n", "not UTF-8 text"),
         (b"# coding: latin-1\nx = '\x00'\n", "contains NUL bytes"),
+        (b"# coding: hex\nx = 1\n", "names hex, which is not a text encoding"),
+        (b"# coding: rot13\nx = 1\n", "names rot13, which is not a text encoding"),
+        (b"# coding: undefined\nx = 1\n", "is not undefined text, as its coding line says"),
+        (b"# coding: utf-16\nx = 1\n", "is not utf-16 text, as its coding line says"),
     ],
-    ids=["unknown", "bom-and-cookie", "latin-1-no-cookie", "bad-utf8", "nul"],
+    ids=["unknown", "bom-and-cookie", "latin-1-no-cookie", "bad-utf8", "nul", "hex", "rot13", "undefined", "utf-16"],
 )
 def test_a_python_file_that_python_could_not_read_is_refused_in_one_line(
     folder: Path, data: bytes, problem: str
