@@ -14,8 +14,8 @@ from harness.submission_files.safe_open import SubmissionFileError, read_submitt
 MAX_SOURCE_BYTES = 1_000_000
 
 BOM = "\ufeff"
-# PEP 263: a comment in the first two lines naming the file's encoding
 _PEP_263 = "; a file in another encoding needs a coding line (PEP 263)"
+# PEP 263: a comment in the first two lines naming the file's encoding (Python's own pattern)
 _COOKIE = re.compile(r"^([ \t\f]*#.*?coding[:=][ \t]*)([-\w.]+)", re.ASCII)
 
 
