@@ -17,13 +17,14 @@ from harness.submission_files.safe_open import (
     read_submitted_bytes,
     read_submitted_text,
 )
-from harness.submission_files.source import MAX_SOURCE_BYTES, read_source
+from harness.submission_files.source import MAX_SOURCE_BYTES, program_source, read_source
 
 __all__ = [
     "MAX_SOURCE_BYTES",
     "SubmissionFileError",
     "notebook_source",
     "path_in_submission",
+    "program_source",
     "read_source",
     "read_submitted_bytes",
     "read_submitted_text",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import codecs
-import io
 import re
 import tokenize
 from pathlib import Path
@@ -17,6 +16,9 @@ BOM = "\ufeff"
 _PEP_263 = "; a file in another encoding needs a coding line (PEP 263)"
 # PEP 263: a comment in the first two lines naming the file's encoding (Python's own pattern)
 _COOKIE = re.compile(r"^([ \t\f]*#.*?coding[:=][ \t]*)([-\w.]+)", re.ASCII)
+# a line as Python's tokenizer splits them, at \r\n, \r or \n (tokenize's readline splits at \n only)
+_LINE = re.compile(rb"[^\r\n]*(?:\r\n|\r|\n)?")
+_TEXT_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")
 
 
 def read_source(path: Path, limit: int = MAX_SOURCE_BYTES) -> tuple[str, list[str]]:
@@ -32,26 +34,60 @@ def read_source(path: Path, limit: int = MAX_SOURCE_BYTES) -> tuple[str, list[st
         AnswerError: a link, not a regular file, too large, not text in its encoding, NUL
             bytes, a broken notebook.
     """
-    data = read_submitted_bytes(path, limit)
-    if path.suffix == ".ipynb":
-        return notebook_source(_text(data, "utf-8", path.name).removeprefix(BOM))
-    return _python_text(data, path.name), []
+    return program_source(read_submitted_bytes(path, limit), path.name)
+
+
+def program_source(data: bytes, name: str) -> tuple[str, list[str]]:
+    """The Python source of a file called ``name`` (``.ipynb``: a notebook) holding ``data``, and
+    notes for the student, as :func:`read_source` reads it; for a bank's own programs (their
+    reference), which may be links.
+
+    Raises:
+        AnswerError: not text in its encoding, NUL bytes, a broken notebook.
+    """
+    if name.endswith(".ipynb"):
+        # Jupyter runs a cell's text as it is: a coding line copied into the first cell names
+        # nothing, but the file handed on would be decoded in its encoding
+        source, notes = notebook_source(_text(data, "utf-8", name).removeprefix(BOM))
+        return _with_utf8_coding_line(source), notes
+    return _python_text(data, name), []
 
 
 def _python_text(data: bytes, shown: str) -> str:
     try:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        encoding, _ = tokenize.detect_encoding(iter(_first_lines(data)).__next__)
     except SyntaxError as exc:
         raise SubmissionFileError(_why_undecodable(data, exc.msg or "", shown)) from None
     text = _text(data, encoding, shown, _PEP_263)
     if codecs.lookup(encoding).name in ("utf-8", "utf-8-sig"):
         return text.removeprefix(BOM)
-    lines = text.split("\n", 2)
-    for n, line in enumerate(lines[:2]):
-        if _COOKIE.match(line):
-            lines[n] = _COOKIE.sub(r"\1utf-8", line, count=1)
-            break
-    return "\n".join(lines)
+    return _with_utf8_coding_line(text)
+
+
+def _first_lines(data: bytes) -> list[bytes]:
+    """The first two lines of ``data``, where Python looks for a coding line: a file saved with
+    \r line endings is one line to tokenize, whose cookie could then be on any line."""
+    lines: list[bytes] = []
+    end = 0
+    while len(lines) < 2 and end < len(data):
+        line = _LINE.match(data, end)
+        assert line is not None  # the pattern matches anywhere, if only the empty string
+        lines.append(line.group())
+        end = line.end()
+    return lines
+
+
+def _with_utf8_coding_line(text: str) -> str:
+    """``text`` with the coding line of its first two lines naming ``utf-8``, as it is handed
+    on encoded in UTF-8 (same lines, same line endings)."""
+    end = 0
+    for _ in range(2):
+        line = _TEXT_LINE.match(text, end)
+        assert line is not None
+        if _COOKIE.match(line.group()):
+            return text[:end] + _COOKIE.sub(r"\1utf-8", line.group(), count=1) + text[line.end() :]
+        end = line.end()
+    return text
 
 
 def _why_undecodable(data: bytes, reason: str, shown: str) -> str:
