@@ -113,6 +113,7 @@ def loaded():
 def test_a_run_starts_one_zygote_per_family_and_grades_as_before(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("HARNESS_CACHE", str(tmp_path / "cache"))  # the references run: a cache of them asks no zygote
     (tmp_path / "bank").mkdir()
     (tmp_path / "bank" / "families.yaml").write_text(BANK)
     (tmp_path / "bank" / "reference.py").write_text(REFERENCE)
