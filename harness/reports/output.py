@@ -5,7 +5,9 @@ are atomic), and only a complete staging folder replaces ``out``: an interrupted
 the previous output exactly as it was, and a finished one leaves exactly the new output,
 with no file of an earlier run (a page of a student who has since left the cohort). The
 swap is two renames with SIGINT and SIGTERM held back between them; any failure before or
-during it removes the staging folder.
+during it removes the staging folder. A run killed outright (SIGKILL, a power cut) cannot:
+its staging folder stays, and the next run over the same ``out`` removes it (each run holds
+a lock on its own staging folder, which the kernel drops when the process dies).
 
 A folder is replaced only if harness wrote it (it holds :data:`MARKER`, or only names that
 the built-in reporters write) or it is empty, so ``--out ~/Documents`` is refused rather
@@ -14,11 +16,15 @@ than emptied.
 
 from __future__ import annotations
 
+import errno
+import fcntl
+import glob
 import hashlib
 import json
 import os
 import shutil
 import signal
+import stat
 import tempfile
 import threading
 from collections.abc import Iterator, Mapping, Sequence
@@ -79,13 +85,14 @@ def staged_output(out: Path, reports: list[str], carry_over: bool = False) -> It
     check_replaceable(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
+        staging, held = _new_staging(target)
         staging.chmod(0o777 & ~_umask())  # mkdtemp's 0700 would hide the reports from everyone else
     except OSError as exc:  # the reports are staged beside ``out``, so its folder must be writable
         raise HarnessError(
             f"{out}: cannot create the output folder or a staging folder beside it ({exc.strerror})"
         ) from None
     try:
+        remove_abandoned_staging(target)
         yield staging
         try:
             _commit(staging, target, reports, carry_over)
@@ -93,6 +100,62 @@ def staged_output(out: Path, reports: list[str], carry_over: bool = False) -> It
             raise HarnessError(f"{out}: cannot put the reports in place ({exc.strerror or exc})") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)  # already gone when the swap happened
+        os.close(held)
+
+
+def _staging_prefix(target: Path) -> str:
+    return f".{target.name}.new-"
+
+
+def _new_staging(target: Path) -> tuple[Path, int]:
+    """A new staging folder beside ``target``, and the descriptor that holds its lock: while
+    held, no other run takes the folder for a killed run's leftover.
+
+    Raises:
+        OSError: it cannot be made, or another run took it each time (between its creation and
+            the lock, it looks abandoned to a run cleaning up).
+    """
+    for _ in range(3):
+        staging = Path(tempfile.mkdtemp(prefix=_staging_prefix(target), dir=target.parent))
+        try:
+            return staging, _hold(staging)
+        except BlockingIOError:  # another run is removing it as abandoned: make another
+            continue
+    raise OSError(errno.EAGAIN, "another run kept taking the staging folder")
+
+
+def _hold(folder: Path) -> int:
+    """An open descriptor of ``folder`` with an exclusive lock on it, kept for as long as the
+    run uses the folder (the kernel drops the lock when the process dies, even by SIGKILL)."""
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        raise
+    return fd
+
+
+def remove_abandoned_staging(target: Path) -> list[Path]:
+    """Remove the staging folders beside ``target`` that a killed run left (``kill -9``, a
+    power cut): this user's, not links, and unlocked (no live run holds them: see
+    :func:`_new_staging`). Return what was removed; what cannot be is left.
+    """
+    removed = []
+    for entry in target.parent.glob(f"{glob.escape(_staging_prefix(target))}*"):
+        try:
+            info = entry.lstat()
+            if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.geteuid():
+                continue
+            fd = _hold(entry)
+        except OSError:  # gone meanwhile, or held by a live run
+            continue
+        try:
+            shutil.rmtree(entry, ignore_errors=True)
+            removed.append(entry)
+        finally:
+            os.close(fd)
+    return removed
 
 
 def _commit(staging: Path, target: Path, reports: list[str], carry_over: bool) -> None:

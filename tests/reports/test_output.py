@@ -242,3 +242,44 @@ def test_a_manifest_reads_again_only_files_whose_stat_changed(tmp_path: Path) ->
         == output_manifest(tmp_path)
         != {name: entry[0] for name, entry in record.items()}
     )
+
+
+def test_a_killed_runs_staging_folder_is_removed_by_the_next_run_a_live_ones_is_kept(tmp_path: Path) -> None:
+    # A run killed by SIGKILL cannot remove its staging folder; the kernel does drop its lock.
+    from harness.reports import output
+
+    out = tmp_path / "out"
+    killed = tmp_path / ".out.new-killed"
+    (killed / "students").mkdir(parents=True)
+    live = tmp_path / ".out.new-live"
+    live.mkdir()
+    held = output._hold(live)  # a run still writing there
+    other = tmp_path / ".other.new-x"  # another output's
+    other.mkdir()
+    try:
+        with output.staged_output(out, ["json"]) as staging:
+            (staging / "results.json").write_text("{}", encoding="utf-8")
+            assert not killed.exists()
+            assert live.is_dir() and other.is_dir()
+    finally:
+        os.close(held)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".other.new-x", ".out.new-live", "out"]
+
+
+def test_a_staging_folder_taken_before_its_lock_is_replaced_by_another(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Between mkdtemp and the lock, a run cleaning up may take the new folder for abandoned.
+    from harness.reports import output
+
+    real_hold, taken = output._hold, []
+
+    def hold(folder: Path) -> int:
+        if not taken:
+            taken.append(folder)
+            raise BlockingIOError(11, "taken")
+        return real_hold(folder)
+
+    monkeypatch.setattr(output, "_hold", hold)
+    with output.staged_output(tmp_path / "out", ["json"]) as staging:
+        assert staging != taken[0]
