@@ -107,8 +107,10 @@ def test_a_dotted_call_is_refused_as_no_python_name(tmp_path: Path) -> None:
         "def double(x:\n",  # a syntax error: the runner reports the reference itself
         "globals()['doubel'] = lambda x: 2 * x\n",
         "exec('def doubel(x): return 2 * x')\n",
+        "vars()['doubel'] = lambda x: 2 * x\n",
+        "import sys\nsetattr(sys.modules[__name__], 'doubel', lambda x: 2 * x)\n",
     ],
-    ids=["star-import", "module-getattr", "syntax-error", "globals", "exec"],
+    ids=["star-import", "module-getattr", "syntax-error", "globals", "exec", "vars", "setattr"],
 )
 def test_a_reference_whose_names_cannot_be_known_is_not_refused(tmp_path: Path, reference: str) -> None:
     bank = write(tmp_path, "      - {id: a, call: doubel, args: [2]}\n", reference=reference)

@@ -14,8 +14,9 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-# calls that bind names nobody wrote down (``globals()[name] = f``)
-_DYNAMIC = frozenset({"globals", "exec"})
+# calls that may bind names nobody wrote down (``globals()[name] = f``, ``vars()[name] = f``,
+# ``setattr(sys.modules[__name__], name, f)``)
+_DYNAMIC = frozenset({"globals", "exec", "vars", "locals", "setattr"})
 # nodes whose bodies are scopes of their own (a comprehension's loop variables are bound in
 # its own scope too, but counting them only adds names)
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
@@ -26,7 +27,7 @@ _NAMED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.ExceptHandler
 def top_level_names(source: str) -> frozenset[str] | None:
     """Every name ``source``'s module may define; None when that cannot be known statically:
     a syntax error, ``from x import *``, a module-level ``__getattr__`` (it answers any name),
-    a call of ``globals`` or ``exec`` anywhere.
+    a call of ``globals``, ``vars``, ``locals``, ``setattr`` or ``exec`` anywhere.
     """
     try:
         tree = ast.parse(source)
