@@ -7,7 +7,9 @@ with no file of an earlier run (a page of a student who has since left the cohor
 swap is two renames with SIGINT and SIGTERM held back between them; any failure before or
 during it removes the staging folder. A run killed outright (SIGKILL, a power cut) cannot:
 its staging folder stays, and the next run over the same ``out`` removes it (each run holds
-a lock on its own staging folder, which the kernel drops when the process dies).
+a lock on its own staging folder, which the kernel drops when the process dies); killed
+between the swap's two renames, it leaves no ``out`` and the previous one aside, which the
+next run puts back before it opens the result store in it.
 
 A folder is replaced only if harness wrote it (it holds :data:`MARKER`, or only names that
 the built-in reporters write) or it is empty, so ``--out ~/Documents`` is refused rather
@@ -82,6 +84,7 @@ def staged_output(out: Path, reports: list[str], carry_over: bool = False) -> It
             staging folder cannot be created (a read-only parent); both before the block runs.
     """
     target = Path(os.path.realpath(out))  # a link to a folder: write where it points
+    restore_interrupted_swap(target)
     check_replaceable(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -124,12 +127,43 @@ def _new_staging(target: Path) -> tuple[Path, int]:
     raise OSError(errno.EAGAIN, "another run kept taking the staging folder")
 
 
-def _hold(folder: Path) -> int:
+def _aside_prefix(target: Path) -> str:
+    return f".{target.name}.old-"
+
+
+def restore_interrupted_swap(target: Path) -> None:
+    """Undo what a run killed during the swap (:func:`_replace`) left: killed between its two
+    renames, there is no ``target`` and the previous output (with the result store) lies
+    aside: it is put back, so the next run resumes from its grades; killed while removing the
+    previous output after the swap, what is left of it is removed. An aside that a live run
+    holds (see :func:`_hold`) is left alone; one that cannot be moved or removed is left too.
+    """
+    for aside in sorted(target.parent.glob(f"{glob.escape(_aside_prefix(target))}*")):
+        try:
+            info = aside.lstat()
+            if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.geteuid():
+                continue
+            fd = _hold(aside)
+        except OSError:  # gone meanwhile, or a live run's swap
+            continue
+        try:
+            if not os.path.lexists(target) and (aside / MARKER).is_file():
+                aside.rename(target)
+            else:
+                shutil.rmtree(aside, ignore_errors=True)
+        except OSError:
+            continue
+        finally:
+            os.close(fd)
+
+
+def _hold(folder: Path, wait: bool = False) -> int:
     """An open descriptor of ``folder`` with an exclusive lock on it, kept for as long as the
-    run uses the folder (the kernel drops the lock when the process dies, even by SIGKILL)."""
+    run uses the folder (the kernel drops the lock when the process dies, even by SIGKILL);
+    ``wait`` for another holder to let go, else fail at once (BlockingIOError)."""
     fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
     except OSError:
         os.close(fd)
         raise
@@ -302,12 +336,14 @@ def _link_or_copy(source: str, destination: str) -> None:
 def _replace(staging: Path, out: Path) -> None:
     """Put ``staging`` where ``out`` is: two renames, with signals held back in between."""
     aside: Path | None = None
+    held: int | None = None
     try:
         with _signals_deferred():
             if not out.exists():
                 staging.rename(out)
                 return
-            aside = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+            held = _hold(out, wait=True)  # it moves with the folder: no other run takes it for abandoned
+            aside = Path(tempfile.mkdtemp(prefix=_aside_prefix(out), dir=out.parent))
             out.rename(aside)  # onto an empty folder: allowed by rename(2)
             try:
                 staging.rename(out)
@@ -318,6 +354,8 @@ def _replace(staging: Path, out: Path) -> None:
         if aside is not None:
             with _signals_deferred():  # a signal landing mid-removal would leave part of it behind
                 shutil.rmtree(aside, ignore_errors=True)
+        if held is not None:
+            os.close(held)
 
 
 @contextmanager

@@ -283,3 +283,41 @@ def test_a_staging_folder_taken_before_its_lock_is_replaced_by_another(
     monkeypatch.setattr(output, "_hold", hold)
     with output.staged_output(tmp_path / "out", ["json"]) as staging:
         assert staging != taken[0]
+
+
+def test_a_run_killed_between_the_swaps_renames_leaves_the_old_output_which_the_next_run_puts_back(
+    tmp_path: Path,
+) -> None:
+    # SIGKILL between out -> aside and staging -> out: no out, the old output (and the store
+    # the next run must resume from) aside, the new one still staged.
+    from harness.reports import output
+
+    out = tmp_path / "out"
+    with output.staged_output(out, ["json"]) as staging:
+        (staging / STORE_FOLDER).mkdir()
+        (staging / STORE_FOLDER / "grades").write_text("kept", encoding="utf-8")
+    out.rename(tmp_path / ".out.old-killed")
+    (tmp_path / ".out.new-killed").mkdir()
+
+    with output.staged_output(out, ["json"]) as staging:
+        assert (out / STORE_FOLDER / "grades").read_text(encoding="utf-8") == "kept"  # before the run uses it
+        (staging / "results.json").write_text("{}", encoding="utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    assert (out / STORE_FOLDER / "grades").read_text(encoding="utf-8") == "kept"
+
+
+def test_what_a_killed_swap_left_beside_the_new_output_is_removed_unless_a_live_run_holds_it(tmp_path: Path) -> None:
+    from harness.reports import output
+
+    out = tmp_path / "out"
+    with output.staged_output(out, ["json"]):
+        pass
+    (tmp_path / ".out.old-killed" / "students").mkdir(parents=True)  # killed while removing it
+    live = tmp_path / ".out.old-live"
+    live.mkdir()
+    held = output._hold(live)  # a run in the middle of its swap
+    try:
+        output.restore_interrupted_swap(out)
+    finally:
+        os.close(held)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.old-live", "out"]
