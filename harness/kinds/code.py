@@ -30,7 +30,7 @@ from harness.kinds.code_engine.sequential import DEFAULT_LOOKS, SequentialPlan
 from harness.kinds.lifecycle import RunOptions
 from harness.results import QuestionResult, round_score
 from harness.sandbox.base import SandboxLimits
-from harness.submission_files import MAX_SOURCE_BYTES, read_source
+from harness.submission_files import MAX_SOURCE_BYTES, program_source, read_source
 from harness.yamlsource import PathKey
 
 EXAMPLES = Path(__file__).resolve().parent / "examples"
@@ -88,27 +88,10 @@ class CodeTest(Model):
             raise ValueError(f"test {self.id!r}: choose one of raises, statistical, property (got {modes})")
         return self
 
-    @model_validator(mode="after")
-    def _arguments(self) -> CodeTest:
-        """Every argument can be built (:func:`values.check_argument`), and together they hold
-        at most ``MAX_ARGUMENT_ELEMENTS`` array elements; each problem at its argument's line."""
-        problems: list[tuple[PathKey, str]] = []
-        elements = 0
-        arguments: list[tuple[PathKey, Any]] = [(("args", i), a) for i, a in enumerate(self.args)]
-        arguments += [(("kwargs", k), v) for k, v in self.kwargs.items()]
-        for where, spec in arguments:
-            try:
-                elements += values.check_argument(spec)
-            except ValueError as exc:
-                problems.append((where, str(exc)))
-                continue
-            if elements > values.MAX_ARGUMENT_ELEMENTS:
-                cap = f"a test may pass at most {values.MAX_ARGUMENT_ELEMENTS:,}"
-                problems.append((where, f"this test's array arguments hold {elements:,} elements; {cap}"))
-                break
-        if problems:
-            raise errors_at(type(self).__name__, problems)
-        return self
+    def arguments(self) -> list[tuple[PathKey, Any]]:
+        """Each argument's spec with where it stands in the test (``("args", 0)``, ``("kwargs", "x")``)."""
+        found: list[tuple[PathKey, Any]] = [(("args", i), spec) for i, spec in enumerate(self.args)]
+        return found + [(("kwargs", key), spec) for key, spec in self.kwargs.items()]
 
 
 class CodeQuestion(Question):
@@ -140,7 +123,7 @@ class CodeQuestion(Question):
             raise ValueError("test ids must be unique")
         if any(t.property for t in self.tests) and not self.properties:
             raise ValueError("a test uses `property` but the question names no `properties` file")
-        problems = self._undefined_calls() + self._undefined_properties() + self._unlisted_models()
+        problems = self._argument_problems() + self._undefined_calls() + self._undefined_properties()
         if problems:
             raise errors_at(type(self).__name__, problems)
         return self
@@ -152,18 +135,24 @@ class CodeQuestion(Question):
             return []
         return self._undefined(self.properties, "property", [(i, t.property) for i, t in enumerate(self.tests)])
 
-    def _unlisted_models(self) -> list[tuple[PathKey, str]]:
-        """Each ``{model: NAME}`` argument whose NAME the question's ``models`` does not list."""
+    def _argument_problems(self) -> list[tuple[PathKey, str]]:
+        """Each test argument that cannot be built (:func:`values.check_argument`, the models
+        the question lists), and each test whose arguments hold more than
+        ``MAX_ARGUMENT_ELEMENTS`` array elements in all; at the argument's line."""
         problems: list[tuple[PathKey, str]] = []
         for i, test in enumerate(self.tests):
-            arguments: list[tuple[str, int | str, Any]] = [("args", n, spec) for n, spec in enumerate(test.args)]
-            arguments += [("kwargs", key, spec) for key, spec in test.kwargs.items()]
-            for part, key, spec in arguments:
-                for name in values.model_names(spec):
-                    if name not in self.models:
-                        listed = ", ".join(self.models) or "none"
-                        message = f"model {name!r} is not in this question's models (listed: {listed})"
-                        problems.append((("tests", i, part, key), message))
+            elements = 0
+            for where, spec in test.arguments():
+                try:
+                    elements += values.check_argument(spec, self.models)
+                except ValueError as exc:
+                    problems.append((("tests", i, *where), str(exc)))
+                    continue
+                if elements > values.MAX_ARGUMENT_ELEMENTS:
+                    cap = f"a test may pass at most {values.MAX_ARGUMENT_ELEMENTS:,}"
+                    held = f"this test's array arguments hold {elements:,} elements; {cap}"
+                    problems.append((("tests", i, *where), held))
+                    break
         return problems
 
     def _undefined_calls(self) -> list[tuple[PathKey, str]]:
@@ -177,8 +166,8 @@ class CodeQuestion(Question):
         level, at that test's ``field``; nothing when its names cannot be known without running
         it (see :func:`top_level_names`)."""
         try:
-            source, _ = read_source(self.path(file), MAX_SOURCE_BYTES)  # a notebook's cells too
-        except AnswerError:  # the runner reports it, with the file's other problems
+            source = self.program(file)
+        except (OSError, AnswerError):  # the runner reports it, with the file's other problems
             return []
         names = top_level_names(source)
         if names is None:
@@ -194,6 +183,18 @@ class CodeQuestion(Question):
     def path(self, name: str) -> Path:
         """A file named in the question, resolved against the bank's folder."""
         return self._base_dir / name
+
+    def program(self, name: str) -> str:
+        """The Python source of the question's program ``name`` (its reference, say), read as
+        a student's is (:func:`~harness.submission_files.program_source`: a coding line, a
+        notebook's cells), but through links: the bank's files are the instructor's.
+
+        Raises:
+            OSError: the file cannot be read.
+            AnswerError: it is not Python source Python could read.
+        """
+        path = self.path(name)
+        return program_source(path.read_bytes(), path.name)[0]
 
     def content_files(self) -> list[Path]:
         names = [self.reference, *self.wrong_solutions, *([self.properties] if self.properties else [])]

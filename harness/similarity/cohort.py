@@ -100,7 +100,6 @@ def _items(banks: Sequence[LoadedBank], starter: Sequence[Path], settings: Simil
     from harness.errors import HarnessError
     from harness.kinds.code import CodeQuestion
     from harness.kinds.text import TextQuestion
-    from harness.submission_files import program_source
 
     try:
         starter_hashes = set().union(*(code_hashes(p.read_text(encoding="utf-8"), settings) for p in starter))
@@ -112,8 +111,7 @@ def _items(banks: Sequence[LoadedBank], starter: Sequence[Path], settings: Simil
             question = bq.question
             if isinstance(question, CodeQuestion):
                 item = items.setdefault(question.file, Item(question.file, "code", set(starter_hashes)))
-                path = question.path(question.reference)
-                reference, _ = program_source(path.read_bytes(), path.name)  # an AnswerError: one line
+                reference = question.program(question.reference)  # an AnswerError: one line
                 item.excluded |= code_hashes(reference, settings)
             elif isinstance(question, TextQuestion):
                 excluded = text_hashes(question.prompt, settings.text_n)

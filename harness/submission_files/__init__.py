@@ -1,7 +1,7 @@
 """Reading the files in a student's submission folder: one safe way for every kind.
 
 - :mod:`~harness.submission_files.safe_open`: a path inside the folder with no link on the
-  way, a regular file under a size cap, UTF-8 text or a clear one-line error.
+  way, a regular file under a size cap, or a clear one-line error.
 - :mod:`~harness.submission_files.notebooks`: a Jupyter notebook's code cells as one module.
 - :mod:`~harness.submission_files.source`: a program (``.py`` or ``.ipynb``) as Python source.
 
@@ -15,7 +15,6 @@ from harness.submission_files.safe_open import (
     SubmissionFileError,
     path_in_submission,
     read_submitted_bytes,
-    read_submitted_text,
 )
 from harness.submission_files.source import MAX_SOURCE_BYTES, program_source, read_source
 
@@ -27,5 +26,4 @@ __all__ = [
     "program_source",
     "read_source",
     "read_submitted_bytes",
-    "read_submitted_text",
 ]

@@ -4,7 +4,8 @@ A submission folder is hostile input: a file may be a link to ``/etc/passwd`` or
 classmate's work, a path may climb out with ``..``, a file may be a gigabyte of zeros or a
 binary dressed as ``.py``. Every kind reads students' files through these functions, so the
 rules are the same everywhere: no links anywhere on the path, never outside the submission
-folder, a size cap checked before reading, and UTF-8 text or a clear one-line error.
+folder, a size cap checked before reading, and a clear one-line error. How the bytes become
+text is the reader's: a program as Python reads it (:mod:`~harness.submission_files.source`).
 """
 
 from __future__ import annotations
@@ -56,19 +57,3 @@ def read_submitted_bytes(path: Path, limit: int, display: str | None = None) -> 
         return path.read_bytes()
     except OSError as exc:
         raise SubmissionFileError(f"{shown}: cannot read: {exc.strerror or exc}") from None
-
-
-def read_submitted_text(path: Path, limit: int, display: str | None = None) -> str:
-    """The UTF-8 text of the regular file at ``path`` (see :func:`read_submitted_bytes`).
-
-    Raises:
-        SubmissionFileError: as :func:`read_submitted_bytes`, or not UTF-8, or holding NUL bytes.
-    """
-    shown = display or path.name
-    try:
-        text = read_submitted_bytes(path, limit, display).decode("utf-8")
-    except UnicodeDecodeError:
-        raise SubmissionFileError(f"{shown} is not UTF-8 text (a binary file?)") from None
-    if "\x00" in text:
-        raise SubmissionFileError(f"{shown} contains NUL bytes (a binary file?)")
-    return text

@@ -16,8 +16,7 @@ BOM = "\ufeff"
 _PEP_263 = "; a file in another encoding needs a coding line (PEP 263)"
 # PEP 263: a comment in the first two lines naming the file's encoding (Python's own pattern)
 _COOKIE = re.compile(r"^([ \t\f]*#.*?coding[:=][ \t]*)([-\w.]+)", re.ASCII)
-# a line as Python's tokenizer splits them, at \r\n, \r or \n (tokenize's readline splits at \n only)
-_LINE = re.compile(rb"[^\r\n]*(?:\r\n|\r|\n)?")
+# a line as Python's tokenizer splits them, at \r\n, \r or \n (str.splitlines splits at more)
 _TEXT_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")
 
 
@@ -55,26 +54,15 @@ def program_source(data: bytes, name: str) -> tuple[str, list[str]]:
 
 def _python_text(data: bytes, shown: str) -> str:
     try:
-        encoding, _ = tokenize.detect_encoding(iter(_first_lines(data)).__next__)
+        # Python's first two lines (bytes split at \r\n, \r and \n as Python does; tokenize's own
+        # readline over a file splits at \n only, so a file saved with \r endings is one line)
+        encoding, _ = tokenize.detect_encoding(iter(data.splitlines(keepends=True)[:2]).__next__)
     except SyntaxError as exc:
         raise SubmissionFileError(_why_undecodable(data, exc.msg or "", shown)) from None
     text = _text(data, encoding, shown, _PEP_263)
     if codecs.lookup(encoding).name in ("utf-8", "utf-8-sig"):
         return text.removeprefix(BOM)
     return _with_utf8_coding_line(text)
-
-
-def _first_lines(data: bytes) -> list[bytes]:
-    """The first two lines of ``data``, where Python looks for a coding line: a file saved with
-    \r line endings is one line to tokenize, whose cookie could then be on any line."""
-    lines: list[bytes] = []
-    end = 0
-    while len(lines) < 2 and end < len(data):
-        line = _LINE.match(data, end)
-        assert line is not None  # the pattern matches anywhere, if only the empty string
-        lines.append(line.group())
-        end = line.end()
-    return lines
 
 
 def _with_utf8_coding_line(text: str) -> str:

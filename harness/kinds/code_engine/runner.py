@@ -45,7 +45,6 @@ from harness.kinds.code_engine.sample_tests import trial_seeds
 from harness.kinds.lifecycle import RunRecord, RunScope
 from harness.sandbox.base import Sandbox, SandboxLimits
 from harness.sandbox.pool import WarmPool
-from harness.submission_files import program_source
 
 if TYPE_CHECKING:
     from harness.kinds.code import CodeQuestion, CodeTest, Statistical, StudentCode
@@ -476,8 +475,7 @@ class CodeRunner(RunScope):
         known = self._expected.get(id(question))
         if known is not None:
             return known[1]
-        reference = question.path(question.reference)  # read as validation read it: a coding line, a notebook
-        source, _ = program_source(reference.read_bytes(), reference.name)
+        source = question.program(question.reference)  # as validation reads it: a coding line, a notebook
         calls = [self._call(question, t, reference=True) for t in question.tests]
         key = cache_key(source, question.file, question.preload, calls)
         report = self.reference_cache.get(

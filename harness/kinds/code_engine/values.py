@@ -10,7 +10,7 @@ own ``__eq__``.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -329,19 +329,21 @@ RANDOM_KINDS = ("normal", "uniform")
 _RANDOM_KEYS = {"normal": {"shape", "seed", "dtype", "as"}, "uniform": {"shape", "seed", "dtype", "as", "low", "high"}}
 
 
-def check_argument(spec: Any) -> int:
+def check_argument(spec: Any, models: Collection[str] = ()) -> int:
     """Check a bank's argument spec (see docs/code-exercises.md) without building it: what
     :func:`build_argument` or the sandbox would refuse is refused when the bank is loaded.
+    ``models`` are the names of the course models the question lists.
 
     Returns the number of array elements ``spec`` holds (random ones included), for the cap
     on a test's arguments, :data:`MAX_ARGUMENT_ELEMENTS`.
 
     Raises:
         ValueError: a typed form with an unknown key, dtype or random kind; a ragged array,
-            or one of other things than numbers; a random shape that is not a list of sizes.
+            or one of other things than numbers; a random shape that is not a list of sizes;
+            a model that ``models`` does not name.
     """
     if isinstance(spec, list):
-        return sum(check_argument(v) for v in spec)
+        return sum(check_argument(v, models) for v in spec)
     if not isinstance(spec, dict):
         return 0
     if "array" in spec or "tensor" in spec:
@@ -350,26 +352,16 @@ def check_argument(spec: Any) -> int:
         _known_keys(spec, "tuple", set())
         if not isinstance(spec["tuple"], list):
             raise ValueError(f"{{tuple: ...}} takes a list of items, not {describe(spec['tuple'])}")
-        return check_argument(spec["tuple"])
+        return check_argument(spec["tuple"], models)
     if "random" in spec:
         return _check_random(spec)
     if "model" in spec:
-        _known_keys(spec, "model", set())  # its name is checked against the question's models when built
+        _known_keys(spec, "model", set())
+        if spec["model"] not in models:
+            listed = ", ".join(models) or "none"
+            raise ValueError(f"model {short(spec['model'], 40)} is not in this question's models (listed: {listed})")
         return 0
-    return sum(check_argument(v) for v in spec.values())
-
-
-def model_names(spec: Any) -> Iterator[str]:
-    """The names of the course models that ``spec`` (a test's argument) passes."""
-    if isinstance(spec, list):
-        for item in spec:
-            yield from model_names(item)
-    elif isinstance(spec, dict):
-        if "model" in spec and isinstance(spec["model"], str):
-            yield spec["model"]
-        elif not ("array" in spec or "tensor" in spec or "random" in spec):
-            for item in spec.values():
-                yield from model_names(item)
+    return sum(check_argument(v, models) for v in spec.values())
 
 
 def _known_keys(spec: dict[str, Any], form: str, allowed: set[str]) -> None:
